@@ -1,0 +1,47 @@
+# storyline: the two commands are `make demo` and `make test`.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-stamp
+DEMO   := demo-output
+
+.PHONY: demo test lint bench venv clean lock docs
+
+$(STAMP): pyproject.toml constraints.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[dev]'
+	touch $(STAMP)
+
+venv: $(STAMP)
+
+demo: venv
+	@rm -rf $(DEMO) && mkdir -p $(DEMO)
+	$(BIN)/storyline ingest examples/articles --db $(DEMO)/storyline.db --no-progress || test $$? -eq 1
+	$(BIN)/storyline status --db $(DEMO)/storyline.db
+	$(BIN)/storyline list --db $(DEMO)/storyline.db
+	$(BIN)/storyline export --db $(DEMO)/storyline.db -o $(DEMO)/export.json
+	@echo
+	@echo "Result: store $(DEMO)/storyline.db, export $(DEMO)/export.json"
+	@echo "Try:    $(BIN)/storyline show <id> --db $(DEMO)/storyline.db"
+
+test: venv
+	$(BIN)/python -m pytest -q
+
+lint: venv
+	$(BIN)/ruff check src tests bench
+	$(BIN)/mypy
+
+bench: venv
+	$(BIN)/python -m bench.run
+
+docs: venv
+	$(BIN)/storyline settings --markdown > docs/settings.md
+
+# Refresh the pinned versions (needs the package index).
+lock:
+	rm -rf /tmp/storyline-lock && $(PYTHON) -m venv /tmp/storyline-lock
+	/tmp/storyline-lock/bin/pip install --quiet -e '.[dev]'
+	/tmp/storyline-lock/bin/pip freeze --exclude-editable | grep -v '^storyline' > constraints.txt
+
+clean:
+	rm -rf $(VENV) $(DEMO) .pytest_cache .mypy_cache .ruff_cache

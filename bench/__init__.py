@@ -1,0 +1,1 @@
+"""storyline benchmarks: quality and speed, reproducible with `make bench`."""

@@ -1,0 +1,66 @@
+"""The library functions behind every interface (CLI, web, API, notebooks)."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from typing import Any
+
+from storyline.clean import LineStats, clean_stages
+from storyline.ingest.extract import extract_stage
+from storyline.model import Document, Hints
+from storyline.pipeline import Pipeline
+
+
+def build_pipeline(stats: LineStats | None = None) -> Pipeline:
+    """Extraction and cleaning, checked for wiring when built."""
+    return Pipeline([extract_stage, *clean_stages(stats)])
+
+
+@dataclass(frozen=True)
+class CleanResult:
+    """What :func:`clean_text` and :func:`extract_html` return."""
+
+    title: str | None
+    text: str
+    removed: list[dict[str, Any]]
+    outlet: str | None
+    outlet_evidence: dict[str, str] | None
+    language: str | None
+    published: str | None
+    published_source: str | None
+    repairs: list[str] = field(default_factory=list)
+
+    @classmethod
+    def from_document(cls, doc: Document) -> CleanResult:
+        return cls(
+            title=doc.title,
+            text=doc.text or "",
+            removed=[r.to_dict() for r in doc.removed],
+            outlet=doc.outlet,
+            outlet_evidence=doc.outlet_evidence.to_dict() if doc.outlet_evidence else None,
+            language=doc.lang,
+            published=doc.published,
+            published_source=doc.published_source,
+            repairs=list(doc.repairs),
+        )
+
+
+def _run(doc: Document) -> CleanResult:
+    return CleanResult.from_document(build_pipeline()(doc))
+
+
+def clean_text(text: str, *, title: str | None = None, url: str | None = None,
+               outlet: str | None = None, published: str | None = None,
+               lang: str | None = None) -> CleanResult:
+    """Clean already-extracted article text (first non-junk line is the title)."""
+    data = text.encode("utf-8")
+    hints = Hints(title=title, url=url, outlet=outlet, published=published, lang=lang)
+    return _run(Document("<text>", hashlib.sha256(data).hexdigest(), hints, raw_text=text))
+
+
+def extract_html(html: str, url: str | None = None) -> CleanResult:
+    """Main text and metadata of an HTML page, cleaned like any other text."""
+    data = html.encode("utf-8")
+    return _run(Document(url or "<html>", hashlib.sha256(data).hexdigest(), Hints(url=url),
+                         html=html))

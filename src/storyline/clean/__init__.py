@@ -1,0 +1,170 @@
+"""Clean stage: from scraped text to article text, title, outlet, language and date.
+
+The stages here work on plain text, wherever it came from (a .txt file, a
+JSON record, trafilatura's output for an HTML page). Each stage declares what
+it reads and writes; :func:`clean_stages` returns them in a valid order.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Sequence
+from dataclasses import replace
+from typing import Protocol
+
+from storyline.clean.glue import repair_glue
+from storyline.clean.junk import classify_lines
+from storyline.clean.lang import detect_language
+from storyline.clean.outlet import detect_outlet
+from storyline.clean.published import find_dateline, parse_date_value
+from storyline.errors import FormatError
+from storyline.model import Document, Evidence, RemovedLine
+from storyline.pipeline import Stage, stage
+from storyline.settings import REPEAT_MAX_LINE_CHARS, REPEAT_MIN_ARTICLES
+
+_DIGITS = re.compile(r"\d+")
+
+
+class LineStats(Protocol):
+    """How often lines were seen in other articles of one outlet (the store implements it)."""
+
+    def line_counts(self, outlet: str, keys: Sequence[str]) -> dict[str, int]: ...
+
+
+def line_key(line: str) -> str:
+    """Key under which boilerplate lines are counted: case, digits and spacing ignored."""
+    norm = _DIGITS.sub("0", " ".join(line.split()).casefold())
+    return hashlib.sha1(norm.encode("utf-8")).hexdigest()[:16]
+
+
+def _normalised(text: str) -> str:
+    return " ".join(text.split()).casefold()
+
+
+def _junk(doc: Document) -> None:
+    if doc.raw_text is None:
+        raise FormatError(doc.source, "has no text to clean")
+    entries = [(i, ln.strip()) for i, ln in enumerate(doc.raw_text.split("\n")) if ln.strip()]
+    if not entries:
+        raise FormatError(doc.source, "has no text", hint="remove the input or give it a body")
+    doc.verdicts = classify_lines(
+        [e[1] for e in entries], positions=[e[0] for e in entries], title=doc.hints.title
+    )
+
+
+def _outlet(doc: Document) -> None:
+    doc.outlet, doc.outlet_evidence = detect_outlet(doc.hints.outlet, doc.hints.url, doc.verdicts)
+
+
+def repetition_stage(stats: LineStats | None, min_articles: int | None = None,
+                     max_chars: int | None = None) -> Stage:
+    """Remove lines this outlet repeats across articles (its boilerplate)."""
+    floor = min_articles if min_articles is not None else REPEAT_MIN_ARTICLES.get()
+    longest = max_chars if max_chars is not None else REPEAT_MAX_LINE_CHARS.get()
+
+    def run(doc: Document) -> None:
+        if stats is None or doc.outlet is None:
+            return
+        keys = [line_key(v.line) for v in doc.verdicts]
+        counts = stats.line_counts(doc.outlet, keys)
+        body = [i for i, v in enumerate(doc.verdicts) if v.reason is None and not v.title]
+        hits = [i for i in body if counts.get(keys[i], 0) >= floor
+                and len(doc.verdicts[i].line) <= longest]
+        # An article that shares most of its body with earlier ones is a copy or an
+        # update of them, not boilerplate: leave it to duplicate detection.
+        if not hits or len(hits) * 2 > len(body):
+            return
+        for i in hits:
+            doc.verdicts[i] = replace(doc.verdicts[i], reason="repeated-boilerplate")
+
+    return stage("repetition", requires={"verdicts", "outlet"}, assigns={"verdicts"})(run)
+
+
+def _published(doc: Document) -> None:
+    if doc.hints.published:
+        value = parse_date_value(doc.hints.published)
+        if value:
+            doc.published, doc.published_source = value, "metadata"
+            doc.published_evidence = Evidence("metadata", doc.hints.published)
+            return
+    kept = [(i, v) for i, v in enumerate(doc.verdicts) if v.reason is None and not v.title]
+    found = find_dateline([v.line for _, v in kept])
+    if found is None:
+        return
+    value, index, kind = found
+    i, verdict = kept[index]
+    doc.published, doc.published_source = value, "text"
+    doc.published_evidence = Evidence(f"text:{kind}", verdict.line)
+    if kind == "metadata-line":
+        doc.verdicts[i] = replace(verdict, reason="dateline")
+
+
+def _assemble(doc: Document) -> None:
+    title_line = next((v for v in doc.verdicts if v.title), None)
+    doc.title = doc.hints.title or (title_line.line if title_line else None)
+    doc.removed = [RemovedLine(v.position, v.line, v.reason) for v in doc.verdicts if v.reason]
+    paragraphs = [v.line for v in doc.verdicts if v.reason is None and not v.title]
+    if not paragraphs:
+        raise FormatError(
+            doc.source, f"nothing is left after removing {len(doc.removed)} junk line(s)",
+            hint="run 'storyline clean' on it to see the reasons; the input may be a non-article page",
+        )
+    doc.text = "\n\n".join(paragraphs)
+
+
+def _glue(doc: Document) -> None:
+    assert doc.text is not None
+    paragraphs, doc.repairs = [], []
+    for paragraph in doc.text.split("\n\n"):
+        fixed, repairs = repair_glue(paragraph, doc.lang)
+        paragraphs.append(fixed)
+        doc.repairs.extend(repairs)
+    doc.text = "\n\n".join(paragraphs)
+
+
+def _language(doc: Document) -> None:
+    if doc.hints.lang:
+        doc.lang, doc.lang_confidence = doc.hints.lang.strip().lower(), 1.0
+        return
+    assert doc.text is not None
+    doc.lang, doc.lang_confidence = detect_language(f"{doc.title or ''}\n{doc.text}")
+
+
+def _identify(doc: Document) -> None:
+    assert doc.raw_text is not None and doc.text is not None
+    basis = _normalised(doc.hints.title or "") + "\n" + _normalised(doc.raw_text)
+    doc.id = hashlib.sha256(basis.encode("utf-8")).hexdigest()[:16]
+    doc.text_hash = hashlib.sha256(_normalised(doc.text).encode("utf-8")).hexdigest()
+
+
+junk_stage = stage("junk", requires={"raw_text", "hints"}, assigns={"verdicts"})(_junk)
+outlet_stage = stage("outlet", requires={"verdicts", "hints"},
+                     assigns={"outlet", "outlet_evidence"})(_outlet)
+published_stage = stage("published", requires={"verdicts", "hints"},
+                        assigns={"published", "published_source", "published_evidence",
+                                 "verdicts"})(_published)
+assemble_stage = stage("assemble", requires={"verdicts", "hints"},
+                       assigns={"title", "text", "removed"})(_assemble)
+glue_stage = stage("glue", requires={"text", "lang"}, assigns={"text", "repairs"})(_glue)
+language_stage = stage("language", requires={"text", "title", "hints"},
+                       assigns={"lang", "lang_confidence"})(_language)
+identify_stage = stage("identify", requires={"raw_text", "text", "hints"},
+                       assigns={"id", "text_hash"})(_identify)
+
+
+def clean_stages(stats: LineStats | None = None) -> list[Stage]:
+    """The cleaning stages in order; ``stats`` enables the repetition rule."""
+    return [
+        junk_stage,
+        outlet_stage,
+        repetition_stage(stats),
+        published_stage,
+        assemble_stage,
+        language_stage,
+        glue_stage,
+        identify_stage,
+    ]
+
+
+__all__ = ["LineStats", "clean_stages", "line_key"]

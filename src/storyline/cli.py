@@ -1,0 +1,333 @@
+"""The storyline command line: a thin layer over the library.
+
+Exit codes: 0 ok, 1 some input failed (or the store could not be used),
+2 usage error. With --json, results and errors go to stdout as JSON.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from storyline import __version__
+from storyline.api import clean_text, extract_html
+from storyline.clean.published import parse_date_value
+from storyline.errors import StorylineError
+from storyline.export import FORMATS, write_export
+from storyline.ingest.decode import decode_bytes
+from storyline.ingest.job import IngestReport, ingest
+from storyline.ingest.readers import HTML_SUFFIXES
+from storyline.model import Hints
+from storyline.settings import DB_PATH, SETTINGS, settings_markdown
+from storyline.store import Store
+
+F = TypeVar("F", bound=Callable[..., Any])
+CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+
+
+def db_option(fn: F) -> F:
+    return click.option(
+        "--db", "db", type=click.Path(dir_okay=False), envvar=DB_PATH.env_var,
+        default=DB_PATH.default, show_default=True, help=DB_PATH.help,
+    )(fn)
+
+
+def json_option(fn: F) -> F:
+    return click.option("--json", "as_json", is_flag=True, help="Machine-readable JSON on stdout.")(fn)
+
+
+def _emit_json(data: Any) -> None:
+    click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+def fail(err: StorylineError, as_json: bool) -> None:
+    if as_json:
+        _emit_json(err.to_dict())
+    else:
+        click.echo(f"error: {err}", err=True)
+    sys.exit(1)
+
+
+def _open(db: str, *, create: bool = False) -> Store:
+    return Store(db, create=create)
+
+
+def _published(_ctx: click.Context, _param: click.Parameter, value: str | None) -> str | None:
+    if value is None:
+        return None
+    parsed = parse_date_value(value)
+    if parsed is None:
+        raise click.BadParameter(f"{value!r} is not a date; use YYYY-MM-DD")
+    return parsed
+
+
+class Progress:
+    """A one-line counter on stderr, redrawn at most ten times a second, only on a terminal."""
+
+    def __init__(self, enabled: bool) -> None:
+        self.enabled = enabled and sys.stderr.isatty()
+        self.count = 0
+        self.started = time.monotonic()
+        self._last = 0.0
+
+    def __call__(self, source: str) -> None:
+        self.count += 1
+        now = time.monotonic()
+        if self.enabled and now - self._last > 0.1:
+            self._last = now
+            rate = self.count / max(now - self.started, 1e-6)
+            name = source if len(source) < 50 else "…" + source[-49:]
+            click.echo(f"\r\x1b[Kingest: {self.count} inputs, {rate:.0f}/s  {name}", nl=False,
+                       err=True)
+
+    def done(self) -> None:
+        if self.enabled:
+            click.echo("\r\x1b[K", nl=False, err=True)
+
+
+@click.group(context_settings=CONTEXT)
+@click.version_option(__version__, "-V", "--version")
+def main() -> None:
+    """storyline: turn a pile of news articles into a sourced picture of what happened.
+
+    \b
+    Example:
+      storyline ingest articles/ --db news.db
+      storyline list --db news.db
+      storyline export --db news.db -o news.json
+    """
+
+
+def _print_report(report: IngestReport, store: Store, seconds: float) -> None:
+    for err in report.errors:
+        click.echo(f"error: {err}", err=True)
+    parts = [f"{len(report.stored)} stored"]
+    if report.duplicates:
+        parts.append(f"{len(report.duplicates)} of them duplicates")
+    if report.unchanged or report.known:
+        parts.append(f"{len(report.unchanged) + len(report.known)} already in the store")
+    parts.append(f"{len(report.errors)} failed")
+    click.echo(f"ingest: {', '.join(parts)} in {seconds:.1f}s; "
+               f"{store.count()} articles in {store.path}")
+
+
+@main.command("ingest", context_settings=CONTEXT)
+@click.argument("paths", nargs=-1, required=True)
+@db_option
+@click.option("--outlet", help="Outlet of every input (overrides detection).")
+@click.option("--published", callback=_published, help="Publication date (YYYY-MM-DD) of every input.")
+@click.option("--lang", help="Language code of every input (overrides detection), e.g. de.")
+@click.option("--url", help="URL of the input (with a single file or '-').")
+@click.option("--progress/--no-progress", default=True, show_default=True,
+              help="Progress line on stderr (only on a terminal).")
+@json_option
+def ingest_cmd(paths: tuple[str, ...], db: str, outlet: str | None, published: str | None,
+               lang: str | None, url: str | None, progress: bool, as_json: bool) -> None:
+    """Read files, folders (recursively) or '-' (stdin) into the store.
+
+    Formats: .txt/.md (first line is the title), .html, .json, .jsonl. Inputs that
+    cannot be read are reported by name with the reason; the rest is stored and the
+    exit code is 1.
+
+    \b
+    Example:
+      storyline ingest ../shared/seeds/ --db news.db
+      cat page.html | storyline ingest - --url https://example.org/a --db news.db
+    """
+    hints = Hints(outlet=outlet, published=published, lang=lang, url=url)
+    bar = Progress(progress and not as_json)
+    started = time.monotonic()
+    try:
+        with _open(db, create=True) as store:
+            report = ingest(paths, store, hints, on_item=bar)
+            bar.done()
+            if as_json:
+                _emit_json({**report.to_dict(), "articles_in_store": store.count(), "db": str(db)})
+            else:
+                _print_report(report, store, time.monotonic() - started)
+    except StorylineError as err:
+        fail(err, as_json)
+    if not report.ok:
+        sys.exit(1)
+
+
+@main.command("list", context_settings=CONTEXT)
+@db_option
+@click.option("--outlet", help="Only this outlet.")
+@click.option("--lang", help="Only this language code.")
+@click.option("-q", "--query", help="Full-text query (SQLite FTS5 syntax).")
+@click.option("-n", "--limit", type=click.IntRange(min=1), help="At most this many.")
+@json_option
+def list_cmd(db: str, outlet: str | None, lang: str | None, query: str | None,
+             limit: int | None, as_json: bool) -> None:
+    """List stored articles, oldest first.
+
+    \b
+    Example:
+      storyline list --db news.db --outlet BBC
+      storyline list --db news.db -q 'Pjöngjang' --json
+    """
+    try:
+        with _open(db) as store:
+            rows = store.list_articles(outlet=outlet, lang=lang, query=query, limit=limit)
+    except StorylineError as err:
+        fail(err, as_json)
+    if as_json:
+        _emit_json(rows)
+        return
+    for r in rows:
+        dup = f"  (duplicate of {r['duplicate_of'][:8]})" if r["duplicate_of"] else ""
+        date = r["published"] or "????-??-??"
+        click.echo(f"{r['id'][:12]}  {date:<10}  {r['lang'] or '--':<3} "
+                   f"{(r['outlet'] or '?')[:18]:<18}  {r['title'] or '(no title)'}{dup}")
+    click.echo(f"{len(rows)} article(s)", err=True)
+
+
+@main.command("show", context_settings=CONTEXT)
+@click.argument("article_id")
+@db_option
+@click.option("--removed/--no-removed", default=True, show_default=True,
+              help="Also list the lines removed as junk, with reasons.")
+@json_option
+def show_cmd(article_id: str, db: str, removed: bool, as_json: bool) -> None:
+    """Show one article (id or a unique prefix of 4+ characters).
+
+    \b
+    Example:
+      storyline show 3f2a --db news.db
+    """
+    try:
+        with _open(db) as store:
+            art = store.get_article(article_id)
+    except StorylineError as err:
+        fail(err, as_json)
+    if as_json:
+        _emit_json(art)
+        return
+    ev = art["outlet_evidence"] or {}
+    click.secho(art["title"] or "(no title)", bold=True)
+    click.echo(f"id:        {art['id']}")
+    click.echo(f"outlet:    {art['outlet'] or '?'}  [{ev.get('method', '-')}]")
+    click.echo(f"language:  {art['lang'] or '?'}")
+    click.echo(f"published: {art['published'] or '?'}  [{art['published_source'] or '-'}]")
+    for s in art["sources"]:
+        click.echo(f"source:    {s['url'] or s['source']}  (sha256 {s['byte_hash'][:12]}, "
+                   f"{s['ingested_at']})")
+    if art["duplicate_of"]:
+        click.echo(f"duplicate of: {art['duplicate_of']}")
+    click.echo()
+    click.echo(art["text"])
+    if removed and art["removed"]:
+        click.echo()
+        click.secho(f"removed lines ({len(art['removed'])}):", bold=True)
+        for r in art["removed"]:
+            click.echo(f"  [{r['reason']}] {r['line'][:160]}")
+
+
+@main.command("export", context_settings=CONTEXT)
+@db_option
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="json", show_default=True)
+@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True),
+              help="File to write (default: stdout).")
+def export_cmd(db: str, fmt: str, output: str | None) -> None:
+    """Export every article as JSON or JSON Lines (schema storyline.export/1).
+
+    \b
+    Example:
+      storyline export --db news.db -o news.json
+      storyline export --db news.db --format jsonl | head -2
+    """
+    try:
+        with _open(db) as store:
+            if output:
+                tmp = Path(output + ".part")
+                with tmp.open("w", encoding="utf-8") as fh:
+                    n = write_export(store, fh, fmt)
+                tmp.replace(output)
+                click.echo(f"export: {n} articles written to {output}", err=True)
+            else:
+                write_export(store, sys.stdout, fmt)
+    except StorylineError as err:
+        fail(err, False)
+
+
+@main.command("clean", context_settings=CONTEXT)
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+@click.option("--url", help="URL of the page (helps outlet detection).")
+@json_option
+def clean_cmd(path: str, url: str | None, as_json: bool) -> None:
+    """Clean one file without storing it: show kept text and removed lines with reasons.
+
+    \b
+    Example:
+      storyline clean article.txt
+      storyline clean page.html --url https://example.org/a --json
+    """
+    try:
+        text, _ = decode_bytes(Path(path).read_bytes(), path)
+        is_html = Path(path).suffix.lower() in HTML_SUFFIXES
+        result = extract_html(text, url) if is_html else clean_text(text, url=url)
+    except StorylineError as err:
+        fail(err, as_json)
+    if as_json:
+        _emit_json(result.__dict__)
+        return
+    click.secho(result.title or "(no title)", bold=True)
+    click.echo(f"outlet: {result.outlet or '?'}  language: {result.language or '?'}  "
+               f"published: {result.published or '?'}")
+    click.echo()
+    click.echo(result.text)
+    click.echo()
+    for r in result.removed:
+        click.echo(f"- [{r['reason']}] {r['line'][:160]}")
+    for fix in result.repairs:
+        click.echo(f"~ repaired {fix}")
+
+
+@main.command("status", context_settings=CONTEXT)
+@db_option
+@json_option
+def status_cmd(db: str, as_json: bool) -> None:
+    """Store summary: schema version and migrations, articles per outlet.
+
+    \b
+    Example:
+      storyline status --db news.db
+    """
+    try:
+        with _open(db) as store:
+            info = {"db": str(store.path), "schema_version": store.schema_version,
+                    "migrations": store.migrations(), "articles": store.count(),
+                    "outlets": dict(store.outlet_counts())}
+    except StorylineError as err:
+        fail(err, as_json)
+    if as_json:
+        _emit_json(info)
+        return
+    click.echo(f"store: {info['db']} (schema version {info['schema_version']})")
+    click.echo(f"articles: {info['articles']}")
+    for name, n in info["outlets"].items():
+        click.echo(f"  {n:5d}  {name or '(unknown outlet)'}")
+
+
+@main.command("settings", context_settings=CONTEXT)
+@click.option("--markdown", is_flag=True, help="Print the table as Markdown (for the docs).")
+def settings_cmd(markdown: bool) -> None:
+    """Show every setting with its default, environment variable and help.
+
+    \b
+    Example:
+      storyline settings
+      STORYLINE_MAX_FILE_BYTES=5000000 storyline ingest big/
+    """
+    if markdown:
+        click.echo(settings_markdown(), nl=False)
+        return
+    for s in SETTINGS:
+        click.echo(f"{s.name:<24} {s.get()!s:<14} {s.env_var}\n{'':<24} {s.help}")

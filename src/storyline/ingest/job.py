@@ -1,0 +1,118 @@
+"""The ingest job: read inputs, run the pipeline, write batches to the store.
+
+Each batch is one transaction. An interrupted run (crash, Ctrl-C) leaves the
+store as it was after the last committed batch; running the same command
+again skips what is stored (same source, same bytes) and completes the rest.
+"""
+
+from __future__ import annotations
+
+import traceback
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from itertools import islice
+from typing import BinaryIO
+
+from storyline.api import build_pipeline
+from storyline.clean import line_key
+from storyline.errors import InputError
+from storyline.ingest.readers import Item, iter_inputs
+from storyline.model import Document, Hints
+from storyline.settings import BATCH_SIZE, MAX_FILE_BYTES
+from storyline.store import Store
+
+
+@dataclass
+class IngestReport:
+    """What one ingest run did; the CLI prints it and the API returns it."""
+
+    run_id: int
+    stored: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    known: list[str] = field(default_factory=list)
+    duplicates: list[tuple[str, str]] = field(default_factory=list)
+    errors: list[InputError] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "run": self.run_id,
+            "stored": self.stored,
+            "unchanged": self.unchanged,
+            "known": self.known,
+            "duplicates": [{"article": a, "duplicate_of": b} for a, b in self.duplicates],
+            "errors": [e.to_dict() for e in self.errors],
+        }
+
+
+def _batches(items: Iterable[Item], size: int) -> Iterator[list[Item]]:
+    it = iter(items)
+    while batch := list(islice(it, size)):
+        yield batch
+
+
+def _process(doc: Document, store: Store, report: IngestReport, run_id: int) -> None:
+    known = store.known_source(doc.source, doc.byte_hash)
+    if known is not None:
+        report.unchanged.append(known)
+        return
+    build_pipeline(stats=store)(doc)
+    assert doc.id is not None and doc.text_hash is not None
+    if store.has_article(doc.id):
+        store.add_source(doc.id, doc, run_id)
+        report.known.append(doc.id)
+        return
+    doc.duplicate_of = store.find_duplicate(doc.text_hash, doc.id)
+    store.insert_article(doc, [line_key(v.line) for v in doc.verdicts if not v.title], run_id)
+    report.stored.append(doc.id)
+    if doc.duplicate_of:
+        report.duplicates.append((doc.id, doc.duplicate_of))
+
+
+def ingest(
+    paths: Iterable[str],
+    store: Store,
+    hints: Hints | None = None,
+    *,
+    max_bytes: int | None = None,
+    batch_size: int | None = None,
+    stdin: BinaryIO | None = None,
+    on_item: Callable[[str], None] | None = None,
+) -> IngestReport:
+    """Ingest files, folders or '-' (stdin) into ``store``; bad inputs are reported, not fatal."""
+    base = hints or Hints()
+    limit = max_bytes if max_bytes is not None else MAX_FILE_BYTES.get()
+    size = batch_size if batch_size is not None else BATCH_SIZE.get()
+    report = IngestReport(run_id=store.start_run())
+    status = "interrupted"
+    try:
+        for batch in _batches(iter_inputs(paths, base, limit, stdin), size):
+            with store.transaction():
+                for item in batch:
+                    if isinstance(item, InputError):
+                        report.errors.append(item)
+                        store.record_error(report.run_id, item)
+                    else:
+                        try:
+                            _process(item, store, report, report.run_id)
+                        except InputError as err:
+                            report.errors.append(err)
+                            store.record_error(report.run_id, err)
+                        except Exception as exc:  # a bug must not lose the rest of the batch
+                            err = InputError(
+                                item.source, f"internal error while processing: {exc!r}",
+                                hint="please report this with the file; details: "
+                                + traceback.format_exc(limit=3).strip().splitlines()[-1],
+                            )
+                            report.errors.append(err)
+                            store.record_error(report.run_id, err)
+                    if on_item is not None:
+                        on_item(item.source)
+        status = "ok" if report.ok else "partial"
+    finally:
+        store.finish_run(report.run_id, status, len(report.stored),
+                         len(report.unchanged) + len(report.known), len(report.errors))
+    return report

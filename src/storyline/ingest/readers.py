@@ -1,0 +1,234 @@
+"""Find inputs and read each into a :class:`Document` (or an error in its place)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sys
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any, BinaryIO
+
+from storyline.errors import (
+    EmptyInputError,
+    FormatError,
+    InputError,
+    InputTooLargeError,
+)
+from storyline.ingest.decode import decode_bytes
+from storyline.model import Document, Hints
+
+TEXT_SUFFIXES = frozenset({".txt", ".text", ".md", ".markdown"})
+HTML_SUFFIXES = frozenset({".html", ".htm", ".xhtml"})
+JSON_SUFFIXES = frozenset({".json"})
+JSONL_SUFFIXES = frozenset({".jsonl", ".ndjson"})
+STDIN = "-"
+
+Item = Document | InputError
+
+
+def sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _sniff(text: str) -> str:
+    head = text.lstrip()[:200].lower()
+    if head.startswith(("<!doctype html", "<html", "<?xml")) or "<body" in text[:5000].lower():
+        return "html"
+    if head.startswith(("{", "[")):
+        return "jsonl" if "\n{" in text.strip() and not head.startswith("[") else "json"
+    return "text"
+
+
+def _kind_for(path: Path, text: str) -> str:
+    suffix = path.suffix.lower()
+    if suffix in TEXT_SUFFIXES:
+        return "text"
+    if suffix in HTML_SUFFIXES:
+        return "html"
+    if suffix in JSON_SUFFIXES:
+        return "json"
+    if suffix in JSONL_SUFFIXES:
+        return "jsonl"
+    return _sniff(text)
+
+
+def _str_field(record: dict[str, Any], name: str, source: str) -> str | None:
+    value = record.get(name)
+    if value is None or value == "":
+        return None
+    if isinstance(value, (int, float)) and name == "published":
+        return str(value)
+    if not isinstance(value, str):
+        raise FormatError(source, f"field {name!r} must be a string, got {type(value).__name__}")
+    return value
+
+
+def _record_to_document(record: Any, source: str, base: Hints) -> Document:
+    if not isinstance(record, dict):
+        raise FormatError(
+            source, f"expected a JSON object, got {type(record).__name__}",
+            hint="each record needs at least a 'text' or 'html' field",
+        )
+    text = _str_field(record, "text", source)
+    html = _str_field(record, "html", source)
+    if not (text and text.strip()) and not (html and html.strip()):
+        raise FormatError(
+            source, "record has no 'text' or 'html' (or it is empty)",
+            hint="add the article body as 'text' (plain) or 'html'",
+        )
+    hints = Hints(
+        title=_str_field(record, "title", source),
+        url=_str_field(record, "url", source),
+        outlet=base.outlet or _str_field(record, "outlet", source),
+        lang=base.lang or _str_field(record, "lang", source),
+        published=base.published or _str_field(record, "published", source),
+        author=_str_field(record, "author", source),
+    )
+    canonical = json.dumps(record, sort_keys=True, ensure_ascii=False).encode("utf-8")
+    return Document(
+        source=source,
+        byte_hash=sha256(canonical),
+        hints=hints,
+        html=html if not (text and text.strip()) else None,
+        raw_text=text if text and text.strip() else None,
+    )
+
+
+def _is_export_header(record: Any) -> bool:
+    """The first line of a storyline JSONL export describes the file, not an article."""
+    return isinstance(record, dict) and "schema" in record and not (
+        record.get("text") or record.get("html"))
+
+
+def _json_records(text: str, source: str, base: Hints) -> Iterator[Item]:
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        yield FormatError(
+            source, f"is not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})",
+            hint="fix the JSON or use .jsonl with one object per line",
+        )
+        return
+    if isinstance(data, dict) and isinstance(data.get("articles"), list):
+        records = data["articles"]
+    elif isinstance(data, list):
+        records = data
+    else:
+        records = [data]
+    if not records:
+        yield EmptyInputError(source, "holds no records")
+    for i, record in enumerate(records):
+        name = source if len(records) == 1 else f"{source}#{i + 1}"
+        try:
+            yield _record_to_document(record, name, base)
+        except InputError as err:
+            yield err
+
+
+def _jsonl_records(text: str, source: str, base: Hints) -> Iterator[Item]:
+    seen = 0
+    for lineno, line in enumerate(text.split("\n"), start=1):
+        if not line.strip():
+            continue
+        seen += 1
+        name = f"{source}:{lineno}"
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as exc:
+            yield FormatError(name, f"line is not valid JSON ({exc.msg}, column {exc.colno})")
+            continue
+        if _is_export_header(record):
+            continue
+        try:
+            yield _record_to_document(record, name, base)
+        except InputError as err:
+            yield err
+    if not seen:
+        yield EmptyInputError(source, "holds no records")
+
+
+def read_bytes(data: bytes, source: str, kind: str | None, base: Hints,
+               path: Path | None = None) -> Iterator[Item]:
+    """Decode one input's bytes and yield its document(s)."""
+    try:
+        text, _encoding = decode_bytes(data, source)
+    except InputError as err:
+        yield err
+        return
+    if kind is None:
+        kind = _kind_for(path, text) if path is not None else _sniff(text)
+    if kind == "json":
+        yield from _json_records(text, source, base)
+    elif kind == "jsonl":
+        yield from _jsonl_records(text, source, base)
+    elif kind == "html":
+        yield Document(source=source, byte_hash=sha256(data), hints=base, html=text)
+    else:
+        yield Document(source=source, byte_hash=sha256(data), hints=base, raw_text=text)
+
+
+def _walk(path: Path) -> Iterator[Path]:
+    for child in sorted(path.rglob("*")):
+        rel = child.relative_to(path)
+        if any(part.startswith(".") for part in rel.parts):
+            continue
+        if child.is_file():
+            yield child
+
+
+def expand_paths(paths: Iterable[str]) -> Iterator[str | Path | InputError]:
+    """Yield files to read (folders walked in sorted order), '-' or an error per bad path."""
+    for raw in paths:
+        if raw == STDIN:
+            yield STDIN
+            continue
+        path = Path(raw)
+        if path.is_dir():
+            yield from _walk(path)
+        elif path.is_file():
+            yield path
+        elif path.exists():
+            yield InputError(raw, "is neither a regular file nor a folder")
+        else:
+            yield InputError(raw, "does not exist", hint="check the path")
+
+
+def read_path(path: Path, base: Hints, max_bytes: int) -> Iterator[Item]:
+    source = str(path)
+    try:
+        size = path.stat().st_size
+        if size > max_bytes:
+            yield InputTooLargeError(
+                source, f"is {size:,} bytes, over the limit of {max_bytes:,}",
+                hint="split it, or raise STORYLINE_MAX_FILE_BYTES",
+            )
+            return
+        data = path.read_bytes()
+    except OSError as exc:
+        yield InputError(source, f"cannot be read ({exc.strerror or exc})",
+                         hint="check its permissions")
+        return
+    yield from read_bytes(data, source, None, base, path)
+
+
+def read_stream(stream: BinaryIO, base: Hints, max_bytes: int, source: str = "<stdin>",
+                ) -> Iterator[Item]:
+    data = stream.read(max_bytes + 1)
+    if len(data) > max_bytes:
+        yield InputTooLargeError(source, f"is over the limit of {max_bytes:,} bytes")
+        return
+    yield from read_bytes(data, source, None, base)
+
+
+def iter_inputs(paths: Iterable[str], base: Hints, max_bytes: int,
+                stdin: BinaryIO | None = None) -> Iterator[Item]:
+    """Every document (or error) from the given paths, in a stable order."""
+    for entry in expand_paths(paths):
+        if isinstance(entry, InputError):
+            yield entry
+        elif entry == STDIN:
+            yield from read_stream(stdin or sys.stdin.buffer, base, max_bytes)
+        else:
+            assert isinstance(entry, Path)
+            yield from read_path(entry, base, max_bytes)

@@ -1,0 +1,81 @@
+"""All tunable settings in one table.
+
+The table feeds ``storyline settings``, the CLI's ``--help`` defaults and
+``docs/settings.md``, so a setting documented in one place is documented
+everywhere. Each setting can be overridden by an environment variable
+``STORYLINE_<NAME>`` (upper case) and by explicit CLI options.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from typing import Generic, TypeVar
+
+from storyline.errors import ConfigError
+
+T = TypeVar("T", int, float, str)
+
+
+@dataclass(frozen=True)
+class Setting(Generic[T]):
+    name: str
+    default: T
+    help: str
+
+    @property
+    def env_var(self) -> str:
+        return "STORYLINE_" + self.name.upper()
+
+    def get(self) -> T:
+        raw = os.environ.get(self.env_var)
+        if raw is None:
+            return self.default
+        try:
+            return type(self.default)(raw)
+        except ValueError as exc:
+            raise ConfigError(
+                f"{self.env_var}={raw!r} is not a valid {type(self.default).__name__}",
+                hint=f"unset it or give a value like {self.default!r}",
+            ) from exc
+
+
+DB_PATH: Setting[str] = Setting(
+    "db", "storyline.db", "SQLite store used when --db is not given."
+)
+MAX_FILE_BYTES: Setting[int] = Setting(
+    "max_file_bytes",
+    20_000_000,
+    "Inputs larger than this many bytes are refused (reported, not stored).",
+)
+BATCH_SIZE: Setting[int] = Setting(
+    "batch_size",
+    200,
+    "Articles written per transaction; an interrupted ingest loses at most one batch.",
+)
+REPEAT_MIN_ARTICLES: Setting[int] = Setting(
+    "repeat_min_articles",
+    3,
+    "A line seen in this many other articles of the same outlet is treated as boilerplate.",
+)
+REPEAT_MAX_LINE_CHARS: Setting[int] = Setting(
+    "repeat_max_line_chars",
+    400,
+    "Lines longer than this are never removed for repetition alone (they are body text).",
+)
+
+SETTINGS: tuple[Setting[int] | Setting[str], ...] = (
+    DB_PATH,
+    MAX_FILE_BYTES,
+    BATCH_SIZE,
+    REPEAT_MIN_ARTICLES,
+    REPEAT_MAX_LINE_CHARS,
+)
+
+
+def settings_markdown() -> str:
+    """Render the settings table for docs/settings.md."""
+    rows = ["| name | environment variable | default | help |", "|---|---|---|---|"]
+    for s in SETTINGS:
+        rows.append(f"| `{s.name}` | `{s.env_var}` | `{s.default}` | {s.help} |")
+    return "\n".join(rows) + "\n"

@@ -1,0 +1,295 @@
+"""SQLite store: one writer, WAL, one transaction per batch, migrations recorded.
+
+Why SQLite: analysts run storyline on a laptop next to their files; a single
+file that needs no server, survives a crash mid-write (WAL + transactions)
+and can be opened by any SQLite tool is the right default.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from storyline.errors import InputError, NotFoundError, SchemaError, StoreError
+from storyline.model import Document
+from storyline.store.schema import MIGRATIONS, SCHEMA_VERSION
+
+
+def now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def _json(value: Any) -> str | None:
+    return None if value is None else json.dumps(value, ensure_ascii=False)
+
+
+class Store:
+    """A storyline database file. Use as a context manager or call :meth:`close`."""
+
+    def __init__(self, path: str | Path, *, create: bool = True) -> None:
+        self.path = Path(path)
+        if not create and not self.path.exists():
+            raise NotFoundError(
+                f"no store at {self.path}", hint="run 'storyline ingest' first or pass --db"
+            )
+        try:
+            self.conn = sqlite3.connect(str(self.path), isolation_level=None, timeout=10.0)
+            self.conn.row_factory = sqlite3.Row
+            self.conn.execute("PRAGMA journal_mode=WAL")
+            self.conn.execute("PRAGMA foreign_keys=ON")
+            self.conn.execute("PRAGMA synchronous=NORMAL")
+            self.migrate()
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(
+                f"{self.path} is not a usable storyline store ({exc})",
+                hint="check the path; a damaged file can be moved away and re-ingested",
+            ) from exc
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self.conn.close()
+
+    # -- schema -----------------------------------------------------------------
+
+    @property
+    def schema_version(self) -> int:
+        row = self.conn.execute("SELECT max(version) FROM schema_migrations").fetchone()
+        return int(row[0] or 0)
+
+    def migrate(self) -> list[int]:
+        """Apply missing migrations, each in its own transaction; return those applied."""
+        self.conn.execute(
+            "CREATE TABLE IF NOT EXISTS schema_migrations ("
+            "version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)"
+        )
+        current = self.schema_version
+        if current > SCHEMA_VERSION:
+            raise SchemaError(
+                f"{self.path} has schema version {current}, newer than this storyline "
+                f"understands ({SCHEMA_VERSION})",
+                hint="upgrade storyline",
+            )
+        applied = []
+        for m in MIGRATIONS:
+            if m.version <= current:
+                continue
+            script = (
+                "BEGIN IMMEDIATE;\n" + m.sql + "\nINSERT INTO schema_migrations VALUES "
+                f"({m.version}, '{m.name}', '{now()}');\nCOMMIT;"
+            )
+            try:
+                self.conn.executescript(script)
+            except sqlite3.Error:
+                if self.conn.in_transaction:
+                    self.conn.execute("ROLLBACK")
+                raise
+            applied.append(m.version)
+        return applied
+
+    def migrations(self) -> list[dict[str, Any]]:
+        rows = self.conn.execute("SELECT * FROM schema_migrations ORDER BY version")
+        return [dict(r) for r in rows]
+
+    # -- writing ----------------------------------------------------------------
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """One write transaction; everything in it lands together or not at all."""
+        try:
+            self.conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as exc:
+            raise StoreError(
+                f"{self.path} is locked by another writer ({exc})",
+                hint="wait for the other storyline process to finish",
+            ) from exc
+        try:
+            yield
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+        self.conn.execute("COMMIT")
+
+    def start_run(self) -> int:
+        with self.transaction():
+            cur = self.conn.execute("INSERT INTO ingest_runs(started_at) VALUES (?)", (now(),))
+        return int(cur.lastrowid or 0)
+
+    def finish_run(self, run_id: int, status: str, stored: int, unchanged: int,
+                   failed: int) -> None:
+        with self.transaction():
+            self.conn.execute(
+                "UPDATE ingest_runs SET finished_at=?, status=?, stored=?, unchanged=?, failed=? "
+                "WHERE id=?",
+                (now(), status, stored, unchanged, failed, run_id),
+            )
+
+    def record_error(self, run_id: int, error: InputError) -> None:
+        self.conn.execute(
+            "INSERT INTO ingest_errors(run_id, source, kind, reason) VALUES (?, ?, ?, ?)",
+            (run_id, error.source, error.code, error.reason),
+        )
+
+    def known_source(self, source: str, byte_hash: str) -> str | None:
+        row = self.conn.execute(
+            "SELECT article_id FROM sources WHERE byte_hash=? AND source=?", (byte_hash, source)
+        ).fetchone()
+        return None if row is None else str(row[0])
+
+    def has_article(self, article_id: str) -> bool:
+        row = self.conn.execute("SELECT 1 FROM articles WHERE id=?", (article_id,)).fetchone()
+        return row is not None
+
+    def find_duplicate(self, text_hash: str, article_id: str) -> str | None:
+        row = self.conn.execute(
+            "SELECT id FROM articles WHERE text_hash=? AND id<>? AND duplicate_of IS NULL "
+            "ORDER BY rowid LIMIT 1",
+            (text_hash, article_id),
+        ).fetchone()
+        return None if row is None else str(row[0])
+
+    def line_counts(self, outlet: str, keys: Sequence[str]) -> dict[str, int]:
+        counts: dict[str, int] = {}
+        unique = sorted(set(keys))
+        for start in range(0, len(unique), 500):
+            chunk = unique[start:start + 500]
+            marks = ",".join("?" * len(chunk))
+            rows = self.conn.execute(
+                f"SELECT line_key, count(*) FROM outlet_lines WHERE outlet=? AND line_key IN ({marks}) "
+                "GROUP BY line_key",
+                (outlet, *chunk),
+            )
+            counts.update({str(k): int(n) for k, n in rows})
+        return counts
+
+    def add_source(self, article_id: str, doc: Document, run_id: int | None) -> None:
+        self.conn.execute(
+            "INSERT OR IGNORE INTO sources(article_id, source, url, byte_hash, ingested_at, run_id) "
+            "VALUES (?, ?, ?, ?, ?, ?)",
+            (article_id, doc.source, doc.url, doc.byte_hash, now(), run_id),
+        )
+
+    def insert_article(self, doc: Document, line_keys: Sequence[str], run_id: int | None) -> None:
+        """Write a cleaned document with its removed lines, provenance and line keys."""
+        if doc.id is None or doc.text is None or doc.raw_text is None or doc.text_hash is None:
+            raise StoreError(f"{doc.source}: document is not fully processed")
+        self.conn.execute(
+            "INSERT INTO articles(id, title, text, raw_text, url, outlet, outlet_evidence, lang, "
+            "lang_confidence, published, published_source, published_evidence, repairs, "
+            "text_hash, duplicate_of, created_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            (
+                doc.id, doc.title, doc.text, doc.raw_text, doc.url, doc.outlet,
+                _json(doc.outlet_evidence.to_dict() if doc.outlet_evidence else None),
+                doc.lang, doc.lang_confidence, doc.published, doc.published_source,
+                _json(doc.published_evidence.to_dict() if doc.published_evidence else None),
+                _json(doc.repairs), doc.text_hash, doc.duplicate_of, now(),
+            ),
+        )
+        self.conn.executemany(
+            "INSERT INTO removed_lines(article_id, position, line, reason) VALUES (?, ?, ?, ?)",
+            [(doc.id, r.position, r.line, r.reason) for r in doc.removed],
+        )
+        if doc.outlet:
+            self.conn.executemany(
+                "INSERT OR IGNORE INTO outlet_lines(outlet, line_key, article_id) VALUES (?, ?, ?)",
+                [(doc.outlet, key, doc.id) for key in set(line_keys)],
+            )
+        self.add_source(doc.id, doc, run_id)
+
+    # -- reading ----------------------------------------------------------------
+
+    def count(self) -> int:
+        return int(self.conn.execute("SELECT count(*) FROM articles").fetchone()[0])
+
+    def resolve_id(self, prefix: str) -> str:
+        """Full id for an id or an unambiguous prefix of at least 4 characters."""
+        if len(prefix) < 4:
+            raise NotFoundError(f"article id {prefix!r} is too short", hint="give 4+ characters")
+        rows = self.conn.execute(
+            "SELECT id FROM articles WHERE id LIKE ? ESCAPE '\\' LIMIT 2",
+            (prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%",),
+        ).fetchall()
+        if not rows:
+            raise NotFoundError(f"no article with id {prefix!r}", hint="see 'storyline list'")
+        if len(rows) > 1:
+            raise NotFoundError(f"article id {prefix!r} is ambiguous", hint="give more characters")
+        return str(rows[0][0])
+
+    def list_articles(self, *, outlet: str | None = None, lang: str | None = None,
+                      query: str | None = None, limit: int | None = None) -> list[dict[str, Any]]:
+        sql = ("SELECT a.id, a.title, a.outlet, a.lang, a.published, a.published_source, "
+               "a.duplicate_of, length(a.text) AS chars FROM articles a")
+        where, args = [], []
+        if query:
+            sql += " JOIN articles_fts f ON f.rowid = a.rowid"
+            where.append("articles_fts MATCH ?")
+            args.append(query)
+        if outlet:
+            where.append("a.outlet = ? COLLATE NOCASE")
+            args.append(outlet)
+        if lang:
+            where.append("a.lang = ?")
+            args.append(lang)
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        sql += " ORDER BY a.published IS NULL, a.published, a.rowid"
+        if limit:
+            sql += f" LIMIT {int(limit)}"
+        try:
+            return [dict(r) for r in self.conn.execute(sql, args)]
+        except sqlite3.OperationalError as exc:
+            raise StoreError(f"search query {query!r} is not valid ({exc})",
+                             hint="quote phrases with double quotes") from exc
+
+    def _full(self, row: sqlite3.Row) -> dict[str, Any]:
+        article_id = row["id"]
+        sources = [dict(r) for r in self.conn.execute(
+            "SELECT source, url, byte_hash, ingested_at FROM sources WHERE article_id=? "
+            "ORDER BY ingested_at, source", (article_id,))]
+        removed = [{"line": r["line"], "reason": r["reason"], "position": r["position"]}
+                   for r in self.conn.execute(
+                       "SELECT position, line, reason FROM removed_lines WHERE article_id=? "
+                       "ORDER BY position", (article_id,))]
+        return {
+            "id": article_id,
+            "source": sources[0]["url"] or sources[0]["source"] if sources else None,
+            "title": row["title"],
+            "outlet": row["outlet"],
+            "outlet_evidence": json.loads(row["outlet_evidence"]) if row["outlet_evidence"] else None,
+            "lang": row["lang"],
+            "published": row["published"],
+            "published_source": row["published_source"],
+            "text": row["text"],
+            "removed": removed,
+            "duplicate_of": row["duplicate_of"],
+            "url": row["url"],
+            "lang_confidence": row["lang_confidence"],
+            "published_evidence": (json.loads(row["published_evidence"])
+                                   if row["published_evidence"] else None),
+            "repairs": json.loads(row["repairs"]),
+            "sources": sources,
+            "created_at": row["created_at"],
+        }
+
+    def get_article(self, article_id: str) -> dict[str, Any]:
+        full_id = self.resolve_id(article_id)
+        row = self.conn.execute("SELECT * FROM articles WHERE id=?", (full_id,)).fetchone()
+        return self._full(row)
+
+    def iter_articles(self) -> Iterator[dict[str, Any]]:
+        for row in self.conn.execute("SELECT * FROM articles ORDER BY rowid").fetchall():
+            yield self._full(row)
+
+    def outlet_counts(self) -> list[tuple[str | None, int]]:
+        rows = self.conn.execute(
+            "SELECT outlet, count(*) FROM articles GROUP BY outlet ORDER BY count(*) DESC, outlet")
+        return [(r[0], int(r[1])) for r in rows]

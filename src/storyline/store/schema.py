@@ -1,0 +1,108 @@
+"""The store's schema, as an ordered list of migrations recorded in the database.
+
+Never edit a released migration: add a new one. ``SCHEMA_VERSION`` is the
+number of the last migration and is written into every export.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+
+class Migration(NamedTuple):
+    version: int
+    name: str
+    sql: str
+
+
+MIGRATIONS: tuple[Migration, ...] = (
+    Migration(
+        1,
+        "articles, provenance, removed lines, outlet line counts, full-text index",
+        """
+        CREATE TABLE articles (
+            id               TEXT PRIMARY KEY,
+            title            TEXT,
+            text             TEXT NOT NULL,
+            raw_text         TEXT NOT NULL,
+            url              TEXT,
+            outlet           TEXT,
+            outlet_evidence  TEXT,
+            lang             TEXT,
+            lang_confidence  REAL,
+            published        TEXT,
+            published_source TEXT CHECK (published_source IN ('metadata', 'text', 'inferred')),
+            published_evidence TEXT,
+            repairs          TEXT NOT NULL DEFAULT '[]',
+            text_hash        TEXT NOT NULL,
+            duplicate_of     TEXT REFERENCES articles(id),
+            created_at       TEXT NOT NULL
+        );
+        CREATE INDEX articles_outlet ON articles(outlet);
+        CREATE INDEX articles_text_hash ON articles(text_hash);
+        CREATE INDEX articles_published ON articles(published);
+
+        CREATE TABLE sources (
+            article_id  TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+            source      TEXT NOT NULL,
+            url         TEXT,
+            byte_hash   TEXT NOT NULL,
+            ingested_at TEXT NOT NULL,
+            run_id      INTEGER REFERENCES ingest_runs(id),
+            PRIMARY KEY (article_id, source, byte_hash)
+        ) WITHOUT ROWID;
+        CREATE INDEX sources_byte_hash ON sources(byte_hash, source);
+
+        CREATE TABLE removed_lines (
+            article_id TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+            position   INTEGER NOT NULL,
+            line       TEXT NOT NULL,
+            reason     TEXT NOT NULL,
+            PRIMARY KEY (article_id, position)
+        ) WITHOUT ROWID;
+
+        CREATE TABLE outlet_lines (
+            outlet     TEXT NOT NULL,
+            line_key   TEXT NOT NULL,
+            article_id TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+            PRIMARY KEY (outlet, line_key, article_id)
+        ) WITHOUT ROWID;
+
+        CREATE TABLE ingest_runs (
+            id          INTEGER PRIMARY KEY,
+            started_at  TEXT NOT NULL,
+            finished_at TEXT,
+            status      TEXT NOT NULL DEFAULT 'running',
+            stored      INTEGER NOT NULL DEFAULT 0,
+            unchanged   INTEGER NOT NULL DEFAULT 0,
+            failed      INTEGER NOT NULL DEFAULT 0
+        );
+
+        CREATE TABLE ingest_errors (
+            run_id INTEGER NOT NULL REFERENCES ingest_runs(id) ON DELETE CASCADE,
+            source TEXT NOT NULL,
+            kind   TEXT NOT NULL,
+            reason TEXT NOT NULL
+        );
+
+        CREATE VIRTUAL TABLE articles_fts USING fts5(
+            title, text, content='articles', content_rowid='rowid',
+            tokenize='unicode61 remove_diacritics 2'
+        );
+        CREATE TRIGGER articles_ai AFTER INSERT ON articles BEGIN
+            INSERT INTO articles_fts(rowid, title, text) VALUES (new.rowid, new.title, new.text);
+        END;
+        CREATE TRIGGER articles_ad AFTER DELETE ON articles BEGIN
+            INSERT INTO articles_fts(articles_fts, rowid, title, text)
+            VALUES ('delete', old.rowid, old.title, old.text);
+        END;
+        CREATE TRIGGER articles_au AFTER UPDATE OF title, text ON articles BEGIN
+            INSERT INTO articles_fts(articles_fts, rowid, title, text)
+            VALUES ('delete', old.rowid, old.title, old.text);
+            INSERT INTO articles_fts(rowid, title, text) VALUES (new.rowid, new.title, new.text);
+        END;
+        """,
+    ),
+)
+
+SCHEMA_VERSION = MIGRATIONS[-1].version
