@@ -16,8 +16,10 @@ def shared(*parts: str) -> Path | None:
     """A path under ../shared, or None (with a message) when it is absent."""
     path = SHARED.joinpath(*parts)
     if not path.exists():
-        print(f"skip: {path} is absent (benchmarks read ../shared beside the checkout)",
-              file=sys.stderr)
+        print(
+            f"skip: {path} is absent (benchmarks read ../shared beside the checkout)",
+            file=sys.stderr,
+        )
         return None
     return path
 

@@ -19,9 +19,12 @@ from bench.common import prf, save, shared
 from storyline import extract_html
 from storyline.errors import StorylineError
 
-PUBLISHED = {"trafilatura 2.2.0 (published, 990 pages)": 0.924,
-             "justext (published)": 0.862, "readability-lxml (published)": 0.826,
-             "newspaper4k (published)": 0.801}
+PUBLISHED = {
+    "trafilatura 2.2.0 (published, 990 pages)": 0.924,
+    "justext (published)": 0.862,
+    "readability-lxml (published)": 0.826,
+    "newspaper4k (published)": 0.801,
+}
 
 
 def _trafilatura(html: str, url: str) -> str:
@@ -36,8 +39,9 @@ def _storyline(html: str, url: str) -> str:
     return result.text
 
 
-def score(extract: Callable[[str, str], str], pages: list[tuple[str, str, dict[str, Any]]]
-          ) -> dict[str, Any]:
+def score(
+    extract: Callable[[str, str], str], pages: list[tuple[str, str, dict[str, Any]]]
+) -> dict[str, Any]:
     tp = fp = fn = tn = 0
     started = time.perf_counter()
     for url, html, truth in pages:
@@ -53,8 +57,15 @@ def score(extract: Callable[[str, str], str], pages: list[tuple[str, str, dict[s
             else:
                 tn += 1
     seconds = time.perf_counter() - started
-    return {**prf(tp, fp, fn), "tp": tp, "fp": fp, "fn": fn, "tn": tn,
-            "pages": len(pages), "ms_per_page": round(1000 * seconds / max(len(pages), 1), 1)}
+    return {
+        **prf(tp, fp, fn),
+        "tp": tp,
+        "fp": fp,
+        "fn": fn,
+        "tn": tn,
+        "pages": len(pages),
+        "ms_per_page": round(1000 * seconds / max(len(pages), 1), 1),
+    }
 
 
 def load_pages() -> list[tuple[str, str, dict[str, Any]]] | None:

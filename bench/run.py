@@ -8,8 +8,10 @@ from bench import extraction, throughput
 
 
 def main() -> None:
-    print(f"# storyline benchmarks ({platform.python_implementation()} "
-          f"{platform.python_version()}, {platform.machine()})\n")
+    print(
+        f"# storyline benchmarks ({platform.python_implementation()} "
+        f"{platform.python_version()}, {platform.machine()})\n"
+    )
     ext = extraction.run()
     if ext:
         print("## HTML main-text extraction, trafilatura-de (150 German pages)\n")
@@ -17,8 +19,10 @@ def main() -> None:
         print("|---|---|---|---|---|")
         for name in ("storyline", "trafilatura"):
             r = ext[name]
-            print(f"| {name} (measured here) | {r['precision']} | {r['recall']} | {r['f1']} "
-                  f"| {r['ms_per_page']} |")
+            print(
+                f"| {name} (measured here) | {r['precision']} | {r['recall']} | {r['f1']} "
+                f"| {r['ms_per_page']} |"
+            )
         for name, f1 in ext["published_f1"].items():
             print(f"| {name} | | | {f1} | |")
         print()

@@ -22,8 +22,12 @@ def _measure(folder: Path) -> dict[str, Any]:
         report = ingest([str(folder)], store)
         seconds = time.perf_counter() - started
     n = len(report.stored) + len(report.known)
-    return {"articles": n, "failed": len(report.errors), "seconds": round(seconds, 2),
-            "articles_per_s": round(n / seconds, 1) if seconds else None}
+    return {
+        "articles": n,
+        "failed": len(report.errors),
+        "seconds": round(seconds, 2),
+        "articles_per_s": round(n / seconds, 1) if seconds else None,
+    }
 
 
 def run() -> dict[str, Any] | None:
@@ -38,7 +42,8 @@ def run() -> dict[str, Any] | None:
             body = seed.read_text(encoding="utf-8")
             for copy in range(40):
                 (folder / f"{seed.stem}-{copy}.txt").write_text(
-                    body + f"\n\nKopie Nummer {copy} für die Messung.\n", encoding="utf-8")
+                    body + f"\n\nKopie Nummer {copy} für die Messung.\n", encoding="utf-8"
+                )
         result["plain_text"] = _measure(folder)
     result["html"] = _measure(pages)
     save("throughput", result)

@@ -5,5 +5,11 @@ from storyline.errors import StorylineError
 
 __version__ = "0.1.0"
 
-__all__ = ["CleanResult", "StorylineError", "__version__", "build_pipeline", "clean_text",
-           "extract_html"]
+__all__ = [
+    "CleanResult",
+    "StorylineError",
+    "__version__",
+    "build_pipeline",
+    "clean_text",
+    "extract_html",
+]

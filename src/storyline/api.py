@@ -50,9 +50,15 @@ def _run(doc: Document) -> CleanResult:
     return CleanResult.from_document(build_pipeline()(doc))
 
 
-def clean_text(text: str, *, title: str | None = None, url: str | None = None,
-               outlet: str | None = None, published: str | None = None,
-               lang: str | None = None) -> CleanResult:
+def clean_text(
+    text: str,
+    *,
+    title: str | None = None,
+    url: str | None = None,
+    outlet: str | None = None,
+    published: str | None = None,
+    lang: str | None = None,
+) -> CleanResult:
     """Clean already-extracted article text (first non-junk line is the title)."""
     data = text.encode("utf-8")
     hints = Hints(title=title, url=url, outlet=outlet, published=published, lang=lang)
@@ -62,5 +68,6 @@ def clean_text(text: str, *, title: str | None = None, url: str | None = None,
 def extract_html(html: str, url: str | None = None) -> CleanResult:
     """Main text and metadata of an HTML page, cleaned like any other text."""
     data = html.encode("utf-8")
-    return _run(Document(url or "<html>", hashlib.sha256(data).hexdigest(), Hints(url=url),
-                         html=html))
+    return _run(
+        Document(url or "<html>", hashlib.sha256(data).hexdigest(), Hints(url=url), html=html)
+    )

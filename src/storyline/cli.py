@@ -24,7 +24,7 @@ from storyline.ingest.decode import decode_bytes
 from storyline.ingest.job import IngestReport, ingest
 from storyline.ingest.readers import HTML_SUFFIXES
 from storyline.model import Hints
-from storyline.settings import DB_PATH, SETTINGS, settings_markdown
+from storyline.settings import BATCH_SIZE, DB_PATH, MAX_FILE_BYTES, SETTINGS, settings_markdown
 from storyline.store import Store
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -33,13 +33,20 @@ CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
 def db_option(fn: F) -> F:
     return click.option(
-        "--db", "db", type=click.Path(dir_okay=False), envvar=DB_PATH.env_var,
-        default=DB_PATH.default, show_default=True, help=DB_PATH.help,
+        "--db",
+        "db",
+        type=click.Path(dir_okay=False),
+        envvar=DB_PATH.env_var,
+        default=DB_PATH.default,
+        show_default=True,
+        help=DB_PATH.help,
     )(fn)
 
 
 def json_option(fn: F) -> F:
-    return click.option("--json", "as_json", is_flag=True, help="Machine-readable JSON on stdout.")(fn)
+    return click.option("--json", "as_json", is_flag=True, help="Machine-readable JSON on stdout.")(
+        fn
+    )
 
 
 def _emit_json(data: Any) -> None:
@@ -83,8 +90,9 @@ class Progress:
             self._last = now
             rate = self.count / max(now - self.started, 1e-6)
             name = source if len(source) < 50 else "…" + source[-49:]
-            click.echo(f"\r\x1b[Kingest: {self.count} inputs, {rate:.0f}/s  {name}", nl=False,
-                       err=True)
+            click.echo(
+                f"\r\x1b[Kingest: {self.count} inputs, {rate:.0f}/s  {name}", nl=False, err=True
+            )
 
     def done(self) -> None:
         if self.enabled:
@@ -113,22 +121,53 @@ def _print_report(report: IngestReport, store: Store, seconds: float) -> None:
     if report.unchanged or report.known:
         parts.append(f"{len(report.unchanged) + len(report.known)} already in the store")
     parts.append(f"{len(report.errors)} failed")
-    click.echo(f"ingest: {', '.join(parts)} in {seconds:.1f}s; "
-               f"{store.count()} articles in {store.path}")
+    click.echo(
+        f"ingest: {', '.join(parts)} in {seconds:.1f}s; {store.count()} articles in {store.path}"
+    )
 
 
 @main.command("ingest", context_settings=CONTEXT)
 @click.argument("paths", nargs=-1, required=True)
 @db_option
 @click.option("--outlet", help="Outlet of every input (overrides detection).")
-@click.option("--published", callback=_published, help="Publication date (YYYY-MM-DD) of every input.")
+@click.option(
+    "--published", callback=_published, help="Publication date (YYYY-MM-DD) of every input."
+)
 @click.option("--lang", help="Language code of every input (overrides detection), e.g. de.")
 @click.option("--url", help="URL of the input (with a single file or '-').")
-@click.option("--progress/--no-progress", default=True, show_default=True,
-              help="Progress line on stderr (only on a terminal).")
+@click.option(
+    "--max-file-bytes",
+    type=click.IntRange(min=1),
+    default=MAX_FILE_BYTES.get(),
+    show_default=True,
+    help=MAX_FILE_BYTES.help,
+)
+@click.option(
+    "--batch-size",
+    type=click.IntRange(min=1),
+    default=BATCH_SIZE.get(),
+    show_default=True,
+    help=BATCH_SIZE.help,
+)
+@click.option(
+    "--progress/--no-progress",
+    default=True,
+    show_default=True,
+    help="Progress line on stderr (only on a terminal).",
+)
 @json_option
-def ingest_cmd(paths: tuple[str, ...], db: str, outlet: str | None, published: str | None,
-               lang: str | None, url: str | None, progress: bool, as_json: bool) -> None:
+def ingest_cmd(
+    paths: tuple[str, ...],
+    db: str,
+    outlet: str | None,
+    published: str | None,
+    lang: str | None,
+    url: str | None,
+    max_file_bytes: int,
+    batch_size: int,
+    progress: bool,
+    as_json: bool,
+) -> None:
     """Read files, folders (recursively) or '-' (stdin) into the store.
 
     Formats: .txt/.md (first line is the title), .html, .json, .jsonl. Inputs that
@@ -145,7 +184,9 @@ def ingest_cmd(paths: tuple[str, ...], db: str, outlet: str | None, published: s
     started = time.monotonic()
     try:
         with _open(db, create=True) as store:
-            report = ingest(paths, store, hints, on_item=bar)
+            report = ingest(
+                paths, store, hints, max_bytes=max_file_bytes, batch_size=batch_size, on_item=bar
+            )
             bar.done()
             if as_json:
                 _emit_json({**report.to_dict(), "articles_in_store": store.count(), "db": str(db)})
@@ -164,8 +205,14 @@ def ingest_cmd(paths: tuple[str, ...], db: str, outlet: str | None, published: s
 @click.option("-q", "--query", help="Full-text query (SQLite FTS5 syntax).")
 @click.option("-n", "--limit", type=click.IntRange(min=1), help="At most this many.")
 @json_option
-def list_cmd(db: str, outlet: str | None, lang: str | None, query: str | None,
-             limit: int | None, as_json: bool) -> None:
+def list_cmd(
+    db: str,
+    outlet: str | None,
+    lang: str | None,
+    query: str | None,
+    limit: int | None,
+    as_json: bool,
+) -> None:
     """List stored articles, oldest first.
 
     \b
@@ -184,16 +231,22 @@ def list_cmd(db: str, outlet: str | None, lang: str | None, query: str | None,
     for r in rows:
         dup = f"  (duplicate of {r['duplicate_of'][:8]})" if r["duplicate_of"] else ""
         date = r["published"] or "????-??-??"
-        click.echo(f"{r['id'][:12]}  {date:<10}  {r['lang'] or '--':<3} "
-                   f"{(r['outlet'] or '?')[:18]:<18}  {r['title'] or '(no title)'}{dup}")
+        click.echo(
+            f"{r['id'][:12]}  {date:<10}  {r['lang'] or '--':<3} "
+            f"{(r['outlet'] or '?')[:18]:<18}  {r['title'] or '(no title)'}{dup}"
+        )
     click.echo(f"{len(rows)} article(s)", err=True)
 
 
 @main.command("show", context_settings=CONTEXT)
 @click.argument("article_id")
 @db_option
-@click.option("--removed/--no-removed", default=True, show_default=True,
-              help="Also list the lines removed as junk, with reasons.")
+@click.option(
+    "--removed/--no-removed",
+    default=True,
+    show_default=True,
+    help="Also list the lines removed as junk, with reasons.",
+)
 @json_option
 def show_cmd(article_id: str, db: str, removed: bool, as_json: bool) -> None:
     """Show one article (id or a unique prefix of 4+ characters).
@@ -217,8 +270,10 @@ def show_cmd(article_id: str, db: str, removed: bool, as_json: bool) -> None:
     click.echo(f"language:  {art['lang'] or '?'}")
     click.echo(f"published: {art['published'] or '?'}  [{art['published_source'] or '-'}]")
     for s in art["sources"]:
-        click.echo(f"source:    {s['url'] or s['source']}  (sha256 {s['byte_hash'][:12]}, "
-                   f"{s['ingested_at']})")
+        click.echo(
+            f"source:    {s['url'] or s['source']}  (sha256 {s['byte_hash'][:12]}, "
+            f"{s['ingested_at']})"
+        )
     if art["duplicate_of"]:
         click.echo(f"duplicate of: {art['duplicate_of']}")
     click.echo()
@@ -233,8 +288,12 @@ def show_cmd(article_id: str, db: str, removed: bool, as_json: bool) -> None:
 @main.command("export", context_settings=CONTEXT)
 @db_option
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="json", show_default=True)
-@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True),
-              help="File to write (default: stdout).")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, writable=True),
+    help="File to write (default: stdout).",
+)
 def export_cmd(db: str, fmt: str, output: str | None) -> None:
     """Export every article as JSON or JSON Lines (schema storyline.export/1).
 
@@ -279,8 +338,10 @@ def clean_cmd(path: str, url: str | None, as_json: bool) -> None:
         _emit_json(result.__dict__)
         return
     click.secho(result.title or "(no title)", bold=True)
-    click.echo(f"outlet: {result.outlet or '?'}  language: {result.language or '?'}  "
-               f"published: {result.published or '?'}")
+    click.echo(
+        f"outlet: {result.outlet or '?'}  language: {result.language or '?'}  "
+        f"published: {result.published or '?'}"
+    )
     click.echo()
     click.echo(result.text)
     click.echo()
@@ -302,9 +363,14 @@ def status_cmd(db: str, as_json: bool) -> None:
     """
     try:
         with _open(db) as store:
-            info = {"db": str(store.path), "schema_version": store.schema_version,
-                    "migrations": store.migrations(), "articles": store.count(),
-                    "outlets": dict(store.outlet_counts())}
+            outlets = store.outlet_counts()
+            info: dict[str, Any] = {
+                "db": str(store.path),
+                "schema_version": store.schema_version,
+                "migrations": store.migrations(),
+                "articles": store.count(),
+                "outlets": {name or "": n for name, n in outlets},
+            }
     except StorylineError as err:
         fail(err, as_json)
     if as_json:
@@ -312,7 +378,7 @@ def status_cmd(db: str, as_json: bool) -> None:
         return
     click.echo(f"store: {info['db']} (schema version {info['schema_version']})")
     click.echo(f"articles: {info['articles']}")
-    for name, n in info["outlets"].items():
+    for name, n in outlets:
         click.echo(f"  {n:5d}  {name or '(unknown outlet)'}")
 
 

@@ -40,9 +40,7 @@ class Setting(Generic[T]):
             ) from exc
 
 
-DB_PATH: Setting[str] = Setting(
-    "db", "storyline.db", "SQLite store used when --db is not given."
-)
+DB_PATH: Setting[str] = Setting("db", "storyline.db", "SQLite store used when --db is not given.")
 MAX_FILE_BYTES: Setting[int] = Setting(
     "max_file_bytes",
     20_000_000,

@@ -57,8 +57,9 @@ def _outlet(doc: Document) -> None:
     doc.outlet, doc.outlet_evidence = detect_outlet(doc.hints.outlet, doc.hints.url, doc.verdicts)
 
 
-def repetition_stage(stats: LineStats | None, min_articles: int | None = None,
-                     max_chars: int | None = None) -> Stage:
+def repetition_stage(
+    stats: LineStats | None, min_articles: int | None = None, max_chars: int | None = None
+) -> Stage:
     """Remove lines this outlet repeats across articles (its boilerplate)."""
     floor = min_articles if min_articles is not None else REPEAT_MIN_ARTICLES.get()
     longest = max_chars if max_chars is not None else REPEAT_MAX_LINE_CHARS.get()
@@ -69,8 +70,11 @@ def repetition_stage(stats: LineStats | None, min_articles: int | None = None,
         keys = [line_key(v.line) for v in doc.verdicts]
         counts = stats.line_counts(doc.outlet, keys)
         body = [i for i, v in enumerate(doc.verdicts) if v.reason is None and not v.title]
-        hits = [i for i in body if counts.get(keys[i], 0) >= floor
-                and len(doc.verdicts[i].line) <= longest]
+        hits = [
+            i
+            for i in body
+            if counts.get(keys[i], 0) >= floor and len(doc.verdicts[i].line) <= longest
+        ]
         # An article that shares most of its body with earlier ones is a copy or an
         # update of them, not boilerplate: leave it to duplicate detection.
         if not hits or len(hits) * 2 > len(body):
@@ -107,8 +111,9 @@ def _assemble(doc: Document) -> None:
     paragraphs = [v.line for v in doc.verdicts if v.reason is None and not v.title]
     if not paragraphs:
         raise FormatError(
-            doc.source, f"nothing is left after removing {len(doc.removed)} junk line(s)",
-            hint="run 'storyline clean' on it to see the reasons; the input may be a non-article page",
+            doc.source,
+            f"nothing is left after removing {len(doc.removed)} junk line(s)",
+            hint="see the reasons with 'storyline clean'; it may not be an article page",
         )
     doc.text = "\n\n".join(paragraphs)
 
@@ -139,18 +144,24 @@ def _identify(doc: Document) -> None:
 
 
 junk_stage = stage("junk", requires={"raw_text", "hints"}, assigns={"verdicts"})(_junk)
-outlet_stage = stage("outlet", requires={"verdicts", "hints"},
-                     assigns={"outlet", "outlet_evidence"})(_outlet)
-published_stage = stage("published", requires={"verdicts", "hints"},
-                        assigns={"published", "published_source", "published_evidence",
-                                 "verdicts"})(_published)
-assemble_stage = stage("assemble", requires={"verdicts", "hints"},
-                       assigns={"title", "text", "removed"})(_assemble)
+outlet_stage = stage(
+    "outlet", requires={"verdicts", "hints"}, assigns={"outlet", "outlet_evidence"}
+)(_outlet)
+published_stage = stage(
+    "published",
+    requires={"verdicts", "hints"},
+    assigns={"published", "published_source", "published_evidence", "verdicts"},
+)(_published)
+assemble_stage = stage(
+    "assemble", requires={"verdicts", "hints"}, assigns={"title", "text", "removed"}
+)(_assemble)
 glue_stage = stage("glue", requires={"text", "lang"}, assigns={"text", "repairs"})(_glue)
-language_stage = stage("language", requires={"text", "title", "hints"},
-                       assigns={"lang", "lang_confidence"})(_language)
-identify_stage = stage("identify", requires={"raw_text", "text", "hints"},
-                       assigns={"id", "text_hash"})(_identify)
+language_stage = stage(
+    "language", requires={"text", "title", "hints"}, assigns={"lang", "lang_confidence"}
+)(_language)
+identify_stage = stage(
+    "identify", requires={"raw_text", "text", "hints"}, assigns={"id", "text_hash"}
+)(_identify)
 
 
 def clean_stages(stats: LineStats | None = None) -> list[Stage]:

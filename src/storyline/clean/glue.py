@@ -50,10 +50,7 @@ def _freq(word: str, lang: str) -> float:
 
 def _is_glue(left: str, right: str, lang: str) -> bool:
     whole = left + right
-    return (
-        max(_freq(whole, lang), _freq(whole, "en")) < _UNKNOWN
-        and _freq(left, lang) >= _KNOWN
-    )
+    return max(_freq(whole, lang), _freq(whole, "en")) < _UNKNOWN and _freq(left, lang) >= _KNOWN
 
 
 def repair_glue(line: str, lang: str | None = "de") -> tuple[str, list[str]]:

@@ -101,7 +101,11 @@ def classify_lines(
 
     # Trailing widgets: short non-sentences after the last real paragraph.
     last_body = max(
-        (i for i, r in enumerate(reasons) if r is None and (is_sentence(lines[i]) or len(lines[i]) > 120)),
+        (
+            i
+            for i, r in enumerate(reasons)
+            if r is None and (is_sentence(lines[i]) or len(lines[i]) > 120)
+        ),
         default=-1,
     )
     if last_body >= 0:

@@ -59,13 +59,17 @@ def outlet_from_text(verdicts: Sequence[LineVerdict]) -> tuple[str, Evidence] | 
         if reason in ("source-line", "source-link"):
             m = _SOURCE_LINE.fullmatch(line)
             if m and _is_short_name(m.group("name").strip()):
-                candidates.append((0, _canonical(m.group("name")), Evidence("text:source-line", line)))
+                candidates.append(
+                    (0, _canonical(m.group("name")), Evidence("text:source-line", line))
+                )
         if reason == "outlet-name" and v.position in edge:
             candidates.append((1, _canonical(line), Evidence("text:outlet-name", line)))
         if reason == "navigation":
             m = _NAV_SUFFIX.search(line)
             if m and _is_short_name(m.group("name")):
-                candidates.append((2, _canonical(m.group("name")), Evidence("text:navigation", line)))
+                candidates.append(
+                    (2, _canonical(m.group("name")), Evidence("text:navigation", line))
+                )
         if reason in _PROMO_REASONS:
             named = outlets_in(line)
             if named:
@@ -73,7 +77,9 @@ def outlet_from_text(verdicts: Sequence[LineVerdict]) -> tuple[str, Evidence] | 
             elif reason == "copyright":
                 m = _COPYRIGHT_NAME.match(line)
                 if m and _is_short_name(m.group("name")):
-                    candidates.append((4, _canonical(m.group("name")), Evidence("text:copyright", line)))
+                    candidates.append(
+                        (4, _canonical(m.group("name")), Evidence("text:copyright", line))
+                    )
     if not candidates:
         return None
     candidates.sort(key=lambda c: c[0])

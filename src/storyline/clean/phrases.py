@@ -55,7 +55,8 @@ class Outlet:
 @cache
 def known_outlets() -> tuple[Outlet, ...]:
     return tuple(
-        Outlet(row[0], tuple(a for a in row[1].split("|") if a)) for row in _data_lines("outlets.tsv")
+        Outlet(row[0], tuple(a for a in row[1].split("|") if a))
+        for row in _data_lines("outlets.tsv")
     )
 
 

@@ -89,10 +89,10 @@ def is_metadata_line(line: str) -> bool:
     found = find_date(line)
     if not found or len(line) > 120:
         return False
-    rest = (line[: found[1]] + line[found[2]:]).strip(" ,|–—-:")
+    rest = (line[: found[1]] + line[found[2] :]).strip(" ,|–—-:")
     rest = re.sub(r"\d{1,2}[:.]\d{2}(\s*(uhr|h|am|pm|[a-z]{2,4}t))?", "", rest, flags=re.IGNORECASE)
     rest = rest.strip(" ,|–—-:")
-    return not rest or bool(_META_LINE.match(rest)) and len(rest.split()) <= 6
+    return not rest or (bool(_META_LINE.match(rest)) and len(rest.split()) <= 6)
 
 
 def find_dateline(lines: Sequence[str]) -> tuple[str, int, str] | None:
@@ -119,6 +119,11 @@ def find_dateline(lines: Sequence[str]) -> tuple[str, int, str] | None:
         line = lines[i]
         m = _DATELINE.match(line)
         found = find_date(line[:80])
-        if m and found and found[1] <= m.end() + 2 and re.search(r"[–—-]", line[found[2]:found[2] + 4]):
+        if (
+            m
+            and found
+            and found[1] <= m.end() + 2
+            and re.search(r"[–—-]", line[found[2] : found[2] + 4])
+        ):
             return found[0], i, "dateline"
     return None

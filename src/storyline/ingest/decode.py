@@ -59,7 +59,8 @@ def decode_bytes(data: bytes, source: str) -> tuple[str, str]:
                 ) from exc
     if b"\x00" in data[:8192]:
         raise BinaryInputError(
-            source, "looks like a binary file (NUL bytes, no UTF-16 mark)",
+            source,
+            "looks like a binary file (NUL bytes, no UTF-16 mark)",
             hint="give storyline text, HTML or JSON files",
         )
     try:

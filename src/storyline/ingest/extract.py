@@ -30,11 +30,16 @@ def extract_html_fields(html: str, url: str | None, source: str) -> dict[str, st
         include_tables=True,
         date_extraction_params=_DATE_PARAMS,
     )
-    fields: dict[str, Any] = result.as_dict() if result is not None else {}
+    fields: dict[str, Any] = {}
+    if isinstance(result, dict):
+        fields = result
+    elif result is not None:
+        fields = result.as_dict()
     text = fields.get("text") or ""
     if not text.strip():
         raise FormatError(
-            source, "HTML page has no recognisable article text",
+            source,
+            "HTML page has no recognisable article text",
             hint="check that the page is an article, not an index or a login page",
         )
     out: dict[str, str | None] = {}

@@ -102,17 +102,23 @@ def ingest(
                             report.errors.append(err)
                             store.record_error(report.run_id, err)
                         except Exception as exc:  # a bug must not lose the rest of the batch
-                            err = InputError(
-                                item.source, f"internal error while processing: {exc!r}",
+                            bug = InputError(
+                                item.source,
+                                f"internal error while processing: {exc!r}",
                                 hint="please report this with the file; details: "
                                 + traceback.format_exc(limit=3).strip().splitlines()[-1],
                             )
-                            report.errors.append(err)
-                            store.record_error(report.run_id, err)
+                            report.errors.append(bug)
+                            store.record_error(report.run_id, bug)
                     if on_item is not None:
                         on_item(item.source)
         status = "ok" if report.ok else "partial"
     finally:
-        store.finish_run(report.run_id, status, len(report.stored),
-                         len(report.unchanged) + len(report.known), len(report.errors))
+        store.finish_run(
+            report.run_id,
+            status,
+            len(report.stored),
+            len(report.unchanged) + len(report.known),
+            len(report.errors),
+        )
     return report

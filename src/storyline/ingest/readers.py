@@ -67,14 +67,16 @@ def _str_field(record: dict[str, Any], name: str, source: str) -> str | None:
 def _record_to_document(record: Any, source: str, base: Hints) -> Document:
     if not isinstance(record, dict):
         raise FormatError(
-            source, f"expected a JSON object, got {type(record).__name__}",
+            source,
+            f"expected a JSON object, got {type(record).__name__}",
             hint="each record needs at least a 'text' or 'html' field",
         )
     text = _str_field(record, "text", source)
     html = _str_field(record, "html", source)
     if not (text and text.strip()) and not (html and html.strip()):
         raise FormatError(
-            source, "record has no 'text' or 'html' (or it is empty)",
+            source,
+            "record has no 'text' or 'html' (or it is empty)",
             hint="add the article body as 'text' (plain) or 'html'",
         )
     hints = Hints(
@@ -97,8 +99,11 @@ def _record_to_document(record: Any, source: str, base: Hints) -> Document:
 
 def _is_export_header(record: Any) -> bool:
     """The first line of a storyline JSONL export describes the file, not an article."""
-    return isinstance(record, dict) and "schema" in record and not (
-        record.get("text") or record.get("html"))
+    return (
+        isinstance(record, dict)
+        and "schema" in record
+        and not (record.get("text") or record.get("html"))
+    )
 
 
 def _json_records(text: str, source: str, base: Hints) -> Iterator[Item]:
@@ -106,7 +111,8 @@ def _json_records(text: str, source: str, base: Hints) -> Iterator[Item]:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
         yield FormatError(
-            source, f"is not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})",
+            source,
+            f"is not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})",
             hint="fix the JSON or use .jsonl with one object per line",
         )
         return
@@ -148,8 +154,9 @@ def _jsonl_records(text: str, source: str, base: Hints) -> Iterator[Item]:
         yield EmptyInputError(source, "holds no records")
 
 
-def read_bytes(data: bytes, source: str, kind: str | None, base: Hints,
-               path: Path | None = None) -> Iterator[Item]:
+def read_bytes(
+    data: bytes, source: str, kind: str | None, base: Hints, path: Path | None = None
+) -> Iterator[Item]:
     """Decode one input's bytes and yield its document(s)."""
     try:
         text, _encoding = decode_bytes(data, source)
@@ -200,20 +207,26 @@ def read_path(path: Path, base: Hints, max_bytes: int) -> Iterator[Item]:
         size = path.stat().st_size
         if size > max_bytes:
             yield InputTooLargeError(
-                source, f"is {size:,} bytes, over the limit of {max_bytes:,}",
+                source,
+                f"is {size:,} bytes, over the limit of {max_bytes:,}",
                 hint="split it, or raise STORYLINE_MAX_FILE_BYTES",
             )
             return
         data = path.read_bytes()
     except OSError as exc:
-        yield InputError(source, f"cannot be read ({exc.strerror or exc})",
-                         hint="check its permissions")
+        yield InputError(
+            source, f"cannot be read ({exc.strerror or exc})", hint="check its permissions"
+        )
         return
     yield from read_bytes(data, source, None, base, path)
 
 
-def read_stream(stream: BinaryIO, base: Hints, max_bytes: int, source: str = "<stdin>",
-                ) -> Iterator[Item]:
+def read_stream(
+    stream: BinaryIO,
+    base: Hints,
+    max_bytes: int,
+    source: str = "<stdin>",
+) -> Iterator[Item]:
     data = stream.read(max_bytes + 1)
     if len(data) > max_bytes:
         yield InputTooLargeError(source, f"is over the limit of {max_bytes:,} bytes")
@@ -221,8 +234,9 @@ def read_stream(stream: BinaryIO, base: Hints, max_bytes: int, source: str = "<s
     yield from read_bytes(data, source, None, base)
 
 
-def iter_inputs(paths: Iterable[str], base: Hints, max_bytes: int,
-                stdin: BinaryIO | None = None) -> Iterator[Item]:
+def iter_inputs(
+    paths: Iterable[str], base: Hints, max_bytes: int, stdin: BinaryIO | None = None
+) -> Iterator[Item]:
     """Every document (or error) from the given paths, in a stable order."""
     for entry in expand_paths(paths):
         if isinstance(entry, InputError):

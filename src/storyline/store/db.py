@@ -124,8 +124,9 @@ class Store:
             cur = self.conn.execute("INSERT INTO ingest_runs(started_at) VALUES (?)", (now(),))
         return int(cur.lastrowid or 0)
 
-    def finish_run(self, run_id: int, status: str, stored: int, unchanged: int,
-                   failed: int) -> None:
+    def finish_run(
+        self, run_id: int, status: str, stored: int, unchanged: int, failed: int
+    ) -> None:
         with self.transaction():
             self.conn.execute(
                 "UPDATE ingest_runs SET finished_at=?, status=?, stored=?, unchanged=?, failed=? "
@@ -161,11 +162,11 @@ class Store:
         counts: dict[str, int] = {}
         unique = sorted(set(keys))
         for start in range(0, len(unique), 500):
-            chunk = unique[start:start + 500]
+            chunk = unique[start : start + 500]
             marks = ",".join("?" * len(chunk))
             rows = self.conn.execute(
-                f"SELECT line_key, count(*) FROM outlet_lines WHERE outlet=? AND line_key IN ({marks}) "
-                "GROUP BY line_key",
+                "SELECT line_key, count(*) FROM outlet_lines "
+                f"WHERE outlet=? AND line_key IN ({marks}) GROUP BY line_key",
                 (outlet, *chunk),
             )
             counts.update({str(k): int(n) for k, n in rows})
@@ -173,8 +174,8 @@ class Store:
 
     def add_source(self, article_id: str, doc: Document, run_id: int | None) -> None:
         self.conn.execute(
-            "INSERT OR IGNORE INTO sources(article_id, source, url, byte_hash, ingested_at, run_id) "
-            "VALUES (?, ?, ?, ?, ?, ?)",
+            "INSERT OR IGNORE INTO sources"
+            "(article_id, source, url, byte_hash, ingested_at, run_id) VALUES (?, ?, ?, ?, ?, ?)",
             (article_id, doc.source, doc.url, doc.byte_hash, now(), run_id),
         )
 
@@ -187,11 +188,22 @@ class Store:
             "lang_confidence, published, published_source, published_evidence, repairs, "
             "text_hash, duplicate_of, created_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
             (
-                doc.id, doc.title, doc.text, doc.raw_text, doc.url, doc.outlet,
+                doc.id,
+                doc.title,
+                doc.text,
+                doc.raw_text,
+                doc.url,
+                doc.outlet,
                 _json(doc.outlet_evidence.to_dict() if doc.outlet_evidence else None),
-                doc.lang, doc.lang_confidence, doc.published, doc.published_source,
+                doc.lang,
+                doc.lang_confidence,
+                doc.published,
+                doc.published_source,
                 _json(doc.published_evidence.to_dict() if doc.published_evidence else None),
-                _json(doc.repairs), doc.text_hash, doc.duplicate_of, now(),
+                _json(doc.repairs),
+                doc.text_hash,
+                doc.duplicate_of,
+                now(),
             ),
         )
         self.conn.executemany(
@@ -224,10 +236,18 @@ class Store:
             raise NotFoundError(f"article id {prefix!r} is ambiguous", hint="give more characters")
         return str(rows[0][0])
 
-    def list_articles(self, *, outlet: str | None = None, lang: str | None = None,
-                      query: str | None = None, limit: int | None = None) -> list[dict[str, Any]]:
-        sql = ("SELECT a.id, a.title, a.outlet, a.lang, a.published, a.published_source, "
-               "a.duplicate_of, length(a.text) AS chars FROM articles a")
+    def list_articles(
+        self,
+        *,
+        outlet: str | None = None,
+        lang: str | None = None,
+        query: str | None = None,
+        limit: int | None = None,
+    ) -> list[dict[str, Any]]:
+        sql = (
+            "SELECT a.id, a.title, a.outlet, a.lang, a.published, a.published_source, "
+            "a.duplicate_of, length(a.text) AS chars FROM articles a"
+        )
         where, args = [], []
         if query:
             sql += " JOIN articles_fts f ON f.rowid = a.rowid"
@@ -247,24 +267,37 @@ class Store:
         try:
             return [dict(r) for r in self.conn.execute(sql, args)]
         except sqlite3.OperationalError as exc:
-            raise StoreError(f"search query {query!r} is not valid ({exc})",
-                             hint="quote phrases with double quotes") from exc
+            raise StoreError(
+                f"search query {query!r} is not valid ({exc})",
+                hint="quote phrases with double quotes",
+            ) from exc
 
     def _full(self, row: sqlite3.Row) -> dict[str, Any]:
         article_id = row["id"]
-        sources = [dict(r) for r in self.conn.execute(
-            "SELECT source, url, byte_hash, ingested_at FROM sources WHERE article_id=? "
-            "ORDER BY ingested_at, source", (article_id,))]
-        removed = [{"line": r["line"], "reason": r["reason"], "position": r["position"]}
-                   for r in self.conn.execute(
-                       "SELECT position, line, reason FROM removed_lines WHERE article_id=? "
-                       "ORDER BY position", (article_id,))]
+        sources = [
+            dict(r)
+            for r in self.conn.execute(
+                "SELECT source, url, byte_hash, ingested_at FROM sources WHERE article_id=? "
+                "ORDER BY ingested_at, source",
+                (article_id,),
+            )
+        ]
+        removed = [
+            {"line": r["line"], "reason": r["reason"], "position": r["position"]}
+            for r in self.conn.execute(
+                "SELECT position, line, reason FROM removed_lines WHERE article_id=? "
+                "ORDER BY position",
+                (article_id,),
+            )
+        ]
         return {
             "id": article_id,
             "source": sources[0]["url"] or sources[0]["source"] if sources else None,
             "title": row["title"],
             "outlet": row["outlet"],
-            "outlet_evidence": json.loads(row["outlet_evidence"]) if row["outlet_evidence"] else None,
+            "outlet_evidence": json.loads(row["outlet_evidence"])
+            if row["outlet_evidence"]
+            else None,
             "lang": row["lang"],
             "published": row["published"],
             "published_source": row["published_source"],
@@ -273,8 +306,9 @@ class Store:
             "duplicate_of": row["duplicate_of"],
             "url": row["url"],
             "lang_confidence": row["lang_confidence"],
-            "published_evidence": (json.loads(row["published_evidence"])
-                                   if row["published_evidence"] else None),
+            "published_evidence": (
+                json.loads(row["published_evidence"]) if row["published_evidence"] else None
+            ),
             "repairs": json.loads(row["repairs"]),
             "sources": sources,
             "created_at": row["created_at"],
@@ -291,5 +325,6 @@ class Store:
 
     def outlet_counts(self) -> list[tuple[str | None, int]]:
         rows = self.conn.execute(
-            "SELECT outlet, count(*) FROM articles GROUP BY outlet ORDER BY count(*) DESC, outlet")
+            "SELECT outlet, count(*) FROM articles GROUP BY outlet ORDER BY count(*) DESC, outlet"
+        )
         return [(r[0], int(r[1])) for r in rows]
