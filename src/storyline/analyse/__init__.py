@@ -1,0 +1,1 @@
+"""Analyse stage: sentences, entities, quotes, dates and figures of an article."""
