@@ -1,12 +1,21 @@
-"""Shared fixtures: where the seed articles are, and a fresh store per test."""
+"""Shared fixtures: where the seed articles are, a fresh store per test, hand-made
+articles and a CLI runner.
+
+Every article text here was written for these tests (German and English); nothing
+is copied from the seed articles or the benchmarks.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import json
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
+from typing import Any
 
 import pytest
+from click.testing import CliRunner, Result
 
+from storyline.cli import main
 from storyline.store import Store
 
 SHARED = Path(__file__).resolve().parent.parent.parent / "shared"
@@ -21,6 +30,112 @@ def seeds_dir() -> Path:
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> Iterator[Store]:
-    with Store(tmp_path / "test.db") as s:
+def db_path(tmp_path: Path) -> Path:
+    return tmp_path / "test.db"
+
+
+@pytest.fixture
+def store(db_path: Path) -> Iterator[Store]:
+    with Store(db_path) as s:
         yield s
+
+
+# Each entry: (title, body paragraphs). Distinct titles and bodies, so that every
+# one of them becomes its own article.
+ARTICLES: list[tuple[str, list[str]]] = [
+    (
+        "Stadtrat beschließt neuen Haushalt",
+        [
+            "Der Stadtrat hat am Dienstag nach langer Debatte den Haushalt beschlossen.",
+            "Die Opposition kritisierte die hohen Ausgaben für den Straßenbau.",
+            "Der Kämmerer zeigte sich mit dem Ergebnis der Beratungen zufrieden.",
+        ],
+    ),
+    (
+        "Feuerwehr löscht Brand in der Altstadt",
+        [
+            "In der Nacht zum Mittwoch ist in einem Wohnhaus in der Altstadt Feuer ausgebrochen.",
+            "Die Bewohner konnten sich nach Angaben der Polizei rechtzeitig in Sicherheit bringen.",
+            "Die Ursache des Brandes ist noch unklar, die Ermittlungen dauern an.",
+        ],
+    ),
+    (
+        "Neue Buslinie verbindet die Vororte",
+        [
+            "Ab dem kommenden Montag fährt eine neue Buslinie zwischen den nördlichen Vororten.",
+            "Die Verkehrsbetriebe rechnen mit mehreren tausend Fahrgästen am Tag.",
+            "Anwohner hatten die Verbindung seit Jahren gefordert.",
+        ],
+    ),
+    (
+        "Schwimmbad bleibt im Sommer geschlossen",
+        [
+            "Das städtische Freibad wird wegen Bauarbeiten in diesem Sommer nicht öffnen.",
+            "Die Sanierung der Becken soll bis zum nächsten Frühjahr abgeschlossen sein.",
+            "Der Bürgerverein bedauerte die Entscheidung und kündigte Proteste an.",
+        ],
+    ),
+    (
+        "Harbour authority sets new rules for ships",
+        [
+            "The harbour authority on Monday announced stricter rules for container ships.",
+            "Shipping companies said they would need time to adapt their schedules.",
+            "The new rules are due to take effect at the beginning of next year.",
+        ],
+    ),
+    (
+        "Library extends its opening hours",
+        [
+            "The central library will stay open until ten in the evening from next month.",
+            "Students had collected more than two thousand signatures for longer hours.",
+            "The city council agreed to fund two additional members of staff.",
+        ],
+    ),
+]
+
+
+def article_text(index: int, *, before: Sequence[str] = (), after: Sequence[str] = ()) -> str:
+    """A plain-text article (title first), with optional extra lines around the body."""
+    title, body = ARTICLES[index]
+    return "\n".join([title, *before, *body, *after]) + "\n"
+
+
+@pytest.fixture
+def make_article() -> Callable[..., str]:
+    return article_text
+
+
+@pytest.fixture
+def write(tmp_path: Path) -> Callable[[str, str | bytes], Path]:
+    """Write text (utf-8) or bytes to a file under tmp_path and return its path."""
+
+    def _write(name: str, content: str | bytes) -> Path:
+        path = tmp_path / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(content, encoding="utf-8")
+        return path
+
+    return _write
+
+
+@pytest.fixture
+def jsonl_line() -> Callable[..., str]:
+    def _line(**record: Any) -> str:
+        return json.dumps(record, ensure_ascii=False)
+
+    return _line
+
+
+@pytest.fixture
+def cli() -> Callable[..., Result]:
+    """Run the real `storyline` command line in-process; stdout and stderr kept apart."""
+
+    def _run(*args: str | Path, env: dict[str, str] | None = None, input: Any = None) -> Result:
+        runner = CliRunner()
+        return runner.invoke(main, [str(a) for a in args], env=env, input=input,
+                             catch_exceptions=True)
+
+    return _run

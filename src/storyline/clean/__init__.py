@@ -31,6 +31,8 @@ class LineStats(Protocol):
 
     def line_counts(self, outlet: str, keys: Sequence[str]) -> dict[str, int]: ...
 
+    def outlet_names(self) -> list[str]: ...
+
 
 def line_key(line: str) -> str:
     """Key under which boilerplate lines are counted: case, digits and spacing ignored."""
@@ -53,8 +55,18 @@ def _junk(doc: Document) -> None:
     )
 
 
-def _outlet(doc: Document) -> None:
-    doc.outlet, doc.outlet_evidence = detect_outlet(doc.hints.outlet, doc.hints.url, doc.verdicts)
+def outlet_stage(stats: LineStats | None) -> Stage:
+    """Outlet from metadata, URL or the text's own cues (outlets in the store count as known)."""
+
+    def run(doc: Document) -> None:
+        names = stats.outlet_names() if stats is not None else []
+        doc.outlet, doc.outlet_evidence = detect_outlet(
+            doc.hints.outlet, doc.hints.url, doc.verdicts, names
+        )
+
+    return stage("outlet", requires={"verdicts", "hints"}, assigns={"outlet", "outlet_evidence"})(
+        run
+    )
 
 
 def repetition_stage(
@@ -144,9 +156,6 @@ def _identify(doc: Document) -> None:
 
 
 junk_stage = stage("junk", requires={"raw_text", "hints"}, assigns={"verdicts"})(_junk)
-outlet_stage = stage(
-    "outlet", requires={"verdicts", "hints"}, assigns={"outlet", "outlet_evidence"}
-)(_outlet)
 published_stage = stage(
     "published",
     requires={"verdicts", "hints"},
@@ -168,7 +177,7 @@ def clean_stages(stats: LineStats | None = None) -> list[Stage]:
     """The cleaning stages in order; ``stats`` enables the repetition rule."""
     return [
         junk_stage,
-        outlet_stage,
+        outlet_stage(stats),
         repetition_stage(stats),
         published_stage,
         assemble_stage,

@@ -26,9 +26,11 @@ _NUMERIC = re.compile(r"[\d\s.,:%+\-–|/()]{1,15}")
 _URL = re.compile(r"(https?://|www\.)\S+", re.IGNORECASE)
 _SENTENCE_END = re.compile(r"[.!?…:;\"“”»«„')\]]\s*$")
 _WORD = re.compile(r"\w+")
+_NAME = r"[A-ZÄÖÜ][\w.'-]+(?:\s+[A-ZÄÖÜ][\w.'-]+){0,3}"
 _BYLINE = re.compile(
-    r"(von|by|text:|autor:|author:)\s+[A-ZÄÖÜ][\w.'-]+(\s+[A-ZÄÖÜ][\w.'-]+){0,3}"
-    r"(\s*(,|und|and|&)\s*[A-ZÄÖÜ][\w.'-]+(\s+[A-ZÄÖÜ][\w.'-]+){0,3})*",
+    r"(?i:von|by|text:|autor:|autorin:|author:)\s+" + _NAME
+    + r"(?:\s*(?:,|und|and|&)\s*" + _NAME + r")*"
+    + r"(?:\s*[,|–—-]\s*[^.!?]{1,60})?",
 )
 
 
@@ -71,6 +73,19 @@ def _feature_reason(line: str, index: int, title: str | None, outlet: str | None
     return None
 
 
+_MASTHEAD = re.compile(r"[A-ZÄÖÜ0-9][\w&.'-]*(?: [A-ZÄÖÜ0-9][\w&.'-]*){0,3}")
+
+
+def _is_masthead(line: str) -> bool:
+    return len(line) <= 40 and _MASTHEAD.fullmatch(line) is not None and not line.endswith(".")
+
+
+def _is_headline(line: str) -> bool:
+    return len(words(line)) <= 16 and not line.rstrip().endswith((".", "!", ";", ",")) and (
+        len(line) <= 140
+    )
+
+
 def _is_fragment(line: str, max_words: int) -> bool:
     return len(words(line)) <= max_words and not is_sentence(line) and len(line) <= 60
 
@@ -98,6 +113,14 @@ def classify_lines(
             before, after = reasons[i - 1], reasons[i + 1]
             if before is not None and after is not None:
                 reasons[i] = "junk-block"
+
+    # Teaser headlines listed under a "Related"/"Lesen Sie auch" heading.
+    for i, line in enumerate(lines):
+        if reasons[i] == "related-teaser" and not is_sentence(line) and len(words(line)) <= 6:
+            j = i + 1
+            while j < len(lines) and reasons[j] is None and _is_headline(lines[j]):
+                reasons[j] = "related-teaser"
+                j += 1
 
     # Trailing widgets: short non-sentences after the last real paragraph.
     last_body = max(
@@ -128,6 +151,11 @@ def classify_lines(
             if len(nxt) <= 200 and not nxt.rstrip().endswith("."):
                 reasons[kept[0]] = "section-label"
                 title_index = kept[1]
+    # A bare name right under the headline is the outlet's masthead ("Harbour Times").
+    if title_index is not None:
+        after = [i for i in kept if i > title_index][:1]
+        if after and reasons[after[0]] is None and _is_masthead(lines[after[0]]):
+            reasons[after[0]] = "outlet-name"
     pos = positions if positions is not None else range(len(lines))
     return [
         LineVerdict(pos[i], line, reasons[i], title=(i == title_index))

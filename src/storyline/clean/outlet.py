@@ -19,7 +19,7 @@ from storyline.model import Evidence, LineVerdict
 _SOURCE_LINE = re.compile(r"(quelle|source|via)\s*:\s*(?P<name>[^.:©]{1,40})", re.IGNORECASE)
 _NAV_SUFFIX = re.compile(r"\s[–—|-]\s(?P<name>[A-ZÄÖÜ][\w.&' -]{1,40})$")
 _COPYRIGHT_NAME = re.compile(
-    r"(©|\(c\)|copyright)\s*(\d{4}\s*)?(?P<name>[A-ZÄÖÜ][\w.&'-]*(\s+[A-ZÄÖÜ][\w.&'-]*){0,4})",
+    r"(©|\(c\)|copyright)\s*(\d{4}\s*)?(?P<name>[A-ZÄÖÜ][\w&'-]*(\s+[A-ZÄÖÜ][\w&'-]*){0,4})",
     re.IGNORECASE,
 )
 _NOT_NAMES = re.compile(r"(alle rechte|all rights|tous droits|tutti i diritti)", re.IGNORECASE)
@@ -50,7 +50,22 @@ def _is_short_name(name: str) -> bool:
     return 0 < len(name.split()) <= 5 and not _NOT_NAMES.search(name)
 
 
-def outlet_from_text(verdicts: Sequence[LineVerdict]) -> tuple[str, Evidence] | None:
+def _store_outlet_in(line: str, store_outlets: Sequence[str]) -> str | None:
+    """An outlet already in the store named in a promo line, in full or by its first word."""
+    folded = line.casefold()
+    for name in store_outlets:
+        if re.search(rf"(?<!\w){re.escape(name.casefold())}(?!\w)", folded):
+            return name
+    for name in store_outlets:
+        first = name.split()[0]
+        if " " in name and len(first) >= 6 and re.search(rf"(?<!\w){re.escape(first)}(?!\w)", line):
+            return name
+    return None
+
+
+def outlet_from_text(
+    verdicts: Sequence[LineVerdict], store_outlets: Sequence[str] = ()
+) -> tuple[str, Evidence] | None:
     """The outlet named by the article's own furniture, or None."""
     edge = {v.position for v in (*verdicts[:6], *verdicts[-6:])}
     candidates: list[tuple[int, str, Evidence]] = []
@@ -72,8 +87,11 @@ def outlet_from_text(verdicts: Sequence[LineVerdict]) -> tuple[str, Evidence] | 
                 )
         if reason in _PROMO_REASONS:
             named = outlets_in(line)
+            in_store = _store_outlet_in(line, store_outlets)
             if named:
                 candidates.append((3, named[0], Evidence(f"text:{reason}", line)))
+            elif in_store:
+                candidates.append((3, in_store, Evidence(f"text:{reason}", line)))
             elif reason == "copyright":
                 m = _COPYRIGHT_NAME.match(line)
                 if m and _is_short_name(m.group("name")):
@@ -84,11 +102,16 @@ def outlet_from_text(verdicts: Sequence[LineVerdict]) -> tuple[str, Evidence] | 
         return None
     candidates.sort(key=lambda c: c[0])
     _, name, evidence = candidates[0]
+    if len(evidence.detail) > 200:
+        evidence = Evidence(evidence.method, evidence.detail[:199] + "…")
     return name, evidence
 
 
 def detect_outlet(
-    hint: str | None, url: str | None, verdicts: Sequence[LineVerdict]
+    hint: str | None,
+    url: str | None,
+    verdicts: Sequence[LineVerdict],
+    store_outlets: Sequence[str] = (),
 ) -> tuple[str | None, Evidence | None]:
     if hint and hint.strip():
         return _canonical(hint), Evidence("metadata", hint.strip())
@@ -96,7 +119,7 @@ def detect_outlet(
         found = outlet_from_url(url)
         if found:
             return found
-    found = outlet_from_text(verdicts)
+    found = outlet_from_text(verdicts, store_outlets)
     if found:
         return found
     return None, None

@@ -172,6 +172,14 @@ class Store:
             counts.update({str(k): int(n) for k, n in rows})
         return counts
 
+    def outlet_names(self) -> list[str]:
+        """Outlets in the store, most articles first (cached per store object)."""
+        rows = self.conn.execute(
+            "SELECT outlet FROM articles WHERE outlet IS NOT NULL GROUP BY outlet "
+            "ORDER BY count(*) DESC LIMIT 500"
+        )
+        return [str(r[0]) for r in rows]
+
     def add_source(self, article_id: str, doc: Document, run_id: int | None) -> None:
         self.conn.execute(
             "INSERT OR IGNORE INTO sources"
