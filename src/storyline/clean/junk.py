@@ -153,9 +153,9 @@ def classify_lines(
                 title_index = kept[1]
     # A bare name right under the headline is the outlet's masthead ("Harbour Times").
     if title_index is not None:
-        after = [i for i in kept if i > title_index][:1]
-        if after and reasons[after[0]] is None and _is_masthead(lines[after[0]]):
-            reasons[after[0]] = "outlet-name"
+        below = [i for i in kept if i > title_index][:1]
+        if below and reasons[below[0]] is None and _is_masthead(lines[below[0]]):
+            reasons[below[0]] = "outlet-name"
     pos = positions if positions is not None else range(len(lines))
     return [
         LineVerdict(pos[i], line, reasons[i], title=(i == title_index))
