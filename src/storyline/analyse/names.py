@@ -84,8 +84,9 @@ def titles() -> frozenset[str]:
 
 
 def role_suffixes() -> tuple[str, ...]:
-    return tuple(sorted(frozenset().union(*_table("role_nouns.tsv").values()), key=len,
-                        reverse=True))
+    return tuple(
+        sorted(frozenset().union(*_table("role_nouns.tsv").values()), key=len, reverse=True)
+    )
 
 
 def strip_titles(name: str) -> str:

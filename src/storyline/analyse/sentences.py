@@ -56,7 +56,7 @@ def _is_boundary(text: str, punct_start: int, punct: str, after: int) -> bool:
         return True
     word = before.group(1)
     bare = word.lstrip("(\"'„“«»[").rstrip(".")
-    nxt_m = _NEXT_WORD.match(text[after:after + 40])
+    nxt_m = _NEXT_WORD.match(text[after : after + 40])
     nxt = nxt_m.group(1) if nxt_m else ""
     if bare.lower() in ABBREVIATIONS or (len(bare) == 1 and bare.isalpha()):
         return False

@@ -105,4 +105,90 @@ MIGRATIONS: tuple[Migration, ...] = (
     ),
 )
 
+MIGRATIONS += (
+    Migration(
+        2,
+        "analysis: entities with aliases and merge log, mentions, quotes, dates, quantities",
+        """
+        ALTER TABLE articles ADD COLUMN analysed_at TEXT;
+
+        CREATE TABLE entities (
+            id         TEXT PRIMARY KEY,
+            name       TEXT NOT NULL,
+            type       TEXT NOT NULL CHECK (type IN ('PER', 'ORG', 'LOC', 'MISC')),
+            created_at TEXT NOT NULL
+        );
+        CREATE TABLE entity_aliases (
+            entity_id TEXT NOT NULL REFERENCES entities(id) ON DELETE CASCADE,
+            alias     TEXT NOT NULL,
+            alias_key TEXT NOT NULL,
+            PRIMARY KEY (entity_id, alias)
+        ) WITHOUT ROWID;
+        CREATE INDEX entity_aliases_key ON entity_aliases(alias_key);
+        CREATE TABLE entity_descriptions (
+            entity_id   TEXT NOT NULL REFERENCES entities(id) ON DELETE CASCADE,
+            description TEXT NOT NULL,
+            article_id  TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+            PRIMARY KEY (entity_id, description, article_id)
+        ) WITHOUT ROWID;
+        CREATE TABLE entity_merges (
+            entity_id  TEXT NOT NULL REFERENCES entities(id) ON DELETE CASCADE,
+            alias      TEXT NOT NULL,
+            reason     TEXT NOT NULL,
+            article_id TEXT REFERENCES articles(id) ON DELETE CASCADE,
+            created_at TEXT NOT NULL
+        );
+        CREATE INDEX entity_merges_entity ON entity_merges(entity_id);
+
+        CREATE TABLE mentions (
+            article_id TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+            start      INTEGER NOT NULL,
+            end        INTEGER NOT NULL,
+            text       TEXT NOT NULL,
+            label      TEXT NOT NULL,
+            entity_id  TEXT REFERENCES entities(id),
+            PRIMARY KEY (article_id, start, end)
+        ) WITHOUT ROWID;
+        CREATE INDEX mentions_entity ON mentions(entity_id);
+
+        CREATE TABLE quotes (
+            article_id   TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+            start        INTEGER NOT NULL,
+            end          INTEGER NOT NULL,
+            text         TEXT NOT NULL,
+            kind         TEXT NOT NULL CHECK (kind IN ('direct', 'indirect')),
+            speaker      TEXT REFERENCES entities(id),
+            speaker_name TEXT,
+            cue          TEXT,
+            via          TEXT,
+            PRIMARY KEY (article_id, start, end)
+        ) WITHOUT ROWID;
+        CREATE INDEX quotes_speaker ON quotes(speaker);
+
+        CREATE TABLE dates (
+            article_id TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+            start      INTEGER NOT NULL,
+            end        INTEGER NOT NULL,
+            text       TEXT NOT NULL,
+            value      TEXT NOT NULL,
+            precision  TEXT NOT NULL,
+            PRIMARY KEY (article_id, start, end)
+        ) WITHOUT ROWID;
+        CREATE INDEX dates_value ON dates(value);
+
+        CREATE TABLE quantities (
+            article_id TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+            start      INTEGER NOT NULL,
+            end        INTEGER NOT NULL,
+            text       TEXT NOT NULL,
+            value      REAL NOT NULL,
+            unit       TEXT,
+            counted    TEXT,
+            hedge      TEXT,
+            PRIMARY KEY (article_id, start, end)
+        ) WITHOUT ROWID;
+        """,
+    ),
+)
+
 SCHEMA_VERSION = MIGRATIONS[-1].version

@@ -1,0 +1,285 @@
+"""Writing and reading the analysis of stored articles, and entity resolution across the store.
+
+Articles are resolved one at a time (:mod:`storyline.analyse.resolve`); here an
+article's entities are linked to the store's entities. Every link that joins
+two different written forms is logged in ``entity_merges`` with its reason, so
+``storyline entities --explain NAME`` can show why variants were merged.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable
+from typing import Any
+
+from storyline.analyse.model import Analysis, Entity
+from storyline.analyse.names import name_key, name_parts, part_key
+from storyline.errors import NotFoundError
+from storyline.store.db import Store, now
+
+
+def _candidates(conn: sqlite3.Connection, keys: Iterable[str], etype: str) -> list[sqlite3.Row]:
+    keys = sorted(set(keys))
+    marks = ",".join("?" * len(keys))
+    return conn.execute(
+        f"SELECT e.id, e.name, e.type, a.alias, a.alias_key, "
+        f"(SELECT count(*) FROM mentions m WHERE m.entity_id = e.id) AS n "
+        f"FROM entity_aliases a JOIN entities e ON e.id = a.entity_id "
+        f"WHERE a.alias_key IN ({marks}) AND (e.type = ? OR e.type = 'MISC' OR ? = 'MISC') "
+        f"ORDER BY n DESC, e.created_at",
+        (*keys, etype, etype),
+    ).fetchall()
+
+
+def _surname_candidates(conn: sqlite3.Connection, key: str) -> list[sqlite3.Row]:
+    rows = conn.execute(
+        "SELECT id, name FROM entities WHERE type = 'PER' AND name LIKE '% %'"
+    ).fetchall()
+    out = []
+    for r in rows:
+        parts = [part_key(p) for p in name_parts(r["name"])]
+        if key in (parts[0], parts[-1]):
+            out.append(r)
+    return out
+
+
+def link_entity(store: Store, ent: Entity, article_id: str) -> str:
+    """Store id for an article-level entity; creates or merges and logs why."""
+    conn = store.conn
+    names = [ent.name, *ent.aliases]
+    keys = {name_key(n): n for n in names}
+    match = _candidates(conn, keys, ent.type)
+    target: str | None = None
+    reasons: dict[str, str] = {}
+    if match:
+        target = str(match[0]["id"])
+        known = {r["alias"] for r in match if r["id"] == target}
+        for r in match:
+            if r["id"] != target:
+                continue
+            for k, n in keys.items():
+                if k == r["alias_key"] and n not in known:
+                    reasons[n] = f"spelling variant of {r['alias']!r}: both have the name key {k!r}"
+    elif ent.type == "PER" and len(name_parts(ent.name)) == 1:
+        found = _surname_candidates(conn, name_key(ent.name))
+        if len(found) == 1:
+            target = str(found[0]["id"])
+            reasons[ent.name] = (
+                f"single name {ent.name!r} is a part of {found[0]['name']!r}, "
+                "the only person in the store with that name part"
+            )
+    if target is None:
+        target = ent.id
+        conn.execute(
+            "INSERT OR IGNORE INTO entities(id, name, type, created_at) VALUES (?, ?, ?, ?)",
+            (target, ent.name, ent.type, now()),
+        )
+        for alias in ent.aliases:
+            reasons.setdefault(
+                alias, f"named {alias!r} in the same article, linked to {ent.name!r}"
+            )
+    else:
+        row = conn.execute("SELECT name FROM entities WHERE id=?", (target,)).fetchone()
+        if len(name_parts(ent.name)) > len(name_parts(row["name"])):
+            conn.execute("UPDATE entities SET name=? WHERE id=?", (ent.name, target))
+    for alias in names:
+        cur = conn.execute(
+            "INSERT OR IGNORE INTO entity_aliases(entity_id, alias, alias_key) VALUES (?, ?, ?)",
+            (target, alias, name_key(alias)),
+        )
+        if cur.rowcount and alias in reasons:
+            conn.execute(
+                "INSERT INTO entity_merges(entity_id, alias, reason, article_id, created_at) "
+                "VALUES (?, ?, ?, ?, ?)",
+                (target, alias, reasons[alias], article_id, now()),
+            )
+    conn.executemany(
+        "INSERT OR IGNORE INTO entity_descriptions(entity_id, description, article_id) "
+        "VALUES (?, ?, ?)",
+        [(target, d, article_id) for d in ent.descriptions],
+    )
+    return target
+
+
+def save_analysis(store: Store, article_id: str, analysis: Analysis) -> None:
+    """Replace the stored analysis of one article (call inside a transaction)."""
+    conn = store.conn
+    for table in ("mentions", "quotes", "dates", "quantities"):
+        conn.execute(f"DELETE FROM {table} WHERE article_id=?", (article_id,))
+    ids = {e.id: link_entity(store, e, article_id) for e in analysis.entities}
+    conn.executemany(
+        "INSERT OR IGNORE INTO mentions(article_id, start, end, text, label, entity_id) "
+        "VALUES (?, ?, ?, ?, ?, ?)",
+        [
+            (article_id, m.start, m.end, m.text, m.label, ids.get(m.entity or ""))
+            for m in analysis.mentions
+        ],
+    )
+    conn.executemany(
+        "INSERT OR IGNORE INTO quotes(article_id, start, end, text, kind, speaker, speaker_name, "
+        "cue, via) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            (
+                article_id,
+                q.start,
+                q.end,
+                q.text,
+                q.kind,
+                ids.get(q.speaker or ""),
+                q.speaker_name,
+                q.cue,
+                q.via,
+            )
+            for q in analysis.quotes
+        ],
+    )
+    conn.executemany(
+        "INSERT OR IGNORE INTO dates(article_id, start, end, text, value, precision) "
+        "VALUES (?, ?, ?, ?, ?, ?)",
+        [(article_id, d.start, d.end, d.text, d.value, d.precision) for d in analysis.dates],
+    )
+    conn.executemany(
+        "INSERT OR IGNORE INTO quantities(article_id, start, end, text, value, unit, counted, "
+        "hedge) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            (article_id, q.start, q.end, q.text, q.value, q.unit, q.counted, q.hedge)
+            for q in analysis.quantities
+        ],
+    )
+    conn.execute("UPDATE articles SET analysed_at=? WHERE id=?", (now(), article_id))
+
+
+def unanalysed(store: Store) -> list[str]:
+    rows = store.conn.execute("SELECT id FROM articles WHERE analysed_at IS NULL ORDER BY rowid")
+    return [str(r[0]) for r in rows]
+
+
+# -- reading ----------------------------------------------------------------------
+
+
+def list_entities(
+    store: Store, etype: str | None = None, name: str | None = None
+) -> list[dict[str, Any]]:
+    sql = (
+        "SELECT e.id, e.name, e.type, (SELECT count(*) FROM mentions m WHERE m.entity_id=e.id)"
+        " AS mentions FROM entities e"
+    )
+    args: list[str] = []
+    where = []
+    if etype:
+        where.append("e.type = ?")
+        args.append(etype.upper())
+    if name:
+        where.append(
+            "e.id IN (SELECT entity_id FROM entity_aliases WHERE alias_key = ? OR alias LIKE ?)"
+        )
+        args += [name_key(name), f"%{name}%"]
+    if where:
+        sql += " WHERE " + " AND ".join(where)
+    sql += " ORDER BY mentions DESC, e.name"
+    out = []
+    for r in store.conn.execute(sql, args).fetchall():
+        out.append(entity_record(store, str(r["id"])) | {"mention_count": r["mentions"]})
+    return out
+
+
+def entity_record(store: Store, entity_id: str) -> dict[str, Any]:
+    conn = store.conn
+    row = conn.execute("SELECT * FROM entities WHERE id=?", (entity_id,)).fetchone()
+    if row is None:
+        raise NotFoundError(f"no entity with id {entity_id!r}", hint="see 'storyline entities'")
+    aliases = [
+        r[0]
+        for r in conn.execute(
+            "SELECT alias FROM entity_aliases WHERE entity_id=? AND alias<>? ORDER BY alias",
+            (entity_id, row["name"]),
+        )
+    ]
+    descriptions = [
+        r[0]
+        for r in conn.execute(
+            "SELECT description FROM entity_descriptions WHERE entity_id=? GROUP BY description "
+            "ORDER BY count(*) DESC, description",
+            (entity_id,),
+        )
+    ]
+    articles = [
+        r[0]
+        for r in conn.execute(
+            "SELECT DISTINCT article_id FROM mentions WHERE entity_id=? ORDER BY article_id",
+            (entity_id,),
+        )
+    ]
+    return {
+        "id": entity_id,
+        "name": row["name"],
+        "type": row["type"],
+        "aliases": aliases,
+        "descriptions": descriptions,
+        "articles": articles,
+    }
+
+
+def explain_entity(store: Store, name: str) -> list[dict[str, Any]]:
+    """Entities matching a name, each with every merge and its reason."""
+    found = list_entities(store, name=name)
+    for ent in found:
+        ent["merges"] = [
+            dict(r)
+            for r in store.conn.execute(
+                "SELECT alias, reason, article_id, created_at FROM entity_merges WHERE entity_id=? "
+                "ORDER BY created_at, alias",
+                (ent["id"],),
+            )
+        ]
+    return found
+
+
+def article_analysis(store: Store, article_id: str) -> dict[str, list[dict[str, Any]]]:
+    conn = store.conn
+    out: dict[str, list[dict[str, Any]]] = {}
+    for table, cols in (
+        ("mentions", "start, end, text, label, entity_id AS entity"),
+        ("quotes", "start, end, text, kind, speaker, speaker_name, cue, via"),
+        ("dates", "start, end, text, value, precision"),
+        ("quantities", "start, end, text, value, unit, counted, hedge"),
+    ):
+        out[table] = [
+            dict(r)
+            for r in conn.execute(
+                f"SELECT {cols} FROM {table} WHERE article_id=? ORDER BY start", (article_id,)
+            )
+        ]
+    return out
+
+
+def all_rows(store: Store, table: str) -> list[dict[str, Any]]:
+    """Every row of an analysis table in export form (``article`` instead of ``article_id``)."""
+    cols = {
+        "mentions": "article_id AS article, entity_id AS entity, start, end, text, label",
+        "quotes": "article_id AS article, text, start, end, kind, speaker, speaker_name, cue, via",
+        "dates": "article_id AS article, text, start, end, value, precision",
+        "quantities": "article_id AS article, text, start, end, value, unit, counted, hedge",
+    }[table]
+    return [
+        dict(r)
+        for r in store.conn.execute(f"SELECT {cols} FROM {table} ORDER BY article_id, start")
+    ]
+
+
+def quotes_by_speaker(store: Store, speaker: str | None = None) -> list[dict[str, Any]]:
+    sql = (
+        "SELECT q.article_id AS article, q.text, q.kind, q.speaker, q.speaker_name, q.cue, "
+        "q.via, q.start, q.end, a.outlet, a.published, e.name AS speaker_entity "
+        "FROM quotes q JOIN articles a ON a.id = q.article_id "
+        "LEFT JOIN entities e ON e.id = q.speaker"
+    )
+    args: list[str] = []
+    if speaker:
+        sql += (
+            " WHERE q.speaker IN (SELECT entity_id FROM entity_aliases WHERE alias_key = ?)"
+            " OR q.speaker_name LIKE ?"
+        )
+        args = [name_key(speaker), f"%{speaker}%"]
+    sql += " ORDER BY a.published IS NULL, a.published, q.article_id, q.start"
+    return [dict(r) for r in store.conn.execute(sql, args)]
