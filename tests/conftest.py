@@ -15,7 +15,6 @@ from typing import Any
 import pytest
 from click.testing import CliRunner, Result
 
-from storyline.cli import main
 from storyline.store import Store
 
 SHARED = Path(__file__).resolve().parent.parent.parent / "shared"
@@ -106,6 +105,12 @@ def make_article() -> Callable[..., str]:
 
 
 @pytest.fixture
+def article_parts() -> list[tuple[str, list[str]]]:
+    """The hand-made articles as (title, body paragraphs)."""
+    return [(title, list(body)) for title, body in ARTICLES]
+
+
+@pytest.fixture
 def write(tmp_path: Path) -> Callable[[str, str | bytes], Path]:
     """Write text (utf-8) or bytes to a file under tmp_path and return its path."""
 
@@ -133,9 +138,12 @@ def jsonl_line() -> Callable[..., str]:
 def cli() -> Callable[..., Result]:
     """Run the real `storyline` command line in-process; stdout and stderr kept apart."""
 
+    from storyline.cli import main
+
     def _run(*args: str | Path, env: dict[str, str] | None = None, input: Any = None) -> Result:
         runner = CliRunner()
-        return runner.invoke(main, [str(a) for a in args], env=env, input=input,
-                             catch_exceptions=True)
+        return runner.invoke(
+            main, [str(a) for a in args], env=env, input=input, catch_exceptions=True
+        )
 
     return _run

@@ -24,8 +24,8 @@ INPUT_ERRORS = [EmptyInputError, BinaryInputError, InputTooLargeError, DecodeErr
 
 
 @pytest.mark.parametrize(
-    "cls", [InputError, *INPUT_ERRORS, StoreError, SchemaError, PipelineError, NotFoundError,
-            ConfigError],
+    "cls",
+    [InputError, *INPUT_ERRORS, StoreError, SchemaError, PipelineError, NotFoundError, ConfigError],
 )
 def test_errors_every_error_derives_from_storyline_error(cls: type[Exception]) -> None:
     assert issubclass(cls, StorylineError)
@@ -43,8 +43,7 @@ def test_errors_schema_error_is_a_store_error() -> None:
 
 def test_errors_codes_are_distinct() -> None:
     classes = [
-        c for c in vars(errors).values()
-        if isinstance(c, type) and issubclass(c, StorylineError)
+        c for c in vars(errors).values() if isinstance(c, type) and issubclass(c, StorylineError)
     ]
     codes = [c.code for c in classes]
     assert len(classes) >= 12
@@ -68,8 +67,7 @@ def test_errors_input_error_message_names_the_source() -> None:
 def test_errors_str_without_hint_is_the_message() -> None:
     err = StoreError("the store is locked")
     assert str(err) == "the store is locked"
-    assert err.to_dict() == {"error": "store_error", "message": "the store is locked",
-                             "hint": None}
+    assert err.to_dict() == {"error": "store_error", "message": "the store is locked", "hint": None}
 
 
 def test_errors_one_except_clause_catches_them_all() -> None:

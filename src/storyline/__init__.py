@@ -1,7 +1,14 @@
 """storyline: turn a pile of news articles into a sourced picture of what happened."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
 from storyline.api import CleanResult, build_pipeline, clean_text, extract_html
 from storyline.errors import StorylineError
+
+if TYPE_CHECKING:
+    from storyline.analyse.run import analyze
 
 __version__ = "0.1.0"
 
@@ -9,7 +16,17 @@ __all__ = [
     "CleanResult",
     "StorylineError",
     "__version__",
+    "analyze",
     "build_pipeline",
     "clean_text",
     "extract_html",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    # The analysis loads statistical models; import it only when it is used.
+    if name == "analyze":
+        from storyline.analyse.run import analyze
+
+        return analyze
+    raise AttributeError(f"module 'storyline' has no attribute {name!r}")

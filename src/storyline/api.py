@@ -12,9 +12,14 @@ from storyline.model import Document, Hints
 from storyline.pipeline import Pipeline
 
 
-def build_pipeline(stats: LineStats | None = None) -> Pipeline:
-    """Extraction and cleaning, checked for wiring when built."""
-    return Pipeline([extract_stage, *clean_stages(stats)])
+def build_pipeline(stats: LineStats | None = None, *, analyse: bool = False) -> Pipeline:
+    """Extraction and cleaning (and analysis if asked), checked for wiring when built."""
+    stages = [extract_stage, *clean_stages(stats)]
+    if analyse:
+        from storyline.analyse.run import analyse_stage  # loads the models only when needed
+
+        stages.append(analyse_stage)
+    return Pipeline(stages)
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 from typing import Any, TextIO
 
 from storyline.store import SCHEMA_VERSION, Store
+from storyline.store.analysis import all_rows, list_entities
 
 EXPORT_SCHEMA = "storyline.export/1"
 FORMATS = ("json", "jsonl")
@@ -26,8 +27,27 @@ def header(store: Store) -> dict[str, Any]:
     }
 
 
+#: Top-level arrays besides "articles", in export order, with their JSONL record type.
+SECTIONS = (
+    ("entities", "entity"),
+    ("mentions", "mention"),
+    ("quotes", "quote"),
+    ("dates", "date"),
+    ("quantities", "quantity"),
+)
+
+
 def export_records(store: Store) -> Iterator[dict[str, Any]]:
     yield from store.iter_articles()
+
+
+def section_rows(store: Store, name: str) -> list[dict[str, Any]]:
+    if name == "entities":
+        return [
+            {k: e[k] for k in ("id", "name", "type", "aliases", "descriptions", "articles")}
+            for e in list_entities(store)
+        ]
+    return all_rows(store, name)
 
 
 def write_export(store: Store, out: TextIO, fmt: str = "json") -> int:
@@ -38,8 +58,11 @@ def write_export(store: Store, out: TextIO, fmt: str = "json") -> int:
     if fmt == "jsonl":
         out.write(json.dumps(header(store), ensure_ascii=False) + "\n")
         for record in export_records(store):
-            out.write(json.dumps(record, ensure_ascii=False) + "\n")
+            out.write(json.dumps({"record": "article", **record}, ensure_ascii=False) + "\n")
             n += 1
+        for name, kind in SECTIONS:
+            for row in section_rows(store, name):
+                out.write(json.dumps({"record": kind, **row}, ensure_ascii=False) + "\n")
         return n
     head = header(store)
     out.write("{\n")
@@ -50,5 +73,11 @@ def write_export(store: Store, out: TextIO, fmt: str = "json") -> int:
         out.write(",\n    " if n else "\n    ")
         out.write(json.dumps(record, ensure_ascii=False))
         n += 1
-    out.write("\n  ]\n}\n" if n else "]\n}\n")
+    out.write("\n  ]" if n else "]")
+    for name, _kind in SECTIONS:
+        rows = section_rows(store, name)
+        out.write(f',\n  "{name}": [')
+        out.write(",".join("\n    " + json.dumps(r, ensure_ascii=False) for r in rows))
+        out.write("\n  ]" if rows else "]")
+    out.write("\n}\n")
     return n

@@ -8,7 +8,10 @@ data so that the store, the export and the API all show the same shapes.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
+
+if TYPE_CHECKING:
+    from storyline.analyse.model import Analysis
 
 PublishedSource = Literal["metadata", "text", "inferred"]
 
@@ -23,6 +26,8 @@ class Hints:
     lang: str | None = None
     published: str | None = None
     author: str | None = None
+    #: An id carried by a record of storyline's own export, kept on re-ingest.
+    article_id: str | None = None
 
 
 @dataclass(frozen=True)
@@ -90,6 +95,7 @@ class Document:
     id: str | None = None
     text_hash: str | None = None
     duplicate_of: str | None = None
+    analysis: Analysis | None = None
 
     @property
     def url(self) -> str | None:

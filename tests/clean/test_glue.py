@@ -15,10 +15,14 @@ PROPERTY = settings(max_examples=80, deadline=None)
 @pytest.mark.parametrize(
     ("line", "fixed"),
     [
-        ("Er reiste nach RusslandDamit ist der Streit beendet.",
-         "Er reiste nach Russland. Damit ist der Streit beendet."),
-        ("Das Treffen fand im Juli stattals er in Berlin war.",
-         "Das Treffen fand im Juli statt, als er in Berlin war."),
+        (
+            "Er reiste nach RusslandDamit ist der Streit beendet.",
+            "Er reiste nach Russland. Damit ist der Streit beendet.",
+        ),
+        (
+            "Das Treffen fand im Juli stattals er in Berlin war.",
+            "Das Treffen fand im Juli statt, als er in Berlin war.",
+        ),
     ],
 )
 def test_glue_german_glued_sentences_are_repaired(line: str, fixed: str) -> None:
@@ -62,9 +66,11 @@ def test_glue_other_languages_are_left_alone() -> None:
 
 
 def test_glue_repairs_in_the_pipeline_are_reported() -> None:
-    text = ("Streit beigelegt\n"
-            "Der Minister reiste am Montag nach RusslandDamit ist der lange Streit beendet.\n"
-            "Beide Seiten zeigten sich nach dem Treffen zufrieden mit dem Ergebnis.\n")
+    text = (
+        "Streit beigelegt\n"
+        "Der Minister reiste am Montag nach RusslandDamit ist der lange Streit beendet.\n"
+        "Beide Seiten zeigten sich nach dem Treffen zufrieden mit dem Ergebnis.\n"
+    )
     result = clean_text(text)
     assert result.language == "de"
     assert "nach Russland. Damit ist" in result.text

@@ -25,50 +25,75 @@ def verdict_of(line: str) -> LineVerdict:
 
 # (reason, German example, English example); all written for these tests.
 JUNK: list[tuple[str, str, str]] = [
-    ("paywall", "Werden Sie Mitglied bei der Stadtzeitung und lesen Sie alles",
-     "Subscribe now to continue reading"),
-    ("paywall", "Dieser Artikel ist nur für Abonnenten verfügbar",
-     "Already a subscriber? Sign in"),
-    ("cookie-banner", "Wir verwenden Cookies, um Ihnen ein besseres Angebot zu machen",
-     "We use cookies to improve your experience on our site"),
+    (
+        "paywall",
+        "Werden Sie Mitglied bei der Stadtzeitung und lesen Sie alles",
+        "Subscribe now to continue reading",
+    ),
+    ("paywall", "Dieser Artikel ist nur für Abonnenten verfügbar", "Already a subscriber? Sign in"),
+    (
+        "cookie-banner",
+        "Wir verwenden Cookies, um Ihnen ein besseres Angebot zu machen",
+        "We use cookies to improve your experience on our site",
+    ),
     ("cookie-banner", "Alle Cookies akzeptieren", "Accept all cookies"),
     ("share-bar", "Teilen", "Share on Facebook"),
     ("share-bar", "Artikel teilen | drucken | merken", "12 Comments"),
     ("comment-form", "Kommentar schreiben", "Leave a reply"),
-    ("comment-form", "Ihre E-Mail-Adresse wird nicht veröffentlicht.",
-     "Your email address will not be published."),
-    ("related-teaser", "Lesen Sie auch: Neue Regeln für den Schulweg",
-     "See also: The budget vote in numbers"),
+    (
+        "comment-form",
+        "Ihre E-Mail-Adresse wird nicht veröffentlicht.",
+        "Your email address will not be published.",
+    ),
+    (
+        "related-teaser",
+        "Lesen Sie auch: Neue Regeln für den Schulweg",
+        "See also: The budget vote in numbers",
+    ),
     ("related-teaser", "Das könnte Sie auch interessieren", "You may also like"),
     ("navigation", "Nächster Artikel", "Next article"),
     ("navigation", "Startseite > Politik > Kommunales", "Back to top"),
-    ("newsletter-promo", "Jetzt den Newsletter abonnieren",
-     "Sign up for our daily newsletter"),
+    ("newsletter-promo", "Jetzt den Newsletter abonnieren", "Sign up for our daily newsletter"),
     ("app-promo", "Laden Sie jetzt unsere neue App herunter", "Download the Stadtnews app"),
     ("app-promo", "Folgen Sie uns auf Instagram", "Follow us on Instagram"),
     ("copyright", "© 2025 Stadtverlag GmbH", "Copyright 2025 City Press Ltd"),
     ("copyright", "Stadtverlag, alle Rechte vorbehalten", "City Press. All rights reserved."),
     ("image-credit", "Foto: Max Mustermann", "Photo: Jane Doe"),
     ("image-credit", "Der Saal des Rathauses / dpa", "The council chamber / Reuters"),
-    ("outlet-promo", "Unterstützen Sie unabhängigen Journalismus",
-     "Support independent journalism"),
+    (
+        "outlet-promo",
+        "Unterstützen Sie unabhängigen Journalismus",
+        "Support independent journalism",
+    ),
     ("outlet-promo", "Anzeige", "Advertisement"),
-    ("media-teaser", "Video: Die Debatte im Stadtrat in voller Länge",
-     "Podcast: Inside the budget negotiations"),
-    ("media-teaser", "Hören Sie das ganze Interview mit der Bürgermeisterin",
-     "Listen to the full interview with the mayor"),
+    (
+        "media-teaser",
+        "Video: Die Debatte im Stadtrat in voller Länge",
+        "Podcast: Inside the budget negotiations",
+    ),
+    (
+        "media-teaser",
+        "Hören Sie das ganze Interview mit der Bürgermeisterin",
+        "Listen to the full interview with the mayor",
+    ),
     ("source-line", "Quelle: Stadtkurier", "Source: City Herald"),
 ]
 
 
-@pytest.mark.parametrize(("reason", "line"), [(r, de) for r, de, _ in JUNK],
-                         ids=[f"{r}-de-{i}" for i, (r, _, _) in enumerate(JUNK)])
+@pytest.mark.parametrize(
+    ("reason", "line"),
+    [(r, de) for r, de, _ in JUNK],
+    ids=[f"{r}-de-{i}" for i, (r, _, _) in enumerate(JUNK)],
+)
 def test_junk_german_phrase_is_removed_with_reason(reason: str, line: str) -> None:
     assert verdict_of(line).reason == reason
 
 
-@pytest.mark.parametrize(("reason", "line"), [(r, en) for r, _, en in JUNK],
-                         ids=[f"{r}-en-{i}" for i, (r, _, _) in enumerate(JUNK)])
+@pytest.mark.parametrize(
+    ("reason", "line"),
+    [(r, en) for r, _, en in JUNK],
+    ids=[f"{r}-en-{i}" for i, (r, _, _) in enumerate(JUNK)],
+)
 def test_junk_english_phrase_is_removed_with_reason(reason: str, line: str) -> None:
     assert verdict_of(line).reason == reason
 
@@ -139,15 +164,28 @@ def test_junk_fragment_next_to_body_is_kept() -> None:
 
 
 def test_junk_trailing_widgets_after_last_paragraph() -> None:
-    lines = [TITLE, *BODY, "Wetter am Wochenende", "Staus auf der A7", "Storm warning for the coast"]
+    lines = [
+        TITLE,
+        *BODY,
+        "Wetter am Wochenende",
+        "Staus auf der A7",
+        "Storm warning for the coast",
+    ]
     verdicts = classify_lines(lines)
     assert [v.reason for v in verdicts[:3]] == [None, None, None]
     assert [v.reason for v in verdicts[3:]] == ["trailing-widget"] * 3
 
 
 def test_junk_teaser_list_after_related_heading() -> None:
-    lines = [TITLE, *BODY, "Meistgelesen", "Wetter am Wochenende", "Staus auf der A7",
-             "Most Popular", "Storm warning for the coast"]
+    lines = [
+        TITLE,
+        *BODY,
+        "Meistgelesen",
+        "Wetter am Wochenende",
+        "Staus auf der A7",
+        "Most Popular",
+        "Storm warning for the coast",
+    ]
     verdicts = classify_lines(lines)
     assert [v.reason for v in verdicts[:3]] == [None, None, None]
     assert verdicts[3].reason == verdicts[6].reason == "related-teaser"
@@ -179,10 +217,19 @@ def test_junk_first_line_in_caps_is_not_a_teaser() -> None:
 @pytest.mark.parametrize(
     ("label", "title", "body"),
     [
-        ("Politik", "Wahl in Frankreich: Macron unter Druck",
-         ["Die Franzosen wählen am Sonntag ein neues Parlament.", "Die Umfragen sehen Le Pen vorn."]),
-        ("World", "Election in France: Macron under pressure",
-         ["The French vote for a new parliament on Sunday.", "Polls show the opposition ahead."]),
+        (
+            "Politik",
+            "Wahl in Frankreich: Macron unter Druck",
+            [
+                "Die Franzosen wählen am Sonntag ein neues Parlament.",
+                "Die Umfragen sehen Le Pen vorn.",
+            ],
+        ),
+        (
+            "World",
+            "Election in France: Macron under pressure",
+            ["The French vote for a new parliament on Sunday.", "Polls show the opposition ahead."],
+        ),
     ],
 )
 def test_junk_section_label_above_title(label: str, title: str, body: list[str]) -> None:
@@ -228,17 +275,25 @@ def test_junk_repeated_title_with_credit_metadata_title() -> None:
     assert "Foto" not in result.text
 
 
-@pytest.mark.xfail(
-    reason="BUG: a repeated headline is only detected when the title comes from metadata; in "
-    "a .txt article (first line is the title) 'Title Foto: X/dpa' stays in the text. "
-    "junk.classify_lines should also check kept lines against the chosen title line",
-    strict=True,
-)
 def test_junk_repeated_title_with_credit_without_metadata() -> None:
     lines = [LONG_TITLE, LONG_TITLE + " Foto: Peter Müller/dpa", *BODY]
     verdicts = classify_lines(lines)
     assert verdicts[0].title
     assert verdicts[1].reason == "repeated-title"
+
+
+@pytest.mark.parametrize(
+    ("title", "line"),
+    [
+        ("Wahl", "Wahlbeteiligung sank auf 50 Prozent, teilte die Stadt mit."),
+        ("Streik bei der Bahn", "Streik bei der Bahn legt den Verkehr lahm, sagten Pendler."),
+        ("Strike", "Strikes have become more common this year, the union said."),
+    ],
+)
+def test_junk_body_sentence_starting_like_the_title_is_kept(title: str, line: str) -> None:
+    result = clean_text("\n".join([title, BODY[0], line, BODY[1]]), title=title)
+    assert line in result.text
+    assert result.removed == []
 
 
 def test_junk_metadata_title_is_matched_in_first_lines() -> None:
@@ -258,6 +313,7 @@ def test_junk_removed_lines_keep_their_raw_positions() -> None:
     raw = f"{TITLE}\n\nTeilen\n\n{BODY[0]}\nDrucken\n{BODY[1]}\n"
     result = clean_text(raw)
     assert [(r["position"], r["reason"]) for r in result.removed] == [
-        (2, "share-bar"), (5, "share-bar")
+        (2, "share-bar"),
+        (5, "share-bar"),
     ]
     assert result.text == f"{BODY[0]}\n\n{BODY[1]}"

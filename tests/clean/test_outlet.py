@@ -25,8 +25,11 @@ def text(*lines: str) -> str:
 
 
 def test_outlet_metadata_beats_url_and_text() -> None:
-    r = clean_text(text(TITLE, *BODY, "Quelle: Stadtkurier"), outlet="Die Zeit",
-                   url="https://www.spiegel.de/politik/a-1")
+    r = clean_text(
+        text(TITLE, *BODY, "Quelle: Stadtkurier"),
+        outlet="Die Zeit",
+        url="https://www.spiegel.de/politik/a-1",
+    )
     assert r.outlet == "Die Zeit"
     assert r.outlet_evidence == {"method": "metadata", "detail": "Die Zeit"}
 
@@ -70,11 +73,6 @@ def test_outlet_url_without_host_is_ignored() -> None:
     assert outlet_from_url("/nur/ein/pfad") is None
 
 
-@pytest.mark.xfail(
-    reason="BUG: outlet_from_url lets urlsplit's ValueError ('Invalid IPv6 URL') escape, so a "
-    "malformed --url or record url crashes clean_text; catch ValueError and return None",
-    strict=True,
-)
 def test_outlet_malformed_url_does_not_crash() -> None:
     r = clean_text(text(TITLE, *BODY), url="http://[kaputt")
     assert r.outlet is None
@@ -102,6 +100,18 @@ def test_outlet_bare_known_outlet_line_near_top() -> None:
 def test_outlet_bare_known_outlet_line_at_bottom() -> None:
     r = clean_text(text(TITLE, *BODY, "ZDFheute"))
     assert r.outlet == "ZDF"
+
+
+def test_outlet_masthead_under_the_headline() -> None:
+    r = clean_text(text(TITLE, "Harbour Times", *BODY))
+    assert r.outlet == "Harbour Times"
+    assert r.outlet_evidence == {"method": "text:outlet-name", "detail": "Harbour Times"}
+
+
+@pytest.mark.parametrize("line", ["Anna Schmidt", "Exklusiv", "Live Updates"])
+def test_outlet_author_or_label_under_headline_is_not_the_outlet(line: str) -> None:
+    r = clean_text(text(TITLE, line, *BODY))
+    assert r.outlet is None
 
 
 def test_outlet_navigation_line_ending_in_name() -> None:
@@ -139,8 +149,9 @@ def test_outlet_copyright_boilerplate_is_not_a_name() -> None:
 
 
 def test_outlet_source_line_beats_promo() -> None:
-    r = clean_text(text(TITLE, *BODY, "Laden Sie jetzt die ZDFheute App herunter",
-                        "Quelle: Stadtkurier"))
+    r = clean_text(
+        text(TITLE, *BODY, "Laden Sie jetzt die ZDFheute App herunter", "Quelle: Stadtkurier")
+    )
     assert r.outlet == "Stadtkurier"
 
 

@@ -70,17 +70,14 @@ def test_decode_utf8_sig_drops_the_mark(text: str) -> None:
 # cp1252, latin-1 and cp1250, so every candidate encoding must agree on them, and
 # none of them can form a valid UTF-8 sequence (no byte in 0x80-0xBF).
 GERMAN = st.text(
-    alphabet=st.sampled_from(list("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
-                                  "äöüÄÖÜß .,;:!?-()\"'0123456789\n")),
-    min_size=1, max_size=200,
+    alphabet=st.sampled_from(
+        list("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZäöüÄÖÜß .,;:!?-()\"'0123456789\n")
+    ),
+    min_size=1,
+    max_size=200,
 )
 
 
-@pytest.mark.xfail(
-    reason="BUG: German cp1252 text is sometimes decoded as mac_roman (Grüße -> Gr¸ﬂe); "
-    "decode.py should try a strict cp1252 decode before charset-normalizer's guess",
-    strict=True,
-)
 @PROPERTY
 @given(GERMAN)
 @example("Grüße aus Köln: Die Straße bleibt gesperrt, sagte der Bürgermeister.")
@@ -93,7 +90,19 @@ def test_decode_cp1252_german_text_round_trips(text: str) -> None:
 
 
 def test_decode_plain_utf8_reports_encoding() -> None:
-    assert decode_bytes("Hallo Welt".encode(), "a.txt") == ("Hallo Welt", "utf-8")
+    assert decode_bytes(b"Hallo Welt", "a.txt") == ("Hallo Welt", "utf-8")
+
+
+@pytest.mark.parametrize(
+    ("data", "encoding"),
+    [
+        (codecs.BOM_UTF16_BE + "Grüße aus Köln\nZweite Zeile".encode("utf-16-be"), "utf-16"),
+        ("Grüße aus Köln\nZweite Zeile".encode("utf-32"), "utf-32"),
+        (codecs.BOM_UTF8 + "Grüße aus Köln\nZweite Zeile".encode(), "utf-8-sig"),
+    ],
+)
+def test_decode_byte_order_marks(data: bytes, encoding: str) -> None:
+    assert decode_bytes(data, "a.txt") == ("Grüße aus Köln\nZweite Zeile", encoding)
 
 
 def test_decode_cp1252_with_euro_and_quotes() -> None:
@@ -103,11 +112,6 @@ def test_decode_cp1252_with_euro_and_quotes() -> None:
     assert encoding != "utf-8"
 
 
-@pytest.mark.xfail(
-    reason="BUG: cp1252 text with à/è/ñ/ã is silently decoded as cp1250 (ŕ, č, ń, ă); "
-    "decode.py should try cp1252 before charset-normalizer's guess",
-    strict=True,
-)
 @pytest.mark.parametrize(
     "text",
     [

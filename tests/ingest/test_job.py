@@ -10,6 +10,7 @@ import pytest
 
 from storyline.errors import (
     BinaryInputError,
+    ConfigError,
     DecodeError,
     EmptyInputError,
     FormatError,
@@ -43,7 +44,11 @@ def sources_of(store: Store) -> set[str]:
 # -- bad inputs next to good ones -----------------------------------------------------
 
 BAD_FILES: dict[str, tuple[str, bytes, type[InputError]]] = {
-    "binary": ("bild.txt", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x02\x00", BinaryInputError),
+    "binary": (
+        "bild.txt",
+        b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x02\x00",
+        BinaryInputError,
+    ),
     "zero-bytes": ("leer.txt", b"", EmptyInputError),
     "whitespace": ("luft.txt", b" \n\t\n   \n", EmptyInputError),
     "undecodable": ("kaputt.txt", b"Hallo \x81\x8d\x8f\x90\x9d Welt\n" * 8, DecodeError),
@@ -172,7 +177,9 @@ def test_job_same_text_with_other_junk_is_a_duplicate(
     write: Write, store: Store, make_article: MakeArticle
 ) -> None:
     a = write("a.txt", make_article(2, before=["Teilen", "Drucken"]))
-    b = write("b.txt", make_article(2, after=["Kommentar schreiben", "Jetzt Newsletter abonnieren"]))
+    b = write(
+        "b.txt", make_article(2, after=["Kommentar schreiben", "Jetzt Newsletter abonnieren"])
+    )
     first = run(store, a)
     second = run(store, b)
     (dup,) = second.stored
@@ -277,12 +284,6 @@ def test_job_internal_error_is_reported_and_batch_goes_on(
     assert store.count() == 4
 
 
-@pytest.mark.xfail(
-    reason="BUG: an item that fails half-way through insert_article leaves its partial writes "
-    "(articles row without sources) in the batch transaction, which is then committed; "
-    "job.py should wrap each item in a SAVEPOINT and roll back to it on error",
-    strict=True,
-)
 def test_job_failed_item_leaves_no_partial_rows(
     five: Path, store: Store, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -305,11 +306,6 @@ def test_job_failed_item_leaves_no_partial_rows(
     assert orphans == 0
 
 
-@pytest.mark.xfail(
-    reason="BUG: a JSONL record with an escaped lone surrogate raises UnicodeEncodeError out "
-    "of the reader, which aborts the whole ingest run; good files are not stored",
-    strict=True,
-)
 def test_job_lone_surrogate_record_does_not_abort_the_run(
     pile: Path, write: Write, store: Store
 ) -> None:
@@ -337,8 +333,9 @@ def test_job_line_repeated_by_an_outlet_becomes_boilerplate(
     write: Write, store: Store, make_article: MakeArticle
 ) -> None:
     assert len(LONG_SHARED) > 400
-    paths = [write(f"kurier/{i}.txt", make_article(i, after=[PROMO, LONG_SHARED]))
-             for i in range(4)]
+    paths = [
+        write(f"kurier/{i}.txt", make_article(i, after=[PROMO, LONG_SHARED])) for i in range(4)
+    ]
     reports = [run(store, p, hints=Hints(outlet="Stadtkurier")) for p in paths]
     ids = [r.stored[0] for r in reports]
     for article_id in ids[:3]:
@@ -372,11 +369,63 @@ def test_job_mostly_repeated_article_is_left_to_duplicate_detection(
         "Die Landesregierung kündigte an, die Entscheidung zu prüfen.",
     ]
     for i in range(3):
-        path = write(f"verbund/{i}.txt", "\n".join([f"Fahrpreise steigen, Meldung {i + 1}", *shared]))
+        path = write(
+            f"verbund/{i}.txt", "\n".join([f"Fahrpreise steigen, Meldung {i + 1}", *shared])
+        )
     assert len(run(store, path.parent, hints=Hints(outlet="Stadtkurier")).stored) == 3
-    update = write("update.txt", "\n".join(["Fahrpreise steigen, Aktualisierung", *shared,
-                                             "Ein Sprecher bestätigte die Pläne am Abend."]))
+    update = write(
+        "update.txt",
+        "\n".join(
+            [
+                "Fahrpreise steigen, Aktualisierung",
+                *shared,
+                "Ein Sprecher bestätigte die Pläne am Abend.",
+            ]
+        ),
+    )
     report = run(store, update, hints=Hints(outlet="Stadtkurier"))
     art = store.get_article(report.stored[0])
     assert all(line in art["text"] for line in shared)
     assert not any(r["reason"] == "repeated-boilerplate" for r in art["removed"])
+
+
+# -- settings -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("size", "committed"), [("1", 2), ("2", 2), ("4", 0)])
+def test_job_batch_size_from_environment(
+    five: Path, store: Store, monkeypatch: pytest.MonkeyPatch, size: str, committed: int
+) -> None:
+    original = Store.insert_article
+    calls = {"n": 0}
+
+    def crashing(self: Store, *args: object, **kw: object) -> None:
+        calls["n"] += 1
+        if calls["n"] == 3:
+            raise KeyboardInterrupt
+        original(self, *args, **kw)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Store, "insert_article", crashing)
+    monkeypatch.setenv("STORYLINE_BATCH_SIZE", size)
+    with pytest.raises(KeyboardInterrupt):
+        ingest([str(five)], store)
+    assert store.count() == committed  # whole batches before the crash, nothing after
+
+
+def test_job_batch_size_zero_is_refused(
+    five: Path, store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("STORYLINE_BATCH_SIZE", "0")
+    try:
+        report = ingest([str(five)], store)
+    except ConfigError:
+        return
+    assert len(report.stored) == 5
+
+
+def test_job_invalid_batch_size_in_environment(
+    five: Path, store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("STORYLINE_BATCH_SIZE", "zwei")
+    with pytest.raises(ConfigError, match="STORYLINE_BATCH_SIZE"):
+        ingest([str(five)], store)

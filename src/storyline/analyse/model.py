@@ -119,6 +119,7 @@ class Analysis:
     text: str
     lang: str | None
     published: str | None
+    published_inferred: tuple[str, float, str] | None = None
     sentences: list[Sentence] = field(default_factory=list)
     mentions: list[Mention] = field(default_factory=list)
     entities: list[Entity] = field(default_factory=list)
@@ -130,6 +131,13 @@ class Analysis:
         return {
             "lang": self.lang,
             "published": self.published,
+            "published_inferred": (
+                None
+                if self.published_inferred is None
+                else dict(
+                    zip(("value", "confidence", "evidence"), self.published_inferred, strict=True)
+                )
+            ),
             "sentences": [s.to_dict() for s in self.sentences],
             "mentions": [m.to_dict() for m in self.mentions],
             "entities": [e.to_dict() for e in self.entities],
@@ -137,3 +145,10 @@ class Analysis:
             "dates": [d.to_dict() for d in self.dates],
             "quantities": [q.to_dict() for q in self.quantities],
         }
+
+
+def _inferred_dict(inferred: tuple[str, float, str] | None) -> dict[str, Any] | None:
+    if inferred is None:
+        return None
+    value, confidence, evidence = inferred
+    return {"value": value, "confidence": confidence, "evidence": evidence}

@@ -151,7 +151,7 @@ def _language(doc: Document) -> None:
 def _identify(doc: Document) -> None:
     assert doc.raw_text is not None and doc.text is not None
     basis = _normalised(doc.hints.title or "") + "\n" + _normalised(doc.raw_text)
-    doc.id = hashlib.sha256(basis.encode("utf-8")).hexdigest()[:16]
+    doc.id = doc.hints.article_id or hashlib.sha256(basis.encode("utf-8")).hexdigest()[:16]
     doc.text_hash = hashlib.sha256(_normalised(doc.text).encode("utf-8")).hexdigest()
 
 

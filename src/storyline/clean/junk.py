@@ -19,7 +19,8 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from storyline.clean.phrases import canonical_outlet, phrase_rules
+from storyline.clean.phrases import canonical_outlet, outlet_words, phrase_rules
+from storyline.clean.published import is_metadata_line
 from storyline.model import LineVerdict
 
 _NUMERIC = re.compile(r"[\d\s.,:%+\-–|/()]{1,15}")
@@ -28,8 +29,11 @@ _SENTENCE_END = re.compile(r"[.!?…:;\"“”»«„')\]]\s*$")
 _WORD = re.compile(r"\w+")
 _NAME = r"[A-ZÄÖÜ][\w.'-]+(?:\s+[A-ZÄÖÜ][\w.'-]+){0,3}"
 _BYLINE = re.compile(
-    r"(?i:von|by|text:|autor:|autorin:|author:)\s+" + _NAME
-    + r"(?:\s*(?:,|und|and|&)\s*" + _NAME + r")*"
+    r"(?i:von|by|text:|autor:|autorin:|author:)\s+"
+    + _NAME
+    + r"(?:\s*(?:,|und|and|&)\s*"
+    + _NAME
+    + r")*"
     + r"(?:\s*[,|–—-]\s*[^.!?]{1,60})?",
 )
 
@@ -66,7 +70,7 @@ def _feature_reason(line: str, index: int, title: str | None, outlet: str | None
         return "outlet-name"
     if index < 6 and len(line) <= 80 and _BYLINE.fullmatch(line):
         return "byline"
-    if title and line != title and line.startswith(title) and len(line) - len(title) <= 80:
+    if title and _repeats_title(line, title):
         return "repeated-title"
     if index > 0 and _is_caps_teaser(line):
         return "caps-teaser"
@@ -77,13 +81,31 @@ _MASTHEAD = re.compile(r"[A-ZÄÖÜ0-9][\w&.'-]*(?: [A-ZÄÖÜ0-9][\w&.'-]*){0,3
 
 
 def _is_masthead(line: str) -> bool:
-    return len(line) <= 40 and _MASTHEAD.fullmatch(line) is not None and not line.endswith(".")
+    if len(line) > 40 or _MASTHEAD.fullmatch(line) is None or line.endswith("."):
+        return False
+    return any(w.lower() in outlet_words() for w in words(line))
 
 
 def _is_headline(line: str) -> bool:
-    return len(words(line)) <= 16 and not line.rstrip().endswith((".", "!", ";", ",")) and (
-        len(line) <= 140
+    return (
+        len(words(line)) <= 16
+        and not line.rstrip().endswith((".", "!", ";", ","))
+        and (len(line) <= 140)
     )
+
+
+_CREDIT = re.compile(r"(foto|bild|quelle|photo|image|credit|©|\(c\)|/)", re.IGNORECASE)
+
+
+def _repeats_title(line: str, title: str) -> bool:
+    """The headline again, with an image credit or caption glued on (not a body sentence)."""
+    if line == title or not line.startswith(title) or len(line) - len(title) > 80:
+        return False
+    rest = line[len(title) :]
+    glued = rest[:1].isupper() and title[-1:].islower()
+    if not (glued or not (rest[:1].isalnum() or rest[:1] == "_")):
+        return False
+    return _CREDIT.search(rest) is not None or not is_sentence(line)
 
 
 def _is_fragment(line: str, max_words: int) -> bool:
@@ -133,7 +155,7 @@ def classify_lines(
     )
     if last_body >= 0:
         for i in range(last_body + 1, len(lines)):
-            if reasons[i] is None and _is_fragment(lines[i], 6):
+            if reasons[i] is None and _is_fragment(lines[i], 6) and not is_metadata_line(lines[i]):
                 reasons[i] = "trailing-widget"
 
     kept = [i for i, r in enumerate(reasons) if r is None]
@@ -151,11 +173,19 @@ def classify_lines(
             if len(nxt) <= 200 and not nxt.rstrip().endswith("."):
                 reasons[kept[0]] = "section-label"
                 title_index = kept[1]
-    # A bare name right under the headline is the outlet's masthead ("Harbour Times").
     if title_index is not None:
+        # A bare name right under the headline is the outlet's masthead ("Harbour Times").
         below = [i for i in kept if i > title_index][:1]
         if below and reasons[below[0]] is None and _is_masthead(lines[below[0]]):
             reasons[below[0]] = "outlet-name"
+        # The headline repeated further down with a credit glued on.
+        for i in kept:
+            if (
+                i > title_index
+                and reasons[i] is None
+                and _repeats_title(lines[i], lines[title_index])
+            ):
+                reasons[i] = "repeated-title"
     pos = positions if positions is not None else range(len(lines))
     return [
         LineVerdict(pos[i], line, reasons[i], title=(i == title_index))

@@ -16,7 +16,9 @@ from urllib.parse import urlsplit
 from storyline.clean.phrases import canonical_outlet, outlets_in
 from storyline.model import Evidence, LineVerdict
 
-_SOURCE_LINE = re.compile(r"(quelle|source|via)\s*:\s*(?P<name>[^.:©]{1,40})", re.IGNORECASE)
+_SOURCE_LINE = re.compile(
+    r"(quelle|source|via)\s*:\s*(?P<name>[\w&' -]{1,40}(?:\.[\w-]+)*)", re.IGNORECASE
+)
 _NAV_SUFFIX = re.compile(r"\s[–—|-]\s(?P<name>[A-ZÄÖÜ][\w.&' -]{1,40})$")
 _COPYRIGHT_NAME = re.compile(
     r"(©|\(c\)|copyright)\s*(\d{4}\s*)?(?P<name>[A-ZÄÖÜ][\w&'-]*(\s+[A-ZÄÖÜ][\w&'-]*){0,4})",
@@ -34,7 +36,10 @@ def _canonical(name: str) -> str:
 
 
 def outlet_from_url(url: str) -> tuple[str, Evidence] | None:
-    host = (urlsplit(url if "//" in url else "//" + url).hostname or "").lower()
+    try:
+        host = (urlsplit(url if "//" in url else "//" + url).hostname or "").lower()
+    except ValueError:  # not a URL we can read ("http://[…"); other cues decide
+        return None
     if not host:
         return None
     parts = host.split(".")

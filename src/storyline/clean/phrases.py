@@ -93,3 +93,14 @@ def outlets_in(text: str) -> list[str]:
         if name not in found:
             found.append(name)
     return found
+
+
+@cache
+def outlet_words() -> frozenset[str]:
+    """Words that mark a line as a publication's name (``data/outlet_words.txt``)."""
+    text = resources.files("storyline.clean").joinpath("data", "outlet_words.txt")
+    found: set[str] = set()
+    for row in text.read_text("utf-8").splitlines():
+        if not row.startswith("#"):
+            found.update(w.lower() for w in row.split())
+    return frozenset(found)

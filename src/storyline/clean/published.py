@@ -77,7 +77,7 @@ def parse_date_value(raw: str) -> str | None:
     if found:
         return found[0]
     m = re.fullmatch(r"(\d{4})-(\d{2})", raw)
-    if m:
+    if m and 1 <= int(m.group(2)) <= 12:
         return f"{m.group(1)}-{m.group(2)}"
     if re.fullmatch(r"\d{4}", raw):
         return raw

@@ -26,7 +26,9 @@ _BOMS: tuple[tuple[bytes, str], ...] = (
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
 # C1 controls: what latin-1 makes of bytes that belong to another encoding.
 _C1 = re.compile(r"[\x80-\x9f]")
-_FALLBACKS = ("cp1252", "latin_1", "iso8859_15", "cp1250", "mac_roman")
+# Tried by charset-normalizer only when strict cp1252 fails (cp1252 is by far the most
+# common legacy encoding of German and English web text and must win when it fits).
+_FALLBACKS = ("latin_1", "iso8859_15", "cp1250")
 
 
 def _clean_decoded(text: str, source: str, encoding: str) -> str:
@@ -67,6 +69,12 @@ def decode_bytes(data: bytes, source: str) -> tuple[str, str]:
         return _clean_decoded(data.decode("utf-8"), source, "utf-8"), "utf-8"
     except UnicodeDecodeError as exc:
         first_bad = exc.start
+    try:
+        text = data.decode("cp1252")
+    except UnicodeDecodeError:
+        pass
+    else:
+        return _clean_decoded(text, source, "cp1252"), "cp1252"
     match = from_bytes(data, cp_isolation=list(_FALLBACKS)).best()
     if match is not None:
         text = str(match)

@@ -15,11 +15,14 @@ from typing import BinaryIO
 
 from storyline.api import build_pipeline
 from storyline.clean import line_key
-from storyline.errors import InputError
+from storyline.errors import ConfigError, InputError
 from storyline.ingest.readers import Item, iter_inputs
 from storyline.model import Document, Hints
+from storyline.pipeline import Pipeline
 from storyline.settings import BATCH_SIZE, MAX_FILE_BYTES
 from storyline.store import Store
+from storyline.store.analysis import save_analysis
+from storyline.stories.dedupe import DuplicateIndex, from_bytes, signature, to_bytes
 
 
 @dataclass
@@ -48,28 +51,77 @@ class IngestReport:
         }
 
 
+def load_duplicate_index(store: Store) -> DuplicateIndex:
+    index = DuplicateIndex()
+    for article_id, blob in store.original_signatures():
+        index.add(article_id, from_bytes(blob))
+    return index
+
+
 def _batches(items: Iterable[Item], size: int) -> Iterator[list[Item]]:
     it = iter(items)
     while batch := list(islice(it, size)):
         yield batch
 
 
-def _process(doc: Document, store: Store, report: IngestReport, run_id: int) -> None:
+def _process(
+    doc: Document,
+    store: Store,
+    report: IngestReport,
+    run_id: int,
+    pipeline: Pipeline,
+    index: DuplicateIndex,
+) -> None:
     known = store.known_source(doc.source, doc.byte_hash)
     if known is not None:
         report.unchanged.append(known)
         return
-    build_pipeline(stats=store)(doc)
+    pipeline(doc)
     assert doc.id is not None and doc.text_hash is not None
     if store.has_article(doc.id):
         store.add_source(doc.id, doc, run_id)
         report.known.append(doc.id)
         return
     doc.duplicate_of = store.find_duplicate(doc.text_hash, doc.id)
+    assert doc.text is not None
+    minhash = signature(doc.text)
+    if doc.duplicate_of is None:
+        near = index.find(minhash)
+        doc.duplicate_of = near[0] if near else None
     store.insert_article(doc, [line_key(v.line) for v in doc.verdicts if not v.title], run_id)
+    store.save_signature(doc.id, to_bytes(minhash))
+    if doc.analysis is not None:
+        save_analysis(store, doc.id, doc.analysis)
+    # Only in-memory bookkeeping from here: nothing below can fail half-way.
+    if doc.duplicate_of is None:
+        index.add(doc.id, minhash)
     report.stored.append(doc.id)
     if doc.duplicate_of:
         report.duplicates.append((doc.id, doc.duplicate_of))
+
+
+def _process_atomically(
+    doc: Document, store: Store, report: IngestReport, pipeline: Pipeline, index: DuplicateIndex
+) -> InputError | None:
+    """Process one document inside a savepoint: on failure none of its rows remain."""
+    store.conn.execute("SAVEPOINT item")
+    try:
+        _process(doc, store, report, report.run_id, pipeline, index)
+    except InputError as err:
+        failure: InputError | None = err
+    except Exception as exc:  # a bug must not lose the rest of the batch; it is reported
+        failure = InputError(
+            doc.source,
+            f"internal error while processing: {exc!r}",
+            hint="please report this with the input; details: "
+            + traceback.format_exc(limit=3).strip().splitlines()[-1],
+        )
+    else:
+        failure = None
+    if failure is not None:
+        store.conn.execute("ROLLBACK TO item")
+    store.conn.execute("RELEASE item")
+    return failure
 
 
 def ingest(
@@ -81,11 +133,19 @@ def ingest(
     batch_size: int | None = None,
     stdin: BinaryIO | None = None,
     on_item: Callable[[str], None] | None = None,
+    analyse: bool = False,
 ) -> IngestReport:
     """Ingest files, folders or '-' (stdin) into ``store``; bad inputs are reported, not fatal."""
     base = hints or Hints()
     limit = max_bytes if max_bytes is not None else MAX_FILE_BYTES.get()
     size = batch_size if batch_size is not None else BATCH_SIZE.get()
+    if size < 1 or limit < 1:
+        raise ConfigError(
+            f"batch size ({size}) and file size limit ({limit}) must be at least 1",
+            hint=f"check {BATCH_SIZE.env_var} and {MAX_FILE_BYTES.env_var}",
+        )
+    pipeline = build_pipeline(stats=store, analyse=analyse)
+    index = load_duplicate_index(store)
     report = IngestReport(run_id=store.start_run())
     status = "interrupted"
     try:
@@ -96,20 +156,10 @@ def ingest(
                         report.errors.append(item)
                         store.record_error(report.run_id, item)
                     else:
-                        try:
-                            _process(item, store, report, report.run_id)
-                        except InputError as err:
-                            report.errors.append(err)
-                            store.record_error(report.run_id, err)
-                        except Exception as exc:  # a bug must not lose the rest of the batch
-                            bug = InputError(
-                                item.source,
-                                f"internal error while processing: {exc!r}",
-                                hint="please report this with the file; details: "
-                                + traceback.format_exc(limit=3).strip().splitlines()[-1],
-                            )
-                            report.errors.append(bug)
-                            store.record_error(report.run_id, bug)
+                        failure = _process_atomically(item, store, report, pipeline, index)
+                        if failure is not None:
+                            report.errors.append(failure)
+                            store.record_error(report.run_id, failure)
                     if on_item is not None:
                         on_item(item.source)
         status = "ok" if report.ok else "partial"

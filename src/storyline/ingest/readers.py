@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import sys
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -25,6 +26,9 @@ JSONL_SUFFIXES = frozenset({".jsonl", ".ndjson"})
 STDIN = "-"
 
 Item = Document | InputError
+_SURROGATE = re.compile("[\ud800-\udfff]")
+#: Record types of storyline's own JSONL export that are not articles.
+_EXPORT_RECORDS = frozenset({"entity", "mention", "quote", "date", "quantity"})
 
 
 def sha256(data: bytes) -> str:
@@ -64,6 +68,15 @@ def _str_field(record: dict[str, Any], name: str, source: str) -> str | None:
     return value
 
 
+_ID = re.compile(r"[0-9a-f]{16}")
+
+
+def _export_id(record: dict[str, Any]) -> str | None:
+    """The id of a record exported by storyline (16 hex digits), else None."""
+    value = record.get("id")
+    return value if isinstance(value, str) and _ID.fullmatch(value) else None
+
+
 def _record_to_document(record: Any, source: str, base: Hints) -> Document:
     if not isinstance(record, dict):
         raise FormatError(
@@ -86,8 +99,16 @@ def _record_to_document(record: Any, source: str, base: Hints) -> Document:
         lang=base.lang or _str_field(record, "lang", source),
         published=base.published or _str_field(record, "published", source),
         author=_str_field(record, "author", source),
+        article_id=_export_id(record),
     )
-    canonical = json.dumps(record, sort_keys=True, ensure_ascii=False).encode("utf-8")
+    for name, value in (("text", text), ("html", html), ("title", hints.title)):
+        if value is not None and _SURROGATE.search(value):
+            raise FormatError(
+                source,
+                f"field {name!r} contains an unpaired surrogate escape (broken Unicode)",
+                hint="re-export the record as valid UTF-8",
+            )
+    canonical = json.dumps(record, sort_keys=True, ensure_ascii=True).encode("ascii")
     return Document(
         source=source,
         byte_hash=sha256(canonical),
@@ -98,10 +119,15 @@ def _record_to_document(record: Any, source: str, base: Hints) -> Document:
 
 
 def _is_export_header(record: Any) -> bool:
-    """The first line of a storyline JSONL export describes the file, not an article."""
+    """Lines of a storyline JSONL export that are not articles (header, entities, quotes …)."""
+    if not isinstance(record, dict):
+        return False
+    if record.get("record") in _EXPORT_RECORDS:
+        return True
+    schema = record.get("schema")
     return (
-        isinstance(record, dict)
-        and "schema" in record
+        isinstance(schema, str)
+        and schema.startswith("storyline.export/")
         and not (record.get("text") or record.get("html"))
     )
 
@@ -115,6 +141,9 @@ def _json_records(text: str, source: str, base: Hints) -> Iterator[Item]:
             f"is not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})",
             hint="fix the JSON or use .jsonl with one object per line",
         )
+        return
+    except (ValueError, RecursionError) as exc:
+        yield FormatError(source, f"cannot be parsed as JSON ({type(exc).__name__})")
         return
     if isinstance(data, dict) and isinstance(data.get("articles"), list):
         records = data["articles"]
@@ -143,6 +172,9 @@ def _jsonl_records(text: str, source: str, base: Hints) -> Iterator[Item]:
             record = json.loads(line)
         except json.JSONDecodeError as exc:
             yield FormatError(name, f"line is not valid JSON ({exc.msg}, column {exc.colno})")
+            continue
+        except (ValueError, RecursionError) as exc:
+            yield FormatError(name, f"line cannot be parsed as JSON ({type(exc).__name__})")
             continue
         if _is_export_header(record):
             continue

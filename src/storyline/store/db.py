@@ -172,6 +172,21 @@ class Store:
             counts.update({str(k): int(n) for k, n in rows})
         return counts
 
+    def save_signature(self, article_id: str, minhash: bytes) -> None:
+        self.conn.execute(
+            "INSERT OR REPLACE INTO article_signatures(article_id, minhash) VALUES (?, ?)",
+            (article_id, minhash),
+        )
+
+    def original_signatures(self) -> Iterator[tuple[str, bytes]]:
+        """Signatures of articles that are not themselves duplicates, oldest first."""
+        rows = self.conn.execute(
+            "SELECT s.article_id, s.minhash FROM article_signatures s JOIN articles a "
+            "ON a.id = s.article_id WHERE a.duplicate_of IS NULL ORDER BY a.rowid"
+        )
+        for r in rows:
+            yield str(r[0]), bytes(r[1])
+
     def outlet_names(self) -> list[str]:
         """Outlets in the store, most articles first (cached per store object)."""
         rows = self.conn.execute(
@@ -224,6 +239,20 @@ class Store:
                 [(doc.outlet, key, doc.id) for key in set(line_keys)],
             )
         self.add_source(doc.id, doc, run_id)
+
+    def set_inferred_published(
+        self, article_id: str, value: str, confidence: float, evidence: str
+    ) -> None:
+        """Fill an undated article's date from its text; never overwrites a known date."""
+        self.conn.execute(
+            "UPDATE articles SET published=?, published_source='inferred', published_evidence=? "
+            "WHERE id=? AND published IS NULL",
+            (
+                value,
+                _json({"method": f"inferred (confidence {confidence:.2f})", "detail": evidence}),
+                article_id,
+            ),
+        )
 
     # -- reading ----------------------------------------------------------------
 

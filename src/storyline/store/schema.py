@@ -191,4 +191,17 @@ MIGRATIONS += (
     ),
 )
 
+MIGRATIONS += (
+    Migration(
+        3,
+        "MinHash signatures of articles for near-duplicate detection",
+        """
+        CREATE TABLE article_signatures (
+            article_id TEXT PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE,
+            minhash    BLOB NOT NULL
+        );
+        """,
+    ),
+)
+
 SCHEMA_VERSION = MIGRATIONS[-1].version

@@ -1,115 +1,35 @@
-"""The storyline command line: a thin layer over the library.
-
-Exit codes: 0 ok, 1 some input failed (or the store could not be used),
-2 usage error. With --json, results and errors go to stdout as JSON.
-"""
+"""Commands on articles: ingest, list, show, export, clean, status, settings."""
 
 from __future__ import annotations
 
-import json
 import sys
 import time
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import click
 
-from storyline import __version__
 from storyline.api import clean_text, extract_html
-from storyline.clean.published import parse_date_value
+from storyline.cli.common import (
+    CONTEXT,
+    Progress,
+    db_option,
+    emit_json,
+    fail,
+    json_option,
+    open_store,
+    published_option,
+)
+from storyline.cli.render import highlight, show_analysis
 from storyline.errors import StorylineError
 from storyline.export import FORMATS, write_export
 from storyline.ingest.decode import decode_bytes
 from storyline.ingest.job import IngestReport, ingest
 from storyline.ingest.readers import HTML_SUFFIXES
 from storyline.model import Hints
-from storyline.settings import BATCH_SIZE, DB_PATH, MAX_FILE_BYTES, SETTINGS, settings_markdown
+from storyline.settings import BATCH_SIZE, MAX_FILE_BYTES, SETTINGS, settings_markdown
 from storyline.store import Store
-
-F = TypeVar("F", bound=Callable[..., Any])
-CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
-
-
-def db_option(fn: F) -> F:
-    return click.option(
-        "--db",
-        "db",
-        type=click.Path(dir_okay=False),
-        envvar=DB_PATH.env_var,
-        default=DB_PATH.default,
-        show_default=True,
-        help=DB_PATH.help,
-    )(fn)
-
-
-def json_option(fn: F) -> F:
-    return click.option("--json", "as_json", is_flag=True, help="Machine-readable JSON on stdout.")(
-        fn
-    )
-
-
-def _emit_json(data: Any) -> None:
-    click.echo(json.dumps(data, ensure_ascii=False, indent=2))
-
-
-def fail(err: StorylineError, as_json: bool) -> None:
-    if as_json:
-        _emit_json(err.to_dict())
-    else:
-        click.echo(f"error: {err}", err=True)
-    sys.exit(1)
-
-
-def _open(db: str, *, create: bool = False) -> Store:
-    return Store(db, create=create)
-
-
-def _published(_ctx: click.Context, _param: click.Parameter, value: str | None) -> str | None:
-    if value is None:
-        return None
-    parsed = parse_date_value(value)
-    if parsed is None:
-        raise click.BadParameter(f"{value!r} is not a date; use YYYY-MM-DD")
-    return parsed
-
-
-class Progress:
-    """A one-line counter on stderr, redrawn at most ten times a second, only on a terminal."""
-
-    def __init__(self, enabled: bool) -> None:
-        self.enabled = enabled and sys.stderr.isatty()
-        self.count = 0
-        self.started = time.monotonic()
-        self._last = 0.0
-
-    def __call__(self, source: str) -> None:
-        self.count += 1
-        now = time.monotonic()
-        if self.enabled and now - self._last > 0.1:
-            self._last = now
-            rate = self.count / max(now - self.started, 1e-6)
-            name = source if len(source) < 50 else "…" + source[-49:]
-            click.echo(
-                f"\r\x1b[Kingest: {self.count} inputs, {rate:.0f}/s  {name}", nl=False, err=True
-            )
-
-    def done(self) -> None:
-        if self.enabled:
-            click.echo("\r\x1b[K", nl=False, err=True)
-
-
-@click.group(context_settings=CONTEXT)
-@click.version_option(__version__, "-V", "--version")
-def main() -> None:
-    """storyline: turn a pile of news articles into a sourced picture of what happened.
-
-    \b
-    Example:
-      storyline ingest articles/ --db news.db
-      storyline list --db news.db
-      storyline export --db news.db -o news.json
-    """
+from storyline.store.analysis import article_analysis
 
 
 def _print_report(report: IngestReport, store: Store, seconds: float) -> None:
@@ -126,27 +46,27 @@ def _print_report(report: IngestReport, store: Store, seconds: float) -> None:
     )
 
 
-@main.command("ingest", context_settings=CONTEXT)
+@click.command("ingest", context_settings=CONTEXT)
 @click.argument("paths", nargs=-1, required=True)
 @db_option
 @click.option("--outlet", help="Outlet of every input (overrides detection).")
 @click.option(
-    "--published", callback=_published, help="Publication date (YYYY-MM-DD) of every input."
+    "--published", callback=published_option, help="Publication date (YYYY-MM-DD) of every input."
 )
 @click.option("--lang", help="Language code of every input (overrides detection), e.g. de.")
 @click.option("--url", help="URL of the input (with a single file or '-').")
 @click.option(
     "--max-file-bytes",
     type=click.IntRange(min=1),
-    default=MAX_FILE_BYTES.get(),
-    show_default=True,
+    default=lambda: MAX_FILE_BYTES.get(),
+    show_default=str(MAX_FILE_BYTES.default),
     help=MAX_FILE_BYTES.help,
 )
 @click.option(
     "--batch-size",
     type=click.IntRange(min=1),
-    default=BATCH_SIZE.get(),
-    show_default=True,
+    default=lambda: BATCH_SIZE.get(),
+    show_default=str(BATCH_SIZE.default),
     help=BATCH_SIZE.help,
 )
 @click.option(
@@ -183,13 +103,13 @@ def ingest_cmd(
     bar = Progress(progress and not as_json)
     started = time.monotonic()
     try:
-        with _open(db, create=True) as store:
+        with open_store(db, create=True) as store:
             report = ingest(
                 paths, store, hints, max_bytes=max_file_bytes, batch_size=batch_size, on_item=bar
             )
             bar.done()
             if as_json:
-                _emit_json({**report.to_dict(), "articles_in_store": store.count(), "db": str(db)})
+                emit_json({**report.to_dict(), "articles_in_store": store.count(), "db": str(db)})
             else:
                 _print_report(report, store, time.monotonic() - started)
     except StorylineError as err:
@@ -198,7 +118,7 @@ def ingest_cmd(
         sys.exit(1)
 
 
-@main.command("list", context_settings=CONTEXT)
+@click.command("list", context_settings=CONTEXT)
 @db_option
 @click.option("--outlet", help="Only this outlet.")
 @click.option("--lang", help="Only this language code.")
@@ -221,12 +141,12 @@ def list_cmd(
       storyline list --db news.db -q 'Pjöngjang' --json
     """
     try:
-        with _open(db) as store:
+        with open_store(db) as store:
             rows = store.list_articles(outlet=outlet, lang=lang, query=query, limit=limit)
     except StorylineError as err:
         fail(err, as_json)
     if as_json:
-        _emit_json(rows)
+        emit_json(rows)
         return
     for r in rows:
         dup = f"  (duplicate of {r['duplicate_of'][:8]})" if r["duplicate_of"] else ""
@@ -238,7 +158,7 @@ def list_cmd(
     click.echo(f"{len(rows)} article(s)", err=True)
 
 
-@main.command("show", context_settings=CONTEXT)
+@click.command("show", context_settings=CONTEXT)
 @click.argument("article_id")
 @db_option
 @click.option(
@@ -256,12 +176,13 @@ def show_cmd(article_id: str, db: str, removed: bool, as_json: bool) -> None:
       storyline show 3f2a --db news.db
     """
     try:
-        with _open(db) as store:
+        with open_store(db) as store:
             art = store.get_article(article_id)
+            found = article_analysis(store, art["id"])
     except StorylineError as err:
         fail(err, as_json)
     if as_json:
-        _emit_json(art)
+        emit_json({**art, **found})
         return
     ev = art["outlet_evidence"] or {}
     click.secho(art["title"] or "(no title)", bold=True)
@@ -277,7 +198,8 @@ def show_cmd(article_id: str, db: str, removed: bool, as_json: bool) -> None:
     if art["duplicate_of"]:
         click.echo(f"duplicate of: {art['duplicate_of']}")
     click.echo()
-    click.echo(art["text"])
+    click.echo(highlight(art["text"], found["mentions"]))
+    show_analysis(found)
     if removed and art["removed"]:
         click.echo()
         click.secho(f"removed lines ({len(art['removed'])}):", bold=True)
@@ -285,7 +207,7 @@ def show_cmd(article_id: str, db: str, removed: bool, as_json: bool) -> None:
             click.echo(f"  [{r['reason']}] {r['line'][:160]}")
 
 
-@main.command("export", context_settings=CONTEXT)
+@click.command("export", context_settings=CONTEXT)
 @db_option
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="json", show_default=True)
 @click.option(
@@ -303,12 +225,19 @@ def export_cmd(db: str, fmt: str, output: str | None) -> None:
       storyline export --db news.db --format jsonl | head -2
     """
     try:
-        with _open(db) as store:
+        with open_store(db) as store:
             if output:
                 tmp = Path(output + ".part")
-                with tmp.open("w", encoding="utf-8") as fh:
-                    n = write_export(store, fh, fmt)
-                tmp.replace(output)
+                try:
+                    with tmp.open("w", encoding="utf-8") as fh:
+                        n = write_export(store, fh, fmt)
+                    tmp.replace(output)
+                except OSError as exc:
+                    tmp.unlink(missing_ok=True)
+                    raise StorylineError(
+                        f"cannot write the export to {output} ({exc.strerror or exc})",
+                        hint="check that the folder exists and is writable",
+                    ) from exc
                 click.echo(f"export: {n} articles written to {output}", err=True)
             else:
                 write_export(store, sys.stdout, fmt)
@@ -316,7 +245,7 @@ def export_cmd(db: str, fmt: str, output: str | None) -> None:
         fail(err, False)
 
 
-@main.command("clean", context_settings=CONTEXT)
+@click.command("clean", context_settings=CONTEXT)
 @click.argument("path", type=click.Path(exists=True, dir_okay=False))
 @click.option("--url", help="URL of the page (helps outlet detection).")
 @json_option
@@ -335,7 +264,7 @@ def clean_cmd(path: str, url: str | None, as_json: bool) -> None:
     except StorylineError as err:
         fail(err, as_json)
     if as_json:
-        _emit_json(result.__dict__)
+        emit_json(result.__dict__)
         return
     click.secho(result.title or "(no title)", bold=True)
     click.echo(
@@ -351,7 +280,7 @@ def clean_cmd(path: str, url: str | None, as_json: bool) -> None:
         click.echo(f"~ repaired {fix}")
 
 
-@main.command("status", context_settings=CONTEXT)
+@click.command("status", context_settings=CONTEXT)
 @db_option
 @json_option
 def status_cmd(db: str, as_json: bool) -> None:
@@ -362,7 +291,7 @@ def status_cmd(db: str, as_json: bool) -> None:
       storyline status --db news.db
     """
     try:
-        with _open(db) as store:
+        with open_store(db) as store:
             outlets = store.outlet_counts()
             info: dict[str, Any] = {
                 "db": str(store.path),
@@ -374,7 +303,7 @@ def status_cmd(db: str, as_json: bool) -> None:
     except StorylineError as err:
         fail(err, as_json)
     if as_json:
-        _emit_json(info)
+        emit_json(info)
         return
     click.echo(f"store: {info['db']} (schema version {info['schema_version']})")
     click.echo(f"articles: {info['articles']}")
@@ -382,7 +311,7 @@ def status_cmd(db: str, as_json: bool) -> None:
         click.echo(f"  {n:5d}  {name or '(unknown outlet)'}")
 
 
-@main.command("settings", context_settings=CONTEXT)
+@click.command("settings", context_settings=CONTEXT)
 @click.option("--markdown", is_flag=True, help="Print the table as Markdown (for the docs).")
 def settings_cmd(markdown: bool) -> None:
     """Show every setting with its default, environment variable and help.
@@ -397,3 +326,6 @@ def settings_cmd(markdown: bool) -> None:
         return
     for s in SETTINGS:
         click.echo(f"{s.name:<24} {s.get()!s:<14} {s.env_var}\n{'':<24} {s.help}")
+
+
+COMMANDS = (ingest_cmd, list_cmd, show_cmd, export_cmd, clean_cmd, status_cmd, settings_cmd)

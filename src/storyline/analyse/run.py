@@ -1,0 +1,64 @@
+"""Analyse stage: sentences, entities, quotes, dates and figures of an article.
+
+:func:`analyze` is the library entry point; :data:`analyse_stage` runs the same
+analysis inside the ingest pipeline and infers a missing publication date
+(never overwriting one from metadata or a dateline).
+"""
+
+from __future__ import annotations
+
+from storyline.analyse.dates import find_dates, infer_published
+from storyline.analyse.figures import find_quantities
+from storyline.analyse.model import Analysis
+from storyline.analyse.ner import tag_entities
+from storyline.analyse.quotes import find_quotes
+from storyline.analyse.resolve import resolve_mentions
+from storyline.analyse.sentences import split_sentences
+from storyline.clean.lang import detect_language
+from storyline.model import Document, Evidence
+from storyline.pipeline import stage
+
+
+def analyze(text: str, *, lang: str | None = None, published: str | None = None) -> Analysis:
+    """Everything storyline reads from one article text; spans are offsets into ``text``.
+
+    Without ``published`` the publication date is inferred from the text when it
+    allows (``Analysis.published_inferred``) and relative dates resolve against it.
+    """
+    if lang is None:
+        lang = detect_language(text)[0]
+    sentences = split_sentences(text)
+    inferred = None if published else infer_published(text, sentences, lang)
+    anchor = published or (inferred[0] if inferred else None)
+    mentions, entities = resolve_mentions(text, sentences, tag_entities(text, sentences, lang))
+    return Analysis(
+        text=text,
+        lang=lang,
+        published=anchor,
+        published_inferred=inferred,
+        sentences=sentences,
+        mentions=mentions,
+        entities=entities,
+        quotes=find_quotes(text, sentences, mentions, lang),
+        dates=find_dates(text, sentences, anchor, lang),
+        quantities=find_quantities(text, sentences, lang),
+    )
+
+
+def _analyse(doc: Document) -> None:
+    assert doc.text is not None
+    doc.analysis = analyze(doc.text, lang=doc.lang, published=doc.published)
+    inferred = doc.analysis.published_inferred
+    if doc.published is None and inferred is not None:
+        value, confidence, evidence = inferred
+        doc.published, doc.published_source = value, "inferred"
+        doc.published_evidence = Evidence(f"inferred (confidence {confidence:.2f})", evidence)
+
+
+analyse_stage = stage(
+    "analyse",
+    requires={"text", "lang", "published"},
+    assigns={"analysis", "published", "published_source", "published_evidence"},
+)(_analyse)
+
+__all__ = ["analyse_stage", "analyze"]

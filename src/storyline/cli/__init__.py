@@ -1,0 +1,46 @@
+"""The storyline command line: a thin layer over the library.
+
+Exit codes: 0 ok, 1 some input failed (or the store could not be used),
+2 usage error. With --json, results and errors go to stdout as JSON.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import click
+
+from storyline import __version__
+from storyline.cli import analysis, articles
+from storyline.cli.common import CONTEXT
+from storyline.errors import StorylineError
+
+
+class StorylineGroup(click.Group):
+    """Reports any StorylineError that escapes a command (e.g. a bad setting) without a traceback."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except StorylineError as err:
+            click.echo(f"error: {err}", err=True)
+            ctx.exit(1)
+
+
+@click.group(cls=StorylineGroup, context_settings=CONTEXT)
+@click.version_option(__version__, "-V", "--version")
+def main() -> None:
+    """storyline: turn a pile of news articles into a sourced picture of what happened.
+
+    \b
+    Example:
+      storyline ingest articles/ --db news.db
+      storyline list --db news.db
+      storyline export --db news.db -o news.json
+    """
+
+
+for _command in (*articles.COMMANDS, *analysis.COMMANDS):
+    main.add_command(_command)
+
+__all__ = ["main"]

@@ -1,0 +1,44 @@
+"""Terminal rendering of an article's analysis (colours vanish when not on a terminal)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import click
+
+COLOURS = {"PER": "cyan", "ORG": "magenta", "LOC": "green", "MISC": "yellow"}
+
+
+def highlight(text: str, mentions: list[dict[str, Any]]) -> str:
+    """The text with entity mentions coloured by type."""
+    out, pos = [], 0
+    for m in sorted(mentions, key=lambda m: m["start"]):
+        if m["start"] < pos:
+            continue
+        out.append(text[pos : m["start"]])
+        out.append(click.style(text[m["start"] : m["end"]], fg=COLOURS.get(m["label"]), bold=True))
+        pos = m["end"]
+    out.append(text[pos:])
+    return "".join(out)
+
+
+def show_analysis(found: dict[str, list[dict[str, Any]]]) -> None:
+    if found["quotes"]:
+        click.echo()
+        click.secho(f"quotes ({len(found['quotes'])}):", bold=True)
+        for q in found["quotes"]:
+            who = q["speaker_name"] or "(unknown speaker)"
+            via = f" via {q['via']}" if q["via"] else ""
+            click.echo(f"  {who}{via} [{q['kind']}, {q['cue'] or '-'}]: {q['text'][:160]}")
+    if found["dates"]:
+        click.echo()
+        click.secho(f"dates ({len(found['dates'])}):", bold=True)
+        for d in found["dates"]:
+            click.echo(f"  {d['value']:<23} {d['precision']:<6} {d['text']}")
+    if found["quantities"]:
+        click.echo()
+        click.secho(f"figures ({len(found['quantities'])}):", bold=True)
+        for q in found["quantities"]:
+            parts = [f"{q['value']:g}", q["unit"] or "", q["counted"] or ""]
+            hedge = f" ({q['hedge']})" if q["hedge"] else ""
+            click.echo(f"  {' '.join(p for p in parts if p):<40}{hedge}  ← {q['text']}")

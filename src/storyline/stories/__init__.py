@@ -1,0 +1,1 @@
+"""Stories stage: duplicates and echoes, events, stories and timelines."""
