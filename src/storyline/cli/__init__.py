@@ -17,7 +17,7 @@ from storyline.errors import StorylineError
 
 
 class StorylineGroup(click.Group):
-    """Reports any StorylineError that escapes a command (e.g. a bad setting) without a traceback."""
+    """Reports a StorylineError escaping a command (e.g. a bad setting) without a traceback."""
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
