@@ -8,7 +8,7 @@ fixed parts of the grammar and stay here.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 
 from storyline.analyse.names import is_role_noun, titles
@@ -19,6 +19,7 @@ class CueLexicon:
     verbs: frozenset[str]
     weak: frozenset[str]
     separable: dict[str, frozenset[str]]  # verb form -> particles it may take
+    label: frozenset[str]
 
 
 @cache
@@ -29,6 +30,7 @@ def cues(lang: str) -> CueLexicon:
     )
     verbs: set[str] = set()
     weak: set[str] = set()
+    label: set[str] = set()
     sep: dict[str, set[str]] = {}
     for row in text.splitlines():
         if not row.strip() or row.startswith("#"):
@@ -41,10 +43,13 @@ def cues(lang: str) -> CueLexicon:
             verbs.update(words)
         elif kind == "weak":
             weak.update(words)
+        elif kind == "label":
+            label.update(words)
         elif kind == "sep":
             for w in words:
                 sep.setdefault(w, set()).add(particle)
-    return CueLexicon(frozenset(verbs), frozenset(weak), {k: frozenset(v) for k, v in sep.items()})
+    separable = {k: frozenset(v) for k, v in sep.items()}
+    return CueLexicon(frozenset(verbs), frozenset(weak), separable, frozenset(label))
 
 
 DETERMINERS = frozenset(
@@ -83,14 +88,14 @@ KONJUNKTIV = frozenset(
     """
     sei seien habe werde könne müsse solle wolle dürfe möge gebe liege stehe gehe bleibe wisse
     verfüge handele handle fehle brauche lasse komme gelte bestehe drohe plane sehe trage
-    hätten wären würden seiest
+    hätten wären seiest
     """.split()
 )
 PREP_SOURCES = frozenset(
     "angaben ansicht meinung informationen berichten einschätzung darstellung auffassung "
     "aussagen worten schätzungen erkenntnissen".split()
 )
-_NAME_PARTICLES = frozenset("von van de der da bin al el di du le".split())
+_NAME_PARTICLES = frozenset("von van de da bin al el di du le".split())
 _COMMON_SPEAKERS = frozenset(
     """
     beobachter quellen vertreter medien staatsmedien regierung polizei behörden analysten kreise
@@ -113,11 +118,12 @@ def is_adjective(word: str) -> bool:
     lw = word.lower()
     if lw in DETERMINERS or lw in PRONOUNS:
         return False
-    tail = lw.rsplit("-", 1)[-1]
+    tail = word.rsplit("-", 1)[-1]
     lower_start = word[0].islower() or ("-" in word and tail[:1].islower() and tail.isalpha())
     return lower_start and tail.endswith(("e", "en", "er", "es", "em")) and len(tail) > 2
 
 
+@lru_cache(maxsize=65536)
 def is_common_noun(word: str) -> bool:
     """A role or group noun ("Kremlsprecher", "Beamte", "Beobachter"): not part of a name."""
     lw = word.lower()

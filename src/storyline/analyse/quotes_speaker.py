@@ -29,6 +29,7 @@ _EN_STOP = frozenset(
     "said says told added that who which on in at to by after before during when while as "
     "and but or was were is are has have had will would could also".split()
 )
+_GEN_PRONOUNS = frozenset("dessen deren".split())
 _PUNCT_STOP = frozenset(",.;:!?()[]„“”\"»«‚‘’'–—")
 
 
@@ -47,9 +48,9 @@ def _cap_run(words: list[str], j: int, limit: int) -> int:
     k = j
     while k < limit and k - j < 6:
         w = words[k]
-        if is_cap(w) and not (k == j and w in FUNCTION_CAPS) and w not in FUNCTION_CAPS:
-            k += 1
-        elif (
+        if k > j and k + 1 < limit and words[k + 1] == "zufolge":
+            break  # "sagte Peskow Berichten zufolge"
+        if (is_cap(w) and w not in FUNCTION_CAPS) or (
             k > j
             and is_name_particle(w)
             and k + 1 < limit
@@ -68,8 +69,6 @@ def _name_range(words: list[str], a: int, b: int, determined: bool) -> tuple[int
         a += 1  # "die Zeitung Wedomosti": the first capitalised word is the head noun
     while a < b and is_common_noun(words[a]):
         a += 1
-    while b > a and is_common_noun(words[b - 1]):
-        b -= 1
     return a, b
 
 
@@ -92,6 +91,8 @@ def phrase_at(words: list[str], i: int, limit: int, lang: str) -> Phrase | None:
         and (is_adjective(words[j + 1]) or is_common_noun(words[j + 1]))
     ):
         j, determined = j + 1, True  # "Nordkoreas offizielle Nachrichtenagentur", "Russlands"
+    elif _capital_adjective(words, j, limit):
+        j, determined = j + 1, True  # sentence-initial "Nordkoreanische Staatsmedien"
     mods = j
     while j < limit and (is_adjective(words[j]) or (lang == "en" and _en_modifier(words, j))):
         j += 1
@@ -102,11 +103,23 @@ def phrase_at(words: list[str], i: int, limit: int, lang: str) -> Phrase | None:
         return None
     a, b = _name_range(words, j, k, determined or j > mods)
     end = _attachments(words, k, limit, has_name=b > a, lang=lang)
-    if b == a and end > k and end - k <= 6 and words[k] == ",":
-        a, b = k + 1, end  # role phrase with a name apposition: "Ein Sprecher, Lars Beringer"
-        while b > a and not is_cap(words[b - 1]):
-            b -= 1
+    if b == a and end > k:
+        comma = max((x for x in range(k, end) if words[x] == ","), default=-1)
+        if comma > 0 and all(is_cap(w) for w in words[comma + 1 : end]):
+            a, b = comma + 1, end  # role phrase with a name apposition: "Ein Sprecher, L. B."
     return Phrase(i, end, a, b)
+
+
+_ADJ_ENDINGS = tuple(
+    f"{stem}{end}"
+    for stem in ("isch", "lich", "ig", "al", "ierte", "tige")
+    for end in ("e", "en", "er", "es")
+)
+
+
+def _capital_adjective(words: list[str], j: int, limit: int) -> bool:
+    w = words[j].lower()
+    return is_cap(words[j]) and w.endswith(_ADJ_ENDINGS) and j + 1 < limit and is_cap(words[j + 1])
 
 
 def _en_modifier(words: list[str], j: int) -> bool:
@@ -149,7 +162,16 @@ class NameBook:
     by_last: dict[str, list[str]]
 
     @classmethod
-    def build(cls, tokens: list[Token], extra: list[str]) -> NameBook:
+    def build(
+        cls, tokens: list[Token], extra: list[str], in_quote: list[int], cue_words: frozenset[str]
+    ) -> NameBook:
+        """Names of two to five parts from the tagger (``extra``) and from name contexts.
+
+        German capitalises every noun, so a capitalised run is taken as a name only
+        where news text introduces people: after a role noun or title ("Kremlsprecher
+        Dmitri Peskow"), next to a cue verb ("sagte Leif-Eric Easley") or before an
+        apposition ("Andrei Lankov, ein Experte").
+        """
         words = [t.text for t in tokens]
         names: list[str] = list(extra)
         k = 0
@@ -158,16 +180,17 @@ class NameBook:
             if end == k:
                 k += 1
                 continue
-            run: list[str] = []
-            for w in words[k:end]:
-                if is_common_noun(w):
-                    if len(run) >= 2:
-                        names.append(" ".join(run))
-                    run = []
-                else:
-                    run.append(w)
-            if len(run) >= 2:
-                names.append(" ".join(run))
+            if any(in_quote[x] >= 0 for x in range(k, end)):
+                k = end
+                continue
+            run: list[int] = []
+            for x in range(k, end + 1):
+                if x < end and not is_common_noun(words[x]):
+                    run.append(x)
+                    continue
+                if len(run) >= 2 and _name_context(words, run, cue_words):
+                    names.append(" ".join(words[y] for y in run))
+                run = []
             k = end
         by_last: dict[str, list[str]] = {}
         for name in names:
@@ -176,8 +199,16 @@ class NameBook:
                 by_last.setdefault(part_key(parts[-1]), []).append(name)
         return cls(by_last)
 
+    def add(self, name: str) -> None:
+        parts = name_parts(name)
+        if 2 <= len(parts) <= 5:
+            self.by_last.setdefault(part_key(parts[-1]), []).append(name)
+
     def fullest(self, name: str) -> str:
-        """'Lankov' → 'Andrei Lankov' when the article names him so; otherwise ``name``."""
+        """'Lankov' → 'Andrei Lankov' when the article names him so; otherwise ``name``.
+
+        A single family-first name ("Shin") expands only when one full name starts with it.
+        """
         parts = name_parts(name)
         if not parts:
             return name
@@ -187,9 +218,35 @@ class NameBook:
             ckeys = [part_key(p) for p in name_parts(cand)]
             if len(ckeys) > len(name_parts(best)) and _subsequence(keys, ckeys):
                 best = cand
+        if best == name and len(keys) == 1:
+            firsts = {
+                "".join(part_key(p) for p in name_parts(c)): c
+                for cands in self.by_last.values()
+                for c in cands
+                if part_key(name_parts(c)[0]) == keys[0]
+            }
+            if len(firsts) == 1:
+                best = next(iter(firsts.values()))
         return best
 
 
 def _subsequence(short: list[str], long: list[str]) -> bool:
     it = iter(long)
     return all(any(k == c for c in it) for k in short)
+
+
+def _name_context(words: list[str], run: list[int], cue_words: frozenset[str]) -> bool:
+    a, b = run[0], run[-1] + 1
+    if any(words[x].isupper() and len(words[x]) > 3 for x in run):
+        return False
+    if any(words[x].endswith("s") and words[x + 1][:1].isupper() for x in run[:-1]):
+        return False  # "Putins Besuch": a genitive, not a first name
+    before = words[a - 1] if a else ""
+    after = words[b] if b < len(words) else ""
+    after2 = words[b + 1].lower() if b + 1 < len(words) else ""
+    return (
+        is_common_noun(before)
+        or before.lower() in cue_words
+        or after.lower() in cue_words
+        or (after == "," and (after2 in DETERMINERS or is_common_noun(after2)))
+    )
