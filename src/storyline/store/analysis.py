@@ -44,13 +44,24 @@ def _surname_candidates(conn: sqlite3.Connection, key: str) -> list[sqlite3.Row]
 
 
 def link_entity(store: Store, ent: Entity, article_id: str) -> str:
-    """Store id for an article-level entity; creates or merges and logs why."""
+    """Store id for an article-level entity; creates or merges and logs why.
+
+    Full names (two or more parts) identify an entity across articles. A single
+    name part ("Kim", "Putin") only joins a stored person when exactly one
+    stored person carries it, so a bare "Kim" never merges Kim Jong Un with
+    Kim Yo Jong.
+    """
     conn = store.conn
     names = [ent.name, *ent.aliases]
-    keys = {name_key(n): n for n in names}
-    match = _candidates(conn, keys, ent.type)
+    full = [n for n in names if len(name_parts(n)) > 1]
+    keys = {name_key(n): n for n in (full or names)}
     target: str | None = None
     reasons: dict[str, str] = {}
+    match = _candidates(conn, keys, ent.type)
+    if full or ent.type != "PER":
+        match = [r for r in match if len(name_parts(r["alias"])) > 1 or not full]
+    else:
+        match = []
     if match:
         target = str(match[0]["id"])
         known = {r["alias"] for r in match if r["id"] == target}
@@ -60,14 +71,18 @@ def link_entity(store: Store, ent: Entity, article_id: str) -> str:
             for k, n in keys.items():
                 if k == r["alias_key"] and n not in known:
                     reasons[n] = f"spelling variant of {r['alias']!r}: both have the name key {k!r}"
-    elif ent.type == "PER" and len(name_parts(ent.name)) == 1:
-        found = _surname_candidates(conn, name_key(ent.name))
+    elif ent.type == "PER" and not full:
+        key = name_key(ent.name)
+        found = {str(r["id"]): str(r["name"]) for r in _surname_candidates(conn, key)}
+        bare = [r for r in _candidates(conn, [key], "PER") if len(name_parts(r["name"])) == 1]
         if len(found) == 1:
-            target = str(found[0]["id"])
+            target, full_name = next(iter(found.items()))
             reasons[ent.name] = (
-                f"single name {ent.name!r} is a part of {found[0]['name']!r}, "
+                f"single name {ent.name!r} is a part of {full_name!r}, "
                 "the only person in the store with that name part"
             )
+        elif not found and bare:
+            target = str(bare[0]["id"])
     if target is None:
         target = ent.id
         conn.execute(

@@ -1,0 +1,45 @@
+"""Entity linking across the store: merges that must happen, and ones that must not."""
+
+from __future__ import annotations
+
+from storyline.analyse.model import Entity
+from storyline.store import Store
+from storyline.store.analysis import explain_entity, link_entity
+
+
+def _article(store: Store, article_id: str) -> str:
+    store.conn.execute(
+        "INSERT INTO articles(id, text, raw_text, text_hash, created_at) VALUES (?, '', '', ?, '')",
+        (article_id, article_id),
+    )
+    return article_id
+
+
+def test_analysis_spelling_variants_merge_across_articles_with_a_reason(store: Store) -> None:
+    a = link_entity(store, Entity("e1", "Sergej Schoigu", "PER", ["Schoigu"]), _article(store, "a1"))
+    b = link_entity(store, Entity("e2", "Sergei Shoigu", "PER", ["Shoigu"]), _article(store, "a2"))
+    assert a == b
+    (found,) = explain_entity(store, "Shoigu")
+    assert found["name"] == "Sergej Schoigu"
+    reasons = {m["alias"]: m["reason"] for m in found["merges"]}
+    assert "name key" in reasons["Sergei Shoigu"]
+
+
+def test_analysis_bare_name_shared_by_two_people_does_not_merge_them(store: Store) -> None:
+    kju = link_entity(store, Entity("e1", "Kim Jong Un", "PER", ["Kim"]), _article(store, "a1"))
+    kyj = link_entity(store, Entity("e2", "Kim Yo Jong", "PER", ["Kim"]), _article(store, "a2"))
+    bare = link_entity(store, Entity("e3", "Kim", "PER", []), _article(store, "a3"))
+    assert kju != kyj
+    assert bare not in (kju, kyj)
+
+
+def test_analysis_surname_joins_the_only_person_with_it(store: Store) -> None:
+    full = link_entity(store, Entity("e1", "Andrei Lankov", "PER", []), _article(store, "a1"))
+    short = link_entity(store, Entity("e2", "Lankow", "PER", []), _article(store, "a2"))
+    assert short == full
+
+
+def test_analysis_different_types_do_not_merge(store: Store) -> None:
+    place = link_entity(store, Entity("e1", "Washington", "LOC", []), _article(store, "a1"))
+    person = link_entity(store, Entity("e2", "Washington", "PER", []), _article(store, "a2"))
+    assert place != person
