@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 DEMO   := demo-output
 
-.PHONY: demo test lint bench venv clean lock docs
+.PHONY: demo test lint bench venv clean lock docs train-ner
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -28,7 +28,7 @@ test: venv
 	$(BIN)/python -m pytest -q
 
 lint: venv
-	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff check src tests bench train
 	$(BIN)/mypy
 
 bench: venv
@@ -45,3 +45,7 @@ lock:
 
 clean:
 	rm -rf $(VENV) $(DEMO) .pytest_cache .mypy_cache .ruff_cache
+
+# Rebuild the shipped entity tagger from ../shared/bench (about 3 min on one core).
+train-ner: venv
+	$(BIN)/python -m train.ner.train

@@ -3,37 +3,50 @@
 from __future__ import annotations
 
 import platform
+from typing import Any
 
-from bench import extraction, throughput
+from bench import dates, extraction, ner, quotes, resolution, speed, throughput
+
+
+def _table(header: list[str], rows: list[list[Any]]) -> None:
+    print("| " + " | ".join(header) + " |")
+    print("|" + "---|" * len(header))
+    for row in rows:
+        print("| " + " | ".join(str(c) for c in row) + " |")
+    print()
 
 
 def main() -> None:
-    print(
-        f"# storyline benchmarks ({platform.python_implementation()} "
-        f"{platform.python_version()}, {platform.machine()})\n"
-    )
+    print(f"# storyline benchmarks ({platform.python_implementation()} "
+          f"{platform.python_version()}, {platform.machine()})\n")
     ext = extraction.run()
     if ext:
         print("## HTML main-text extraction, trafilatura-de (150 German pages)\n")
-        print("| system | precision | recall | F1 | ms/page |")
-        print("|---|---|---|---|---|")
-        for name in ("storyline", "trafilatura"):
-            r = ext[name]
-            print(
-                f"| {name} (measured here) | {r['precision']} | {r['recall']} | {r['f1']} "
-                f"| {r['ms_per_page']} |"
-            )
-        for name, f1 in ext["published_f1"].items():
-            print(f"| {name} | | | {f1} | |")
-        print()
+        rows = [[f"{n} (measured here)", ext[n]["precision"], ext[n]["recall"], ext[n]["f1"],
+                 ext[n]["ms_per_page"]] for n in ("storyline", "trafilatura")]
+        rows += [[n, "", "", f1, ""] for n, f1 in ext["published_f1"].items()]
+        _table(["system", "precision", "recall", "F1", "ms/page"], rows)
     thr = throughput.run()
     if thr:
-        print("## Ingest throughput (fresh store, one process)\n")
-        print("| input | articles | seconds | articles/s |")
-        print("|---|---|---|---|")
-        for name, r in thr.items():
-            print(f"| {name} | {r['articles']} | {r['seconds']} | {r['articles_per_s']} |")
-        print()
+        print("## Ingest throughput (fresh store, one process, no analysis)\n")
+        _table(["input", "articles", "seconds", "articles/s"],
+               [[n, r["articles"], r["seconds"], r["articles_per_s"]] for n, r in thr.items()])
+    print("## Named entities\n")
+    print("```\n" + str(ner.run()) + "\n```\n")
+    res = resolution.run()
+    print("## Entity resolution (bench/data/resolution.json)\n")
+    _table(["scope", "precision", "recall", "F1"],
+           [[k, v["precision"], v["recall"], v["f1"]] for k, v in res.items() if k != "dataset"])
+    q = quotes.run()
+    if q:
+        print("## Quotes and speakers, SpkAtt-2023 held-out part\n")
+        print("```\n" + str(q) + "\n```\n")
+    print("## Dates\n")
+    print("```\n" + str(dates.run()) + "\n```\n")
+    sp = speed.run()
+    if sp:
+        print("## Analysis speed and memory\n")
+        _table(list(sp), [list(sp.values())])
 
 
 if __name__ == "__main__":

@@ -82,8 +82,13 @@ def test_export_jsonl_first_line_is_the_header(filled: Store) -> None:
     assert header["article_count"] == 5
     assert "articles" not in header
     records = [json.loads(line) for line in lines[1:]]
-    assert len(records) == 5
-    assert all(set(r) >= ARTICLE_KEYS for r in records)
+    articles = [r for r in records if r["record"] == "article"]
+    assert len(articles) == 5
+    assert all(set(r) >= ARTICLE_KEYS for r in articles)
+    # after the articles come the analysis records, each typed
+    kinds = [r["record"] for r in records]
+    assert kinds[:5] == ["article"] * 5
+    assert set(kinds[5:]) <= {"entity", "mention", "quote", "date", "quantity"}
 
 
 @pytest.mark.parametrize("fmt", ["json", "jsonl"])
@@ -144,3 +149,18 @@ def test_export_without_duplicates_reingests_to_same_count(
 def test_export_with_duplicates_reingests_to_same_count(filled: Store, tmp_path: Path) -> None:
     _, count, _ = reingest(tmp_path, export(filled, "json"), "export.json")
     assert count == filled.count()
+
+
+def test_export_json_has_analysis_sections_linked_to_articles(filled: Store) -> None:
+    data = json.loads(export(filled, "json"))
+    ids = {a["id"] for a in data["articles"]}
+    for section in ("entities", "mentions", "quotes", "dates", "quantities"):
+        assert isinstance(data[section], list)
+    entity_ids = {e["id"] for e in data["entities"]}
+    for m in data["mentions"]:
+        assert m["article"] in ids
+        assert m["entity"] is None or m["entity"] in entity_ids
+        text = next(a["text"] for a in data["articles"] if a["id"] == m["article"])
+        assert text[m["start"] : m["end"]] == m["text"]
+    for q in data["quotes"]:
+        assert q["kind"] in ("direct", "indirect") and q["article"] in ids

@@ -88,6 +88,32 @@ class _Resolver:
                 best = ent
         return best
 
+    def merge_genitives(self) -> dict[int, _Local]:
+        """Fold "Nordkoreas" into "Nordkorea" when the genitive came first in the text."""
+        moved: dict[int, _Local] = {}
+        for ent in list(self.entities):
+            if len(ent.names) != 1:
+                continue
+            (name,) = ent.names
+            base = strip_genitive(name)
+            if base == name:
+                continue
+            bkey = name_key(base)
+            target = next(
+                (
+                    e
+                    for e in self.entities
+                    if e is not ent and e.key == bkey and _compatible(e.label, ent.label)
+                ),
+                None,
+            )
+            if target is not None:
+                target.label_votes.update(ent.label_votes)
+                target.names[base] += ent.names[name]
+                self.entities.remove(ent)
+                moved[id(ent)] = target
+        return moved
+
     def link(self, name: str, label: str, position: int) -> _Local:
         parts = [part_key(p) for p in name_parts(name)]
         key = "".join(parts)
@@ -130,20 +156,27 @@ class _Resolver:
         return ent
 
 
+_ADJECTIVE = re.compile(r"[a-zäöüß-]+(?:e|en|er|es|em)")
+# Past-tense verbs ("sagte", "reiste", "dauerte") look like adjectives in -e; role
+# adjectives in -te are rare enough ("erste", "oberste") to give them up.
+_VERB_LIKE = re.compile(r".*ten?")
+
+
 def _description_before(sentence: str, offset: int) -> str | None:
+    """Role words right before a name: "der stellvertretende US-Außenminister Kurt Campbell"."""
     words = _WORD.findall(sentence[:offset])
     if not words or not is_role_noun(words[-1]) or not words[-1][0].isupper():
         return None
     taken = [words[-1]]
     for w in reversed(words[:-1]):
-        if w.lower() in _ARTICLES:
+        if w.lower() in _ARTICLES or len(taken) >= 5:
             break
-        if w[0].islower() or (w.endswith("s") and w[0].isupper() and len(taken) == 1):
+        if w[0].islower() and _ADJECTIVE.fullmatch(w) and not _VERB_LIKE.fullmatch(w):
             taken.insert(0, w)
-            if len(taken) >= 5:
-                break
-            continue
-        break
+        elif w[0].isupper() and w.endswith("s") and len(taken) == 1:
+            taken.insert(0, w)  # genitive: "Nordkoreas Führer"
+        else:
+            break
     return " ".join(taken)
 
 
@@ -194,6 +227,8 @@ def resolve_mentions(
             )
             if desc and desc not in ent.descriptions:
                 ent.descriptions.append(desc)
+    moved = resolver.merge_genitives()
+    links = [moved.get(id(link), link) if link is not None else None for link in links]
     ids: dict[int, str] = {}
     entities: list[Entity] = []
     for local in resolver.entities:

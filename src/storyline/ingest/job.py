@@ -133,7 +133,7 @@ def ingest(
     batch_size: int | None = None,
     stdin: BinaryIO | None = None,
     on_item: Callable[[str], None] | None = None,
-    analyse: bool = False,
+    analyse: bool = True,
 ) -> IngestReport:
     """Ingest files, folders or '-' (stdin) into ``store``; bad inputs are reported, not fatal."""
     base = hints or Hints()

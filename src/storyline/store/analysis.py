@@ -18,6 +18,25 @@ from storyline.errors import NotFoundError
 from storyline.store.db import Store, now
 
 
+def alias_reason(alias: str, name: str) -> str:
+    """Why an article's text linked ``alias`` to ``name`` (for the merge log)."""
+    parts = [part_key(p) for p in name_parts(name)]
+    alias_parts = [part_key(p) for p in name_parts(alias)]
+    if name_key(alias) == name_key(name):
+        return f"spelling variant of {name!r}: both have the name key {name_key(name)!r}"
+    if len(alias_parts) == 1 and alias_parts[0] in parts:
+        written = name_parts(name)[parts.index(alias_parts[0])]
+        if written == alias:
+            return f"{alias!r} is a part of {name!r}, used for it in the same article"
+        return (
+            f"{alias!r} is a spelling variant of {written!r} (name key {alias_parts[0]!r}), "
+            f"a part of {name!r}, used for it in the same article"
+        )
+    if any(p in parts for p in alias_parts):
+        return f"{alias!r} shares name parts with {name!r} and was used for it in the same article"
+    return f"{alias!r} was used for {name!r} in the same article"
+
+
 def _candidates(conn: sqlite3.Connection, keys: Iterable[str], etype: str) -> list[sqlite3.Row]:
     keys = sorted(set(keys))
     marks = ",".join("?" * len(keys))
@@ -90,9 +109,7 @@ def link_entity(store: Store, ent: Entity, article_id: str) -> str:
             (target, ent.name, ent.type, now()),
         )
         for alias in ent.aliases:
-            reasons.setdefault(
-                alias, f"named {alias!r} in the same article, linked to {ent.name!r}"
-            )
+            reasons.setdefault(alias, alias_reason(alias, ent.name))
     else:
         row = conn.execute("SELECT name FROM entities WHERE id=?", (target,)).fetchone()
         if len(name_parts(ent.name)) > len(name_parts(row["name"])):
