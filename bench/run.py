@@ -28,7 +28,7 @@ def main() -> None:
         _table(["system", "precision", "recall", "F1", "ms/page"], rows)
     thr = throughput.run()
     if thr:
-        print("## Ingest throughput (fresh store, one process, no analysis)\n")
+        print("## Ingest throughput (fresh store, one process)\n")
         _table(["input", "articles", "seconds", "articles/s"],
                [[n, r["articles"], r["seconds"], r["articles_per_s"]] for n, r in thr.items()])
     print("## Named entities\n")

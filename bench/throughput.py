@@ -16,10 +16,10 @@ from storyline.ingest.job import ingest
 from storyline.store import Store
 
 
-def _measure(folder: Path) -> dict[str, Any]:
+def _measure(folder: Path, analyse: bool) -> dict[str, Any]:
     with tempfile.TemporaryDirectory() as tmp, Store(Path(tmp) / "bench.db") as store:
         started = time.perf_counter()
-        report = ingest([str(folder)], store)
+        report = ingest([str(folder)], store, analyse=analyse)
         seconds = time.perf_counter() - started
     n = len(report.stored) + len(report.known)
     return {
@@ -44,7 +44,9 @@ def run() -> dict[str, Any] | None:
                 (folder / f"{seed.stem}-{copy}.txt").write_text(
                     body + f"\n\nKopie Nummer {copy} für die Messung.\n", encoding="utf-8"
                 )
-        result["plain_text"] = _measure(folder)
-    result["html"] = _measure(pages)
+        result["plain_text, clean only"] = _measure(folder, analyse=False)
+        result["plain_text, with analysis"] = _measure(folder, analyse=True)
+    result["html, clean only"] = _measure(pages, analyse=False)
+    result["html, with analysis"] = _measure(pages, analyse=True)
     save("throughput", result)
     return result

@@ -33,6 +33,7 @@ class Store:
 
     def __init__(self, path: str | Path, *, create: bool = True) -> None:
         self.path = Path(path)
+        self._outlets: list[str] | None = None
         if not create and not self.path.exists():
             raise NotFoundError(
                 f"no store at {self.path}", hint="run 'storyline ingest' first or pass --db"
@@ -188,12 +189,14 @@ class Store:
             yield str(r[0]), bytes(r[1])
 
     def outlet_names(self) -> list[str]:
-        """Outlets in the store, most articles first (cached per store object)."""
-        rows = self.conn.execute(
-            "SELECT outlet FROM articles WHERE outlet IS NOT NULL GROUP BY outlet "
-            "ORDER BY count(*) DESC LIMIT 500"
-        )
-        return [str(r[0]) for r in rows]
+        """Outlets in the store, most articles first; cached, kept current by inserts."""
+        if self._outlets is None:
+            rows = self.conn.execute(
+                "SELECT outlet FROM articles WHERE outlet IS NOT NULL GROUP BY outlet "
+                "ORDER BY count(*) DESC LIMIT 500"
+            )
+            self._outlets = [str(r[0]) for r in rows]
+        return self._outlets
 
     def add_source(self, article_id: str, doc: Document, run_id: int | None) -> None:
         self.conn.execute(
@@ -233,6 +236,8 @@ class Store:
             "INSERT INTO removed_lines(article_id, position, line, reason) VALUES (?, ?, ?, ?)",
             [(doc.id, r.position, r.line, r.reason) for r in doc.removed],
         )
+        if doc.outlet and self._outlets is not None and doc.outlet not in self._outlets:
+            self._outlets.append(doc.outlet)
         if doc.outlet:
             self.conn.executemany(
                 "INSERT OR IGNORE INTO outlet_lines(outlet, line_key, article_id) VALUES (?, ?, ?)",
