@@ -20,6 +20,7 @@ from pathlib import Path
 import pycrfsuite
 
 from storyline.analyse.ner.features import HERE, sentence_features
+from storyline.analyse.ner.tagger import bio_spans
 from train.ner import corpora
 from train.ner.corpora import Doc, Tagged
 
@@ -59,15 +60,8 @@ def load(names: list[str], repeat_germeval: int = 1) -> list[Tagged]:
 
 
 def spans(tags: list[str]) -> set[tuple[int, int, str]]:
-    """Strict spans from BIO tags (an I- after a different label starts a span)."""
-    out: set[tuple[int, int, str]] = set()
-    start, label = -1, ""
-    for i, t in enumerate([*tags, "O"]):
-        if t == "O" or t.startswith("B-") or t[2:] != label:
-            if label:
-                out.add((start, i, label))
-            start, label = (i, t[2:]) if t != "O" else (-1, "")
-    return out
+    """Strict spans from BIO tags, read exactly as the shipped tagger reads them."""
+    return set(bio_spans(tags))
 
 
 def evaluate(model: Path, sents: list[Tagged]) -> dict[str, float]:
