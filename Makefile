@@ -19,6 +19,8 @@ demo: venv
 	$(BIN)/storyline ingest examples/articles --db $(DEMO)/storyline.db --no-progress || test $$? -eq 1
 	$(BIN)/storyline status --db $(DEMO)/storyline.db
 	$(BIN)/storyline list --db $(DEMO)/storyline.db
+	$(BIN)/storyline entities --db $(DEMO)/storyline.db --type PER --limit 8
+	$(BIN)/storyline quotes --db $(DEMO)/storyline.db --speaker Brandt
 	$(BIN)/storyline export --db $(DEMO)/storyline.db -o $(DEMO)/export.json
 	@echo
 	@echo "Result: store $(DEMO)/storyline.db, export $(DEMO)/export.json"

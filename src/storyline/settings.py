@@ -62,12 +62,20 @@ REPEAT_MAX_LINE_CHARS: Setting[int] = Setting(
     "Lines longer than this are never removed for repetition alone (they are body text).",
 )
 
-SETTINGS: tuple[Setting[int] | Setting[str], ...] = (
+INFER_MIN_CONFIDENCE: Setting[float] = Setting(
+    "infer_min_confidence",
+    0.3,
+    "An undated article gets a publication date inferred from its text only at this confidence "
+    "or above (0 to 1).",
+)
+
+SETTINGS: tuple[Setting[int] | Setting[str] | Setting[float], ...] = (
     DB_PATH,
     MAX_FILE_BYTES,
     BATCH_SIZE,
     REPEAT_MIN_ARTICLES,
     REPEAT_MAX_LINE_CHARS,
+    INFER_MIN_CONFIDENCE,
 )
 
 

@@ -28,7 +28,10 @@ from storyline.analyse.model import Sentence
 from storyline.analyse.sentences import split_sentences
 
 _GLUE = re.compile(r"^[\s,(]*(?:und|oder|bzw\.|and|or|,|\(|–|-)?[\s,(]*$")
-_OPEN_ENDED = re.compile(r"(?:bis|until|by|ab|from|spätestens)\s*$", re.I)
+_OPEN_ENDED = re.compile(r"(?:bis|until|by|ab|from|spätestens|zum|per)\s*$", re.I)
+# The same words at the start of the expression itself ("zum 1. April 2026"): a
+# scheduled or deadline date, which may lie after publication.
+_OPEN_START = re.compile(r"(?:bis|until|by|ab|from|spätestens|zum|per)\b", re.I)
 
 
 def _first_day(e: Expr) -> date | None:
@@ -54,7 +57,10 @@ def _explicit(exprs: list[Expr], text: str) -> tuple[date | None, date | None, E
         first = _first_day(e)
         if first is None or e.kind in ("year", "years"):
             continue
-        if e.tense == FUTURE or _OPEN_ENDED.search(text[max(0, e.start - 12) : e.start]):
+        scheduled = _OPEN_ENDED.search(text[max(0, e.start - 12) : e.start]) or (
+            _OPEN_START.match(e.text)
+        )
+        if e.tense == FUTURE or scheduled:
             if e.tense == FUTURE and (hi is None or first < hi):
                 hi = first
             continue

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from storyline.analyse.run import analyze
+from storyline.settings import INFER_MIN_CONFIDENCE
 from storyline.store import Store
 from storyline.store.analysis import save_analysis, unanalysed
 
@@ -32,9 +33,11 @@ def analyse_stored(
                     "SELECT text, lang, published FROM articles WHERE id=?", (article_id,)
                 ).fetchone()
                 result = analyze(row["text"], lang=row["lang"], published=row["published"])
-                if row["published"] is None and result.published_inferred is not None:
-                    value, confidence, evidence = result.published_inferred
-                    store.set_inferred_published(article_id, value, confidence, evidence)
+                inferred = result.published_inferred
+                if row["published"] is None and inferred is not None:
+                    value, confidence, evidence = inferred
+                    if confidence >= INFER_MIN_CONFIDENCE.get():
+                        store.set_inferred_published(article_id, value, confidence, evidence)
                 save_analysis(store, article_id, result)
                 if on_item is not None:
                     on_item(article_id)

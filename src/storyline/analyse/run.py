@@ -17,6 +17,7 @@ from storyline.analyse.sentences import split_sentences
 from storyline.clean.lang import detect_language
 from storyline.model import Document, Evidence
 from storyline.pipeline import stage
+from storyline.settings import INFER_MIN_CONFIDENCE
 
 
 def analyze(text: str, *, lang: str | None = None, published: str | None = None) -> Analysis:
@@ -49,7 +50,7 @@ def _analyse(doc: Document) -> None:
     assert doc.text is not None
     doc.analysis = analyze(doc.text, lang=doc.lang, published=doc.published)
     inferred = doc.analysis.published_inferred
-    if doc.published is None and inferred is not None:
+    if doc.published is None and inferred is not None and inferred[1] >= INFER_MIN_CONFIDENCE.get():
         value, confidence, evidence = inferred
         doc.published, doc.published_source = value, "inferred"
         doc.published_evidence = Evidence(f"inferred (confidence {confidence:.2f})", evidence)
