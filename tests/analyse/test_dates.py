@@ -198,3 +198,16 @@ def test_dates_quality_gate_on_own_test_set() -> None:
 @pytest.mark.parametrize("lang", ["de", "en"])
 def test_dates_test_set_covers_both_languages(lang: str) -> None:
     assert sum(c["lang"] == lang for c in load_cases()) >= 30
+
+
+def test_dates_present_tense_verb_in_ten_is_not_past() -> None:
+    # "erhalten" ends like a weak past ("-ten") but is present tense: the coming August.
+    text = "Zusätzlich erhalten die Beschäftigten im August eine Einmalzahlung."
+    found = find_dates(text, split_sentences(text), "2025-06-13", "de")
+    assert [d.value for d in found] == ["2025-08"]
+
+
+def test_dates_weak_past_with_stem_in_t_is_past() -> None:
+    text = "Die Zeitung berichtete im August über den Plan."
+    found = find_dates(text, split_sentences(text), "2025-06-13", "de")
+    assert [d.value for d in found] == ["2024-08"]

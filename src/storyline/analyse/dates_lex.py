@@ -13,6 +13,8 @@ import re
 from functools import cache
 from importlib import resources
 
+from wordfreq import zipf_frequency
+
 from storyline.clean.published import MONTHS
 
 WEEKDAYS: dict[str, int] = {
@@ -94,8 +96,13 @@ def _word_tense(word: str, lang: str, has_participle: bool) -> int:
     if word != low or len(word) < 5:
         return UNKNOWN
     if lang == "de":
-        if low.endswith(("te", "ten", "tet")) and not low.endswith("sten"):
-            return UNKNOWN if low.startswith("ge") else PAST
+        if low.startswith("ge") or low.endswith("sten"):
+            return UNKNOWN
+        # Weak past: "sagte", "sagten" come from a verb "sagen"; "erhalten", "letzte",
+        # "arbeitet" do not (no verb "erhalen", "letzen"; -tet is mostly present tense).
+        for ending in ("eten", "ete", "ten", "te"):  # "berichtete" ← "berichten"
+            if low.endswith(ending) and zipf_frequency(low[: -len(ending)] + "en", "de") >= 2.5:
+                return PAST
         return UNKNOWN
     return PAST if low.endswith("ed") else UNKNOWN
 

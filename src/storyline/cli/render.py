@@ -39,6 +39,8 @@ def show_analysis(found: dict[str, list[dict[str, Any]]]) -> None:
         click.echo()
         click.secho(f"figures ({len(found['quantities'])}):", bold=True)
         for q in found["quantities"]:
-            parts = [f"{q['value']:g}", q["unit"] or "", q["counted"] or ""]
+            value = q["value"]
+            shown = f"{value:,.0f}" if float(value).is_integer() else f"{value:,}"
+            parts = [shown, q["unit"] or "", q["counted"] or ""]
             hedge = f" ({q['hedge']})" if q["hedge"] else ""
             click.echo(f"  {' '.join(p for p in parts if p):<40}{hedge}  ← {q['text']}")
