@@ -5,7 +5,7 @@ from __future__ import annotations
 import platform
 from typing import Any
 
-from bench import dates, extraction, ner, quotes, resolution, speed, throughput
+from bench import dates, extraction, ner, quotes, resolution, similarity, speed, throughput
 
 
 def _table(header: list[str], rows: list[list[Any]]) -> None:
@@ -43,6 +43,10 @@ def main() -> None:
         print("```\n" + str(q) + "\n```\n")
     print("## Dates\n")
     print("```\n" + str(dates.run()) + "\n```\n")
+    sim = similarity.run()
+    if sim:
+        print("## Article similarity, SemEval-2022 task 8 held-out pairs\n")
+        print("```\n" + str(sim) + "\n```\n")
     sp = speed.run()
     if sp:
         print("## Analysis speed and memory\n")

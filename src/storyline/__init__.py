@@ -9,6 +9,7 @@ from storyline.errors import StorylineError
 
 if TYPE_CHECKING:
     from storyline.analyse.run import analyze
+    from storyline.stories.similarity import similarity
 
 __version__ = "0.1.0"
 
@@ -20,13 +21,18 @@ __all__ = [
     "build_pipeline",
     "clean_text",
     "extract_html",
+    "similarity",
 ]
 
 
 def __getattr__(name: str) -> Any:
-    # The analysis loads statistical models; import it only when it is used.
+    # Analysis and similarity load statistical models; import them only when used.
     if name == "analyze":
         from storyline.analyse.run import analyze
 
         return analyze
+    if name == "similarity":
+        from storyline.stories.similarity import similarity
+
+        return similarity
     raise AttributeError(f"module 'storyline' has no attribute {name!r}")
