@@ -57,8 +57,12 @@ class _Local:
         return "PER" if "PER" in tied else tied[0]
 
 
+_POSSESSIVE = re.compile(r"(?<=\w)['’]s?$")
+
+
 def _clean_name(text: str) -> str:
-    return strip_titles(" ".join(text.split()).strip(" ,.;:()\"'„“”»«"))
+    name = " ".join(text.split()).strip(" ,.;:()\"'„“”»«")
+    return strip_titles(_POSSESSIVE.sub("", name))  # English possessive: "HKB's" is "HKB"
 
 
 def _compatible(a: str, b: str) -> bool:

@@ -178,7 +178,20 @@ def save_analysis(store: Store, article_id: str, analysis: Analysis) -> None:
             for q in analysis.quantities
         ],
     )
+    _retype(conn, set(ids.values()))
     conn.execute("UPDATE articles SET analysed_at=? WHERE id=?", (now(), article_id))
+
+
+def _retype(conn: sqlite3.Connection, entity_ids: set[str]) -> None:
+    """An entity's type is the majority label of its mentions across the store (MISC last)."""
+    for eid in entity_ids:
+        rows = conn.execute(
+            "SELECT label, count(*) AS n FROM mentions WHERE entity_id=? GROUP BY label "
+            "ORDER BY label = 'MISC', n DESC, label",
+            (eid,),
+        ).fetchall()
+        if rows:
+            conn.execute("UPDATE entities SET type=? WHERE id=?", (rows[0]["label"], eid))
 
 
 def unanalysed(store: Store) -> list[str]:

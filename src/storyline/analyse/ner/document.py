@@ -16,9 +16,11 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import cast
 
+from storyline.analyse.dates_lex import WEEKDAYS
 from storyline.analyse.model import EntityType, Mention, Sentence, Token
 from storyline.analyse.ner.features import frequency_features, gazetteer
 from storyline.analyse.sentences import tokenize
+from storyline.clean.published import MONTHS
 
 # Words that are never (part of) a name on their own, even capitalised at a sentence start.
 _STOP = frozenset(
@@ -53,6 +55,7 @@ _PLACE_HEADS = tuple(
 )
 _ADJECTIVE = ("ische", "ischen", "ischer", "isches", "ischem")
 # Lower-case words that may stand inside a name ("Institut für Weltwirtschaft", "Côte des Somalis").
+_CALENDAR_WORDS = frozenset(MONTHS) | frozenset(WEEKDAYS)
 _INNER = frozenset(
     "für und der die das des dem den am an im in zu zur zum vom von van of and the de la le "
     "del di da du des los las el y e et bin al".split()
@@ -130,6 +133,8 @@ def clean(mentions: list[Mention], text: str) -> list[Mention]:
     for whole in mentions:
         if whole.text.lower() in JUNK_NAMES or any(s <= whole.start < e for s, e in credits):
             continue
+        if whole.text.lower() in _CALENDAR_WORDS:
+            continue  # "Tuesday", "März": dates, not names
         for piece in _split(whole, text):
             m = _clean_one(piece, text)
             if m is not None:
@@ -148,7 +153,9 @@ def _split(m: Mention, text: str) -> list[Mention]:
     pieces: list[list[Token]] = [[]]
     out: list[Mention] = []
     for i, t in enumerate(toks):
-        if t.text[:1].islower() and t.text not in _INNER and "-" not in t.text:
+        if t.text == "," or (m.label in ("PER", "LOC") and t.text in ("und", "and")):
+            pieces.append([])  # "Rotterdam and Bremerhaven", "Elbe, the German Bight"
+        elif t.text[:1].islower() and t.text not in _INNER and "-" not in t.text:
             pieces.append([])
         elif m.label == "PER" and i > 0 and gaz.get(t.text) is None and _is_role(t.text):
             pieces.append([])  # "Kims Vater Kim Jong Il"
