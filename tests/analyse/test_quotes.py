@@ -112,7 +112,7 @@ def test_quotes_indirect_prepositional_sources() -> None:
         "Nach Angaben der Polizei wurden drei Menschen verletzt. "
         "Laut Innenministerium sei die Lage inzwischen ruhig."
     )
-    assert _find(quotes, "wurden drei Menschen").speaker_name == "der Polizei"
+    assert _find(quotes, "wurden drei Menschen").speaker_name == "Polizei"
     assert _find(quotes, "sei die Lage").speaker_name == "Innenministerium"
 
 
@@ -164,8 +164,8 @@ def test_quotes_english_according_to_and_that_clause() -> None:
         "The mayor said that the city would appeal.",
         "en",
     )
-    assert _find(quotes, "plant will close").speaker_name == "the ministry"
-    assert _find(quotes, "city would appeal").speaker_name == "The mayor"
+    assert _find(quotes, "plant will close").speaker_name == "ministry"
+    assert _find(quotes, "city would appeal").speaker_name == "mayor"
 
 
 def test_quotes_mentions_supply_entity_ids() -> None:
@@ -214,6 +214,35 @@ def test_quotes_quality_gate_on_heldout_sample() -> None:
     assert result["message"]["f1"] >= MESSAGE_FLOOR, result
 
 
-# Measured on this sample: joint 0.526, message 0.543 (full held-out part: see bench/quotes.py).
-JOINT_FLOOR = 0.50
-MESSAGE_FLOOR = 0.51
+# Measured on this sample: joint 0.567, message 0.584 (full held-out part: see bench/quotes.py).
+JOINT_FLOOR = 0.55
+MESSAGE_FLOOR = 0.565
+
+
+def test_speaker_name_drops_article_after_nach_angaben() -> None:
+    text = "Nach Angaben des THW wurden am Morgen vier Brücken gesperrt."
+    qs = find_quotes(text, [], [], "de")
+    assert qs and qs[0].speaker_name == "THW"
+
+
+def test_fronted_time_phrase_is_not_the_speaker() -> None:
+    text = (
+        "Während einer Sitzung im Herbst sagte der bayerische Umweltminister Karl Brenner, "
+        "der See sei nicht mehr zu retten."
+    )
+    qs = find_quotes(text, [], [], "de")
+    assert qs and qs[0].speaker_name == "Karl Brenner"
+    assert qs[0].text == "der See sei nicht mehr zu retten"
+
+
+def test_new_cue_verbs_govern_a_clause() -> None:
+    text = "Die Gewerkschaft verlangte, die Löhne seien deutlich zu niedrig."
+    qs = find_quotes(text, [], [], "de")
+    assert qs and qs[0].text == "die Löhne seien deutlich zu niedrig"
+    assert qs[0].cue == "verlangte"
+
+
+def test_weak_cue_with_dass_clause() -> None:
+    text = "Der Trainer erwartet, dass seine Mannschaft am Samstag gewinnen wird."
+    qs = find_quotes(text, [], [], "de")
+    assert qs and qs[0].speaker_name == "Trainer"

@@ -33,6 +33,7 @@ from storyline.analyse.quotes_speaker import NameBook, Phrase
 from storyline.analyse.sentences import split_sentences, tokenize
 
 _REPORTIVE = frozenset(("soll", "sollen"))  # reportive modal: "soll … gekommen sein"
+_ARTICLE = re.compile(r"^(?:des|der|die|das|dem|den|the|a|an)\s+", re.IGNORECASE)
 _MIN_WORDS = 4  # shorter quoted stretches are scare quotes or titles unless attributed
 
 
@@ -151,7 +152,7 @@ class _Doc:
             name = self.book.fullest(self.text[na:nb])
             self.persons.append((ph.start, name, None))
         else:
-            name = self.text[a:b]
+            name = _ARTICLE.sub("", self.text[a:b]) or self.text[a:b]
         return _Speaker(a, b, name, None, via, att.cue, ph.start)
 
 

@@ -34,6 +34,7 @@ _OPEN_CONJ = frozenset(
 )
 _AUX = frozenset("hat hatte haben hatten habe ist war wird wurde has had have".split())
 _PREPS = frozenset("aus von vom bei im in an am der des from of at with".split())
+_FRONT_PREPS = frozenset("während bei auf in nach vor seit an am im".split())
 _RELATIVE = frozenset("der die das dem den deren dessen welche welcher who which whom".split())
 _APPOS_OK = frozenset(
     "an in der des dem den die das von vom für bei im am aus zur zum und sowie of at for the a "
@@ -167,6 +168,8 @@ def _subject_before(s: SentenceView, v: int) -> Phrase | None:
         ph = phrase_at(words, st, v, s.lang)
         if ph is None:
             continue
+        if ph.start > s.a and words[ph.start - 1].lower() in _FRONT_PREPS and ph.start == st:
+            continue  # "Während einer Pressekonferenz sagte X": an adverbial, not the subject
         if ph.end == v:
             return ph
         if words[ph.end] in _PREPS and v - ph.end <= 8 and _apposition(s, ph.end, v):

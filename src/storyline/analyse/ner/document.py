@@ -153,8 +153,8 @@ def _split(m: Mention, text: str) -> list[Mention]:
     pieces: list[list[Token]] = [[]]
     out: list[Mention] = []
     for i, t in enumerate(toks):
-        if t.text == "," or (m.label in ("PER", "LOC") and t.text in ("und", "and")):
-            pieces.append([])  # "Rotterdam and Bremerhaven", "Elbe, the German Bight"
+        if t.text == ",":
+            pieces.append([])  # "Elbe, the German Bight"
         elif t.text[:1].islower() and t.text not in _INNER and "-" not in t.text:
             pieces.append([])
         elif m.label == "PER" and i > 0 and gaz.get(t.text) is None and _is_role(t.text):
