@@ -429,3 +429,25 @@ def test_job_invalid_batch_size_in_environment(
     monkeypatch.setenv("STORYLINE_BATCH_SIZE", "zwei")
     with pytest.raises(ConfigError, match="STORYLINE_BATCH_SIZE"):
         ingest([str(five)], store)
+
+
+def test_job_known_content_is_not_analysed_again(
+    tmp_path: Path, store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import storyline.analyse.run as run
+
+    calls: list[str] = []
+    real = run.analyze
+
+    def counting(text: str, **kw: object) -> object:
+        calls.append(text)
+        return real(text, **kw)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(run, "analyze", counting)
+    body = "Hafen legt Pause ein\n\nDie Kräne im Hafen standen am Montag still, sagte eine Sprecherin.\n"
+    (tmp_path / "a.txt").write_text(body, encoding="utf-8")
+    first = ingest([str(tmp_path / "a.txt")], store)
+    (tmp_path / "b.txt").write_text(body, encoding="utf-8")
+    second = ingest([str(tmp_path / "b.txt")], store)
+    assert len(first.stored) == 1 and second.known == first.stored
+    assert len(calls) == 1

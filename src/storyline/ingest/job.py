@@ -18,7 +18,7 @@ from storyline.clean import line_key
 from storyline.errors import ConfigError, InputError
 from storyline.ingest.readers import Item, iter_inputs
 from storyline.model import Document, Hints
-from storyline.pipeline import Pipeline
+from storyline.pipeline import Pipeline, Stage
 from storyline.settings import BATCH_SIZE, MAX_FILE_BYTES
 from storyline.store import Store
 from storyline.store.analysis import save_analysis
@@ -51,6 +51,14 @@ class IngestReport:
         }
 
 
+def analysis_stage(cleaning: Pipeline) -> Stage:
+    """The analysis stage, checked against what the cleaning pipeline provides."""
+    from storyline.analyse.run import analyse_stage  # loads the models only when needed
+
+    Pipeline([analyse_stage], provided=cleaning.assigns)
+    return analyse_stage
+
+
 def load_duplicate_index(store: Store) -> DuplicateIndex:
     index = DuplicateIndex()
     for article_id, blob in store.original_signatures():
@@ -71,6 +79,7 @@ def _process(
     run_id: int,
     pipeline: Pipeline,
     index: DuplicateIndex,
+    analyse: Stage | None,
 ) -> None:
     known = store.known_source(doc.source, doc.byte_hash)
     if known is not None:
@@ -82,6 +91,8 @@ def _process(
         store.add_source(doc.id, doc, run_id)
         report.known.append(doc.id)
         return
+    if analyse is not None:  # after the id check: known content is not analysed twice
+        analyse(doc)
     doc.duplicate_of = store.find_duplicate(doc.text_hash, doc.id)
     assert doc.text is not None
     minhash = signature(doc.text)
@@ -101,12 +112,17 @@ def _process(
 
 
 def _process_atomically(
-    doc: Document, store: Store, report: IngestReport, pipeline: Pipeline, index: DuplicateIndex
+    doc: Document,
+    store: Store,
+    report: IngestReport,
+    pipeline: Pipeline,
+    index: DuplicateIndex,
+    analyse: Stage | None,
 ) -> InputError | None:
     """Process one document inside a savepoint: on failure none of its rows remain."""
     store.conn.execute("SAVEPOINT item")
     try:
-        _process(doc, store, report, report.run_id, pipeline, index)
+        _process(doc, store, report, report.run_id, pipeline, index, analyse)
     except InputError as err:
         failure: InputError | None = err
     except Exception as exc:  # a bug must not lose the rest of the batch; it is reported
@@ -144,7 +160,8 @@ def ingest(
             f"batch size ({size}) and file size limit ({limit}) must be at least 1",
             hint=f"check {BATCH_SIZE.env_var} and {MAX_FILE_BYTES.env_var}",
         )
-    pipeline = build_pipeline(stats=store, analyse=analyse)
+    pipeline = build_pipeline(stats=store)
+    analyse_step = analysis_stage(pipeline) if analyse else None
     index = load_duplicate_index(store)
     report = IngestReport(run_id=store.start_run())
     status = "interrupted"
@@ -156,7 +173,9 @@ def ingest(
                         report.errors.append(item)
                         store.record_error(report.run_id, item)
                     else:
-                        failure = _process_atomically(item, store, report, pipeline, index)
+                        failure = _process_atomically(
+                            item, store, report, pipeline, index, analyse_step
+                        )
                         if failure is not None:
                             report.errors.append(failure)
                             store.record_error(report.run_id, failure)
