@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import re
 from functools import cache
-from importlib import resources
 
 from wordfreq import zipf_frequency
 
 from storyline.clean.published import MONTHS
+from storyline.datafiles import data_rows
 
 WEEKDAYS: dict[str, int] = {
     name: i
@@ -51,8 +51,7 @@ _PARTICIPLE_EN = frozenset("been done gone seen taken given spoken written met s
 
 
 def _data(name: str) -> list[list[str]]:
-    text = resources.files("storyline.analyse").joinpath("data", name).read_text("utf-8")
-    return [row.split("\t") for row in text.splitlines() if row.strip() and not row.startswith("#")]
+    return data_rows("storyline.analyse", name)
 
 
 @cache

@@ -12,7 +12,8 @@ from __future__ import annotations
 import re
 import unicodedata
 from functools import cache
-from importlib import resources
+
+from storyline.datafiles import word_table
 
 # Ordered rewrite rules applied to a lower-cased, accent-folded name part.
 _TRANSLIT: tuple[tuple[str, str], ...] = (
@@ -72,13 +73,7 @@ def strip_genitive(word: str) -> str:
 
 @cache
 def _table(name: str) -> dict[str, frozenset[str]]:
-    text = resources.files("storyline.analyse").joinpath("data", name).read_text("utf-8")
-    table: dict[str, frozenset[str]] = {}
-    for row in text.splitlines():
-        if row.strip() and not row.startswith("#"):
-            lang, words = row.split("\t")
-            table[lang] = frozenset(words.split())
-    return table
+    return word_table("storyline.analyse", name)
 
 
 def titles() -> frozenset[str]:

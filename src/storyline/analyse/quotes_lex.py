@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cache, lru_cache
-from importlib import resources
 
 from storyline.analyse.names import is_role_noun, titles
+from storyline.datafiles import data_rows
 
 
 @dataclass(frozen=True)
@@ -25,17 +25,11 @@ class CueLexicon:
 @cache
 def cues(lang: str) -> CueLexicon:
     """Cue verbs for ``lang`` ("de" or "en"), read once from the package data."""
-    text = (
-        resources.files("storyline.analyse").joinpath("data", "quote_cues.tsv").read_text("utf-8")
-    )
     verbs: set[str] = set()
     weak: set[str] = set()
     label: set[str] = set()
     sep: dict[str, set[str]] = {}
-    for row in text.splitlines():
-        if not row.strip() or row.startswith("#"):
-            continue
-        row_lang, kind, forms, particle = row.split("\t")
+    for row_lang, kind, forms, particle in data_rows("storyline.analyse", "quote_cues.tsv"):
         if row_lang != lang:
             continue
         words = forms.split()

@@ -13,9 +13,10 @@ from __future__ import annotations
 
 import re
 from functools import cache, lru_cache
-from importlib import resources
 
 from wordfreq import zipf_frequency
+
+from storyline.datafiles import word_table
 
 _UPPER_GLUE = re.compile(r"\b([A-ZÄÖÜ]?[a-zäöüß]{2,})([A-ZÄÖÜ][a-zäöüß]{0,})\b")
 _CLAUSE_WORDS = {
@@ -28,13 +29,7 @@ _UNKNOWN = 1.0
 
 @cache
 def sentence_openers() -> dict[str, frozenset[str]]:
-    text = resources.files("storyline.clean").joinpath("data", "sentence_openers.tsv")
-    table: dict[str, frozenset[str]] = {}
-    for row in text.read_text("utf-8").splitlines():
-        if row.strip() and not row.startswith("#"):
-            lang, words = row.split("\t")
-            table[lang] = frozenset(words.split())
-    return table
+    return word_table("storyline.clean", "sentence_openers.tsv")
 
 
 @cache

@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
+
+from storyline.datafiles import data_rows
 
 _KINDS = frozenset({"line", "start", "contains", "head"})
 _SENTENCE_END = re.compile(r"[.!?…\"“”»«„']\s*$")
@@ -28,12 +29,7 @@ class PhraseRule:
 
 
 def _data_lines(name: str) -> list[list[str]]:
-    text = resources.files("storyline.clean").joinpath("data", name).read_text("utf-8")
-    rows = []
-    for raw in text.splitlines():
-        if raw.strip() and not raw.startswith("#"):
-            rows.append(raw.split("\t"))
-    return rows
+    return data_rows("storyline.clean", name)
 
 
 @cache
@@ -98,9 +94,5 @@ def outlets_in(text: str) -> list[str]:
 @cache
 def outlet_words() -> frozenset[str]:
     """Words that mark a line as a publication's name (``data/outlet_words.txt``)."""
-    text = resources.files("storyline.clean").joinpath("data", "outlet_words.txt")
-    found: set[str] = set()
-    for row in text.read_text("utf-8").splitlines():
-        if not row.startswith("#"):
-            found.update(w.lower() for w in row.split())
-    return frozenset(found)
+    rows = data_rows("storyline.clean", "outlet_words.txt")
+    return frozenset(w.lower() for row in rows for w in row[0].split())
