@@ -12,14 +12,13 @@ from storyline.model import Document, Hints
 from storyline.pipeline import Pipeline
 
 
-def build_pipeline(stats: LineStats | None = None, *, analyse: bool = False) -> Pipeline:
-    """Extraction and cleaning (and analysis if asked), checked for wiring when built."""
-    stages = [extract_stage, *clean_stages(stats)]
-    if analyse:
-        from storyline.analyse.run import analyse_stage  # loads the models only when needed
+def build_pipeline(stats: LineStats | None = None) -> Pipeline:
+    """Extraction and cleaning, checked for wiring when built.
 
-        stages.append(analyse_stage)
-    return Pipeline(stages)
+    The analysis stage is added by the ingest job after its id check
+    (:func:`storyline.ingest.job.analysis_stage`), so known content is not analysed twice.
+    """
+    return Pipeline([extract_stage, *clean_stages(stats)])
 
 
 @dataclass(frozen=True)
