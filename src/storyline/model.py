@@ -92,6 +92,7 @@ class Document:
     published: str | None = None
     published_source: PublishedSource | None = None
     published_evidence: Evidence | None = None
+    published_confidence: float | None = None  # 1.0 for metadata and datelines
     id: str | None = None
     text_hash: str | None = None
     duplicate_of: str | None = None

@@ -69,6 +69,36 @@ INFER_MIN_CONFIDENCE: Setting[float] = Setting(
     "or above (0 to 1).",
 )
 
+STORY_SIMILARITY: Setting[float] = Setting(
+    "story_similarity",
+    0.5,
+    "An article continues a story when its mean similarity to the story's three most similar "
+    "articles reaches this (0 to 1) and they share entities (see story_entity_overlap).",
+)
+STORY_ENTITY_OVERLAP: Setting[float] = Setting(
+    "story_entity_overlap",
+    0.1,
+    "Share of an article's key entities (weighted by rarity) that a story must name for the "
+    "article to join it at story_similarity.",
+)
+STORY_SIMILARITY_ALONE: Setting[float] = Setting(
+    "story_similarity_alone",
+    0.75,
+    "Similarity at which an article joins a story even without shared entities "
+    "(translations and rewrites).",
+)
+EVENT_SIMILARITY: Setting[float] = Setting(
+    "event_similarity",
+    0.4,
+    "Within a story, an article joins an event whose dates it shares when its similarity to "
+    "the event's articles reaches this.",
+)
+EVENT_MAX_DAYS: Setting[int] = Setting(
+    "event_max_days",
+    14,
+    "An event spans at most this many days; a later happening of the story opens a new event.",
+)
+
 SETTINGS: tuple[Setting[int] | Setting[str] | Setting[float], ...] = (
     DB_PATH,
     MAX_FILE_BYTES,
@@ -76,6 +106,11 @@ SETTINGS: tuple[Setting[int] | Setting[str] | Setting[float], ...] = (
     REPEAT_MIN_ARTICLES,
     REPEAT_MAX_LINE_CHARS,
     INFER_MIN_CONFIDENCE,
+    STORY_SIMILARITY,
+    STORY_ENTITY_OVERLAP,
+    STORY_SIMILARITY_ALONE,
+    EVENT_SIMILARITY,
+    EVENT_MAX_DAYS,
 )
 
 

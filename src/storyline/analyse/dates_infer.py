@@ -44,7 +44,7 @@ def _first_day(e: Expr) -> date | None:
         return None
 
 
-def _explicit(exprs: list[Expr], text: str) -> tuple[date | None, date | None, Expr | None]:
+def explicit_bounds(exprs: list[Expr], text: str) -> tuple[date | None, date | None, Expr | None]:
     """(lower bound, upper bound, the expression giving the lower bound) from year-bearing dates.
 
     Only day or month precision counts for the lower bound here: a bare year
@@ -131,7 +131,7 @@ def _anchor_years(exprs: list[Expr], floor_year: int) -> tuple[int, int | None, 
     return best
 
 
-def _weekday_cost(p: date, weekdays: list[Expr]) -> int:
+def weekday_cost(p: date, weekdays: list[Expr]) -> int:
     cost = 0
     for w in weekdays:
         assert w.weekday is not None
@@ -144,7 +144,7 @@ def _best_day(lo: date, hi: date, target: date, per_day: float, weekdays: list[E
     best: tuple[float, date] | None = None
     day = lo
     while day <= hi:
-        score = abs((day - target).days) * per_day + _weekday_cost(day, weekdays)
+        score = abs((day - target).days) * per_day + weekday_cost(day, weekdays)
         if best is None or score < best[0]:
             best = (score, day)
         day += timedelta(days=1)
@@ -161,7 +161,7 @@ def infer_published(
     exprs = find_expressions(text, sentences, lang)
     if not exprs:
         return None
-    lo, hi, lo_expr = _explicit(exprs, text)
+    lo, hi, lo_expr = explicit_bounds(exprs, text)
     latest_year = _latest_year(exprs)
     weekdays = [e for e in exprs if e.kind == "weekday" and not e.strict]
 

@@ -53,13 +53,16 @@ def _analyse(doc: Document) -> None:
     if doc.published is None and inferred is not None and inferred[1] >= INFER_MIN_CONFIDENCE.get():
         value, confidence, evidence = inferred
         doc.published, doc.published_source = value, "inferred"
+        doc.published_confidence = confidence
         doc.published_evidence = Evidence(f"inferred (confidence {confidence:.2f})", evidence)
 
 
 analyse_stage = stage(
     "analyse",
     requires={"text", "lang", "published"},
-    assigns={"analysis", "published", "published_source", "published_evidence"},
+    assigns={
+        "analysis", "published", "published_source", "published_evidence", "published_confidence"
+    },
 )(_analyse)
 
 __all__ = ["analyse_stage", "analyze"]

@@ -211,8 +211,9 @@ class Store:
             raise StoreError(f"{doc.source}: document is not fully processed")
         self.conn.execute(
             "INSERT INTO articles(id, title, text, raw_text, url, outlet, outlet_evidence, lang, "
-            "lang_confidence, published, published_source, published_evidence, repairs, "
-            "text_hash, duplicate_of, created_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            "lang_confidence, published, published_source, published_evidence, "
+            "published_confidence, repairs, text_hash, duplicate_of, created_at) "
+            "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
             (
                 doc.id,
                 doc.title,
@@ -226,6 +227,7 @@ class Store:
                 doc.published,
                 doc.published_source,
                 _json(doc.published_evidence.to_dict() if doc.published_evidence else None),
+                1.0 if doc.published_source in ("metadata", "text") else doc.published_confidence,
                 _json(doc.repairs),
                 doc.text_hash,
                 doc.duplicate_of,
@@ -247,17 +249,24 @@ class Store:
 
     def set_inferred_published(
         self, article_id: str, value: str, confidence: float, evidence: str
-    ) -> None:
-        """Fill an undated article's date from its text; never overwrites a known date."""
-        self.conn.execute(
-            "UPDATE articles SET published=?, published_source='inferred', published_evidence=? "
-            "WHERE id=? AND published IS NULL",
+    ) -> bool:
+        """Fill an undated article's date, or replace a less confident inferred one.
+
+        Dates from metadata or a dateline are never overwritten. Returns whether it changed.
+        """
+        cur = self.conn.execute(
+            "UPDATE articles SET published=?, published_source='inferred', published_evidence=?, "
+            "published_confidence=? WHERE id=? AND (published IS NULL OR "
+            "(published_source='inferred' AND coalesce(published_confidence, 0) < ?))",
             (
                 value,
                 _json({"method": f"inferred (confidence {confidence:.2f})", "detail": evidence}),
+                confidence,
                 article_id,
+                confidence,
             ),
         )
+        return cur.rowcount > 0
 
     # -- reading ----------------------------------------------------------------
 
@@ -343,9 +352,13 @@ class Store:
             "lang": row["lang"],
             "published": row["published"],
             "published_source": row["published_source"],
+            "published_confidence": row["published_confidence"],
             "text": row["text"],
             "removed": removed,
             "duplicate_of": row["duplicate_of"],
+            "event": row["event_id"],
+            "echo_of": row["echo_of"],
+            "echo_evidence": json.loads(row["echo_evidence"]) if row["echo_evidence"] else None,
             "url": row["url"],
             "lang_confidence": row["lang_confidence"],
             "published_evidence": (

@@ -204,4 +204,53 @@ MIGRATIONS += (
     ),
 )
 
+MIGRATIONS += (
+    Migration(
+        4,
+        "events and stories: article vectors, clusters, cluster log, echoes",
+        """
+        CREATE TABLE article_vectors (
+            article_id TEXT PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE,
+            backend    TEXT NOT NULL,
+            dim        INTEGER NOT NULL,
+            vector     BLOB NOT NULL
+        );
+        CREATE TABLE stories (
+            id         TEXT PRIMARY KEY,
+            title      TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        );
+        CREATE TABLE events (
+            id         TEXT PRIMARY KEY,
+            story_id   TEXT NOT NULL REFERENCES stories(id),
+            title      TEXT NOT NULL,
+            date_start TEXT,
+            date_end   TEXT,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        );
+        CREATE INDEX events_story ON events(story_id);
+        ALTER TABLE articles ADD COLUMN event_id TEXT REFERENCES events(id);
+        ALTER TABLE articles ADD COLUMN echo_of TEXT REFERENCES articles(id);
+        ALTER TABLE articles ADD COLUMN echo_evidence TEXT;
+        ALTER TABLE articles ADD COLUMN published_confidence REAL;
+        UPDATE articles SET published_confidence = 1.0
+            WHERE published_source IN ('metadata', 'text');
+        CREATE INDEX articles_event ON articles(event_id);
+        CREATE TABLE cluster_log (
+            id         INTEGER PRIMARY KEY,
+            kind       TEXT NOT NULL CHECK (kind IN ('event', 'story')),
+            action     TEXT NOT NULL
+                       CHECK (action IN ('open', 'join', 'move', 'merge', 'split', 'recluster')),
+            cluster    TEXT NOT NULL,
+            subject    TEXT,
+            evidence   TEXT,
+            created_at TEXT NOT NULL
+        );
+        CREATE INDEX cluster_log_cluster ON cluster_log(cluster);
+        """,
+    ),
+)
+
 SCHEMA_VERSION = MIGRATIONS[-1].version

@@ -1,0 +1,210 @@
+"""Reading and writing events, stories, article vectors and the cluster log.
+
+The clustering itself (stories/cluster.py) works on memory; this module is the only
+place that knows how its results sit in SQLite.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from storyline.analyse.model import DateMention
+from storyline.errors import NotFoundError
+from storyline.store.db import Store, now
+
+Matrix = npt.NDArray[np.float32]
+
+
+def save_vectors(store: Store, backend: str, rows: Iterable[tuple[str, Matrix]]) -> None:
+    store.conn.executemany(
+        "INSERT OR REPLACE INTO article_vectors(article_id, backend, dim, vector) VALUES (?,?,?,?)",
+        [
+            (a, backend, int(v.shape[-1]), np.asarray(v, dtype=np.float32).tobytes())
+            for a, v in rows
+        ],
+    )
+
+
+def load_vectors(store: Store, backend: str) -> dict[str, Matrix]:
+    out: dict[str, Matrix] = {}
+    for article, blob in store.conn.execute(
+        "SELECT article_id, vector FROM article_vectors WHERE backend=?", (backend,)
+    ):
+        out[article] = np.frombuffer(blob, dtype=np.float32)
+    return out
+
+
+def articles_without_vectors(store: Store, backend: str) -> list[dict[str, Any]]:
+    rows = store.conn.execute(
+        "SELECT a.id, a.title, a.text, a.lang FROM articles a LEFT JOIN article_vectors v "
+        "ON v.article_id = a.id AND v.backend = ? WHERE v.article_id IS NULL ORDER BY a.rowid",
+        (backend,),
+    )
+    return [dict(r) for r in rows]
+
+
+def article_rows(store: Store, ids: Sequence[str] | None = None) -> list[dict[str, Any]]:
+    """What clustering needs of each article (no text): dates, outlet, event, entities."""
+    sql = (
+        "SELECT id, title, lang, outlet, published, published_source, published_confidence, "
+        "duplicate_of, event_id FROM articles"
+    )
+    rows = [dict(r) for r in store.conn.execute(sql + " ORDER BY rowid")]
+    if ids is not None:
+        wanted = set(ids)
+        rows = [r for r in rows if r["id"] in wanted]
+    entities: dict[str, dict[str, float]] = {}
+    for article, entity, n in store.conn.execute(
+        "SELECT article_id, entity_id, count(*) FROM mentions WHERE entity_id IS NOT NULL "
+        "GROUP BY article_id, entity_id"
+    ):
+        entities.setdefault(article, {})[entity] = float(n)
+    dates: dict[str, list[tuple[str, str]]] = {}
+    for article, value, precision in store.conn.execute(
+        "SELECT article_id, value, precision FROM dates ORDER BY article_id, start"
+    ):
+        dates.setdefault(article, []).append((value, precision))
+    for r in rows:
+        r["entities"] = entities.get(r["id"], {})
+        r["dates"] = dates.get(r["id"], [])
+    return rows
+
+
+def article_text(store: Store, article_id: str) -> dict[str, Any]:
+    row = store.conn.execute(
+        "SELECT id, text, lang, published, published_source FROM articles WHERE id=?", (article_id,)
+    ).fetchone()
+    if row is None:
+        raise NotFoundError(f"no article with id {article_id!r}")
+    out = dict(row)
+    out["mentions"] = [
+        (int(s), int(e), str(ent))
+        for s, e, ent in store.conn.execute(
+            "SELECT start, end, entity_id FROM mentions "
+            "WHERE article_id=? AND entity_id IS NOT NULL",
+            (article_id,),
+        )
+    ]
+    return out
+
+
+def date_rows(store: Store, article_ids: Sequence[str]) -> list[dict[str, Any]]:
+    """Dated mentions of the articles, each with the entities named within its sentence."""
+    out: list[dict[str, Any]] = []
+    for article in article_ids:
+        row = store.conn.execute(
+            "SELECT text, lang FROM articles WHERE id=?", (article,)
+        ).fetchone()
+        text, lang = (row[0], row[1]) if row else ("", None)
+        mentions = store.conn.execute(
+            "SELECT start, entity_id FROM mentions WHERE article_id=? AND entity_id IS NOT NULL",
+            (article,),
+        ).fetchall()
+        for d in store.conn.execute(
+            "SELECT start, end, text, value, precision FROM dates WHERE article_id=?", (article,)
+        ):
+            lo, hi = _sentence_bounds(text, d["start"], d["end"])
+            out.append(
+                {
+                    "article": article,
+                    "article_text": text,
+                    "lang": lang,
+                    "start": d["start"],
+                    "end": d["end"],
+                    "value": d["value"],
+                    "text": text[lo:hi],
+                    "entities": frozenset(m[1] for m in mentions if lo <= m[0] < hi),
+                }
+            )
+    return out
+
+
+def _sentence_bounds(text: str, start: int, end: int) -> tuple[int, int]:
+    """Rough sentence around a span: enough to see which entities a date belongs to."""
+    lo = max(text.rfind(". ", 0, start), text.rfind("\n", 0, start))
+    hi_candidates = [i for i in (text.find(". ", end), text.find("\n", end)) if i >= 0]
+    hi = min(hi_candidates) + 1 if hi_candidates else len(text)
+    return lo + 1 if lo >= 0 else 0, hi
+
+
+def replace_dates(store: Store, article_id: str, dates: Sequence[DateMention]) -> None:
+    """Swap an article's dated mentions for ones resolved against a newly inferred date."""
+    store.conn.execute("DELETE FROM dates WHERE article_id=?", (article_id,))
+    store.conn.executemany(
+        "INSERT OR IGNORE INTO dates(article_id, start, end, text, value, precision) "
+        "VALUES (?,?,?,?,?,?)",
+        [(article_id, d.start, d.end, d.text, d.value, d.precision) for d in dates],
+    )
+
+
+def save_clusters(
+    store: Store,
+    events: dict[str, dict[str, Any]],
+    stories: dict[str, dict[str, Any]],
+    assignments: dict[str, str | None],
+) -> None:
+    """Write events and stories (id -> fields) and article -> event; drop emptied clusters."""
+    stamp = now()
+    store.conn.executemany(
+        "INSERT INTO stories(id, title, created_at, updated_at) VALUES (?,?,?,?) "
+        "ON CONFLICT(id) DO UPDATE SET title=excluded.title, updated_at=excluded.updated_at",
+        [(sid, s["title"], stamp, stamp) for sid, s in stories.items()],
+    )
+    store.conn.executemany(
+        "INSERT INTO events(id, story_id, title, date_start, date_end, created_at, updated_at) "
+        "VALUES (?,?,?,?,?,?,?) ON CONFLICT(id) DO UPDATE SET story_id=excluded.story_id, "
+        "title=excluded.title, date_start=excluded.date_start, date_end=excluded.date_end, "
+        "updated_at=excluded.updated_at",
+        [
+            (eid, e["story"], e["title"], e["date_start"], e["date_end"], stamp, stamp)
+            for eid, e in events.items()
+        ],
+    )
+    store.conn.executemany(
+        "UPDATE articles SET event_id=? WHERE id=?", [(e, a) for a, e in assignments.items()]
+    )
+    store.conn.execute(
+        "DELETE FROM events WHERE id NOT IN (SELECT DISTINCT event_id FROM articles "
+        "WHERE event_id IS NOT NULL)"
+    )
+    store.conn.execute("DELETE FROM stories WHERE id NOT IN (SELECT story_id FROM events)")
+
+
+def save_echoes(store: Store, echoes: dict[str, tuple[str | None, dict[str, Any] | None]]) -> None:
+    store.conn.executemany(
+        "UPDATE articles SET echo_of=?, echo_evidence=? WHERE id=?",
+        [
+            (src, json.dumps(ev, ensure_ascii=False) if ev else None, a)
+            for a, (src, ev) in echoes.items()
+        ],
+    )
+
+
+def append_log(store: Store, entries: Iterable[Any]) -> None:
+    stamp = now()
+    store.conn.executemany(
+        "INSERT INTO cluster_log(kind, action, cluster, subject, evidence, created_at) "
+        "VALUES (?,?,?,?,?,?)",
+        [
+            (
+                e.kind,
+                e.action,
+                e.cluster,
+                e.subject,
+                json.dumps(e.evidence, ensure_ascii=False),
+                stamp,
+            )
+            for e in entries
+        ],
+    )
+
+
+def clear_clusters(store: Store) -> None:
+    store.conn.execute("UPDATE articles SET event_id=NULL, echo_of=NULL, echo_evidence=NULL")
+    store.conn.execute("DELETE FROM events")
+    store.conn.execute("DELETE FROM stories")

@@ -1,0 +1,292 @@
+"""Dating an article from its story: relative dates matched against what other articles date.
+
+Why: an article's own text often pins no year ("am Mittwoch", "ab Dienstag", "vor 24
+Jahren"), but other articles of the same story do: "18. und 19. Juni" in one article
+and "ab Dienstag" in another agree only if the second was written in the days before
+Tuesday 18 June. So we try publication dates `p` around the story's known dates,
+resolve the article's relative expressions against each `p`, and keep the `p` under
+which most of them land on dates the story already knows (its facts).
+
+A match counts for more when it is precise (a day beats a month beats a year) and
+when the expression's sentence names an entity that the fact's sentence names too.
+Tense orders the two: "plant, diesen Monat nach Russland zu reisen" matched with a
+trip on 13 September puts `p` before the 13th. Weekdays named in the text should lie
+within days of `p` (news names weekdays only for the last and next few days), and an
+article that would come after a month two other articles date things in, yet names
+nothing from it nor later, was probably written before it (news recalls a story's
+recent milestones). Among equally good `p`, the finest matched fact decides: the day
+next to a matched day (news is written close to what it reports), the middle of the
+window for a month, and the publication dates of the most similar dated articles
+when only a year matched.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+from statistics import median
+
+from storyline.analyse.dates_find import Expr, find_expressions
+from storyline.analyse.dates_infer import explicit_bounds, weekday_cost
+from storyline.analyse.dates_lex import FUTURE, PAST
+from storyline.analyse.dates_resolve import resolve
+from storyline.analyse.model import Sentence
+
+#: How many days around a known date a publication date is looked for.
+SEARCH_DAYS = 21
+#: What a match of each kind of expression is worth: how unlikely it is by chance. A day
+#: and month ("4. März") lands on a known day about once a year; a weekday once a week.
+#: "vor 24 Jahren" is a computed reference: it lands on a known year rarely by chance,
+#: while "in diesem Jahr" or "Anfang des Jahres" always contains something.
+_KIND_GAIN = {"date": 1.0, "range": 1.0, "month": 0.4, "weekday": 0.3, "relday": 0.3}
+_SHIFT_GAIN = {"day": 0.3, "week": 0.3, "month": 0.4, "year": 0.6, "decade": 0.3}
+_RELUNIT_GAIN = {"week": 0.2, "weekend": 0.2, "month": 0.3, "year": 0.15}
+_FACT_GAIN = {"day": 1.0, "month": 0.9, "year": 0.8}  # finer facts pin more
+_RANK = {"day": 0, "month": 1, "year": 2}
+_UNRELATED = 0.6  # weight of a match whose sentences share no distinctive entity
+_WEEKDAY_COST = 0.05
+_MISS_COST = 0.3
+_UNAWARE_COST = 0.35  # per day that a named past/future weekday lies from `p`
+
+
+@dataclass(frozen=True)
+class Fact:
+    """A date another article of the story states (or its publication date)."""
+
+    lo: date
+    hi: date
+    precision: str  # "day" (days and short ranges), "month" or "year"
+    entities: frozenset[str]
+    article: str
+    text: str
+
+
+@dataclass(frozen=True)
+class ContextDate:
+    value: str
+    confidence: float
+    evidence: str
+
+
+def interval(value: str) -> tuple[date, date, str] | None:
+    """(first day, last day, coarse precision) of a stored date value, None for decades."""
+    try:
+        if "/" in value:
+            a, b = value.split("/", 1)
+            ia, ib = interval(a), interval(b)
+            if ia is None or ib is None:
+                return None
+            span = (ib[1] - ia[0]).days
+            return ia[0], ib[1], "day" if span <= 2 else "month" if span <= 62 else "year"
+        if len(value) == 10:
+            d = date.fromisoformat(value)
+            return d, d, "day"
+        if len(value) == 7:
+            y, m = int(value[:4]), int(value[5:])
+            nxt = date(y + (m == 12), m % 12 + 1, 1)
+            return date(y, m, 1), nxt - timedelta(days=1), "month"
+        if len(value) == 4:
+            y = int(value)
+            return date(y, 1, 1), date(y, 12, 31), "year"
+    except ValueError:
+        return None
+    return None
+
+
+def explicit_spans(text: str, lang: str | None) -> set[tuple[int, int]]:
+    """Spans of the dates that carry their year: true whatever the article's own date."""
+    from storyline.analyse.sentences import split_sentences
+
+    return {
+        (e.start, e.end)
+        for e in find_expressions(text, split_sentences(text), lang)
+        if not _depends_on_publication(e)
+    }
+
+
+def _depends_on_publication(e: Expr) -> bool:
+    return e.year is None and e.kind not in ("decade",)
+
+
+def _match(e: Expr, got: tuple[date, date, str], p: date, f: Fact, related: bool) -> float:
+    lo, hi, prec = got
+    if hi < f.lo or lo > f.hi:
+        return 0.0
+    if e.kind == "weekday" and e.tense == FUTURE and p >= lo:
+        return 0.0  # a weekday told in the future is not today ("ab Dienstag" on a Tuesday)
+    if _RANK[prec] < _RANK[f.precision]:
+        return 0.0  # a weekday inside "September 2023" says nothing about the month
+    if prec == "year" and lo.year != f.lo.year:
+        return 0.0
+    if prec != "day" and f.precision == "day":
+        # a coarse expression holding a precise fact: tense says on which side p lies
+        if e.tense == FUTURE and not p < f.lo:
+            return 0.0
+        if e.tense == PAST and not p > f.hi:
+            return 0.0
+    return _gain(e) * _FACT_GAIN[f.precision] * (1.0 if related else _UNRELATED)
+
+
+def _gain(e: Expr) -> float:
+    if e.kind == "shift":
+        return _SHIFT_GAIN.get(e.unit or "", 0.2)
+    if e.kind == "relunit":
+        return _RELUNIT_GAIN.get(e.unit or "", 0.2)
+    return _KIND_GAIN.get(e.kind, 0.2)
+
+
+def _near_misses(e: Expr, got: tuple[date, date, str], facts: Sequence[Fact]) -> bool:
+    """A computed year ("vor 24 Jahren") one off a year the story dates: `p` is a year off."""
+    if e.kind != "shift" or e.unit != "year":
+        return False
+    year = got[0].year
+    years = {f.lo.year for f in facts}
+    return year not in years and bool({year - 1, year + 1} & years)
+
+
+def _sentence_entities(
+    sentences: Sequence[Sentence], mentions: Sequence[tuple[int, int, str]]
+) -> list[frozenset[str]]:
+    out: list[set[str]] = [set() for _ in sentences]
+    for start, _end, entity in mentions:
+        for i, s in enumerate(sentences):
+            if s.start <= start < s.end:
+                out[i].add(entity)
+                break
+    return [frozenset(s) for s in out]
+
+
+def infer_from_story(
+    text: str,
+    sentences: Sequence[Sentence],
+    lang: str | None,
+    mentions: Sequence[tuple[int, int, str]],
+    facts: Sequence[Fact],
+    neighbour_dates: Sequence[date] = (),
+    common: frozenset[str] = frozenset(),
+) -> ContextDate | None:
+    """The publication date under which the article's relative dates agree best with `facts`.
+
+    `mentions` are (start, end, entity id) of the article's entity mentions;
+    `neighbour_dates` the publication dates of the most similar dated articles (they
+    anchor the search but are no facts to match: a weekday that happens to fall on
+    another article's publication day says nothing); `common` the entities nearly
+    every article of the story names, which make no two sentences related.
+    None when no expression matches any fact.
+    """
+    sents = list(sentences)
+    every = find_expressions(text, sents, lang)
+    exprs = [e for e in every if _depends_on_publication(e)]
+    if not exprs or not facts:
+        return None
+    floor, ceiling, _ = explicit_bounds(every, text)
+    explicit = [d for e in every if not _depends_on_publication(e) for d in [_first(e)] if d]
+    told = max(explicit) if explicit else date.min
+    ents = [es - common for es in _sentence_entities(sents, mentions)]
+    anchors = sorted({f.lo for f in facts if f.precision == "day"} | set(neighbour_dates))
+    candidates: set[date] = set()
+    for a in anchors:
+        candidates.update(a + timedelta(days=k) for k in range(-SEARCH_DAYS, SEARCH_DAYS + 1))
+    if floor is not None:
+        candidates = {p for p in candidates if p >= floor}
+    if ceiling is not None:
+        candidates = {p for p in candidates if p <= ceiling}
+    salient = _salient_months(facts)
+    weekdays = [e for e in exprs if e.kind == "weekday" and not e.strict]
+    scored: list[tuple[float, date, list[tuple[Expr, Fact, float]]]] = []
+    for p in sorted(candidates):
+        per_span: dict[tuple[date, date], tuple[float, Expr, Fact]] = {}
+        own: list[tuple[date, date, str]] = []
+        misses = 0
+        for e in exprs:
+            got = resolve(e, p)
+            span = interval(got[0]) if got else None
+            if span is None:
+                continue
+            own.append(span)
+            if _near_misses(e, span, facts):
+                misses += 1
+            for f in facts:
+                related = e.sentence < len(ents) and bool(ents[e.sentence] & f.entities)
+                gain = _match(e, span, p, f, related)
+                key = (span[0], span[1])
+                if gain > per_span.get(key, (0.0,))[0]:
+                    per_span[key] = (gain, e, f)
+        if per_span:
+            total = (
+                sum(g for g, _, _ in per_span.values())
+                - _WEEKDAY_COST * weekday_cost(p, weekdays)
+                - _unaware(p, own, told, salient)
+                - _MISS_COST * misses
+            )
+            scored.append((total, p, [(e, f, g) for g, e, f in per_span.values()]))
+    if not scored:
+        return None
+    top = max(s[0] for s in scored)
+    window = [s for s in scored if s[0] >= top - 1e-9]
+    target = _target([w[1] for w in window], window[0][2], neighbour_dates)
+    _, p, matched = min(window, key=lambda s: (abs((s[1] - target).days), s[1]))
+    return ContextDate(p.isoformat(), _confidence(matched), _evidence(matched, sents))
+
+
+def _salient_months(facts: Sequence[Fact]) -> list[tuple[date, date]]:
+    """Months that at least two articles of the story date something in."""
+    sources: dict[tuple[date, date], set[str]] = {}
+    for f in facts:
+        if f.precision == "year":
+            continue
+        month = (f.lo.replace(day=1), _month_end(f.lo))
+        if f.hi <= month[1]:
+            sources.setdefault(month, set()).add(f.article)
+    return sorted(m for m, arts in sources.items() if len(arts) >= 2)
+
+
+def _month_end(d: date) -> date:
+    nxt = date(d.year + (d.month == 12), d.month % 12 + 1, 1)
+    return nxt - timedelta(days=1)
+
+
+def _first(e: Expr) -> date | None:
+    try:
+        return date(e.year, e.month or 1, e.day or 1) if e.year else None
+    except ValueError:
+        return None
+
+
+def _unaware(
+    p: date, own: list[tuple[date, date, str]], told: date, salient: list[tuple[date, date]]
+) -> float:
+    """Penalty for a `p` under which the article ignores what the story had dated before it.
+
+    News about a story recalls its recent milestones: an article that would come after
+    a month the story's articles date things in, yet names nothing from that month nor
+    after it, was more likely written before it.
+    """
+    missed = 0
+    for lo, hi in salient:
+        named = any(a <= hi and b >= lo for a, b, _ in own)
+        if told < lo and hi < p - timedelta(days=7) and not named:
+            missed += 1
+    return min(missed, 2) * _UNAWARE_COST
+
+
+def _target(
+    days: list[date], matched: list[tuple[Expr, Fact, float]], near: Sequence[date]
+) -> date:
+    finest = [f for _, f, _ in matched if f.precision == "day"]
+    if finest:
+        return min(days, key=lambda p: min(abs((p - f.lo).days) for f in finest))
+    if any(f.precision == "month" for _, f, _ in matched) or not near:
+        return date.fromordinal((days[0].toordinal() + days[-1].toordinal()) // 2)
+    return date.fromordinal(int(median(d.toordinal() for d in near)))
+
+
+def _confidence(matched: list[tuple[Expr, Fact, float]]) -> float:
+    return round(min(0.85, 0.3 + 0.25 * sum(g for _, _, g in matched)), 2)
+
+
+def _evidence(matched: list[tuple[Expr, Fact, float]], sents: list[Sentence]) -> str:
+    e, f, _ = max(matched, key=lambda m: m[2])
+    where = sents[e.sentence].text if e.sentence < len(sents) else e.text
+    return f'{where} ["{e.text}" matches "{f.text}" in article {f.article[:12]}]'

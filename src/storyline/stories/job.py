@@ -1,0 +1,367 @@
+"""Grouping the store into events and stories: after each ingest, and from scratch.
+
+`update_stories` places every article that has no event yet (the new ones), in
+publication order; `recluster` forgets all events and stories and places every
+article again, then gives each new cluster the id of the old cluster it shares the
+most articles with, so ids survive a recluster wherever the grouping did. Both
+log every decision (cluster_log), and both run inside one transaction.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any
+
+import numpy as np
+
+from storyline.analyse.dates import find_dates
+from storyline.analyse.sentences import split_sentences
+from storyline.settings import INFER_MIN_CONFIDENCE
+from storyline.store import Store
+from storyline.store import stories as db
+from storyline.stories.cluster import CONFIDENT, Clusters, Item, LogEntry
+from storyline.stories.dating import Fact, explicit_spans, infer_from_story, interval
+from storyline.stories.echo import find_echoes
+from storyline.stories.embed import article_text as embed_text
+from storyline.stories.embed import get_backend
+
+BACKEND = "e5"
+_FACT_SOURCES = 15  # most similar dated articles whose dates are tried as facts
+_EMBED_BATCH = 16
+PRIMARY = 0.7  # an article dated this surely lends its relative dates to others
+
+
+@dataclass
+class StoriesReport:
+    placed: int = 0
+    redated: list[str] = field(default_factory=list)
+    events: int = 0
+    stories: int = 0
+    log: list[LogEntry] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "placed": self.placed,
+            "redated": self.redated,
+            "events": self.events,
+            "stories": self.stories,
+            "changes": len(self.log),
+        }
+
+
+def embed_missing(store: Store, on_item: Callable[[str], None] | None = None) -> int:
+    """Embed (title + lead) every article that has no vector yet; returns how many."""
+    todo = db.articles_without_vectors(store, BACKEND)
+    backend = get_backend(BACKEND)
+    for i in range(0, len(todo), _EMBED_BATCH):
+        batch = todo[i : i + _EMBED_BATCH]
+        vectors = backend.encode([embed_text(r["text"], r["title"]) for r in batch])
+        db.save_vectors(store, BACKEND, [(r["id"], vectors[k]) for k, r in enumerate(batch)])
+        if on_item is not None:
+            for r in batch:
+                on_item(r["id"])
+    return len(todo)
+
+
+def _day(value: str | None) -> date | None:
+    if not value or len(value) < 10:
+        return None
+    try:
+        return date.fromisoformat(value[:10])
+    except ValueError:
+        return None
+
+
+def _item(row: dict[str, Any], vector: np.ndarray) -> Item:
+    published = _day(row["published"])
+    source = row["published_source"]
+    confidence = (
+        1.0 if source in ("metadata", "text") else float(row["published_confidence"] or 0.3)
+    )
+    item = Item(
+        id=row["id"],
+        vector=vector,
+        lang=row["lang"],
+        title=row["title"],
+        outlet=row["outlet"],
+        published=published,
+        confidence=confidence if published else 0.0,
+        duplicate_of=row["duplicate_of"],
+        entities=row["entities"],
+    )
+    _set_dates(item, row["dates"])
+    return item
+
+
+def _set_dates(item: Item, dates: list[tuple[str, str]]) -> None:
+    item.announced, item.months, item.days = [], [], []
+    p = item.published
+    if p is None:
+        return
+    for value, _precision in dates:
+        span = interval(value)
+        if span is None:
+            continue
+        lo, hi, prec = span
+        if prec == "day":
+            item.days.extend(lo + timedelta(days=k) for k in range((hi - lo).days + 1))
+        if prec == "day" and p < lo <= p + timedelta(days=14):
+            item.announced.append((lo, hi))
+        elif prec == "month" and lo <= p + timedelta(days=31) and hi >= p:
+            item.months.append((lo, hi))
+
+
+def _load(store: Store) -> tuple[Clusters, list[Item]]:
+    vectors = db.load_vectors(store, BACKEND)
+    story_of = dict(store.conn.execute("SELECT id, story_id FROM events").fetchall())
+    clusters, new = Clusters(), []
+    for row in db.article_rows(store):
+        vector = vectors.get(row["id"])
+        if vector is None:
+            continue
+        item = _item(row, vector)
+        if row["event_id"] and row["event_id"] in story_of:
+            clusters.load(item, row["event_id"], story_of[row["event_id"]])
+        else:
+            new.append(item)
+    return clusters, new
+
+
+def _order(items: list[Item]) -> list[Item]:
+    """Precisely dated articles first, oldest first: they give the others their dates."""
+    return sorted(
+        items,
+        key=lambda i: (
+            i.duplicate_of is not None,
+            i.confidence < CONFIDENT,
+            i.published or date.max,
+            i.id,
+        ),
+    )
+
+
+def _date_from_story(
+    store: Store, clusters: Clusters, item: Item, story: str, sims: dict[str, float]
+) -> bool:
+    """Infer `item`'s publication date from its story; True when the store took it."""
+    if item.confidence >= CONFIDENT:
+        return False
+    dated = [
+        a
+        for a in sorted(clusters.story_articles(story), key=lambda a: -sims.get(a, 0.0))
+        if a != item.id and clusters.items[a].confidence >= CONFIDENT
+    ][:_FACT_SOURCES]
+    if not dated:
+        return False
+    facts = _facts(store, clusters, dated)
+    art = db.article_text(store, item.id)
+    sentences = split_sentences(art["text"])
+    near = [clusters.items[a].published for a in dated[:3]]
+    found = infer_from_story(
+        art["text"],
+        sentences,
+        art["lang"],
+        art["mentions"],
+        facts,
+        [d for d in near if d],
+        _common_entities(clusters, story),
+    )
+    if found is None or found.confidence < INFER_MIN_CONFIDENCE.get():
+        return False
+    if found.confidence <= item.confidence or art["published_source"] in ("metadata", "text"):
+        return False
+    if not store.set_inferred_published(item.id, found.value, found.confidence, found.evidence):
+        return False
+    dates = find_dates(art["text"], sentences, found.value, art["lang"])
+    db.replace_dates(store, item.id, dates)
+    item.published, item.confidence = date.fromisoformat(found.value), found.confidence
+    _set_dates(item, [(d.value, d.precision) for d in dates])
+    return True
+
+
+def _common_entities(clusters: Clusters, story: str) -> frozenset[str]:
+    """Entities that at least 80 % of a story's articles name (none for tiny stories)."""
+    articles = clusters.story_articles(story)
+    if len(articles) < 3:
+        return frozenset()
+    counts = Counter(e for a in articles for e in clusters.items[a].entities)
+    return frozenset(e for e, n in counts.items() if n >= 0.8 * len(articles))
+
+
+def _facts(store: Store, clusters: Clusters, articles: list[str]) -> list[Fact]:
+    """Dates the articles state. Dates resolved from relative expressions ("am Mittwoch")
+    count only where the article's own date is sure: else they would pass one guess on."""
+    facts: list[Fact] = []
+    explicit: dict[str, set[tuple[int, int]]] = {}
+    for row in db.date_rows(store, articles):
+        a = row["article"]
+        if clusters.items[a].confidence < PRIMARY:
+            if a not in explicit:
+                explicit[a] = explicit_spans(row["article_text"], row["lang"])
+            if (row["start"], row["end"]) not in explicit[a]:
+                continue
+        span = interval(row["value"])
+        if span is not None:
+            facts.append(Fact(span[0], span[1], span[2], row["entities"], a, row["text"]))
+    return facts
+
+
+def _place_all(store: Store, clusters: Clusters, items: list[Item], report: StoriesReport) -> None:
+    for item in _order(items):
+        sims = clusters.similarities(item)
+        story, why = clusters.choose_story(item, sims)
+        if story is not None and _date_from_story(store, clusters, item, story, sims):
+            report.redated.append(item.id)
+        clusters.add(item, sims, story, why)
+        report.placed += 1
+    # Articles placed undated earlier may be datable now that the story knows more.
+    for story in sorted({clusters.story_of[e] for e in clusters.touched if e in clusters.story_of}):
+        for a in clusters.story_articles(story):
+            item = clusters.items[a]
+            if item.confidence >= CONFIDENT or a in report.redated:
+                continue
+            sims = clusters.similarities(item)
+            if _date_from_story(store, clusters, item, story, sims):
+                report.redated.append(a)
+                old = clusters.remove(a)
+                new = clusters.add(
+                    item,
+                    sims,
+                    story,
+                    {"redated": item.published.isoformat() if item.published else None},
+                )
+                if new != old:
+                    clusters.log.append(LogEntry("event", "move", new, a, {"from": old}))
+
+
+def update_stories(store: Store, on_item: Callable[[str], None] | None = None) -> StoriesReport:
+    """Place every article without an event into events and stories (one transaction)."""
+    report = StoriesReport()
+    with store.transaction():
+        embed_missing(store, on_item)
+        clusters, new = _load(store)
+        _place_all(store, clusters, new, report)
+        _save(store, clusters, report)
+    return report
+
+
+def recluster(store: Store, on_item: Callable[[str], None] | None = None) -> StoriesReport:
+    """Recompute all events and stories from scratch, keeping ids where clusters survive."""
+    report = StoriesReport()
+    with store.transaction():
+        embed_missing(store, on_item)
+        before = dict(
+            store.conn.execute(
+                "SELECT id, event_id FROM articles WHERE event_id IS NOT NULL"
+            ).fetchall()
+        )
+        old_story = dict(store.conn.execute("SELECT id, story_id FROM events").fetchall())
+        db.clear_clusters(store)
+        clusters, items = _load(store)
+        _place_all(store, clusters, items, report)
+        _keep_ids(clusters, before, old_story)
+        clusters.touched = set(clusters.events)
+        _save(store, clusters, report)
+    return report
+
+
+def _keep_ids(clusters: Clusters, before: dict[str, str], old_story: dict[str, str]) -> None:
+    """Rename new clusters after the old ones they overlap most; log merges and splits."""
+    rename: dict[str, str] = {}
+    pairs = Counter(
+        (e, before[a]) for e, arts in clusters.events.items() for a in arts if a in before
+    )
+    taken: set[str] = set()
+    for (new, old), _n in sorted(pairs.items(), key=lambda kv: (-kv[1], kv[0])):
+        if new not in rename and old not in taken:
+            rename[new] = old
+            taken.add(old)
+    for new, arts in list(clusters.events.items()):
+        olds = sorted({before[a] for a in arts if a in before})
+        target = rename.get(new, new)
+        if len(olds) > 1:
+            clusters.log.append(LogEntry("event", "merge", target, None, {"from": olds}))
+    for old in sorted(set(before.values())):
+        news = sorted(
+            {rename.get(e, e) for a, e in clusters.event_of.items() if before.get(a) == old}
+        )
+        if len(news) > 1:
+            clusters.log.append(LogEntry("event", "split", old, None, {"into": news}))
+    events = {rename.get(e, e): arts for e, arts in clusters.events.items()}
+    story_of = {rename.get(e, e): s for e, s in clusters.story_of.items()}
+    # stories: the old story most of the new story's (renamed) events belonged to
+    story_rename: dict[str, str] = {}
+    votes = Counter((s, old_story[e]) for e, s in story_of.items() if e in old_story)
+    used: set[str] = set()
+    for (new, old), _n in sorted(votes.items(), key=lambda kv: (-kv[1], kv[0])):
+        if new not in story_rename and old not in used:
+            story_rename[new] = old
+            used.add(old)
+    clusters.events = events
+    clusters.story_of = {e: story_rename.get(s, s) for e, s in story_of.items()}
+    clusters.event_of = {a: e for e, arts in events.items() for a in arts}
+    clusters.log.append(LogEntry("story", "recluster", "*", None, {"events": len(events)}))
+
+
+def _save(store: Store, clusters: Clusters, report: StoriesReport) -> None:
+    from storyline.stories.titles import event_title, story_title
+
+    touched_events = {e for e in clusters.touched if e in clusters.events}
+    touched_stories = {clusters.story_of[e] for e in touched_events}
+    events = {}
+    for e in sorted(touched_events):
+        members = [clusters.items[a] for a in clusters.events[e]]
+        start, end = _event_days(members)
+        events[e] = {
+            "story": clusters.story_of[e],
+            "title": event_title(clusters, e),
+            "date_start": start,
+            "date_end": end,
+        }
+    stories = {s: {"title": story_title(store, clusters, s)} for s in sorted(touched_stories)}
+    assignments: dict[str, str | None] = {a: e for e in touched_events for a in clusters.events[e]}
+    db.save_clusters(store, events, stories, assignments)
+    echoes = {}
+    for e in sorted(touched_events):
+        echoes.update(find_echoes(store, [clusters.items[a] for a in clusters.events[e]]))
+    db.save_echoes(store, echoes)
+    db.append_log(store, clusters.log)
+    report.log = list(clusters.log)
+    report.events = len(clusters.events)
+    report.stories = len(set(clusters.story_of.values()))
+
+
+def _event_days(members: list[Item]) -> tuple[str | None, str | None]:
+    """The days the happening takes: the days its dated articles name most, near their dates.
+
+    Reports name the day of the happening again and again ("am Dienstag", "4. März",
+    "morgen und übermorgen (18. und 19. Juni)"); publication days count half. Every
+    day counts as much as the article's date is sure.
+    """
+    dated = [m for m in members if m.published is not None]
+    if not dated:
+        return None, None
+    lo = min(m.published for m in dated if m.published) - timedelta(days=7)
+    hi = max(m.published for m in dated if m.published) + timedelta(days=14)
+    counts: dict[date, float] = {}
+    for m in dated:  # surer dates weigh more
+        assert m.published is not None
+        counts[m.published] = counts.get(m.published, 0.0) + 0.5 * m.confidence
+        for d in m.days:
+            if lo <= d <= hi:
+                counts[d] = counts.get(d, 0.0) + m.confidence
+    top = max(counts.values())
+    peak = sorted(d for d, n in counts.items() if n >= 0.6 * top)
+    # keep the run of peak days around the top day, not a stray day weeks apart
+    first = max(counts, key=lambda d: (counts[d], -d.toordinal()))
+    run = [first]
+    for d in peak:
+        if d > run[-1] and (d - run[-1]).days <= 1:
+            run.append(d)
+    for d in reversed(peak):
+        if d < run[0] and (run[0] - d).days <= 1:
+            run.insert(0, d)
+    return run[0].isoformat(), run[-1].isoformat()
