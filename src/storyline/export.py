@@ -13,6 +13,7 @@ from typing import Any, TextIO
 
 from storyline.store import SCHEMA_VERSION, Store
 from storyline.store.analysis import all_rows, list_entities
+from storyline.stories.read import all_events, all_timelines, list_stories, story_record
 
 EXPORT_SCHEMA = "storyline.export/1"
 FORMATS = ("json", "jsonl")
@@ -34,6 +35,9 @@ SECTIONS = (
     ("quotes", "quote"),
     ("dates", "date"),
     ("quantities", "quantity"),
+    ("events", "event"),
+    ("stories", "story"),
+    ("timeline", "timeline_entry"),
 )
 
 
@@ -47,6 +51,12 @@ def section_rows(store: Store, name: str) -> list[dict[str, Any]]:
             {k: e[k] for k in ("id", "name", "type", "aliases", "descriptions", "articles")}
             for e in list_entities(store)
         ]
+    if name == "events":
+        return all_events(store)
+    if name == "stories":
+        return [story_record(store, s["id"]) for s in list_stories(store)]
+    if name == "timeline":
+        return all_timelines(store)
     return all_rows(store, name)
 
 

@@ -44,6 +44,13 @@ def _print_report(report: IngestReport, store: Store, seconds: float) -> None:
     click.echo(
         f"ingest: {', '.join(parts)} in {seconds:.1f}s; {store.count()} articles in {store.path}"
     )
+    if report.stories is not None:
+        s = report.stories
+        redated = f", {len(s.redated)} dated from their story" if s.redated else ""
+        click.echo(
+            f"stories: {s.placed} article(s) placed{redated}; "
+            f"{s.events} events in {s.stories} stories (see 'storyline stories')"
+        )
 
 
 @click.command("ingest", context_settings=CONTEXT)
@@ -75,6 +82,12 @@ def _print_report(report: IngestReport, store: Store, seconds: float) -> None:
     show_default=True,
     help="Progress line on stderr (only on a terminal).",
 )
+@click.option(
+    "--stories/--no-stories",
+    default=True,
+    show_default=True,
+    help="Group the articles into events and stories after reading them.",
+)
 @json_option
 def ingest_cmd(
     paths: tuple[str, ...],
@@ -86,6 +99,7 @@ def ingest_cmd(
     max_file_bytes: int,
     batch_size: int,
     progress: bool,
+    stories: bool,
     as_json: bool,
 ) -> None:
     """Read files, folders (recursively) or '-' (stdin) into the store.
@@ -105,7 +119,13 @@ def ingest_cmd(
     try:
         with open_store(db, create=True) as store:
             report = ingest(
-                paths, store, hints, max_bytes=max_file_bytes, batch_size=batch_size, on_item=bar
+                paths,
+                store,
+                hints,
+                max_bytes=max_file_bytes,
+                batch_size=batch_size,
+                on_item=bar,
+                stories=stories,
             )
             bar.done()
             if as_json:

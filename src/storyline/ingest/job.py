@@ -11,7 +11,7 @@ import traceback
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import islice
-from typing import BinaryIO
+from typing import TYPE_CHECKING, BinaryIO
 
 from storyline.api import build_pipeline
 from storyline.clean import line_key
@@ -24,6 +24,9 @@ from storyline.store import Store
 from storyline.store.analysis import save_analysis
 from storyline.stories.dedupe import DuplicateIndex, from_bytes, signature, to_bytes
 
+if TYPE_CHECKING:
+    from storyline.stories.job import StoriesReport
+
 
 @dataclass
 class IngestReport:
@@ -35,6 +38,7 @@ class IngestReport:
     known: list[str] = field(default_factory=list)
     duplicates: list[tuple[str, str]] = field(default_factory=list)
     errors: list[InputError] = field(default_factory=list)
+    stories: StoriesReport | None = None
 
     @property
     def ok(self) -> bool:
@@ -48,6 +52,7 @@ class IngestReport:
             "known": self.known,
             "duplicates": [{"article": a, "duplicate_of": b} for a, b in self.duplicates],
             "errors": [e.to_dict() for e in self.errors],
+            "stories": self.stories.to_dict() if self.stories else None,
         }
 
 
@@ -150,8 +155,14 @@ def ingest(
     stdin: BinaryIO | None = None,
     on_item: Callable[[str], None] | None = None,
     analyse: bool = True,
+    stories: bool = True,
 ) -> IngestReport:
-    """Ingest files, folders or '-' (stdin) into ``store``; bad inputs are reported, not fatal."""
+    """Ingest files, folders or '-' (stdin) into ``store``; bad inputs are reported, not fatal.
+
+    With `stories`, every article without an event is then grouped into events and
+    stories (stories/job.py), in a transaction of its own: an interrupted grouping is
+    done by the next ingest or by `recluster`.
+    """
     base = hints or Hints()
     limit = max_bytes if max_bytes is not None else MAX_FILE_BYTES.get()
     size = batch_size if batch_size is not None else BATCH_SIZE.get()
@@ -181,6 +192,10 @@ def ingest(
                             store.record_error(report.run_id, failure)
                     if on_item is not None:
                         on_item(item.source)
+        if stories:
+            from storyline.stories.job import update_stories  # loads the embedding model
+
+            report.stories = update_stories(store)
         status = "ok" if report.ok else "partial"
     finally:
         store.finish_run(

@@ -357,6 +357,7 @@ class Store:
             "removed": removed,
             "duplicate_of": row["duplicate_of"],
             "event": row["event_id"],
+            "story": self._story_of(row["event_id"]),
             "echo_of": row["echo_of"],
             "echo_evidence": json.loads(row["echo_evidence"]) if row["echo_evidence"] else None,
             "url": row["url"],
@@ -368,6 +369,12 @@ class Store:
             "sources": sources,
             "created_at": row["created_at"],
         }
+
+    def _story_of(self, event_id: str | None) -> str | None:
+        if event_id is None:
+            return None
+        row = self.conn.execute("SELECT story_id FROM events WHERE id=?", (event_id,)).fetchone()
+        return str(row[0]) if row else None
 
     def get_article(self, article_id: str) -> dict[str, Any]:
         full_id = self.resolve_id(article_id)

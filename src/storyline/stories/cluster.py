@@ -41,6 +41,7 @@ from storyline.stories.similarity import CALIBRATIONS
 
 Interval = tuple[date, date]
 CONFIDENT = 0.5  # publication dates at or above this confidence date an event precisely
+NEIGHBOURS = 100  # nearest articles an article's decisions look at
 _TOP = 3  # a cluster's score for an article: mean of its best `_TOP` similarities
 _UNDATED_EVENT_SIMILARITY = 0.85
 
@@ -115,9 +116,13 @@ class Clusters:
         self.story_of: dict[str, str] = {}  # event -> story
         self.log: list[LogEntry] = []
         self.touched: set[str] = set()  # events whose members changed
+        self._events_in: dict[str, set[str]] = {}  # story -> events
         self._ids: list[str] = []
-        self._vectors: list[Matrix] = []
-        self._matrix: Matrix | None = None
+        self._row: dict[str, int] = {}
+        self._matrix: Matrix = np.zeros((0, 0), dtype=np.float32)
+        self._langs: list[str | None] = []
+        self._lang_codes: np.ndarray = np.zeros(0, dtype=np.int32)
+        self._codes: dict[str | None, int] = {None: 0}
         self._df: Counter[str] = Counter()
 
     # -- state ------------------------------------------------------------------
@@ -127,45 +132,66 @@ class Clusters:
         self._remember(item)
         self.event_of[item.id] = event
         self.events.setdefault(event, []).append(item.id)
+        self._set_story(event, story)
+
+    def _set_story(self, event: str, story: str) -> None:
+        old = self.story_of.get(event)
+        if old is not None and old != story:
+            self._events_in[old].discard(event)
+            if not self._events_in[old]:
+                del self._events_in[old]
         self.story_of[event] = story
+        self._events_in.setdefault(story, set()).add(event)
 
     def _remember(self, item: Item) -> None:
+        """Keep the item and its vector (rows grow by doubling: 10,000 adds stay linear)."""
         if item.id not in self.items:
+            vector = np.asarray(item.vector, dtype=np.float32)
+            n = len(self._ids)
+            if self._matrix.shape[0] == n:
+                grown = np.zeros((max(64, 2 * n), vector.shape[0]), dtype=np.float32)
+                grown[:n] = self._matrix[:n] if n else grown[:0]
+                self._matrix = grown
+                codes = np.zeros(grown.shape[0], dtype=np.int32)
+                codes[:n] = self._lang_codes[:n]
+                self._lang_codes = codes
+            self._matrix[n] = vector
+            self._lang_codes[n] = self._codes.setdefault(item.lang, len(self._codes))
+            self._row[item.id] = n
             self._ids.append(item.id)
-            self._vectors.append(np.asarray(item.vector, dtype=np.float32))
-            self._matrix = None
             self._df.update(item.entities.keys())
         self.items[item.id] = item
 
-    def stories(self) -> dict[str, list[str]]:
-        out: dict[str, list[str]] = {}
-        for event in sorted(self.events):
-            out.setdefault(self.story_of[event], []).append(event)
-        return out
+    def story_events(self, story: str) -> list[str]:
+        return sorted(self._events_in.get(story, ()))
 
     def story_articles(self, story: str) -> list[str]:
-        return [a for e, s in self.story_of.items() if s == story for a in self.events[e]]
+        return [a for e in self.story_events(story) for a in self.events[e]]
 
     # -- similarity ---------------------------------------------------------------
 
-    def similarities(self, item: Item) -> dict[str, float]:
-        """Calibrated similarity of `item` to every assigned article."""
-        if not self._ids:
+    def similarities(self, item: Item, k: int = NEIGHBOURS) -> dict[str, float]:
+        """Calibrated similarity of `item` to its `k` most similar assigned articles.
+
+        One matrix-vector product over the store, then the top `k`: the decisions only
+        ever look at an article's nearest neighbours, and a dict of all 10,000 per
+        article would make clustering quadratic.
+        """
+        n = len(self._ids)
+        if not n:
             return {}
-        if self._matrix is None:
-            self._matrix = np.vstack(self._vectors)
-        cos = self._matrix @ np.asarray(item.vector, dtype=np.float32)
-        cross = np.array(
-            [
-                1.0 if item.lang and self.items[i].lang and item.lang != self.items[i].lang else 0.0
-                for i in self._ids
-            ]
-        )
+        cos = self._matrix[:n] @ np.asarray(item.vector, dtype=np.float32)
+        mine = self._codes.get(item.lang, -1)
+        theirs = self._lang_codes[:n]
+        cross = ((theirs != mine) & (theirs != 0) & (mine > 0)).astype(np.float32)
         sims = CALIBRATIONS["e5"].apply(cos, cross)
+        if item.id in self._row:
+            sims[self._row[item.id]] = -1.0
+        top = np.argpartition(-sims, min(k, n - 1))[: min(k + 1, n)] if n > k else np.arange(n)
         return {
-            i: float(s)
-            for i, s in zip(self._ids, sims, strict=True)
-            if i in self.event_of and i != item.id
+            self._ids[i]: float(sims[i])
+            for i in top
+            if sims[i] >= 0 and self._ids[i] in self.event_of
         }
 
     def _idf(self, entity: str) -> float:
@@ -214,7 +240,7 @@ class Clusters:
             return self.event_of[item.duplicate_of], {"duplicate_of": item.duplicate_of}
         mine = item.intervals()
         best: tuple[float, str | None, dict[str, Any]] = (0.0, None, {})
-        for event in sorted(e for e, s in self.story_of.items() if s == story):
+        for event in self.story_events(story):
             members = [self.items[a] for a in self.events[event]]
             score = _mean_top(sims.get(m.id, 0.0) for m in members)
             theirs = [iv for m in members for iv in m.intervals()]
@@ -250,7 +276,7 @@ class Clusters:
         event, ev_why = self.choose_event(item, story, sims)
         if event is None:
             event = "e-" + item.id[:12]
-            self.story_of[event] = story
+            self._set_story(event, story)
             self.log.append(LogEntry("event", "open", event, item.id, {"story": story}))
         else:
             self.log.append(LogEntry("event", "join", event, item.id, ev_why))
@@ -259,12 +285,25 @@ class Clusters:
         self.touched.add(event)
         return event
 
+    def rename(self, events: dict[str, str], stories: dict[str, str]) -> None:
+        """Give events and stories other ids (after a recluster, the old ones they continue)."""
+        story_of = {events.get(e, e): stories.get(st, st) for e, st in self.story_of.items()}
+        self.events = {events.get(e, e): arts for e, arts in self.events.items()}
+        self.event_of = {a: e for e, arts in self.events.items() for a in arts}
+        self.touched = {events.get(e, e) for e in self.touched}
+        self.story_of, self._events_in = {}, {}
+        for e, st in story_of.items():
+            self._set_story(e, st)
+
     def remove(self, article: str) -> str:
         """Take an article out of its event (to place it again); returns the old event."""
         event = self.event_of.pop(article)
         self.events[event].remove(article)
         if not self.events[event]:
             del self.events[event]
-            del self.story_of[event]
+            story = self.story_of.pop(event)
+            self._events_in[story].discard(event)
+            if not self._events_in[story]:
+                del self._events_in[story]
         self.touched.add(event)
         return event

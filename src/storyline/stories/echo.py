@@ -23,10 +23,14 @@ _MIN_SHARED_FIGURES = 3
 
 
 class _Member(Protocol):
-    id: str
-    outlet: str | None
-    published: date | None
-    duplicate_of: str | None
+    @property
+    def id(self) -> str: ...
+    @property
+    def outlet(self) -> str | None: ...
+    @property
+    def published(self) -> date | None: ...
+    @property
+    def duplicate_of(self) -> str | None: ...
 
 
 def outlet_pattern(outlet: str) -> re.Pattern[str]:

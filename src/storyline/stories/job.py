@@ -209,7 +209,9 @@ def _facts(store: Store, clusters: Clusters, articles: list[str]) -> list[Fact]:
     return facts
 
 
-def _place_all(store: Store, clusters: Clusters, items: list[Item], report: StoriesReport) -> None:
+def _place_all(
+    store: Store, clusters: Clusters, items: list[Item], report: StoriesReport, retry: bool = True
+) -> None:
     for item in _order(items):
         sims = clusters.similarities(item)
         story, why = clusters.choose_story(item, sims)
@@ -218,6 +220,8 @@ def _place_all(store: Store, clusters: Clusters, items: list[Item], report: Stor
         clusters.add(item, sims, story, why)
         report.placed += 1
     # Articles placed undated earlier may be datable now that the story knows more.
+    if not retry:
+        return
     for story in sorted({clusters.story_of[e] for e in clusters.touched if e in clusters.story_of}):
         for a in clusters.story_articles(story):
             item = clusters.items[a]
@@ -261,7 +265,7 @@ def recluster(store: Store, on_item: Callable[[str], None] | None = None) -> Sto
         old_story = dict(store.conn.execute("SELECT id, story_id FROM events").fetchall())
         db.clear_clusters(store)
         clusters, items = _load(store)
-        _place_all(store, clusters, items, report)
+        _place_all(store, clusters, items, report, retry=False)
         _keep_ids(clusters, before, old_story)
         clusters.touched = set(clusters.events)
         _save(store, clusters, report)
@@ -279,6 +283,10 @@ def _keep_ids(clusters: Clusters, before: dict[str, str], old_story: dict[str, s
         if new not in rename and old not in taken:
             rename[new] = old
             taken.add(old)
+    for new in sorted(clusters.events):
+        if new not in rename:
+            rename[new] = _fresh(new, taken)
+            taken.add(rename[new])
     for new, arts in list(clusters.events.items()):
         olds = sorted({before[a] for a in arts if a in before})
         target = rename.get(new, new)
@@ -290,20 +298,33 @@ def _keep_ids(clusters: Clusters, before: dict[str, str], old_story: dict[str, s
         )
         if len(news) > 1:
             clusters.log.append(LogEntry("event", "split", old, None, {"into": news}))
-    events = {rename.get(e, e): arts for e, arts in clusters.events.items()}
-    story_of = {rename.get(e, e): s for e, s in clusters.story_of.items()}
     # stories: the old story most of the new story's (renamed) events belonged to
     story_rename: dict[str, str] = {}
-    votes = Counter((s, old_story[e]) for e, s in story_of.items() if e in old_story)
+    votes = Counter(
+        (s, old_story[rename.get(e, e)])
+        for e, s in clusters.story_of.items()
+        if rename.get(e, e) in old_story
+    )
     used: set[str] = set()
     for (new, old), _n in sorted(votes.items(), key=lambda kv: (-kv[1], kv[0])):
         if new not in story_rename and old not in used:
             story_rename[new] = old
             used.add(old)
-    clusters.events = events
-    clusters.story_of = {e: story_rename.get(s, s) for e, s in story_of.items()}
-    clusters.event_of = {a: e for e, arts in events.items() for a in arts}
-    clusters.log.append(LogEntry("story", "recluster", "*", None, {"events": len(events)}))
+    for new in sorted(set(clusters.story_of.values())):
+        if new not in story_rename:
+            story_rename[new] = _fresh(new, used)
+            used.add(story_rename[new])
+    clusters.rename(rename, story_rename)
+    clusters.log.append(LogEntry("story", "recluster", "*", None, {"events": len(clusters.events)}))
+
+
+def _fresh(name: str, taken: set[str]) -> str:
+    """`name`, or `name-2`, `name-3`, … if an older cluster already goes by it."""
+    candidate, n = name, 1
+    while candidate in taken:
+        n += 1
+        candidate = f"{name}-{n}"
+    return candidate
 
 
 def _save(store: Store, clusters: Clusters, report: StoriesReport) -> None:

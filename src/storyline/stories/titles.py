@@ -39,7 +39,7 @@ def story_title(store: Store, clusters: Clusters, story: str) -> str:
         counts.update(clusters.items[a].entities.keys())
         mentions.update(clusters.items[a].entities)
     if not counts:
-        events = sorted(e for e, s in clusters.story_of.items() if s == story)
+        events = clusters.story_events(story)
         return event_title(clusters, events[0]) if events else f"story {story}"
     top = [
         e
