@@ -88,7 +88,9 @@ def test_export_jsonl_first_line_is_the_header(filled: Store) -> None:
     # after the articles come the analysis records, each typed
     kinds = [r["record"] for r in records]
     assert kinds[:5] == ["article"] * 5
-    assert set(kinds[5:]) <= {"entity", "mention", "quote", "date", "quantity"}
+    assert set(kinds[5:]) <= {
+        "entity", "mention", "quote", "date", "quantity", "event", "story", "timeline_entry"
+    }
 
 
 @pytest.mark.parametrize("fmt", ["json", "jsonl"])

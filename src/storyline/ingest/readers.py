@@ -7,6 +7,7 @@ import json
 import re
 import sys
 from collections.abc import Iterable, Iterator
+from functools import cache
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -27,8 +28,6 @@ STDIN = "-"
 
 Item = Document | InputError
 _SURROGATE = re.compile("[\ud800-\udfff]")
-#: Record types of storyline's own JSONL export that are not articles.
-_EXPORT_RECORDS = frozenset({"entity", "mention", "quote", "date", "quantity"})
 
 
 def sha256(data: bytes) -> str:
@@ -118,11 +117,19 @@ def _record_to_document(record: Any, source: str, base: Hints) -> Document:
     )
 
 
+@cache
+def _export_records() -> frozenset[str]:
+    """Record types of storyline's own JSONL export that are not articles."""
+    from storyline.export import SECTIONS  # export reads the store; readers need it rarely
+
+    return frozenset(kind for _name, kind in SECTIONS)
+
+
 def _is_export_header(record: Any) -> bool:
     """Lines of a storyline JSONL export that are not articles (header, entities, quotes …)."""
     if not isinstance(record, dict):
         return False
-    if record.get("record") in _EXPORT_RECORDS:
+    if record.get("record") in _export_records():
         return True
     schema = record.get("schema")
     return (
