@@ -8,6 +8,7 @@ is copied from the seed articles or the benchmarks.
 from __future__ import annotations
 
 import json
+import shutil
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -147,3 +148,48 @@ def cli() -> Callable[..., Result]:
         )
 
     return _run
+
+
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+
+
+def _ingested(folder: Path, db: Path) -> Path:
+    from storyline.ingest.job import ingest
+
+    with Store(db) as s:
+        report = ingest([str(folder)], s)
+        assert report.ok and report.stories is not None
+    return db
+
+
+@pytest.fixture(scope="session")
+def examples_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The example corpus ingested once (with events and stories); copy it to change it."""
+    return _ingested(EXAMPLES / "articles", tmp_path_factory.mktemp("examples") / "ex.db")
+
+
+@pytest.fixture(scope="session")
+def seeds_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    if not SEEDS.is_dir():
+        pytest.skip(f"seed articles not found at {SEEDS} (they live in ../shared/seeds)")
+    return _ingested(SEEDS, tmp_path_factory.mktemp("seeds") / "seeds.db")
+
+
+@pytest.fixture
+def examples_copy(examples_db: Path, tmp_path: Path) -> Path:
+    target = tmp_path / "ex.db"
+    shutil.copy(examples_db, target)
+    return target
+
+
+def truth_ids(store: Store) -> dict[str, str]:
+    """Example-corpus file names as truth.json writes them ("feed.jsonl#2") -> article id."""
+    out = {}
+    for article, source in store.conn.execute("SELECT article_id, source FROM sources"):
+        name = Path(source).name.replace(".jsonl:", ".jsonl#")
+        out[name] = article
+    return out
+
+
+def example_truth() -> dict[str, Any]:
+    return json.loads((EXAMPLES / "truth.json").read_text(encoding="utf-8"))

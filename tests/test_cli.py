@@ -507,3 +507,45 @@ def test_cli_invalid_setting_in_environment_is_a_clear_error() -> None:
     assert "Traceback" not in proc.stderr
     assert proc.returncode == 1
     assert "STORYLINE_BATCH_SIZE" in proc.stderr
+
+
+def test_cli_stories_story_event_timeline(cli: Cli, examples_copy: Path) -> None:
+    stories = json.loads(ok(cli("stories", "--db", examples_copy, "--json")).stdout)
+    assert [s["events"] for s in stories] == [3, 2]
+    assert stories[0]["articles"] == 9 and stories[0]["languages"] == ["de", "en"]
+    story = stories[0]["id"]
+    text = ok(cli("story", story[:6], "--db", examples_copy)).stdout
+    assert "Events:" in text and "independent source" in text and "Timeline:" in text
+    record = json.loads(ok(cli("story", story, "--db", examples_copy, "--json", "--log")).stdout)
+    assert len(record["event_details"]) == 3 and record["timeline"] and record["log"]
+    event = record["events"][0]
+    shown = json.loads(ok(cli("event", event, "--db", examples_copy, "--json")).stdout)
+    assert shown["independent_sources"] == 2 and len(shown["article_details"]) == 3
+    assert "echoes" in ok(cli("event", event, "--db", examples_copy)).stdout
+    entries = json.loads(ok(cli("timeline", story, "--db", examples_copy, "--json")).stdout)
+    assert entries == record["timeline"]
+
+
+def test_cli_unknown_story_is_an_error(cli: Cli, examples_copy: Path) -> None:
+    result = cli("story", "s-nichtda", "--db", examples_copy, "--json")
+    assert result.exit_code == 1
+    assert json.loads(result.stdout)["error"] == "not_found"
+    assert cli("timeline", "--db", examples_copy).exit_code == 2
+
+
+def test_cli_recluster_keeps_the_grouping(cli: Cli, examples_copy: Path) -> None:
+    before = json.loads(ok(cli("stories", "--db", examples_copy, "--json")).stdout)
+    report = json.loads(ok(cli("recluster", "--db", examples_copy, "--json")).stdout)
+    assert report["events"] == 5 and report["stories"] == 2
+    assert json.loads(ok(cli("stories", "--db", examples_copy, "--json")).stdout) == before
+
+
+def test_cli_ingest_without_stories(cli: Cli, tmp_path: Path, write: Callable[..., Path]) -> None:
+    path = write(
+        "a.txt", "Titel\n\nDer Stadtrat tagte am Dienstag in Bonn und beschloss den Haushalt."
+    )
+    result = json.loads(
+        ok(cli("ingest", path, "--db", tmp_path / "s.db", "--no-stories", "--json")).stdout
+    )
+    assert result["stories"] is None
+    assert json.loads(ok(cli("stories", "--db", tmp_path / "s.db", "--json")).stdout) == []

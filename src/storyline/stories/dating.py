@@ -283,7 +283,7 @@ def _target(
 
 
 def _confidence(matched: list[tuple[Expr, Fact, float]]) -> float:
-    return round(min(0.85, 0.3 + 0.25 * sum(g for _, _, g in matched)), 2)
+    return round(min(0.85, 0.3 + 0.35 * sum(g for _, _, g in matched)), 2)
 
 
 def _evidence(matched: list[tuple[Expr, Fact, float]], sents: list[Sentence]) -> str:

@@ -27,6 +27,8 @@ Matrix = npt.NDArray[np.float32]
 #: tail of an article adds background that blurs which event it is about.
 LEAD_CHARS = 1000
 
+_CACHE_SIZE = 4096  # ~6 MB of vectors
+
 _SENTENCE_END = re.compile(r"(?<=[.!?…»“\"])\s+")
 
 
@@ -88,6 +90,7 @@ class E5Backend:
     def __init__(self, num_threads: int | None = None) -> None:
         self._num_threads = num_threads
         self._model: Any = None
+        self._cache: dict[str, Matrix] = {}
         self._lock = threading.Lock()
 
     def _load(self) -> Any:
@@ -99,13 +102,21 @@ class E5Backend:
             return self._model
 
     def encode(self, texts: Sequence[str]) -> Matrix:
+        """Vectors for `texts`; a text seen recently comes from memory (re-ingests,
+        reclusters and tests embed the same texts again, at ~0.2 s each)."""
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
-        model = self._load()
-        # the C engine is not re-entrant; one batch at a time
-        with self._lock:
-            out = model.passage(list(texts))
-        return _normalise(out)
+        todo = [t for t in dict.fromkeys(texts) if t not in self._cache]
+        if todo:
+            model = self._load()
+            # the C engine is not re-entrant; one batch at a time
+            with self._lock:
+                fresh = _normalise(model.passage(todo))
+            for text, row in zip(todo, fresh, strict=True):
+                self._cache[text] = row
+                if len(self._cache) > _CACHE_SIZE:
+                    self._cache.pop(next(iter(self._cache)))
+        return np.vstack([self._cache[t] for t in texts])
 
 
 class StaticBackend:
