@@ -21,6 +21,8 @@ demo: venv
 	$(BIN)/storyline list --db $(DEMO)/storyline.db
 	$(BIN)/storyline entities --db $(DEMO)/storyline.db --type PER --limit 8
 	$(BIN)/storyline quotes --db $(DEMO)/storyline.db --speaker Brandt
+	$(BIN)/storyline stories --db $(DEMO)/storyline.db
+	$(BIN)/storyline story "$$($(BIN)/storyline stories --db $(DEMO)/storyline.db --json | $(BIN)/python -c 'import json,sys; print(json.load(sys.stdin)[0]["id"])')" --db $(DEMO)/storyline.db
 	$(BIN)/storyline export --db $(DEMO)/storyline.db -o $(DEMO)/export.json
 	@echo
 	@echo "Result: store $(DEMO)/storyline.db, export $(DEMO)/export.json"

@@ -41,18 +41,24 @@ def stage(
     return wrap
 
 
+def check_stage(name: str, requires: Iterable[str], provided: Iterable[str]) -> None:
+    """Refuse a stage whose inputs nothing before it assigns (also for store-level steps,
+    like grouping into events, that run over stored articles after a batch)."""
+    missing = set(requires) - set(provided)
+    if missing:
+        raise PipelineError(
+            f"stage {name!r} requires {sorted(missing)}, which no earlier stage assigns",
+            hint="reorder the stages or add the stage that assigns them",
+        )
+
+
 class Pipeline:
     """An ordered list of stages whose requirements are checked at build time."""
 
     def __init__(self, stages: Sequence[Stage], provided: Iterable[str] = INPUT_FIELDS) -> None:
         available = set(provided)
         for st in stages:
-            missing = st.requires - available
-            if missing:
-                raise PipelineError(
-                    f"stage {st.name!r} requires {sorted(missing)}, which no earlier stage assigns",
-                    hint="reorder the stages or add the stage that assigns them",
-                )
+            check_stage(st.name, st.requires, available)
             available |= st.assigns
         self.stages = tuple(stages)
         self.assigns = frozenset(available)

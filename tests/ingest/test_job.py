@@ -451,3 +451,15 @@ def test_job_known_content_is_not_analysed_again(
     second = ingest([str(tmp_path / "b.txt")], store)
     assert len(first.stored) == 1 and second.known == first.stored
     assert len(calls) == 1
+
+
+def test_job_grouping_needs_the_analysis(tmp_path: Path) -> None:
+    from storyline.errors import PipelineError
+
+    path = tmp_path / "a.txt"
+    path.write_text("Titel\n\nDer Rat tagte am Dienstag in Bonn.", encoding="utf-8")
+    with Store(tmp_path / "s.db") as store:
+        with pytest.raises(PipelineError, match="stories"):
+            ingest([str(path)], store, analyse=False, stories=True)
+        report = ingest([str(path)], store, analyse=False)  # grouping follows the analysis
+        assert report.ok and report.stories is None

@@ -102,25 +102,28 @@ def quotes_cmd(db: str, speaker: str | None, as_json: bool) -> None:
 @click.option("--redo", is_flag=True, help="Analyse every article again (after a model update).")
 @json_option
 def analyse_cmd(db: str, redo: bool, as_json: bool) -> None:
-    """Analyse stored articles that have no analysis yet (or all with --redo).
+    """Analyse stored articles that have no analysis yet (or all with --redo), then
+    group articles that have no event yet into events and stories.
 
     \b
     Example:
       storyline analyse --db news.db
     """
     from storyline.analyse.job import analyse_stored
+    from storyline.stories.job import update_stories
 
     bar = Progress(not as_json, "analyse")
     try:
         with open_store(db) as store:
             n = analyse_stored(store, redo=redo, on_item=bar)
+            grouped = update_stories(store)
     except StorylineError as err:
         fail(err, as_json)
     bar.done()
     if as_json:
-        emit_json({"analysed": n})
+        emit_json({"analysed": n, "stories": grouped.to_dict()})
     else:
-        click.echo(f"analyse: {n} article(s) analysed")
+        click.echo(f"analyse: {n} article(s) analysed; {grouped.placed} placed into events")
 
 
 COMMANDS = (entities_cmd, quotes_cmd, analyse_cmd)

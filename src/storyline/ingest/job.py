@@ -18,7 +18,7 @@ from storyline.clean import line_key
 from storyline.errors import ConfigError, InputError
 from storyline.ingest.readers import Item, iter_inputs
 from storyline.model import Document, Hints
-from storyline.pipeline import Pipeline, Stage
+from storyline.pipeline import Pipeline, Stage, check_stage
 from storyline.settings import BATCH_SIZE, MAX_FILE_BYTES
 from storyline.store import Store
 from storyline.store.analysis import save_analysis
@@ -155,13 +155,13 @@ def ingest(
     stdin: BinaryIO | None = None,
     on_item: Callable[[str], None] | None = None,
     analyse: bool = True,
-    stories: bool = True,
+    stories: bool | None = None,
 ) -> IngestReport:
     """Ingest files, folders or '-' (stdin) into ``store``; bad inputs are reported, not fatal.
 
-    With `stories`, every article without an event is then grouped into events and
-    stories (stories/job.py), in a transaction of its own: an interrupted grouping is
-    done by the next ingest or by `recluster`.
+    With `stories` (default: when analysing), every article without an event is then
+    grouped into events and stories (stories/job.py), in a transaction of its own: an
+    interrupted grouping is done by the next ingest or by `recluster`.
     """
     base = hints or Hints()
     limit = max_bytes if max_bytes is not None else MAX_FILE_BYTES.get()
@@ -173,6 +173,12 @@ def ingest(
         )
     pipeline = build_pipeline(stats=store)
     analyse_step = analysis_stage(pipeline) if analyse else None
+    group = analyse if stories is None else stories
+    if group:
+        from storyline.stories.job import REQUIRES
+
+        provided = pipeline.assigns | (analyse_step.assigns if analyse_step else frozenset())
+        check_stage("stories", REQUIRES, provided)
     index = load_duplicate_index(store)
     report = IngestReport(run_id=store.start_run())
     status = "interrupted"
@@ -192,7 +198,7 @@ def ingest(
                             store.record_error(report.run_id, failure)
                     if on_item is not None:
                         on_item(item.source)
-        if stories:
+        if group:
             from storyline.stories.job import update_stories  # loads the embedding model
 
             report.stories = update_stories(store)

@@ -28,6 +28,11 @@ from storyline.stories.echo import find_echoes
 from storyline.stories.embed import article_text as embed_text
 from storyline.stories.embed import get_backend
 
+#: What grouping needs of a stored article and what it adds (checked by the ingest job
+#: against the stages before it, as `Pipeline` checks the per-article stages).
+REQUIRES = frozenset({"id", "title", "text", "lang", "outlet", "published", "analysis"})
+ASSIGNS = frozenset({"event", "story", "echo_of", "published"})
+
 BACKEND = "e5"
 _FACT_SOURCES = 15  # most similar dated articles whose dates are tried as facts
 _EMBED_BATCH = 16
