@@ -86,28 +86,34 @@ def _y(name: str) -> str:
 _MDY = re.compile(
     rf"(?:(?P<wd>{_WD}),?\s+)?{_m()}\s+{_DAY}{_ORD}(?![\d.,]\d|\d)(?:,?\s+{_YEAR})?", re.I
 )
+# How the two ends of a day range are joined: "18. und 19.", "vom 4. bis zum 14.",
+# "zwischen dem 4. und dem 14.", "from 4 to 14", "4-14". The article after "bis"/"und"
+# belongs to the range; without it the first day was left over and the second read as a
+# date of its own, and "bis zum" then looked like a deadline.
+_TO = r"(?:und(?:\s+dem)?|bis(?:\s+(?:zum|einschließlich))?|–|-|/|and|to|until|through)"
 _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     (
         "range",
         re.compile(
-            rf"(?<![\d.]){_DAY}\.?\s*(?:und|bis|–|-|/|and|to)\s*(?P<d2>[0-3]?\d)\.?\s+"
+            rf"(?<![\d.]){_DAY}\.?\s*{_TO}\s*(?P<d2>[0-3]?\d)\.?\s+"
             rf"(?:of\s+)?{_m()}(?:,?\s+{_YEAR})?",
             re.I,
         ),
     ),
     (
-        "range",
+        "range",  # "4. März bis zum 14. April", "4 March to 14 April"
         re.compile(
-            rf"(?<![\d.]){_DAY}\.\s*{_m()}\s*(?:bis|–|-)\s*(?:zum\s+)?(?P<d2>[0-3]?\d)\.\s*"
-            rf"{_m('m2')}(?:\s+{_YEAR})?",
+            rf"(?<![\d.]){_DAY}(?:\.|{_ORD})\s*(?:of\s+)?{_m()}\s*"
+            rf"(?:bis(?:\s+zum)?|und\s+dem|–|-|to|until|through)\s*(?:the\s+)?"
+            rf"(?P<d2>[0-3]?\d)(?:\.|{_ORD})\s*(?:of\s+)?{_m('m2')}(?:,?\s+{_YEAR})?",
             re.I,
         ),
     ),
     (
-        "range",
+        "range",  # "March 4-14", "between March 4 and 14", "March 4 to April 14"
         re.compile(
-            rf"{_m()}\s+{_DAY}{_ORD}\s*(?:-|–|and|to|through)\s*(?P<d2>[0-3]?\d){_ORD}"
-            rf"(?!\d)(?:,?\s+{_YEAR})?",
+            rf"{_m()}\s+{_DAY}{_ORD}\s*(?:(?:-|–|to|through|until)\s*(?:{_m('m2')}\s+)?|and\s+)"
+            rf"(?P<d2>[0-3]?\d){_ORD}(?!\d)(?:,?\s+{_YEAR})?",
             re.I,
         ),
     ),
@@ -252,6 +258,26 @@ def _is_year(sent: str, start: int, end: int, lang: str) -> bool:
     if lang == "de":
         return word[:1].islower() and not word[:1].isdigit()
     return False
+
+
+_DATED = frozenset("date range month".split())
+_SCHEDULE = frozenset("zum ab bis spätestens until by".split())
+_SINCE = frozenset("seit since".split())
+
+
+def _preposition_tense(sent: str, start: int) -> int:
+    """Tense a preposition gives a yearless date when the clause has none.
+
+    "Zum 1. Juli steigen die Löhne", "ab dem 1. Juli", "bis März", "by June":
+    a start or deadline, in news present the coming one; "seit dem 1. Juli",
+    "since March": a past one. Only a fallback: a clause in the past ("hatten
+    bis zum 14. März gestreikt") has decided before this is asked.
+    """
+    words = re.findall(r"[\wäöüß]+", sent[max(0, start - 30) : start].lower())[-2:]
+    if words and words[-1] in ("dem", "the"):
+        words = words[:-1]
+    prep = words[-1] if words else ""
+    return FUTURE if prep in _SCHEDULE else PAST if prep in _SINCE else UNKNOWN
 
 
 def _tense_mod(mod: str | None) -> tuple[int, bool]:
@@ -438,7 +464,10 @@ def find_expressions(text: str, sentences: list[Sentence], lang: str | None = "d
                     continue
                 if expr.tense == UNKNOWN and kind != "relday":
                     rel_s, rel_e = expr.start - sent.start, expr.end - sent.start
-                    expr = replace(expr, tense=clause_tense(sent.text, rel_s, rel_e, lang))
+                    tense = clause_tense(sent.text, rel_s, rel_e, lang)
+                    if tense == UNKNOWN and kind in _DATED and expr.year is None:
+                        tense = _preposition_tense(sent.text, rel_s)
+                    expr = replace(expr, tense=tense)
                 taken.append((expr.start - sent.start, expr.end - sent.start))
                 found.append(expr)
     found.sort(key=lambda e: e.start)

@@ -10,7 +10,7 @@ reader can extend them without touching code.
 from __future__ import annotations
 
 import re
-from functools import cache
+from functools import cache, lru_cache
 
 from wordfreq import zipf_frequency
 
@@ -41,10 +41,6 @@ PAST, UNKNOWN, FUTURE = -1, 0, 1
 
 _WORD = re.compile(r"[\w'’]+")
 _CLAUSE_BREAK = re.compile(r"[,;:()\[\]–—\"„“”»«]|\s-\s")
-_PARTICIPLE_DE = re.compile(
-    r"^(ab|an|auf|aus|bei|ein|mit|nach|vor|zu|zurück|weg|fest|dar|her|hin|um|über|los)?"
-    r"ge\w{3,}(t|en)$|\w{3,}iert$|^worden$"
-)
 _REPORTED = re.compile(r"\s*(so|hieß es|heißt es)\b", re.I)
 _BE = frozenset("be been being is are am".split())
 _PARTICIPLE_EN = frozenset("been done gone seen taken given spoken written met said told".split())
@@ -82,6 +78,7 @@ def parse_count(word: str) -> int | None:
     return number_words().get(word.lower())
 
 
+@lru_cache(maxsize=1 << 16)  # word lists and frequencies are fixed: the same word, the same answer
 def _word_tense(word: str, lang: str, has_participle: bool) -> int:
     low = word.lower()
     if low in cue_words(lang, "future"):
@@ -97,13 +94,128 @@ def _word_tense(word: str, lang: str, has_participle: bool) -> int:
     if lang == "de":
         if low.startswith("ge") or low.endswith("sten"):
             return UNKNOWN
-        # Weak past: "sagte", "sagten" come from a verb "sagen"; "erhalten", "letzte",
-        # "arbeitet" do not (no verb "erhalen", "letzen"; -tet is mostly present tense).
-        for ending in ("eten", "ete", "ten", "te"):  # "berichtete" ← "berichten"
-            if low.endswith(ending) and zipf_frequency(low[: -len(ending)] + "en", "de") >= 2.5:
-                return PAST
-        return UNKNOWN
+        return PAST if _weak_past(low) or _separable_past(low) else UNKNOWN
     return PAST if low.endswith("ed") else UNKNOWN
+
+
+def _weak_past(low: str) -> str | None:
+    """The ending of a weak past form ("sagte", "sagten" come from a verb "sagen"), or None.
+
+    "erhalten", "letzte", "arbeitet" do not (no verb "erhalen", "letzen"; -tet
+    is mostly present tense), nor "warten" or "beiseite": "waren" and "seien"
+    are known forms of their own (cue words), not infinitives. A form far more
+    common than its supposed infinitive is a word of its own: "halten"
+    ("halen"), "zweiten" ("zweien"), "selten", "lauten", "meiste".
+    """
+    for ending in ("eten", "ete", "ten", "te"):  # "berichtete" ← "berichten"
+        if not low.endswith(ending) or len(low) - len(ending) < 3:
+            continue
+        for infinitive in _infinitives(low[: -len(ending)]):
+            if infinitive in cue_words("de", "past") or infinitive in cue_words("de", "aux"):
+                continue
+            if _attested_infinitive(low, infinitive, 2.5):
+                return ending
+    return None
+
+
+def _infinitives(stem: str) -> tuple[str, ...]:
+    """Infinitives a weak past stem may come from: "sag" → "sagen"; "änder" → "ändern" too."""
+    return (stem + "en", stem + "n") if stem.endswith(("er", "el")) else (stem + "en",)
+
+
+def _attested_infinitive(form: str, infinitive: str, floor: float) -> bool:
+    """The infinitive is in the word list (zipf >= floor) and not much rarer than the form."""
+    attested = zipf_frequency(infinitive, "de")
+    return attested >= floor and zipf_frequency(form, "de") <= attested + 1.0
+
+
+# After a particle, a rest starting like this (or ending in "-ierte") is mostly a participle
+# used as an adjective ("ausverkauften", "umkämpften", "festgelegte", "ausrangierte").
+_INSEPARABLE = ("be", "ge", "er", "ver", "zer", "ent", "emp", "miss")
+
+
+@cache
+def _particles() -> tuple[str, ...]:
+    return tuple(sorted(cue_words("de", "particle"), key=len, reverse=True))
+
+
+@cache
+def _participle_de() -> re.Pattern[str]:
+    """German past participles: "gesagt", "festgenommen", "niedergelegt", "kritisiert"."""
+    particles = "|".join(_particles()) + "|über"
+    return re.compile(rf"^({particles})?ge\w{{3,}}(t|en)$|\w{{3,}}iert$|^worden$")
+
+
+@cache
+def _strong_forms() -> frozenset[str]:
+    strong = cue_words("de", "strong")
+    return strong | {w + "en" for w in strong}
+
+
+def _separable_past(low: str) -> bool:
+    """Past of a separable verb written as one word, as in German subordinate clauses.
+
+    "wie die Gewerkschaft bekanntgab", "als die Polizei ihn festnahm", "die er
+    zurückwies": a separable particle glued to a strong past form (gab, nahm,
+    wies; plural + "en"), or to a weak one whose compound verb is attested
+    ("hochstufte": "stufen" is a verb and "hochstufen" in the word list, even if
+    too rare for _weak_past on the whole word). Infinitives that merely end like
+    a weak past ("einschreiten", "ausschalten") fail the second test: there is
+    no "einschreien", and "ausschalen" is far rarer than "ausschalten". Only
+    lower-case words get here, so the nouns that look the same ("Angaben",
+    "Anstieg", "Vorstand", "Zustand") stay out.
+    """
+    for particle in _particles():
+        rest = low[len(particle) :]
+        if not low.startswith(particle) or len(rest) < 3:
+            continue
+        if rest in _strong_forms():
+            return True
+        if rest.startswith(_INSEPARABLE) or rest in cue_words("de", "notpast"):
+            continue
+        ending = _weak_past(rest)
+        if ending is None or rest.endswith(("ierte", "ierten")):
+            continue
+        if any(_attested_infinitive(low, i, 1.0) for i in _infinitives(low[: -len(ending)])):
+            return True
+    return False
+
+
+_MODALS_EN = frozenset("would could should might must".split())
+_MODALS_DE = frozenset("würde würden".split())
+_HAVE_DE = frozenset("haben sein".split())
+
+
+def _perfect_modals(tokens: list[tuple[int, str]], lang: str) -> set[int]:
+    """Positions of modals that make a conditional perfect, a past: not FUTURE cues.
+
+    "would never have got above four per cent" and "could have won" speak of
+    what did not happen then; so does "würde … erreicht haben". The perfect
+    may sit behind a quotation mark ("would “never have got”"), which is a
+    clause break, so this looks over the whole sentence, a few words ahead.
+    """
+    out: set[int] = set()
+    lows = [w.lower().replace("’", "'") for _, w in tokens]
+    for i, low in enumerate(lows):
+        if lang == "en":
+            base = low.removesuffix("n't").removesuffix("'ve")
+            ahead = lows[i + 1 : i + 4]
+            if base in _MODALS_EN and (low.endswith("'ve") or "have" in ahead):
+                out.add(tokens[i][0])
+        elif low in _MODALS_DE:
+            ahead = lows[i + 1 : i + 12]
+            if any(
+                w in _HAVE_DE and j and _is_participle_de(ahead[j - 1]) for j, w in enumerate(ahead)
+            ):
+                out.add(tokens[i][0])
+    return out
+
+
+def _is_participle_de(low: str) -> bool:
+    """A participle, also of verbs with an inseparable prefix ("erreicht", "verloren")."""
+    return bool(_participle_de().match(low)) or (
+        len(low) >= 6 and low.startswith(_INSEPARABLE) and low.endswith(("t", "en"))
+    )
 
 
 def clause_tense(sentence: str, start: int, end: int, lang: str) -> int:
@@ -125,6 +237,7 @@ def clause_tense(sentence: str, start: int, end: int, lang: str) -> int:
     home_start = max((b for b in breaks if b < start), default=-1) + 1
     if _REPORTED.match(sentence[home_start:start]):
         return PAST  # "…, so die Beamten am Freitag", "…, hieß es am Montag"
+    perfect = _perfect_modals([(m.start(), m.group()) for m in words], lang)
     by_clause: dict[int, list[tuple[int, str]]] = {}
     for m in words:
         by_clause.setdefault(clause_of(m.start()), []).append((m.start(), m.group()))
@@ -136,7 +249,7 @@ def clause_tense(sentence: str, start: int, end: int, lang: str) -> int:
             participle = any(
                 w not in future
                 and (
-                    _PARTICIPLE_DE.match(w)
+                    _participle_de().match(w)
                     if lang == "de"
                     else w.endswith("ed") or w in _PARTICIPLE_EN
                 )
@@ -148,6 +261,8 @@ def clause_tense(sentence: str, start: int, end: int, lang: str) -> int:
                 if lang == "en" and prev in _BE and w.endswith("ed"):
                     tense = UNKNOWN  # passive: "will be published", "is expected"
                 prev = w.lower()
+                if pos in perfect:
+                    tense = PAST
                 if tense != UNKNOWN:
                     found.append((abs(pos - start), tense))
         if found:
