@@ -72,3 +72,13 @@ def test_settings_markdown_lists_every_setting(monkeypatch: pytest.MonkeyPatch) 
         assert f"`{s.env_var}`" in table
         assert f"`{s.default}`" in table
     assert "`7`" not in table
+
+
+def test_settings_choice_outside_the_list_is_a_config_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    from storyline.settings import EMBED_BACKEND
+
+    monkeypatch.setenv(EMBED_BACKEND.env_var, "bert")
+    with pytest.raises(ConfigError, match="e5, static"):
+        EMBED_BACKEND.get()
+    monkeypatch.setenv(EMBED_BACKEND.env_var, "static")
+    assert EMBED_BACKEND.get() == "static"

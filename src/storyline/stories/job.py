@@ -19,7 +19,7 @@ import numpy as np
 
 from storyline.analyse.dates import find_dates
 from storyline.analyse.sentences import split_sentences
-from storyline.settings import INFER_MIN_CONFIDENCE
+from storyline.settings import EMBED_BACKEND, INFER_MIN_CONFIDENCE
 from storyline.store import Store
 from storyline.store import stories as db
 from storyline.stories.cluster import CONFIDENT, Clusters, Item, LogEntry
@@ -33,7 +33,6 @@ from storyline.stories.embed import get_backend
 REQUIRES = frozenset({"id", "title", "text", "lang", "outlet", "published", "analysis"})
 ASSIGNS = frozenset({"event", "story", "echo_of", "published"})
 
-BACKEND = "e5"
 _FACT_SOURCES = 15  # most similar dated articles whose dates are tried as facts
 _EMBED_BATCH = 16
 PRIMARY = 0.7  # an article dated this surely lends its relative dates to others
@@ -59,12 +58,13 @@ class StoriesReport:
 
 def embed_missing(store: Store, on_item: Callable[[str], None] | None = None) -> int:
     """Embed (title + lead) every article that has no vector yet; returns how many."""
-    todo = db.articles_without_vectors(store, BACKEND)
-    backend = get_backend(BACKEND)
+    name = EMBED_BACKEND.get()
+    todo = db.articles_without_vectors(store, name)
+    backend = get_backend(name)
     for i in range(0, len(todo), _EMBED_BATCH):
         batch = todo[i : i + _EMBED_BATCH]
         vectors = backend.encode([embed_text(r["text"], r["title"]) for r in batch])
-        db.save_vectors(store, BACKEND, [(r["id"], vectors[k]) for k, r in enumerate(batch)])
+        db.save_vectors(store, name, [(r["id"], vectors[k]) for k, r in enumerate(batch)])
         if on_item is not None:
             for r in batch:
                 on_item(r["id"])
@@ -120,9 +120,10 @@ def _set_dates(item: Item, dates: list[tuple[str, str]]) -> None:
 
 
 def _load(store: Store) -> tuple[Clusters, list[Item]]:
-    vectors = db.load_vectors(store, BACKEND)
+    backend = EMBED_BACKEND.get()
+    vectors = db.load_vectors(store, backend)
     story_of = dict(store.conn.execute("SELECT id, story_id FROM events").fetchall())
-    clusters, new = Clusters(), []
+    clusters, new = Clusters(backend), []
     for row in db.article_rows(store):
         vector = vectors.get(row["id"])
         if vector is None:
