@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 DEMO   := demo-output
 
-.PHONY: demo test lint bench venv clean lock docs train-ner
+.PHONY: demo test lint bench bench-scale venv clean lock docs train-ner
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -37,6 +37,11 @@ lint: venv
 
 bench: venv
 	$(BIN)/python -m bench.run
+
+# Grouping at scale on generated corpora (about 20 minutes on two cores).
+bench-scale: venv
+	$(BIN)/python -m bench.scale --n 10000 --backend static
+	$(BIN)/python -m bench.scale --n 1000 --backend e5
 
 docs: venv
 	$(BIN)/storyline settings --markdown > docs/settings.md

@@ -2,10 +2,21 @@
 
 from __future__ import annotations
 
+import json
 import platform
 from typing import Any
 
-from bench import dates, extraction, ner, quotes, resolution, similarity, speed, throughput
+from bench import (
+    clustering,
+    dates,
+    extraction,
+    ner,
+    quotes,
+    resolution,
+    similarity,
+    speed,
+    throughput,
+)
 
 
 def _table(header: list[str], rows: list[list[Any]]) -> None:
@@ -47,6 +58,9 @@ def main() -> None:
     if sim:
         print("## Article similarity, SemEval-2022 task 8 held-out pairs\n")
         print("```\n" + str(sim) + "\n```\n")
+    cl = clustering.run()
+    print("## Events and stories (pairwise, bench/clustering.py)\n")
+    print("```\n" + json.dumps(cl, indent=2, ensure_ascii=False) + "\n```\n")
     sp = speed.run()
     if sp:
         print("## Analysis speed and memory\n")

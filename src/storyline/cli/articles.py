@@ -209,7 +209,11 @@ def show_cmd(article_id: str, db: str, removed: bool, as_json: bool) -> None:
     click.echo(f"id:        {art['id']}")
     click.echo(f"outlet:    {art['outlet'] or '?'}  [{ev.get('method', '-')}]")
     click.echo(f"language:  {art['lang'] or '?'}")
-    click.echo(f"published: {art['published'] or '?'}  [{art['published_source'] or '-'}]")
+    sure = art["published_confidence"]
+    how = art["published_source"] or "-"
+    if art["published_source"] == "inferred" and sure is not None:
+        how += f", confidence {sure:.2f}"
+    click.echo(f"published: {art['published'] or '?'}  [{how}]")
     for s in art["sources"]:
         click.echo(
             f"source:    {s['url'] or s['source']}  (sha256 {s['byte_hash'][:12]}, "
@@ -217,6 +221,10 @@ def show_cmd(article_id: str, db: str, removed: bool, as_json: bool) -> None:
         )
     if art["duplicate_of"]:
         click.echo(f"duplicate of: {art['duplicate_of']}")
+    if art["event"]:
+        click.echo(f"event:     {art['event']}  (story {art['story']})")
+    if art["echo_of"]:
+        click.echo(f"echoes:    {art['echo_of']}  {art['echo_evidence']}")
     click.echo()
     click.echo(highlight(art["text"], found["mentions"]))
     show_analysis(found)

@@ -149,8 +149,16 @@ def _order(items: list[Item]) -> list[Item]:
     )
 
 
+FactCache = dict[tuple[str, bool], list[Fact]]
+
+
 def _date_from_story(
-    store: Store, clusters: Clusters, item: Item, story: str, sims: dict[str, float]
+    store: Store,
+    clusters: Clusters,
+    item: Item,
+    story: str,
+    sims: dict[str, float],
+    cache: FactCache,
 ) -> bool:
     """Infer `item`'s publication date from its story; True when the store took it."""
     if item.confidence >= CONFIDENT:
@@ -162,7 +170,7 @@ def _date_from_story(
     ][:_FACT_SOURCES]
     if not dated:
         return False
-    facts = _facts(store, clusters, dated)
+    facts = [f for a in dated for f in _facts(store, clusters, a, cache)]
     art = db.article_text(store, item.id)
     sentences = split_sentences(art["text"])
     near = [clusters.items[a].published for a in dated[:3]]
@@ -183,6 +191,8 @@ def _date_from_story(
         return False
     dates = find_dates(art["text"], sentences, found.value, art["lang"])
     db.replace_dates(store, item.id, dates)
+    cache.pop((item.id, True), None)
+    cache.pop((item.id, False), None)
     item.published, item.confidence = date.fromisoformat(found.value), found.confidence
     _set_dates(item, [(d.value, d.precision) for d in dates])
     return True
@@ -197,31 +207,38 @@ def _common_entities(clusters: Clusters, story: str) -> frozenset[str]:
     return frozenset(e for e, n in counts.items() if n >= 0.8 * len(articles))
 
 
-def _facts(store: Store, clusters: Clusters, articles: list[str]) -> list[Fact]:
-    """Dates the articles state. Dates resolved from relative expressions ("am Mittwoch")
-    count only where the article's own date is sure: else they would pass one guess on."""
-    facts: list[Fact] = []
-    explicit: dict[str, set[tuple[int, int]]] = {}
-    for row in db.date_rows(store, articles):
-        a = row["article"]
-        if clusters.items[a].confidence < PRIMARY:
-            if a not in explicit:
-                explicit[a] = explicit_spans(row["article_text"], row["lang"])
-            if (row["start"], row["end"]) not in explicit[a]:
+def _facts(store: Store, clusters: Clusters, article: str, cache: FactCache) -> list[Fact]:
+    """Dates the article states. Dates resolved from relative expressions ("am Mittwoch")
+    count only where the article's own date is sure: else they would pass one guess on.
+    Kept for the run: many articles of a story are dated against the same articles."""
+    primary = clusters.items[article].confidence >= PRIMARY
+    key = (article, primary)
+    if key not in cache:
+        rows = db.date_rows(store, [article])
+        keep = (
+            None
+            if primary or not rows
+            else explicit_spans(rows[0]["article_text"], rows[0]["lang"])
+        )
+        facts = []
+        for row in rows:
+            if keep is not None and (row["start"], row["end"]) not in keep:
                 continue
-        span = interval(row["value"])
-        if span is not None:
-            facts.append(Fact(span[0], span[1], span[2], row["entities"], a, row["text"]))
-    return facts
+            span = interval(row["value"])
+            if span is not None:
+                facts.append(Fact(span[0], span[1], span[2], row["entities"], article, row["text"]))
+        cache[key] = facts
+    return cache[key]
 
 
 def _place_all(
     store: Store, clusters: Clusters, items: list[Item], report: StoriesReport, retry: bool = True
 ) -> None:
+    cache: FactCache = {}
     for item in _order(items):
         sims = clusters.similarities(item)
         story, why = clusters.choose_story(item, sims)
-        if story is not None and _date_from_story(store, clusters, item, story, sims):
+        if story is not None and _date_from_story(store, clusters, item, story, sims, cache):
             report.redated.append(item.id)
         clusters.add(item, sims, story, why)
         report.placed += 1
@@ -234,7 +251,7 @@ def _place_all(
             if item.confidence >= CONFIDENT or a in report.redated:
                 continue
             sims = clusters.similarities(item)
-            if _date_from_story(store, clusters, item, story, sims):
+            if _date_from_story(store, clusters, item, story, sims, cache):
                 report.redated.append(a)
                 old = clusters.remove(a)
                 new = clusters.add(
