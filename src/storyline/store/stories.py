@@ -48,31 +48,58 @@ def articles_without_vectors(store: Store, backend: str) -> list[dict[str, Any]]
     return [dict(r) for r in rows]
 
 
-def article_rows(store: Store, ids: Sequence[str] | None = None) -> list[dict[str, Any]]:
-    """What clustering needs of each article (no text): dates, outlet, event, entities."""
-    sql = (
-        "SELECT id, title, lang, outlet, published, published_source, published_confidence, "
-        "duplicate_of, event_id FROM articles"
-    )
-    rows = [dict(r) for r in store.conn.execute(sql + " ORDER BY rowid")]
-    if ids is not None:
-        wanted = set(ids)
-        rows = [r for r in rows if r["id"] in wanted]
-    entities: dict[str, dict[str, float]] = {}
-    for article, entity, n in store.conn.execute(
-        "SELECT article_id, entity_id, count(*) FROM mentions WHERE entity_id IS NOT NULL "
-        "GROUP BY article_id, entity_id"
-    ):
-        entities.setdefault(article, {})[entity] = float(n)
-    dates: dict[str, list[tuple[str, str]]] = {}
-    for article, value, precision in store.conn.execute(
-        "SELECT article_id, value, precision FROM dates ORDER BY article_id, start"
-    ):
-        dates.setdefault(article, []).append((value, precision))
+def article_rows(store: Store, *, details: bool = True) -> list[dict[str, Any]]:
+    """What clustering needs of every article (no text): dates, outlet, event; with
+    `details`, also its entities (id -> mentions) and dated mentions (value, precision)."""
+    rows = [
+        dict(r)
+        for r in store.conn.execute(
+            "SELECT id, title, lang, outlet, published, published_source, published_confidence, "
+            "duplicate_of, event_id FROM articles ORDER BY rowid"
+        )
+    ]
     for r in rows:
-        r["entities"] = entities.get(r["id"], {})
-        r["dates"] = dates.get(r["id"], [])
+        r["entities"], r["dates"] = {}, []
+    if details:
+        by_id = {r["id"]: r for r in rows}
+        for article, extra in article_details(store, None).items():
+            by_id[article].update(extra)
     return rows
+
+
+def article_details(store: Store, ids: Sequence[str] | None) -> dict[str, dict[str, Any]]:
+    """Entities (id -> mentions) and dated mentions of the articles (all when `ids` is None)."""
+    chunks = [None] if ids is None else [list(ids[i : i + 500]) for i in range(0, len(ids), 500)]
+    out: dict[str, dict[str, Any]] = {}
+    for chunk in chunks:
+        where, args = "", []
+        if chunk is not None:
+            where, args = f" AND article_id IN ({','.join('?' * len(chunk))})", chunk
+        for article, entity, n in store.conn.execute(
+            "SELECT article_id, entity_id, count(*) FROM mentions WHERE entity_id IS NOT NULL"
+            f"{where} GROUP BY article_id, entity_id",
+            args,
+        ):
+            out.setdefault(article, {"entities": {}, "dates": []})["entities"][entity] = float(n)
+        for article, value, precision in store.conn.execute(
+            f"SELECT article_id, value, precision FROM dates WHERE 1{where} "
+            "ORDER BY article_id, start",
+            args,
+        ):
+            out.setdefault(article, {"entities": {}, "dates": []})["dates"].append(
+                (value, precision)
+            )
+    return out
+
+
+def entity_article_counts(store: Store) -> dict[str, int]:
+    """In how many articles each entity is named (for rarity weights)."""
+    return dict(
+        store.conn.execute(
+            "SELECT entity_id, count(DISTINCT article_id) FROM mentions "
+            "WHERE entity_id IS NOT NULL GROUP BY entity_id"
+        ).fetchall()
+    )
 
 
 def article_text(store: Store, article_id: str) -> dict[str, Any]:

@@ -135,6 +135,14 @@ class Clusters:
         self.events.setdefault(event, []).append(item.id)
         self._set_story(event, story)
 
+    def fill(self, item: Item) -> None:
+        """Replace a known article's record by a fuller one (same vector)."""
+        self.items[item.id] = item
+
+    def set_entity_counts(self, counts: dict[str, int]) -> None:
+        """Entity document frequencies counted by the store (when not every article is loaded)."""
+        self._df = Counter(counts)
+
     def _set_story(self, event: str, story: str) -> None:
         old = self.story_of.get(event)
         if old is not None and old != story:
@@ -162,6 +170,9 @@ class Clusters:
             self._ids.append(item.id)
             self._df.update(item.entities.keys())
         self.items[item.id] = item
+
+    def stories_ids(self) -> list[str]:
+        return sorted(self._events_in)
 
     def story_events(self, story: str) -> list[str]:
         return sorted(self._events_in.get(story, ()))

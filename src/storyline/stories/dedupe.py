@@ -3,8 +3,7 @@
 A syndicated wire story republished with different junk around it, a changed
 headline or a dropped sentence is still the same article. Exact copies are
 caught by the clean-text hash; near copies by the Jaccard similarity of their
-word 5-gram shingles, estimated with MinHash and looked up with LSH so that
-adding one article to a large store stays fast.
+word 5-gram shingles, estimated with MinHash signatures compared all at once.
 """
 
 from __future__ import annotations
@@ -12,7 +11,7 @@ from __future__ import annotations
 import re
 
 import numpy as np
-from datasketch import MinHash, MinHashLSH
+from datasketch import MinHash
 
 NUM_PERM = 128
 #: Hash scheme of stored signatures; pinned so signatures stay comparable across versions.
@@ -21,6 +20,7 @@ SHINGLE = 5
 #: Estimated Jaccard similarity of shingle sets at or above which two texts are duplicates.
 THRESHOLD = 0.7
 _WORD = re.compile(r"\w+")
+_SEED = 1  # datasketch's default seed, which `signature` uses
 
 
 def shingles(text: str, size: int = SHINGLE) -> set[bytes]:
@@ -31,7 +31,7 @@ def shingles(text: str, size: int = SHINGLE) -> set[bytes]:
 
 
 def signature(text: str) -> MinHash:
-    mh = MinHash(num_perm=NUM_PERM, scheme=SCHEME)
+    mh = MinHash(num_perm=NUM_PERM, seed=_SEED, scheme=SCHEME)
     mh.update_batch(list(shingles(text)))
     return mh
 
@@ -40,35 +40,55 @@ def to_bytes(mh: MinHash) -> bytes:
     return bytes(np.asarray(mh.hashvalues, dtype=np.uint64).tobytes())
 
 
-def from_bytes(data: bytes) -> MinHash:
-    return MinHash(
-        num_perm=NUM_PERM, hashvalues=np.frombuffer(data, dtype=np.uint64), scheme=SCHEME
-    )
+def from_bytes(data: bytes) -> np.ndarray:
+    """A stored signature's hash values."""
+    return np.frombuffer(data, dtype=np.uint64)
 
 
 class DuplicateIndex:
-    """Signatures of the stored originals, searchable for near duplicates."""
+    """Signatures of the stored originals as one matrix, searchable for near duplicates.
+
+    Why not LSH: the estimated Jaccard similarity of two MinHash signatures is the share
+    of equal hash values, so one vectorised comparison against all stored signatures
+    finds every near duplicate exactly, in about a millisecond per 10,000 articles, and
+    loading a store's signatures is one read. An LSH index (datasketch's) must be rebuilt
+    in memory on every run, which at 10,000 articles took most of a second.
+    """
 
     def __init__(self, threshold: float = THRESHOLD) -> None:
         self.threshold = threshold
-        self.lsh = MinHashLSH(threshold=threshold, num_perm=NUM_PERM)
-        self.signatures: dict[str, MinHash] = {}
-        self.order: dict[str, int] = {}
+        self.ids: list[str] = []
+        self._known: set[str] = set()
+        self._rows = np.zeros((0, NUM_PERM), dtype=np.uint64)
 
-    def add(self, article_id: str, mh: MinHash) -> None:
-        if article_id in self.signatures:
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def add(self, article_id: str, mh: MinHash | np.ndarray) -> None:
+        if article_id in self._known:
             return
-        self.lsh.insert(article_id, mh)
-        self.signatures[article_id] = mh
-        self.order[article_id] = len(self.order)
+        values = _values(mh)
+        n = len(self.ids)
+        if n == self._rows.shape[0]:  # grow by doubling: adding stays linear overall
+            grown = np.zeros((max(64, 2 * n), NUM_PERM), dtype=np.uint64)
+            grown[:n] = self._rows[:n]
+            self._rows = grown
+        self._rows[n] = values
+        self.ids.append(article_id)
+        self._known.add(article_id)
 
-    def find(self, mh: MinHash) -> tuple[str, float] | None:
+    def find(self, mh: MinHash | np.ndarray) -> tuple[str, float] | None:
         """The earliest stored original at or above the threshold, with its similarity."""
-        best: tuple[str, float] | None = None
-        for key in self.lsh.query(mh):
-            sim = float(mh.jaccard(self.signatures[key]))
-            if sim < self.threshold:
-                continue
-            if best is None or self.order[key] < self.order[best[0]]:
-                best = (key, sim)
-        return best
+        if not self.ids:
+            return None
+        sims = (self._rows[: len(self.ids)] == _values(mh)).mean(axis=1)
+        hits = np.flatnonzero(sims >= self.threshold)
+        if not len(hits):
+            return None
+        first = int(hits[0])
+        return self.ids[first], float(sims[first])
+
+
+def _values(mh: MinHash | np.ndarray) -> np.ndarray:
+    values = mh.hashvalues if isinstance(mh, MinHash) else mh
+    return np.asarray(values, dtype=np.uint64)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from typing import Any
 
@@ -119,21 +119,60 @@ def _set_dates(item: Item, dates: list[tuple[str, str]]) -> None:
             item.months.append((lo, hi))
 
 
-def _load(store: Store) -> tuple[Clusters, list[Item]]:
+class _Details:
+    """Entities and dates of placed articles, loaded story by story when a decision needs
+    them: adding one article to a store of 10,000 should not read all 10,000."""
+
+    def __init__(self, store: Store, clusters: Clusters, loaded: bool) -> None:
+        self.store, self.clusters = store, clusters
+        self.done: set[str] = set(clusters.stories_ids()) if loaded else set()
+
+    def stories(self, stories: set[str]) -> None:
+        todo = sorted(stories - self.done)
+        if not todo:
+            return
+        self.done.update(todo)
+        ids = [a for s in todo for a in self.clusters.story_articles(s)]
+        for article, extra in db.article_details(self.store, ids).items():
+            old = self.clusters.items[article]
+            item = replace(old, entities=extra["entities"])
+            _set_dates(item, extra["dates"])
+            self.clusters.fill(item)
+
+    def around(self, sims: dict[str, float]) -> None:
+        """Load the stories of an article's neighbours."""
+        c = self.clusters
+        self.stories({c.story_of[c.event_of[a]] for a in sims if a in c.event_of})
+
+
+def _load(store: Store, *, everything: bool) -> tuple[Clusters, list[Item], _Details]:
+    """The store's clusters, the articles to place, and the loader of the rest.
+
+    For `everything` (recluster) all details are read at once; else only the new
+    articles' details, and the placed articles' as their stories come up.
+    """
     backend = EMBED_BACKEND.get()
     vectors = db.load_vectors(store, backend)
     story_of = dict(store.conn.execute("SELECT id, story_id FROM events").fetchall())
+    rows = db.article_rows(store, details=everything)
+    fresh = [r for r in rows if r["id"] in vectors and r["event_id"] not in story_of]
+    if not everything:
+        extra = db.article_details(store, [r["id"] for r in fresh])
+        for r in fresh:
+            r.update(extra.get(r["id"], {}))
     clusters, new = Clusters(backend), []
-    for row in db.article_rows(store):
+    for row in rows:
         vector = vectors.get(row["id"])
         if vector is None:
             continue
         item = _item(row, vector)
-        if row["event_id"] and row["event_id"] in story_of:
+        if row["event_id"] in story_of:
             clusters.load(item, row["event_id"], story_of[row["event_id"]])
         else:
             new.append(item)
-    return clusters, new
+    if not everything:
+        clusters.set_entity_counts(db.entity_article_counts(store))
+    return clusters, new, _Details(store, clusters, everything)
 
 
 def _order(items: list[Item]) -> list[Item]:
@@ -232,11 +271,17 @@ def _facts(store: Store, clusters: Clusters, article: str, cache: FactCache) -> 
 
 
 def _place_all(
-    store: Store, clusters: Clusters, items: list[Item], report: StoriesReport, retry: bool = True
+    store: Store,
+    clusters: Clusters,
+    items: list[Item],
+    report: StoriesReport,
+    details: _Details,
+    retry: bool = True,
 ) -> None:
     cache: FactCache = {}
     for item in _order(items):
         sims = clusters.similarities(item)
+        details.around(sims)
         story, why = clusters.choose_story(item, sims)
         if story is not None and _date_from_story(store, clusters, item, story, sims, cache):
             report.redated.append(item.id)
@@ -269,8 +314,8 @@ def update_stories(store: Store, on_item: Callable[[str], None] | None = None) -
     report = StoriesReport()
     with store.transaction():
         embed_missing(store, on_item)
-        clusters, new = _load(store)
-        _place_all(store, clusters, new, report)
+        clusters, new, details = _load(store, everything=False)
+        _place_all(store, clusters, new, report, details)
         _save(store, clusters, report)
     return report
 
@@ -287,8 +332,8 @@ def recluster(store: Store, on_item: Callable[[str], None] | None = None) -> Sto
         )
         old_story = dict(store.conn.execute("SELECT id, story_id FROM events").fetchall())
         db.clear_clusters(store)
-        clusters, items = _load(store)
-        _place_all(store, clusters, items, report, retry=False)
+        clusters, items, details = _load(store, everything=True)
+        _place_all(store, clusters, items, report, details, retry=False)
         _keep_ids(clusters, before, old_story)
         clusters.touched = set(clusters.events)
         _save(store, clusters, report)
