@@ -149,3 +149,17 @@ def test_cluster_remove_and_rename_keep_the_maps_consistent() -> None:
     assert c.remove("a1") == "e-old"
     assert c.remove("a2") == "e-old"
     assert c.events == {} and c.story_events("s-old") == []
+
+
+def test_cluster_article_continuing_two_stories_merges_them() -> None:
+    c = Clusters()
+    far = _RNG.standard_normal(DIM).astype(np.float32)
+    _place(c, _item("a1", _BASE, date(2025, 3, 4), entities={"x": 1.0}))
+    _place(c, _item("b1", far / np.linalg.norm(far), date(2025, 3, 4), entities={"y": 1.0}))
+    assert c.story_of[c.event_of["a1"]] != c.story_of[c.event_of["b1"]]
+    # a new report as close to both as a rewrite (similarities given, as the index would)
+    bridge = _item("m1", _BASE, date(2025, 3, 4), entities={"x": 1.0, "y": 1.0})
+    story, _why = c.choose_story(bridge, {"a1": 0.9, "b1": 0.85})
+    assert c.story_of[c.event_of["a1"]] == c.story_of[c.event_of["b1"]] == story
+    merge = [e for e in c.log if e.action == "merge"]
+    assert merge and merge[0].evidence["through"] == "m1"

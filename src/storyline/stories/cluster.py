@@ -232,17 +232,35 @@ class Clusters:
         for article, s in sims.items():
             if s >= STORY_SIMILARITY.get() / 2:
                 by_story.setdefault(self.story_of[self.event_of[article]], []).append(s)
-        best: tuple[float, str | None, dict[str, Any]] = (0.0, None, {})
+        fits: list[tuple[float, str, dict[str, Any]]] = []
         for story, values in sorted(by_story.items()):
             score = _mean_top(values)
             overlap = self.entity_overlap(item, self.story_articles(story))
             ok = score >= STORY_SIMILARITY_ALONE.get() or (
                 score >= STORY_SIMILARITY.get() and overlap >= STORY_ENTITY_OVERLAP.get()
             )
-            if ok and score > best[0]:
+            if ok:
                 evidence = {"similarity": round(score, 3), "entity_overlap": round(overlap, 3)}
-                best = (score, story, evidence)
-        return best[1], best[2]
+                fits.append((score, story, evidence))
+        if not fits:
+            return None, {}
+        fits.sort(key=lambda f: (-f[0], f[1]))
+        score, story, evidence = fits[0]
+        # An article that continues two stories equally strongly shows they are one.
+        for other_score, other, other_evidence in fits[1:]:
+            if other_score >= STORY_SIMILARITY_ALONE.get():
+                story = self.merge_stories(story, other, {"through": item.id, **other_evidence})
+        return story, evidence
+
+    def merge_stories(self, keep: str, gone: str, evidence: dict[str, Any]) -> str:
+        """Fold story `gone` into `keep` (the larger one keeps its id); logged."""
+        if len(self.story_articles(gone)) > len(self.story_articles(keep)):
+            keep, gone = gone, keep
+        for event in self.story_events(gone):
+            self._set_story(event, keep)
+            self.touched.add(event)
+        self.log.append(LogEntry("story", "merge", keep, gone, evidence))
+        return keep
 
     def choose_event(
         self, item: Item, story: str, sims: dict[str, float]
