@@ -79,9 +79,10 @@ def story_cmd(story_id: str, db: str, show_log: bool, as_json: bool) -> None:
             full_id = resolve_cluster(store, "story", story_id)
             record = story_record(store, full_id, full=True)
             if show_log:
-                record["log"] = [
-                    row for e in [full_id, *record["events"]] for row in cluster_log(store, e)
-                ]
+                rows = {
+                    r["id"]: r for e in [full_id, *record["events"]] for r in cluster_log(store, e)
+                }
+                record["log"] = [rows[k] for k in sorted(rows)]
     except StorylineError as err:
         fail(err, as_json)
     if as_json:

@@ -164,7 +164,7 @@ def all_timelines(store: Store) -> list[dict[str, Any]]:
 
 
 def cluster_log(store: Store, cluster: str | None = None) -> list[dict[str, Any]]:
-    sql = "SELECT kind, action, cluster, subject, evidence, created_at FROM cluster_log"
+    sql = "SELECT id, kind, action, cluster, subject, evidence, created_at FROM cluster_log"
     args: tuple[str, ...] = ()
     if cluster:
         sql += " WHERE cluster = ? OR evidence LIKE ?"
