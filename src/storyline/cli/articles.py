@@ -115,6 +115,7 @@ def ingest_cmd(
     """
     hints = Hints(outlet=outlet, published=published, lang=lang, url=url)
     bar = Progress(progress and not as_json)
+    group_bar = Progress(progress and not as_json, "group: embed")
     started = time.monotonic()
     try:
         with open_store(db, create=True) as store:
@@ -126,8 +127,10 @@ def ingest_cmd(
                 batch_size=batch_size,
                 on_item=bar,
                 stories=stories,
+                on_group=group_bar,
             )
             bar.done()
+            group_bar.done()
             if as_json:
                 emit_json({**report.to_dict(), "articles_in_store": store.count(), "db": str(db)})
             else:

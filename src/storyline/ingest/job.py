@@ -156,12 +156,14 @@ def ingest(
     on_item: Callable[[str], None] | None = None,
     analyse: bool = True,
     stories: bool | None = None,
+    on_group: Callable[[str], None] | None = None,
 ) -> IngestReport:
     """Ingest files, folders or '-' (stdin) into ``store``; bad inputs are reported, not fatal.
 
     With `stories` (default: when analysing), every article without an event is then
     grouped into events and stories (stories/job.py), in a transaction of its own: an
-    interrupted grouping is done by the next ingest or by `recluster`.
+    interrupted grouping is done by the next ingest or by `recluster`. `on_group` is
+    called for each article embedded for grouping (about five a second with e5).
     """
     base = hints or Hints()
     limit = max_bytes if max_bytes is not None else MAX_FILE_BYTES.get()
@@ -201,7 +203,7 @@ def ingest(
         if group:
             from storyline.stories.job import update_stories  # loads the embedding model
 
-            report.stories = update_stories(store)
+            report.stories = update_stories(store, on_group)
         status = "ok" if report.ok else "partial"
     finally:
         store.finish_run(
