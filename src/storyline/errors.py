@@ -15,7 +15,8 @@ that names the input and says what to do. The tree is kept small on purpose::
     │   └── SchemaError
     ├── PipelineError       stages wired so that one lacks what it needs
     ├── NotFoundError       an id or name that the store does not hold
-    └── ConfigError         a setting with an invalid value
+    ├── ConfigError         a setting with an invalid value
+    └── QueryError          a search request that cannot be run as given
 """
 
 from __future__ import annotations
@@ -91,3 +92,9 @@ class NotFoundError(StorylineError):
 
 class ConfigError(StorylineError):
     code = "config_error"
+
+
+class QueryError(StorylineError):
+    """A search request that cannot be run as given (no words, a bad date, a bad limit)."""
+
+    code = "query_error"

@@ -11,7 +11,7 @@ from typing import Any
 import click
 
 from storyline import __version__
-from storyline.cli import analysis, articles, stories
+from storyline.cli import analysis, articles, search, stories
 from storyline.cli.common import CONTEXT
 from storyline.errors import StorylineError
 
@@ -40,7 +40,7 @@ def main() -> None:
     """
 
 
-for _command in (*articles.COMMANDS, *analysis.COMMANDS, *stories.COMMANDS):
+for _command in (*articles.COMMANDS, *analysis.COMMANDS, *stories.COMMANDS, *search.COMMANDS):
     main.add_command(_command)
 
 __all__ = ["main"]

@@ -19,6 +19,7 @@ from storyline.errors import ConfigError, InputError
 from storyline.ingest.readers import Item, iter_inputs
 from storyline.model import Document, Hints
 from storyline.pipeline import Pipeline, Stage, check_stage
+from storyline.search.index import index_article
 from storyline.settings import BATCH_SIZE, MAX_FILE_BYTES
 from storyline.store import Store
 from storyline.store.analysis import save_analysis
@@ -105,6 +106,7 @@ def _process(
         near = index.find(minhash)
         doc.duplicate_of = near[0] if near else None
     store.insert_article(doc, [line_key(v.line) for v in doc.verdicts if not v.title], run_id)
+    index_article(store.conn, doc.id)
     store.save_signature(doc.id, to_bytes(minhash))
     if doc.analysis is not None:
         save_analysis(store, doc.id, doc.analysis)

@@ -253,4 +253,23 @@ MIGRATIONS += (
     ),
 )
 
+MIGRATIONS += (
+    Migration(
+        5,
+        "search: full-text index of folded and stemmed words (filled from Python)",
+        """
+        CREATE VIRTUAL TABLE articles_search USING fts5(
+            article_id UNINDEXED, title, text,
+            tokenize='unicode61 remove_diacritics 2'
+        );
+        CREATE TRIGGER articles_search_ad AFTER DELETE ON articles BEGIN
+            DELETE FROM articles_search WHERE rowid = old.rowid;
+        END;
+        CREATE TRIGGER articles_search_au AFTER UPDATE OF title, text, lang ON articles BEGIN
+            DELETE FROM articles_search WHERE rowid = old.rowid;
+        END;
+        """,
+    ),
+)
+
 SCHEMA_VERSION = MIGRATIONS[-1].version

@@ -1,0 +1,245 @@
+"""`search`: full-text (normalised FTS5, bm25) and, on request, by meaning (e5), fused.
+
+Why reciprocal rank fusion: bm25 scores and cosines live on scales that cannot be added
+(bm25 is unbounded and depends on the corpus; e5-small's cosines crowd into 0.7-0.9), but
+ranks can. RRF gives every article 1/(k + rank) per ranking it appears in, k = 60 as in
+Cormack et al. (2009): agreement between the two rankings lifts an article, and neither
+ranking's raw scores can swamp the other.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import date
+from typing import Any
+
+from storyline.errors import NotFoundError, QueryError
+from storyline.search.index import ensure_index
+from storyline.search.query import ParsedQuery, parse_query
+from storyline.search.semantic import semantic_ranking
+from storyline.search.snippet import snippet
+from storyline.store import Store
+
+#: The k of reciprocal rank fusion.
+RRF_K = 60
+
+#: Column weights for bm25: (article_id, title, text). A word in the title says more
+#: about what the article is about than one in the body.
+BM25_WEIGHTS = (0.0, 3.0, 1.0)
+
+MAX_LIMIT = 500
+
+Filters = tuple[list[str], list[Any]]
+
+
+def _day(value: str | date | None, name: str) -> str | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, date):
+        return value.isoformat()[:10]
+    try:
+        return date.fromisoformat(str(value).strip()).isoformat()
+    except ValueError:
+        raise QueryError(f"{name} {value!r} is not a date", hint="use YYYY-MM-DD") from None
+
+
+def _resolve(store: Store, table: str, kind: str, value: str, hint: str) -> str:
+    """Full id from an id or an unambiguous prefix (as `storyline story` accepts them)."""
+    like = value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    rows = [
+        str(r[0])
+        for r in store.conn.execute(
+            f"SELECT id FROM {table} WHERE id = ? OR id LIKE ? ESCAPE '\\' ORDER BY id LIMIT 2",
+            (value, like),
+        )
+    ]
+    if value in rows:
+        return value
+    if len(rows) == 1 and len(value) >= 4:
+        return rows[0]
+    if len(rows) > 1:
+        raise NotFoundError(f"{kind} id {value!r} is ambiguous", hint="give more characters")
+    raise NotFoundError(f"no {kind} with id {value!r}", hint=hint)
+
+
+def build_filters(
+    store: Store,
+    *,
+    outlet: str | None,
+    lang: str | None,
+    since: str | date | None,
+    until: str | date | None,
+    entity: str | None,
+    story: str | None,
+) -> Filters:
+    """SQL conditions on `articles a` for the filters given, with their arguments."""
+    where: list[str] = []
+    args: list[Any] = []
+    if outlet:
+        where.append("a.outlet = ? COLLATE NOCASE")
+        args.append(outlet)
+    if lang:
+        where.append("a.lang = ?")
+        args.append(lang.strip().lower())
+    first, last = _day(since, "since"), _day(until, "until")
+    if first and last and first > last:
+        raise QueryError(f"since ({first}) is after until ({last})", hint="swap the dates")
+    if first:
+        where.append("a.published IS NOT NULL AND substr(a.published, 1, 10) >= ?")
+        args.append(first)
+    if last:
+        where.append("a.published IS NOT NULL AND substr(a.published, 1, 10) <= ?")
+        args.append(last)
+    if entity:
+        full = _resolve(store, "entities", "entity", entity, "see 'storyline entities'")
+        where.append("a.id IN (SELECT article_id FROM mentions WHERE entity_id = ?)")
+        args.append(full)
+    if story:
+        full = _resolve(store, "stories", "story", story, "see 'storyline stories'")
+        where.append("a.event_id IN (SELECT id FROM events WHERE story_id = ?)")
+        args.append(full)
+    return where, args
+
+
+def text_ranking(
+    store: Store, parsed: ParsedQuery, filters: Filters, depth: int
+) -> list[tuple[str, float]]:
+    """(id, bm25) of matching articles, best first (lower bm25 is better)."""
+    where, args = filters
+    sql = (
+        f"SELECT a.id, bm25(articles_search, {', '.join(map(str, BM25_WEIGHTS))}) AS rank "
+        "FROM articles_search s JOIN articles a ON a.rowid = s.rowid AND a.id = s.article_id "
+        "WHERE articles_search MATCH ?"
+        + "".join(f" AND {w}" for w in where)
+        + " ORDER BY rank, a.id LIMIT ?"
+    )
+    try:
+        rows = store.conn.execute(sql, [parsed.expression, *args, depth]).fetchall()
+    except sqlite3.OperationalError as exc:  # parse_query should make this unreachable
+        raise QueryError(
+            f"the search could not be run ({exc})", hint="search for plain words"
+        ) from exc
+    return [(str(r[0]), float(r[1])) for r in rows]
+
+
+def _allowed(store: Store, filters: Filters) -> set[str] | None:
+    where, args = filters
+    if not where:
+        return None
+    sql = "SELECT a.id FROM articles a WHERE " + " AND ".join(where)
+    return {str(r[0]) for r in store.conn.execute(sql, args)}
+
+
+def fuse(rankings: dict[str, list[str]], k: int = RRF_K) -> list[tuple[str, float, list[str]]]:
+    """Reciprocal rank fusion: (id, score, names of the rankings it is in), best first.
+
+    Ties go to the article with the better single rank, then to the id (stable output).
+    """
+    scores: dict[str, float] = {}
+    best: dict[str, int] = {}
+    seen: dict[str, list[str]] = {}
+    for name, ids in rankings.items():
+        for rank, article in enumerate(ids, start=1):
+            scores[article] = scores.get(article, 0.0) + 1.0 / (k + rank)
+            best[article] = min(best.get(article, rank), rank)
+            seen.setdefault(article, []).append(name)
+    order = sorted(scores, key=lambda a: (-scores[a], best[a], a))
+    return [(a, scores[a], seen[a]) for a in order]
+
+
+def _records(
+    store: Store,
+    fused: list[tuple[str, float, list[str]]],
+    parsed: ParsedQuery,
+    bm25: dict[str, float],
+    sims: dict[str, float],
+) -> list[dict[str, Any]]:
+    if not fused:
+        return []
+    marks = ",".join("?" * len(fused))
+    rows = {
+        str(r["id"]): r
+        for r in store.conn.execute(
+            "SELECT id, title, outlet, lang, published, text, duplicate_of, event_id "
+            f"FROM articles WHERE id IN ({marks})",
+            [a for a, _, _ in fused],
+        )
+    }
+    out = []
+    for article, score, matched in fused:
+        r = rows.get(article)
+        if r is None:  # deleted between ranking and reading
+            continue
+        text_hit = "text" in matched
+        out.append(
+            {
+                "id": article,
+                "title": r["title"],
+                "outlet": r["outlet"],
+                "lang": r["lang"],
+                "published": r["published"],
+                "score": round(score, 6),
+                "snippet": snippet(
+                    r["text"],
+                    r["lang"],
+                    parsed.keys if text_hit else set(),
+                    parsed.prefixes if text_hit else set(),
+                ),
+                "matched_by": matched,
+                "bm25": round(bm25[article], 4) if article in bm25 else None,
+                "similarity": round(sims[article], 4) if article in sims else None,
+                "event": r["event_id"],
+                "duplicate_of": r["duplicate_of"],
+            }
+        )
+    return out
+
+
+def search(
+    store: Store,
+    query: str,
+    *,
+    semantic: bool = False,
+    outlet: str | None = None,
+    lang: str | None = None,
+    since: str | date | None = None,
+    until: str | date | None = None,
+    entity: str | None = None,
+    story: str | None = None,
+    limit: int = 20,
+) -> list[dict[str, Any]]:
+    """Articles matching `query`, best first, as dicts ready for JSON.
+
+    Each result: id, title, outlet, lang, published, score (reciprocal-rank-fusion score,
+    also in text-only mode, so scores compare across modes), snippet (plain text around
+    the first matched word, or the lead), matched_by (a list: "text", "meaning" or both),
+    bm25 and similarity (the raw scores, None where that ranking did not find it), event
+    and duplicate_of (so a caller can group copies).
+
+    `semantic=False` searches the normalised full-text index only; `semantic=True` adds
+    the e5 ranking and fuses both. Filters: outlet (case-insensitive), lang, since/until
+    (published date, inclusive, YYYY-MM-DD; undated articles are left out once either is
+    given), entity and story (ids or unambiguous prefixes). Raises QueryError for a query
+    without words or bad arguments, NotFoundError for an unknown entity or story.
+    """
+    if not isinstance(query, str):
+        raise QueryError("the search must be text", hint="pass the query as a string")
+    if isinstance(limit, bool) or not isinstance(limit, int) or limit < 1:
+        raise QueryError(f"limit {limit!r} must be a whole number of at least 1")
+    limit = min(limit, MAX_LIMIT)
+    parsed = parse_query(query)
+    filters = build_filters(
+        store, outlet=outlet, lang=lang, since=since, until=until, entity=entity, story=story
+    )
+    ensure_index(store)
+    depth = limit if not semantic else max(3 * limit, 50)
+    text_hits = text_ranking(store, parsed, filters, depth)
+    rankings = {"text": [a for a, _ in text_hits]}
+    sims: dict[str, float] = {}
+    if semantic:
+        allowed = _allowed(store, filters)
+        meaning = semantic_ranking(store, parsed.text, allowed=allowed, depth=depth)
+        rankings["meaning"] = [a for a, _ in meaning]
+        sims = dict(meaning)
+    fused = fuse(rankings)[:limit]
+    return _records(store, fused, parsed, dict(text_hits), sims)
