@@ -97,7 +97,7 @@ STORY_ENTITY_OVERLAP: Setting[float] = Setting(
 )
 STORY_SIMILARITY_ALONE: Setting[float] = Setting(
     "story_similarity_alone",
-    0.75,
+    0.85,
     "Similarity at which an article joins a story even without shared entities "
     "(translations and rewrites).",
 )

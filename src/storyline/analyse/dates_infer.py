@@ -210,9 +210,10 @@ def infer_published(
             and any(w.tense == PAST and w.weekday == lo.weekday() for w in weekdays)
         )
         confidence = 0.55 if agree else 0.3 if lo_expr.kind in ("date", "range") else 0.2
-        if not agree and lo_expr.sentence > 0 and lo_expr.tense == PAST:
+        if lo_expr.sentence > 0 and lo_expr.tense == PAST:
             # "Zur Erinnerung: Am 2. April 2025 hatte …" recalls an older happening: a
-            # lower bound only, and the article may be weeks later
+            # lower bound only, and the article may be weeks later (a weekday of the text
+            # falling on that date's weekday is chance, one in seven)
             confidence = 0.2
         return day.isoformat(), confidence, sentences[lo_expr.sentence].text
     return None

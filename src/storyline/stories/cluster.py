@@ -246,9 +246,13 @@ class Clusters:
             return None, {}
         fits.sort(key=lambda f: (-f[0], f[1]))
         score, story, evidence = fits[0]
-        # An article that continues two stories equally strongly shows they are one.
+        # An article that continues two stories equally strongly, sharing their entities,
+        # shows they are one (similarity alone would fold stories of one kind together).
         for other_score, other, other_evidence in fits[1:]:
-            if other_score >= STORY_SIMILARITY_ALONE.get():
+            if (
+                other_score >= STORY_SIMILARITY_ALONE.get()
+                and other_evidence["entity_overlap"] >= STORY_ENTITY_OVERLAP.get()
+            ):
                 story = self.merge_stories(story, other, {"through": item.id, **other_evidence})
         return story, evidence
 

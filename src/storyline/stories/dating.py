@@ -127,7 +127,10 @@ def _match(e: Expr, got: tuple[date, date, str], p: date, f: Fact, related: bool
             return 0.0
         if e.tense == PAST and not p > f.hi:
             return 0.0
-    return _gain(e) * _FACT_GAIN[f.precision] * (1.0 if related else _UNRELATED)
+    gain = _gain(e) * _FACT_GAIN[f.precision] * (1.0 if related else _UNRELATED)
+    if e.kind in ("date", "range"):  # "4. März": news names days of the recent past
+        gain *= max(0.3, 1.0 - max(0, abs((p - lo).days) - 7) / 60)
+    return gain
 
 
 def _gain(e: Expr) -> float:
@@ -293,10 +296,17 @@ def _unaware(
     return min(missed, 2) * _UNAWARE_COST
 
 
+def _day_level(e: Expr) -> bool:
+    return e.kind in ("date", "range", "weekday", "relday") or (
+        e.kind == "shift" and e.unit in ("day", "week")
+    )
+
+
 def _target(
     days: list[date], matched: list[tuple[Expr, Fact, float]], near: Sequence[date]
 ) -> date:
-    finest = [f for _, f, _ in matched if f.precision == "day"]
+    # only a day told as a day places p near it; "vor zwei Monaten" holding a day does not
+    finest = [f for e, f, _ in matched if f.precision == "day" and _day_level(e)]
     if finest:
         return min(days, key=lambda p: min(abs((p - f.lo).days) for f in finest))
     if any(f.precision == "month" for _, f, _ in matched) or not near:
