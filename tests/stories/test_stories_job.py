@@ -138,3 +138,14 @@ def test_job_echo_and_independent_sources(examples_db: Path) -> None:
     assert len(strike["articles"]) == 3 and strike["independent_sources"] == 2
     # the syndicated copy counts once
     assert len(settled["articles"]) == 3 and settled["independent_sources"] == 2
+
+
+def test_job_syndicated_copy_takes_its_originals_date(examples_db: Path) -> None:
+    with Store(examples_db) as store:
+        ids = truth_ids(store)
+        copy = store.get_article(ids["hafenstreik-05-kpa-hansekurier-digital.txt"])
+        original = store.get_article(ids["hafenstreik-04-kpa-rheinische-abendpost.txt"])
+    assert copy["duplicate_of"] == original["id"]
+    assert copy["published"] == original["published"] == "2025-06-13"
+    assert copy["published_source"] == "inferred"
+    assert "copy of article" in copy["published_evidence"]["detail"]

@@ -127,10 +127,7 @@ def _match(e: Expr, got: tuple[date, date, str], p: date, f: Fact, related: bool
             return 0.0
         if e.tense == PAST and not p > f.hi:
             return 0.0
-    gain = _gain(e) * _FACT_GAIN[f.precision] * (1.0 if related else _UNRELATED)
-    if e.kind in ("date", "range"):  # "4. März": news names days of the recent past
-        gain *= max(0.3, 1.0 - max(0, abs((p - lo).days) - 7) / 60)
-    return gain
+    return _gain(e) * _FACT_GAIN[f.precision] * (1.0 if related else _UNRELATED)
 
 
 def _gain(e: Expr) -> float:

@@ -23,7 +23,7 @@ from storyline.settings import EMBED_BACKEND, INFER_MIN_CONFIDENCE
 from storyline.store import Store
 from storyline.store import stories as db
 from storyline.stories.cluster import CONFIDENT, Clusters, Item, LogEntry
-from storyline.stories.dating import Fact, explicit_spans, infer_from_story, interval
+from storyline.stories.dating import ContextDate, Fact, explicit_spans, infer_from_story, interval
 from storyline.stories.echo import find_echoes
 from storyline.stories.embed import article_text as embed_text
 from storyline.stories.embed import get_backend
@@ -202,6 +202,15 @@ def _date_from_story(
     """Infer `item`'s publication date from its story; True when the store took it."""
     if item.confidence >= CONFIDENT:
         return False
+    original = clusters.items.get(item.duplicate_of or "")
+    if original is not None and original.published and original.confidence >= CONFIDENT:
+        # a syndicated copy appears the day its original does
+        copy = ContextDate(
+            original.published.isoformat(),
+            round(original.confidence * 0.95, 2),
+            f"copy of article {original.id}, published {original.published.isoformat()}",
+        )
+        return _take(store, item, copy, cache)
     dated = [
         a
         for a in sorted(clusters.story_articles(story), key=lambda a: -sims.get(a, 0.0))
@@ -224,14 +233,23 @@ def _date_from_story(
     )
     if found is None or found.confidence < INFER_MIN_CONFIDENCE.get():
         return False
+    return _take(store, item, found, cache)
+
+
+def _take(store: Store, item: Item, found: ContextDate, cache: FactCache | None = None) -> bool:
+    """Store an inferred date (if surer than what the article has) and resolve the article's
+    dates again against it."""
+    art = db.article_text(store, item.id)
     if found.confidence <= item.confidence or art["published_source"] in ("metadata", "text"):
         return False
     if not store.set_inferred_published(item.id, found.value, found.confidence, found.evidence):
         return False
+    sentences = split_sentences(art["text"])
     dates = find_dates(art["text"], sentences, found.value, art["lang"])
     db.replace_dates(store, item.id, dates)
-    cache.pop((item.id, True), None)
-    cache.pop((item.id, False), None)
+    if cache is not None:
+        cache.pop((item.id, True), None)
+        cache.pop((item.id, False), None)
     item.published, item.confidence = date.fromisoformat(found.value), found.confidence
     _set_dates(item, [(d.value, d.precision) for d in dates])
     return True
