@@ -13,7 +13,7 @@ import sqlite3
 from datetime import date
 from typing import Any
 
-from storyline.errors import NotFoundError, QueryError
+from storyline.errors import QueryError
 from storyline.search.index import ensure_index
 from storyline.search.query import ParsedQuery, parse_query
 from storyline.search.semantic import semantic_ranking
@@ -41,25 +41,6 @@ def _day(value: str | date | None, name: str) -> str | None:
         return date.fromisoformat(str(value).strip()).isoformat()
     except ValueError:
         raise QueryError(f"{name} {value!r} is not a date", hint="use YYYY-MM-DD") from None
-
-
-def _resolve(store: Store, table: str, kind: str, value: str, hint: str) -> str:
-    """Full id from an id or an unambiguous prefix (as `storyline story` accepts them)."""
-    like = value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-    rows = [
-        str(r[0])
-        for r in store.conn.execute(
-            f"SELECT id FROM {table} WHERE id = ? OR id LIKE ? ESCAPE '\\' ORDER BY id LIMIT 2",
-            (value, like),
-        )
-    ]
-    if value in rows:
-        return value
-    if len(rows) == 1 and len(value) >= 4:
-        return rows[0]
-    if len(rows) > 1:
-        raise NotFoundError(f"{kind} id {value!r} is ambiguous", hint="give more characters")
-    raise NotFoundError(f"no {kind} with id {value!r}", hint=hint)
 
 
 def build_filters(
@@ -91,11 +72,11 @@ def build_filters(
         where.append("a.published IS NOT NULL AND substr(a.published, 1, 10) <= ?")
         args.append(last)
     if entity:
-        full = _resolve(store, "entities", "entity", entity, "see 'storyline entities'")
+        full = store.resolve_prefix("entities", "entity", entity, hint="see 'storyline entities'")
         where.append("a.id IN (SELECT article_id FROM mentions WHERE entity_id = ?)")
         args.append(full)
     if story:
-        full = _resolve(store, "stories", "story", story, "see 'storyline stories'")
+        full = store.resolve_prefix("stories", "story", story, hint="see 'storyline stories'")
         where.append("a.event_id IN (SELECT id FROM events WHERE story_id = ?)")
         args.append(full)
     return where, args

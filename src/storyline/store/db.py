@@ -19,6 +19,8 @@ from storyline.errors import InputError, NotFoundError, SchemaError, StoreError
 from storyline.model import Document
 from storyline.store.schema import MIGRATIONS, SCHEMA_VERSION
 
+_ID_TABLES = frozenset({"articles", "events", "stories", "entities"})
+
 
 def now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
@@ -274,17 +276,27 @@ class Store:
         return int(self.conn.execute("SELECT count(*) FROM articles").fetchone()[0])
 
     def resolve_id(self, prefix: str) -> str:
-        """Full id for an id or an unambiguous prefix of at least 4 characters."""
-        if len(prefix) < 4:
-            raise NotFoundError(f"article id {prefix!r} is too short", hint="give 4+ characters")
+        """Full article id for an id or an unambiguous prefix of at least 4 characters."""
+        return self.resolve_prefix("articles", "article", prefix, hint="see 'storyline list'")
+
+    def resolve_prefix(self, table: str, kind: str, value: str, *, hint: str) -> str:
+        """Full id in `table` (articles, events, stories, entities) for an id or an
+        unambiguous prefix of at least 4 characters; NotFoundError naming `kind` else."""
+        if table not in _ID_TABLES:
+            raise ValueError(f"ids are not looked up in {table!r}")
+        exact = self.conn.execute(f"SELECT id FROM {table} WHERE id = ?", (value,)).fetchone()
+        if exact is not None:
+            return str(exact[0])
+        if len(value) < 4:
+            raise NotFoundError(f"{kind} id {value!r} is too short", hint="give 4+ characters")
+        like = value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
         rows = self.conn.execute(
-            "SELECT id FROM articles WHERE id LIKE ? ESCAPE '\\' LIMIT 2",
-            (prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%",),
+            f"SELECT id FROM {table} WHERE id LIKE ? ESCAPE '\\' LIMIT 2", (like,)
         ).fetchall()
         if not rows:
-            raise NotFoundError(f"no article with id {prefix!r}", hint="see 'storyline list'")
+            raise NotFoundError(f"no {kind} with id {value!r}", hint=hint)
         if len(rows) > 1:
-            raise NotFoundError(f"article id {prefix!r} is ambiguous", hint="give more characters")
+            raise NotFoundError(f"{kind} id {value!r} is ambiguous", hint="give more characters")
         return str(rows[0][0])
 
     def list_articles(

@@ -35,18 +35,7 @@ def _day(value: str | None) -> date | None:
 def resolve_cluster(store: Store, kind: str, prefix: str) -> str:
     """Full id of a story or event from its id or an unambiguous prefix."""
     table = {"story": "stories", "event": "events"}[kind]
-    rows = store.conn.execute(
-        f"SELECT id FROM {table} WHERE id = ? OR id LIKE ? ESCAPE '\\' ORDER BY id LIMIT 2",
-        (prefix, prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"),
-    ).fetchall()
-    exact = [r[0] for r in rows if r[0] == prefix]
-    if exact:
-        return str(exact[0])
-    if not rows:
-        raise NotFoundError(f"no {kind} with id {prefix!r}", hint="see 'storyline stories'")
-    if len(rows) > 1:
-        raise NotFoundError(f"{kind} id {prefix!r} is ambiguous", hint="give more characters")
-    return str(rows[0][0])
+    return store.resolve_prefix(table, kind, prefix, hint="see 'storyline stories'")
 
 
 def _articles(store: Store, where: str, arg: str) -> list[dict[str, Any]]:
