@@ -112,3 +112,11 @@ def test_dating_weekdays_sit_close_before_publication() -> None:
     assert found is not None
     day = date.fromisoformat(found.value)
     assert date(2025, 5, 9) <= day <= date(2025, 5, 9) + timedelta(days=1)
+
+
+def test_dating_weekdays_alone_never_make_a_sure_date() -> None:
+    text = "Die Gespräche begannen am Dienstag. Am Mittwoch wurden sie fortgesetzt."
+    facts = [_fact("2025-05-06", "b", frozenset({"x"})), _fact("2025-05-07", "b")]
+    found = _infer(text, facts, [date(2025, 5, 7)])
+    assert found is not None and found.value in ("2025-05-07", "2025-05-08")
+    assert found.confidence < 0.5

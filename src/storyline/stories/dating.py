@@ -35,6 +35,10 @@ from storyline.analyse.model import Sentence
 
 #: How many days around a known date a publication date is looked for.
 SEARCH_DAYS = 21
+#: The most a date gets that only weekdays ("am Dienstag") support: below the 0.5 at
+#: which a date counts as sure, so it neither lends its days to other articles nor pins
+#: an event precisely.
+WEEKDAYS_ONLY_CONFIDENCE = 0.45
 #: An article recalling a full date in the past was written at least this much later.
 RECALLED_AFTER_DAYS = 7
 #: What a match of each kind of expression is worth: how unlikely it is by chance. A day
@@ -312,7 +316,11 @@ def _target(
 
 
 def _confidence(matched: list[tuple[Expr, Fact, float]]) -> float:
-    return round(min(0.85, 0.3 + 0.35 * sum(g for _, _, g in matched)), 2)
+    conf = min(0.85, 0.3 + 0.35 * sum(g for _, _, g in matched))
+    if all(e.kind in ("weekday", "relday") for e, _, _ in matched):
+        # weekdays alone: one in seven lands on a known day by chance
+        conf = min(conf, WEEKDAYS_ONLY_CONFIDENCE)
+    return round(conf, 2)
 
 
 def _evidence(matched: list[tuple[Expr, Fact, float]], sents: list[Sentence]) -> str:

@@ -297,18 +297,21 @@ def _place_all(
     retry: bool = True,
 ) -> None:
     cache: FactCache = {}
+    informed: set[str] = set()  # stories that gained a surely dated article
     for item in _order(items):
         sims = clusters.similarities(item)
         details.around(sims)
         story, why = clusters.choose_story(item, sims)
         if story is not None and _date_from_story(store, clusters, item, story, sims, cache):
             report.redated.append(item.id)
-        clusters.add(item, sims, story, why)
+        event = clusters.add(item, sims, story, why)
+        if item.confidence >= CONFIDENT:
+            informed.add(clusters.story_of[event])
         report.placed += 1
-    # Articles placed undated earlier may be datable now that the story knows more.
+    # Articles placed undated earlier may be datable now that their story knows more dates.
     if not retry:
         return
-    for story in sorted({clusters.story_of[e] for e in clusters.touched if e in clusters.story_of}):
+    for story in sorted(s for s in informed if clusters.story_events(s)):
         for a in clusters.story_articles(story):
             item = clusters.items[a]
             if item.confidence >= CONFIDENT or a in report.redated:
