@@ -100,6 +100,16 @@ def interval(value: str) -> tuple[date, date, str] | None:
     return None
 
 
+def day_of(value: str | None) -> date | None:
+    """The day a stored publication date names ("2024-06-17", or its first 10 characters)."""
+    if not value or len(value) < 10:
+        return None
+    try:
+        return date.fromisoformat(value[:10])
+    except ValueError:
+        return None
+
+
 def explicit_spans(text: str, lang: str | None) -> set[tuple[int, int]]:
     """Spans of the dates that carry their year: true whatever the article's own date."""
     from storyline.analyse.sentences import split_sentences

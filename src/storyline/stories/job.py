@@ -18,12 +18,20 @@ from typing import Any
 import numpy as np
 
 from storyline.analyse.dates import find_dates
+from storyline.analyse.model import Sentence
 from storyline.analyse.sentences import split_sentences
 from storyline.settings import EMBED_BACKEND, INFER_MIN_CONFIDENCE
 from storyline.store import Store
 from storyline.store import stories as db
 from storyline.stories.cluster import CONFIDENT, Clusters, Item, LogEntry
-from storyline.stories.dating import ContextDate, Fact, explicit_spans, infer_from_story, interval
+from storyline.stories.dating import (
+    ContextDate,
+    Fact,
+    day_of,
+    explicit_spans,
+    infer_from_story,
+    interval,
+)
 from storyline.stories.echo import find_echoes
 from storyline.stories.embed import article_text as embed_text
 from storyline.stories.embed import get_backend
@@ -71,17 +79,8 @@ def embed_missing(store: Store, on_item: Callable[[str], None] | None = None) ->
     return len(todo)
 
 
-def _day(value: str | None) -> date | None:
-    if not value or len(value) < 10:
-        return None
-    try:
-        return date.fromisoformat(value[:10])
-    except ValueError:
-        return None
-
-
 def _item(row: dict[str, Any], vector: np.ndarray) -> Item:
-    published = _day(row["published"])
+    published = day_of(row["published"])
     source = row["published_source"]
     confidence = (
         1.0 if source in ("metadata", "text") else float(row["published_confidence"] or 0.3)
@@ -210,7 +209,7 @@ def _date_from_story(
             round(original.confidence * 0.95, 2),
             f"copy of article {original.id}, published {original.published.isoformat()}",
         )
-        return _take(store, item, copy, cache)
+        return _take(store, item, copy, db.article_text(store, item.id), cache)
     dated = [
         a
         for a in sorted(clusters.story_articles(story), key=lambda a: -sims.get(a, 0.0))
@@ -233,23 +232,29 @@ def _date_from_story(
     )
     if found is None or found.confidence < INFER_MIN_CONFIDENCE.get():
         return False
-    return _take(store, item, found, cache)
+    return _take(store, item, found, art, cache, sentences)
 
 
-def _take(store: Store, item: Item, found: ContextDate, cache: FactCache | None = None) -> bool:
+def _take(
+    store: Store,
+    item: Item,
+    found: ContextDate,
+    art: dict[str, Any],
+    cache: FactCache,
+    sentences: list[Sentence] | None = None,
+) -> bool:
     """Store an inferred date (if surer than what the article has) and resolve the article's
-    dates again against it."""
-    art = db.article_text(store, item.id)
+    dates (`art`: its text, language and source of date) again against it."""
     if found.confidence <= item.confidence or art["published_source"] in ("metadata", "text"):
         return False
     if not store.set_inferred_published(item.id, found.value, found.confidence, found.evidence):
         return False
-    sentences = split_sentences(art["text"])
+    if sentences is None:
+        sentences = split_sentences(art["text"])
     dates = find_dates(art["text"], sentences, found.value, art["lang"])
     db.replace_dates(store, item.id, dates)
-    if cache is not None:
-        cache.pop((item.id, True), None)
-        cache.pop((item.id, False), None)
+    cache.pop((item.id, True), None)
+    cache.pop((item.id, False), None)
     item.published, item.confidence = date.fromisoformat(found.value), found.confidence
     _set_dates(item, [(d.value, d.precision) for d in dates])
     return True

@@ -13,6 +13,7 @@ from typing import Any
 
 from storyline.errors import NotFoundError
 from storyline.store import Store
+from storyline.stories.dating import day_of
 from storyline.stories.echo import independent_sources
 from storyline.stories.timeline import build_timeline
 
@@ -23,13 +24,6 @@ class _Member:
     outlet: str | None
     published: date | None
     duplicate_of: str | None
-
-
-def _day(value: str | None) -> date | None:
-    try:
-        return date.fromisoformat(value[:10]) if value and len(value) >= 10 else None
-    except ValueError:
-        return None
 
 
 def resolve_cluster(store: Store, kind: str, prefix: str) -> str:
@@ -53,7 +47,7 @@ def _articles(store: Store, where: str, arg: str) -> list[dict[str, Any]]:
 
 def _sources(articles: list[dict[str, Any]]) -> int:
     members = [
-        _Member(a["id"], a["outlet"], _day(a["published"]), a["duplicate_of"]) for a in articles
+        _Member(a["id"], a["outlet"], day_of(a["published"]), a["duplicate_of"]) for a in articles
     ]
     return independent_sources(members, {a["id"]: a["echo_of"] for a in articles})
 
