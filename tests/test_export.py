@@ -89,7 +89,8 @@ def test_export_jsonl_first_line_is_the_header(filled: Store) -> None:
     kinds = [r["record"] for r in records]
     assert kinds[:5] == ["article"] * 5
     assert set(kinds[5:]) <= {
-        "entity", "mention", "quote", "date", "quantity", "event", "story", "timeline_entry"
+        "entity", "mention", "quote", "date", "quantity", "event", "story", "timeline_entry",
+        "claim",
     }
 
 

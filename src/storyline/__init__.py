@@ -20,6 +20,7 @@ __all__ = [
     "analyze",
     "build_pipeline",
     "clean_text",
+    "compare",
     "extract_html",
     "similarity",
 ]
@@ -31,6 +32,10 @@ def __getattr__(name: str) -> Any:
         from storyline.analyse.run import analyze
 
         return analyze
+    if name == "compare":
+        import storyline.compare
+
+        return storyline.compare
     if name == "similarity":
         from storyline.stories.similarity import similarity
 

@@ -38,6 +38,7 @@ SECTIONS = (
     ("events", "event"),
     ("stories", "story"),
     ("timeline", "timeline_entry"),
+    ("claims", "claim"),
 )
 
 
@@ -57,6 +58,10 @@ def section_rows(store: Store, name: str) -> list[dict[str, Any]]:
         return [story_record(store, s["id"]) for s in list_stories(store)]
     if name == "timeline":
         return all_timelines(store)
+    if name == "claims":
+        from storyline.compare.read import all_claims  # may embed a changed story's sentences
+
+        return all_claims(store)
     return all_rows(store, name)
 
 

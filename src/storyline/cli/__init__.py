@@ -11,7 +11,7 @@ from typing import Any
 import click
 
 from storyline import __version__
-from storyline.cli import analysis, articles, search, stories
+from storyline.cli import analysis, articles, compare, search, serve, stories
 from storyline.cli.common import CONTEXT
 from storyline.errors import StorylineError
 
@@ -40,7 +40,15 @@ def main() -> None:
     """
 
 
-for _command in (*articles.COMMANDS, *analysis.COMMANDS, *stories.COMMANDS, *search.COMMANDS):
+for _command in (
+    *articles.COMMANDS,
+    *analysis.COMMANDS,
+    *stories.COMMANDS,
+    *compare.COMMANDS,
+    *search.COMMANDS,
+    *serve.COMMANDS,
+):
     main.add_command(_command)
+main.add_command(__import__("storyline.cli.report", fromlist=["report_cmd"]).report_cmd)
 
 __all__ = ["main"]

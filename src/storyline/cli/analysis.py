@@ -110,6 +110,7 @@ def analyse_cmd(db: str, redo: bool, as_json: bool) -> None:
       storyline analyse --db news.db
     """
     from storyline.analyse.job import analyse_stored
+    from storyline.compare.job import update_claims
     from storyline.stories.job import update_stories
 
     bar = Progress(not as_json, "analyse")
@@ -117,13 +118,17 @@ def analyse_cmd(db: str, redo: bool, as_json: bool) -> None:
         with open_store(db) as store:
             n = analyse_stored(store, redo=redo, on_item=bar)
             grouped = update_stories(store)
+            compared = update_claims(store)
     except StorylineError as err:
         fail(err, as_json)
     bar.done()
     if as_json:
-        emit_json({"analysed": n, "stories": grouped.to_dict()})
+        emit_json({"analysed": n, "stories": grouped.to_dict(), "claims": compared})
     else:
-        click.echo(f"analyse: {n} article(s) analysed; {grouped.placed} placed into events")
+        click.echo(
+            f"analyse: {n} article(s) analysed; {grouped.placed} placed into events; "
+            f"claims of {compared} stories compared"
+        )
 
 
 COMMANDS = (entities_cmd, quotes_cmd, analyse_cmd)

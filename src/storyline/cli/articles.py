@@ -51,6 +51,11 @@ def _print_report(report: IngestReport, store: Store, seconds: float) -> None:
             f"stories: {s.placed} article(s) placed{redated}; "
             f"{s.events} events in {s.stories} stories (see 'storyline stories')"
         )
+    if report.claims:
+        click.echo(
+            f"compare: claims of {report.claims} stories compared across their sources "
+            "(see 'storyline claims')"
+        )
 
 
 @click.command("ingest", context_settings=CONTEXT)
@@ -116,6 +121,7 @@ def ingest_cmd(
     hints = Hints(outlet=outlet, published=published, lang=lang, url=url)
     bar = Progress(progress and not as_json)
     group_bar = Progress(progress and not as_json, "group: embed")
+    compare_bar = Progress(progress and not as_json, "compare: stories")
     started = time.monotonic()
     try:
         with open_store(db, create=True) as store:
@@ -128,9 +134,11 @@ def ingest_cmd(
                 on_item=bar,
                 stories=stories,
                 on_group=group_bar,
+                on_compare=compare_bar,
             )
             bar.done()
             group_bar.done()
+            compare_bar.done()
             if as_json:
                 emit_json({**report.to_dict(), "articles_in_store": store.count(), "db": str(db)})
             else:

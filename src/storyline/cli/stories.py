@@ -188,21 +188,24 @@ def recluster_cmd(db: str, as_json: bool) -> None:
     Example:
       storyline recluster --db news.db
     """
+    from storyline.compare.job import update_claims
     from storyline.stories.job import recluster
 
     bar = Progress(not as_json, "embed")
     try:
         with open_store(db) as store:
             report = recluster(store, on_item=bar)
+            compared = update_claims(store)
     except StorylineError as err:
         fail(err, as_json)
     bar.done()
     if as_json:
-        emit_json(report.to_dict())
+        emit_json({**report.to_dict(), "claims": compared})
         return
     click.echo(
         f"recluster: {report.placed} articles in {report.events} events and "
-        f"{report.stories} stories; {len(report.redated)} dated from their story"
+        f"{report.stories} stories; {len(report.redated)} dated from their story; "
+        f"claims of {compared} stories compared"
     )
 
 

@@ -40,6 +40,8 @@ class IngestReport:
     duplicates: list[tuple[str, str]] = field(default_factory=list)
     errors: list[InputError] = field(default_factory=list)
     stories: StoriesReport | None = None
+    #: Stories whose claims were (re)computed after grouping (None: not compared).
+    claims: int | None = None
 
     @property
     def ok(self) -> bool:
@@ -54,6 +56,7 @@ class IngestReport:
             "duplicates": [{"article": a, "duplicate_of": b} for a, b in self.duplicates],
             "errors": [e.to_dict() for e in self.errors],
             "stories": self.stories.to_dict() if self.stories else None,
+            "claims": self.claims,
         }
 
 
@@ -159,13 +162,16 @@ def ingest(
     analyse: bool = True,
     stories: bool | None = None,
     on_group: Callable[[str], None] | None = None,
+    on_compare: Callable[[str], None] | None = None,
 ) -> IngestReport:
     """Ingest files, folders or '-' (stdin) into ``store``; bad inputs are reported, not fatal.
 
     With `stories` (default: when analysing), every article without an event is then
     grouped into events and stories (stories/job.py), in a transaction of its own: an
     interrupted grouping is done by the next ingest or by `recluster`. `on_group` is
-    called for each article embedded for grouping (about five a second with e5).
+    called for each article embedded for grouping (about five a second with e5). Then the
+    claims of every story that changed are compared across its sources (compare/job.py);
+    `on_compare` is called per story.
     """
     base = hints or Hints()
     limit = max_bytes if max_bytes is not None else MAX_FILE_BYTES.get()
@@ -179,10 +185,12 @@ def ingest(
     analyse_step = analysis_stage(pipeline) if analyse else None
     group = analyse if stories is None else stories
     if group:
-        from storyline.stories.job import REQUIRES
+        from storyline.compare.job import REQUIRES as COMPARE_REQUIRES
+        from storyline.stories.job import ASSIGNS, REQUIRES
 
         provided = pipeline.assigns | (analyse_step.assigns if analyse_step else frozenset())
         check_stage("stories", REQUIRES, provided)
+        check_stage("compare", COMPARE_REQUIRES, provided | ASSIGNS)
     index = load_duplicate_index(store)
     report = IngestReport(run_id=store.start_run())
     status = "interrupted"
@@ -203,9 +211,11 @@ def ingest(
                     if on_item is not None:
                         on_item(item.source)
         if group:
+            from storyline.compare.job import update_claims
             from storyline.stories.job import update_stories  # loads the embedding model
 
             report.stories = update_stories(store, on_group)
+            report.claims = update_claims(store, on_item=on_compare)
         status = "ok" if report.ok else "partial"
     finally:
         store.finish_run(

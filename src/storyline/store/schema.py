@@ -272,4 +272,59 @@ MIGRATIONS += (
     ),
 )
 
+MIGRATIONS += (
+    Migration(
+        6,
+        "claims: sentence vectors, claims with their sources, disputes, per-story state",
+        """
+        CREATE TABLE claim_units (
+            article_id TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+            start      INTEGER NOT NULL,
+            end        INTEGER NOT NULL,
+            backend    TEXT NOT NULL,
+            vector     BLOB NOT NULL,
+            PRIMARY KEY (article_id, start, backend)
+        ) WITHOUT ROWID;
+        CREATE TABLE claims (
+            id                  TEXT PRIMARY KEY,
+            story_id            TEXT NOT NULL,
+            event_id            TEXT,
+            kind                TEXT NOT NULL
+                                CHECK (kind IN ('statement', 'figure', 'denial', 'hedged')),
+            text                TEXT NOT NULL,
+            hedge               TEXT,
+            independent_sources INTEGER NOT NULL,
+            echoes              INTEGER NOT NULL,
+            weight              REAL NOT NULL,
+            data                TEXT NOT NULL
+        );
+        CREATE INDEX claims_story ON claims(story_id);
+        CREATE INDEX claims_event ON claims(event_id);
+        CREATE TABLE claim_sources (
+            claim_id     TEXT NOT NULL REFERENCES claims(id) ON DELETE CASCADE,
+            article_id   TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+            start        INTEGER NOT NULL,
+            end          INTEGER NOT NULL,
+            speaker      TEXT,
+            speaker_name TEXT,
+            via          TEXT,
+            echo_of      TEXT,
+            PRIMARY KEY (claim_id, article_id, start)
+        ) WITHOUT ROWID;
+        CREATE INDEX claim_sources_article ON claim_sources(article_id);
+        CREATE TABLE claim_disputes (
+            claim_id TEXT NOT NULL REFERENCES claims(id) ON DELETE CASCADE,
+            disputes TEXT NOT NULL REFERENCES claims(id) ON DELETE CASCADE,
+            evidence TEXT NOT NULL,
+            PRIMARY KEY (claim_id, disputes)
+        ) WITHOUT ROWID;
+        CREATE TABLE claim_state (
+            story_id   TEXT PRIMARY KEY,
+            members    TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        );
+        """,
+    ),
+)
+
 SCHEMA_VERSION = MIGRATIONS[-1].version

@@ -1,0 +1,118 @@
+"""Figures for the same thing, side by side: who gives which number, in which outlet.
+
+Figures are grouped when they come from one claim (a minister's container count in one
+outlet against his shell count in another), or when they count the same noun
+("Container", "Schiffscontainer") in claims about the same entities or speaker. Small
+counts ("drei Terminals") only group within a claim: they would chain unrelated claims.
+A group is shown only when at least two articles give figures in it: a number only one
+article gives has nothing to be compared with.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from typing import Any
+
+#: Counts below this ("drei Terminals", "zwei Schiffe") group only within one claim.
+SMALL = 10
+
+
+def _noun(counted: str | None) -> str | None:
+    return counted.casefold() if counted and len(counted) >= 4 else None
+
+
+def _same_noun(a: str | None, b: str | None) -> bool:
+    """ "Container" and "Schiffscontainer" count the same thing (German compound heads)."""
+    if a is None or b is None:
+        return False
+    short, long = sorted((a, b), key=len)
+    return (long.endswith(short) and len(short) >= 5) or (a[:6] == b[:6] and len(short) >= 6)
+
+
+def figure_groups(claims: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+    rows: list[dict[str, Any]] = []
+    seen: set[tuple[str, int]] = set()
+    about = {c["id"]: set(c["entities"]) for c in claims}
+    passages = {(s["article"], s["start"]): s for c in claims for s in c["sources"]}
+    for c in claims:
+        for f in c["figures"]:
+            if (f["article"], f["start"]) in seen:
+                continue
+            seen.add((f["article"], f["start"]))
+            source = next(
+                (
+                    s
+                    for (a, st), s in passages.items()
+                    if a == f["article"] and st <= f["start"] < s["end"]
+                ),
+                None,
+            )
+            rows.append(
+                {
+                    "claim": c["id"],
+                    "article": f["article"],
+                    "outlet": source["outlet"] if source else None,
+                    "start": f["start"],
+                    "end": f["end"],
+                    "text": f["text"],
+                    "value": f["value"],
+                    "unit": f["unit"],
+                    "counted": f["counted"],
+                    "hedge": f["hedge"],
+                    "speaker": f.get("speaker"),
+                    "speaker_name": f.get("speaker_name"),
+                    "passage": source["text"] if source else "",
+                }
+            )
+    parent = list(range(len(rows)))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for i, a in enumerate(rows):
+        for j in range(i):
+            b = rows[j]
+            related = bool(about[a["claim"]] & about[b["claim"]]) or bool(
+                a["speaker"] and a["speaker"] == b["speaker"]
+            )
+            same_thing = (
+                related
+                and min(a["value"], b["value"]) >= SMALL
+                and a["unit"] == b["unit"]
+                and _same_noun(_noun(a["counted"]), _noun(b["counted"]))
+            )
+            if a["claim"] == b["claim"] or same_thing:
+                parent[find(i)] = find(j)
+    groups: dict[int, list[dict[str, Any]]] = {}
+    for i, row in enumerate(rows):
+        groups.setdefault(find(i), []).append(row)
+    out: list[dict[str, Any]] = []
+    for members in groups.values():
+        if len({r["article"] for r in members}) < 2:
+            continue
+        speakers = Counter(r["speaker_name"] for r in members if r["speaker_name"])
+        nouns = Counter(r["counted"] for r in members if r["counted"])
+        speaker = speakers.most_common(1)[0][0] if speakers else None
+        subject = ", ".join(n for n, _ in nouns.most_common(3)) or (members[0]["text"])
+        unique = {(r["article"], r["value"], r["unit"], r["counted"]): r for r in members}
+        values: dict[str, set[float]] = {}
+        for r in unique.values():
+            values.setdefault(r["article"], set()).add(r["value"])
+        sets = list(values.values())
+        # two articles that give figures and share none of them disagree (or count
+        # different things for the same claim): that is what an analyst must see
+        differ = any(not (a & b) for i, a in enumerate(sets) for b in sets[:i])
+        out.append(
+            {
+                "subject": subject,
+                "speaker": speaker,
+                "differ": differ,
+                "rows": sorted(unique.values(), key=lambda r: (str(r["outlet"]), r["start"])),
+            }
+        )
+    out.sort(key=lambda g: (not g["differ"], -len({r["article"] for r in g["rows"]}), g["subject"]))
+    return out

@@ -1,0 +1,154 @@
+"""The comparison of a story or event as every interface shows it (export, API, web, report)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+from storyline.compare.figures import figure_groups
+from storyline.compare.job import update_claims
+from storyline.errors import NotFoundError
+from storyline.store import SCHEMA_VERSION, Store
+from storyline.store.claims import members_hash, read_claims, story_members
+
+
+def _cluster(store: Store, cluster_id: str) -> tuple[str, str, str | None]:
+    """(kind, story id, event id) of a story or event id or unambiguous prefix."""
+    conn = store.conn
+    if not cluster_id.startswith("e-"):
+        found = conn.execute(
+            "SELECT id FROM stories WHERE id = ? OR id LIKE ? LIMIT 2",
+            (cluster_id, cluster_id.replace("%", "") + "%"),
+        ).fetchall()
+        exact = [r for r in found if r[0] == cluster_id]
+        if len(exact) == 1 or len(found) == 1:
+            return "story", str((exact or found)[0][0]), None
+    if not cluster_id.startswith("s-"):
+        found = conn.execute(
+            "SELECT id, story_id FROM events WHERE id = ? OR id LIKE ? LIMIT 2",
+            (cluster_id, cluster_id.replace("%", "") + "%"),
+        ).fetchall()
+        exact = [r for r in found if r[0] == cluster_id]
+        if len(exact) == 1 or len(found) == 1:
+            row = (exact or found)[0]
+            return "event", str(row[1]), str(row[0])
+    raise NotFoundError(
+        f"no story or event with id {cluster_id!r} (or the prefix is ambiguous)",
+        hint="see 'storyline stories' for ids; give more characters of a prefix",
+    )
+
+
+def ensure_current(store: Store, story: str) -> None:
+    """Recompute a story's claims when its articles or events changed since they were made."""
+    members = story_members(store, [story]).get(story, [])
+    row = store.conn.execute(
+        "SELECT members FROM claim_state WHERE story_id = ?", (story,)
+    ).fetchone()
+    if row is None or row[0] != members_hash(members):
+        update_claims(store, [story])
+
+
+def _restrict(claims: list[dict[str, Any]], articles: set[str]) -> list[dict[str, Any]]:
+    """Claims as carried by `articles` only (an event's view of its story's claims)."""
+    out = []
+    for c in claims:
+        sources = [s for s in c["sources"] if s["article"] in articles]
+        if not sources:
+            continue
+        outlets = list(dict.fromkeys(s["outlet"] for s in sources if s["outlet"]))
+        outlet_of = {s["article"]: s["outlet"] for s in c["sources"]}
+        independent = len(
+            {
+                (outlet_of.get(s["echo_of"]) or s["echo_of"])
+                if s["echo_of"]
+                else (s["outlet"] or s["article"])
+                for s in sources
+            }
+        )
+        out.append(
+            {
+                **c,
+                "sources": sources,
+                "outlets": outlets,
+                "independent_sources": independent,
+                "echoes": len(sources) - independent,
+                "figures": [f for f in c["figures"] if f["article"] in articles],
+            }
+        )
+    kept = {c["id"] for c in out}
+    for c in out:
+        c["disputes"] = [d for d in c["disputes"] if d in kept]
+        c["disputed_by"] = [d for d in c["disputed_by"] if d in kept]
+    return out
+
+
+def compare(store: Store, cluster_id: str) -> dict[str, Any]:
+    kind, story, event = _cluster(store, cluster_id)
+    ensure_current(store, story)
+    claims = read_claims(store, story)
+    if event is not None:
+        members = {
+            r[0] for r in store.conn.execute("SELECT id FROM articles WHERE event_id=?", (event,))
+        }
+        claims = _restrict(claims, members)
+        events = [event]
+    else:
+        events = [
+            r[0]
+            for r in store.conn.execute(
+                "SELECT id FROM events WHERE story_id=? ORDER BY date_start IS NULL, date_start",
+                (story,),
+            )
+        ]
+    where, arg = ("a.event_id = ?", event) if event else ("e.story_id = ?", story)
+    articles_per_outlet: dict[str, int] = defaultdict(int)
+    for (outlet,) in store.conn.execute(
+        f"SELECT a.outlet FROM articles a JOIN events e ON e.id = a.event_id WHERE {where}",
+        (arg,),
+    ):
+        articles_per_outlet[outlet or "?"] += 1
+    several = len(articles_per_outlet) > 1
+    unique: dict[str, list[str]] = defaultdict(list)
+    carried: dict[str, int] = defaultdict(int)
+    echoes: dict[str, int] = defaultdict(int)
+    for c in claims:
+        for outlet in c["outlets"]:
+            carried[outlet] += 1
+        for s in c["sources"]:
+            if s["echo_of"]:
+                echoes[s["outlet"] or "?"] += 1
+        if several and len(c["outlets"]) == 1:
+            unique[c["outlets"][0]].append(c["id"])
+    outlets = [
+        {
+            "outlet": o,
+            "articles": n,
+            "claims": carried.get(o, 0),
+            "unique": len(unique.get(o, [])),
+            "echoes": echoes.get(o, 0),
+        }
+        for o, n in sorted(articles_per_outlet.items(), key=lambda x: (-carried.get(x[0], 0), x[0]))
+    ]
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "id": event or story,
+        "kind": kind,
+        "story": story,
+        "events": events,
+        "outlets": outlets,
+        "claims": claims,
+        "figures": figure_groups(claims),
+        "unique": dict(unique),
+        "disputes": [
+            {"claim": c["id"], "denied_by": c["disputed_by"]} for c in claims if c["disputed_by"]
+        ],
+    }
+
+
+def all_claims(store: Store) -> list[dict[str, Any]]:
+    """Every story's claims (the export's ``claims`` section), current first."""
+    out: list[dict[str, Any]] = []
+    for (story,) in store.conn.execute("SELECT id FROM stories ORDER BY id").fetchall():
+        ensure_current(store, story)
+        out.extend(read_claims(store, story))
+    return out

@@ -1,0 +1,156 @@
+"""Claim units: the sentences of an article that state something comparable across outlets.
+
+A unit is one sentence with what the analysis found in it: the entities it names, the
+figures and dates it gives, who is quoted in it and through whom, and whether it denies,
+hedges or accuses. Sentences that name nothing, give no figure and quote no one (scene
+colour, transitions) are left out: they would group by topic alone and bury the claims.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from storyline.analyse.sentences import split_sentences
+from storyline.compare import cues
+
+#: Shorter sentences are headings or fragments; longer ones are run-on junk from scraping.
+MIN_CHARS = 40
+MAX_CHARS = 700
+MIN_DENIAL_CHARS = 15
+
+#: Counted nouns that measure time: "zwei Tage", "18 Monaten" say when, not how much.
+_TIME_NOUN = re.compile(
+    r"^(?:uhr|tag|tage|tagen|stunde|stunden|minute|minuten|woche|wochen|monat|monate|monaten|"
+    r"jahr|jahre|jahren|jahrzehnt\w*|sekunde\w*|day|days|hour|hours|minute|minutes|week|weeks|"
+    r"month|months|year|years|decade|decades|seconds?)$",
+    re.I,
+)
+
+
+@dataclass(frozen=True)
+class Figure:
+    text: str
+    value: float
+    unit: str | None
+    counted: str | None
+    hedge: str | None
+    start: int
+    end: int
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "text": self.text,
+            "value": self.value,
+            "unit": self.unit,
+            "counted": self.counted,
+            "hedge": self.hedge,
+            "start": self.start,
+            "end": self.end,
+        }
+
+
+@dataclass(frozen=True)
+class Unit:
+    article: str
+    index: int  # sentence number in the article, for "the sentence before"
+    start: int
+    end: int
+    text: str
+    kind: str  # statement | figure | denial | hedged
+    hedge: str | None = None
+    speaker: str | None = None
+    speaker_name: str | None = None
+    via: str | None = None
+    entities: frozenset[str] = frozenset()
+    figures: tuple[Figure, ...] = ()
+    dates: frozenset[str] = frozenset()
+    accuses: bool = False
+    points_back: bool = False
+    extra: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
+
+    @property
+    def key(self) -> tuple[str, int]:
+        return (self.article, self.start)
+
+
+def _kind(text: str, figures: tuple[Figure, ...]) -> tuple[str, str | None]:
+    denied = cues.denial(text)
+    hedged = cues.hedge(text) or next((f.hedge for f in figures if f.hedge in _VAGUE), None)
+    if denied:
+        return "denial", hedged
+    if figures:
+        return "figure", hedged
+    if hedged:
+        return "hedged", hedged
+    return "statement", None
+
+
+#: Figure hedges that make the claim itself uncertain ("bis zu", "schätzungsweise");
+#: "rund" or "mehr als" only round a number.
+_VAGUE = frozenset({"bis zu", "schätzungsweise", "up to", "as many as", "an estimated"})
+
+
+def _within(rows: list[dict[str, Any]], lo: int, hi: int) -> list[dict[str, Any]]:
+    return [r for r in rows if r["start"] < hi and r["end"] > lo]
+
+
+def article_units(article: dict[str, Any]) -> list[Unit]:
+    """Units of one stored article.
+
+    `article` holds ``id`` and ``text`` and the analysis rows ``mentions`` (start, end,
+    entity_id), ``quotes`` (start, end, speaker, speaker_name, via, kind), ``quantities``
+    (start, end, text, value, unit, counted, hedge) and ``dates`` (start, end, value).
+    """
+    text: str = article["text"]
+    out: list[Unit] = []
+    for index, sent in enumerate(split_sentences(text)):
+        lo, hi = sent.start, sent.end
+        denied = cues.denial(sent.text)
+        # a short denial ("Er wies die Vorwürfe zurück.") is still a claim
+        if not (MIN_CHARS if not denied else MIN_DENIAL_CHARS) <= hi - lo <= MAX_CHARS:
+            continue
+        entities = frozenset(
+            str(m["entity_id"]) for m in _within(article["mentions"], lo, hi) if m["entity_id"]
+        )
+        figures = tuple(
+            Figure(
+                q["text"],
+                float(q["value"]),
+                q["unit"],
+                q["counted"],
+                q["hedge"],
+                q["start"],
+                q["end"],
+            )
+            for q in _within(article["quantities"], lo, hi)
+            if not any(_TIME_NOUN.match(w) for w in (q["counted"] or q["text"]).split())
+        )
+        quotes = _within(article["quotes"], lo, hi)
+        # the widest quote carries the speaker of the sentence (indirect quotes contain
+        # the direct fragments they quote)
+        quote = max(quotes, key=lambda q: q["end"] - q["start"], default=None)
+        if not (entities or figures or quote or denied):
+            continue
+        kind, hedge = _kind(sent.text, figures)
+        out.append(
+            Unit(
+                article=str(article["id"]),
+                index=index,
+                start=lo,
+                end=hi,
+                text=sent.text,
+                kind=kind,
+                hedge=hedge,
+                speaker=quote["speaker"] if quote else None,
+                speaker_name=quote["speaker_name"] if quote else None,
+                via=quote["via"] if quote else None,
+                entities=entities,
+                figures=figures,
+                dates=frozenset(str(d["value"]) for d in _within(article["dates"], lo, hi)),
+                accuses=cues.accusation(sent.text),
+                points_back=bool(denied) and cues.points_back(sent.text),
+            )
+        )
+    return out
