@@ -15,6 +15,7 @@ def _vectors(spec: list[list[float]]) -> np.ndarray:
 
 
 def _unit(article: str, index: int, text: str, kind: str = "statement", **kw: object) -> Unit:
+    kw.setdefault("actors", kw.get("entities", frozenset()))
     return Unit(article=article, index=index, start=index * 100, end=index * 100 + len(text),
                 text=text, kind=kind, **kw)  # type: ignore[arg-type]
 

@@ -90,3 +90,25 @@ def test_units_carry_the_speaker_of_the_widest_quote() -> None:
         )
     )
     assert units[0].speaker == "e-min" and units[0].via == "dem Sender"
+
+
+def test_actors_read_capitals_as_their_states() -> None:
+    from storyline.compare.actors import actor_key
+
+    assert actor_key("Pjöngjang") == actor_key("Nordkorea") == actor_key("North Korea")
+    assert actor_key("Moskau") == actor_key("Russland")
+    assert actor_key("Kim Jong Un") != actor_key("Nordkorea")
+    assert actor_key("Hamburg") == actor_key("Hamburg")
+
+
+def test_units_actors_use_entity_names() -> None:
+    text = "Die Regierung in Moskau hat den Bericht über die Lieferungen dementiert."
+    at = text.index("Moskau")
+    units = article_units(
+        _article(text, mentions=[{"start": at, "end": at + 6, "entity_id": "e-mos",
+                                  "name": "Moskau"}])
+    )
+    from storyline.compare.actors import actor_key
+
+    assert units[0].actors == frozenset({actor_key("Russland")})
+    assert units[0].entities == frozenset({"e-mos"})

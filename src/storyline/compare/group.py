@@ -92,7 +92,7 @@ def score_units(
     for i, j in np.argwhere(np.triu(other & wanted, k=1)):
         a, b = units[i], units[j]
         lex = _jaccard(words[i], words[j])
-        ent = _jaccard(a.entities, b.entities)
+        ent = _jaccard(a.actors, b.actors)
         values = {f.value for f in a.figures} & {f.value for f in b.figures}
         dates = a.dates & b.dates
         if not (lex > 0.05 or ent > 0 or values or dates):
@@ -102,7 +102,7 @@ def score_units(
         s += 0.5 if dates else 0.0
         if a.speaker and a.speaker == b.speaker:
             s += 0.5
-        if denials and not (a.entities & b.entities):
+        if denials and not (a.actors & b.actors):
             s -= 1.0  # two parties each rejecting something are not one denial
         if events is not None and events[i] != events[j] and not (values or dates or denials):
             # a statement repeated at two happenings is two statements unless it is
@@ -113,7 +113,7 @@ def score_units(
 
 
 def _denial_pair(a: Unit, b: Unit, s: float) -> bool:
-    return a.kind == b.kind == "denial" and bool(a.entities & b.entities) and s >= DENIAL_SCORE
+    return a.kind == b.kind == "denial" and bool(a.actors & b.actors) and s >= DENIAL_SCORE
 
 
 def group_units(units: Sequence[Unit], scores: Scores) -> list[list[int]]:
@@ -200,7 +200,7 @@ def dispute_links(
                 u = units[t]
                 if u.kind == "denial" or (u.article == unit.article and u.index > unit.index):
                     continue
-                if not u.accuses or not (u.entities & unit.entities):
+                if not u.accuses or not (u.actors & unit.actors):
                     continue
                 s = float(scores.score[d, t]) if np.isfinite(scores.score[d, t]) else -1.0
                 if u.article == unit.article:

@@ -48,7 +48,9 @@ def ensure_current(store: Store, story: str) -> None:
         update_claims(store, [story])
 
 
-def _restrict(claims: list[dict[str, Any]], articles: set[str]) -> list[dict[str, Any]]:
+def _restrict(
+    claims: list[dict[str, Any]], articles: set[str], event: str
+) -> list[dict[str, Any]]:
     """Claims as carried by `articles` only (an event's view of its story's claims)."""
     out = []
     for c in claims:
@@ -68,6 +70,7 @@ def _restrict(claims: list[dict[str, Any]], articles: set[str]) -> list[dict[str
         out.append(
             {
                 **c,
+                "event": event,
                 "sources": sources,
                 "outlets": outlets,
                 "independent_sources": independent,
@@ -90,7 +93,7 @@ def compare(store: Store, cluster_id: str) -> dict[str, Any]:
         members = {
             r[0] for r in store.conn.execute("SELECT id FROM articles WHERE event_id=?", (event,))
         }
-        claims = _restrict(claims, members)
+        claims = _restrict(claims, members, event)
         events = [event]
     else:
         events = [

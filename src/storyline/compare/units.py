@@ -14,6 +14,7 @@ from typing import Any
 
 from storyline.analyse.sentences import split_sentences
 from storyline.compare import cues
+from storyline.compare.actors import actor_key
 
 #: Shorter sentences are headings or fragments; longer ones are run-on junk from scraping.
 MIN_CHARS = 40
@@ -64,6 +65,8 @@ class Unit:
     speaker_name: str | None = None
     via: str | None = None
     entities: frozenset[str] = frozenset()
+    #: who the sentence is about, capitals read as their states (compare/actors.py)
+    actors: frozenset[str] = frozenset()
     figures: tuple[Figure, ...] = ()
     dates: frozenset[str] = frozenset()
     accuses: bool = False
@@ -100,8 +103,9 @@ def article_units(article: dict[str, Any]) -> list[Unit]:
     """Units of one stored article.
 
     `article` holds ``id`` and ``text`` and the analysis rows ``mentions`` (start, end,
-    entity_id), ``quotes`` (start, end, speaker, speaker_name, via, kind), ``quantities``
-    (start, end, text, value, unit, counted, hedge) and ``dates`` (start, end, value).
+    entity_id, and the entity's ``name`` where known), ``quotes`` (start, end, speaker,
+    speaker_name, via, kind), ``quantities`` (start, end, text, value, unit, counted,
+    hedge) and ``dates`` (start, end, value).
     """
     text: str = article["text"]
     out: list[Unit] = []
@@ -111,8 +115,10 @@ def article_units(article: dict[str, Any]) -> list[Unit]:
         # a short denial ("Er wies die Vorwürfe zurück.") is still a claim
         if not (MIN_CHARS if not denied else MIN_DENIAL_CHARS) <= hi - lo <= MAX_CHARS:
             continue
-        entities = frozenset(
-            str(m["entity_id"]) for m in _within(article["mentions"], lo, hi) if m["entity_id"]
+        named = [m for m in _within(article["mentions"], lo, hi) if m["entity_id"]]
+        entities = frozenset(str(m["entity_id"]) for m in named)
+        actors = frozenset(
+            actor_key(m["name"]) if m.get("name") else str(m["entity_id"]) for m in named
         )
         figures = tuple(
             Figure(
@@ -147,6 +153,7 @@ def article_units(article: dict[str, Any]) -> list[Unit]:
                 speaker_name=quote["speaker_name"] if quote else None,
                 via=quote["via"] if quote else None,
                 entities=entities,
+                actors=actors,
                 figures=figures,
                 dates=frozenset(str(d["value"]) for d in _within(article["dates"], lo, hi)),
                 accuses=cues.accusation(sent.text),

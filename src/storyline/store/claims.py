@@ -48,7 +48,7 @@ def story_members(
 
 #: Part of every story's state: raising it makes every stored story's claims stale, so a
 #: change to how claims are made reaches stores made before it.
-CLAIMS_VERSION = 2
+CLAIMS_VERSION = 3
 
 
 def members_hash(members: Sequence[tuple[str, str]]) -> str:
@@ -91,8 +91,13 @@ def claim_inputs(store: Store, article_ids: Sequence[str]) -> list[dict[str, Any
                 "quantities": [],
                 "dates": [],
             }
+        for row in store.conn.execute(
+            "SELECT m.article_id, m.start, m.end, m.entity_id, e.name FROM mentions m "
+            f"LEFT JOIN entities e ON e.id = m.entity_id WHERE m.article_id IN ({marks})",
+            chunk,
+        ):
+            out[row["article_id"]]["mentions"].append(dict(row))
         for table, cols in (
-            ("mentions", "start, end, entity_id"),
             ("quotes", "start, end, kind, speaker, speaker_name, via"),
             ("quantities", "start, end, text, value, unit, counted, hedge"),
             ("dates", "start, end, value"),
