@@ -24,8 +24,10 @@ demo: venv
 	$(BIN)/storyline stories --db $(DEMO)/storyline.db
 	$(BIN)/storyline story "$$($(BIN)/storyline stories --db $(DEMO)/storyline.db --json | $(BIN)/python -c 'import json,sys; print(json.load(sys.stdin)[0]["id"])')" --db $(DEMO)/storyline.db
 	$(BIN)/storyline export --db $(DEMO)/storyline.db -o $(DEMO)/export.json
+	$(BIN)/storyline report "$$($(BIN)/storyline stories --db $(DEMO)/storyline.db --json | $(BIN)/python -c 'import json,sys; print(json.load(sys.stdin)[0]["id"])')" --format html -o $(DEMO)/briefing.html --db $(DEMO)/storyline.db
 	@echo
 	@echo "Result: store $(DEMO)/storyline.db, export $(DEMO)/export.json"
+	@echo "        briefing $(DEMO)/briefing.html (open it in a browser; prints on A4)"
 	@echo "Try:    $(BIN)/storyline show <id> --db $(DEMO)/storyline.db"
 
 test: venv

@@ -11,7 +11,7 @@ from typing import Any
 import click
 
 from storyline import __version__
-from storyline.cli import analysis, articles, compare, search, serve, stories
+from storyline.cli import analysis, articles, compare, report, search, serve, stories
 from storyline.cli.common import CONTEXT
 from storyline.errors import StorylineError
 
@@ -45,10 +45,10 @@ for _command in (
     *analysis.COMMANDS,
     *stories.COMMANDS,
     *compare.COMMANDS,
+    *report.COMMANDS,
     *search.COMMANDS,
     *serve.COMMANDS,
 ):
     main.add_command(_command)
-main.add_command(__import__("storyline.cli.report", fromlist=["report_cmd"]).report_cmd)
 
 __all__ = ["main"]
