@@ -97,6 +97,26 @@ def _matrix(comparison: Mapping[str, Any], outlets: Sequence[str]) -> list[dict[
     return rows
 
 
+#: Details shown per outlet that only that outlet reports (the comparison ranks them).
+UNIQUE_PER_OUTLET = 3
+
+
+def _unique(
+    comparison: Mapping[str, Any], article_info: Mapping[str, Mapping[str, Any]]
+) -> list[dict[str, Any]]:
+    """Per outlet, the weightiest details no other outlet carries: what each adds."""
+    by_id = {str(c.get("id")): c for c in comparison.get("claims") or []}
+    out = []
+    for outlet, ids in sorted((comparison.get("unique") or {}).items()):
+        claims = [by_id[str(i)] for i in ids if str(i) in by_id]
+        claims = [c for c in claims if c.get("kind") != "denial"][:UNIQUE_PER_OUTLET]
+        if claims:
+            out.append(
+                {"outlet": outlet, "claims": [_claim_view(c, article_info) for c in claims]}
+            )
+    return out
+
+
 def _disputes(
     comparison: Mapping[str, Any], article_info: Mapping[str, Mapping[str, Any]]
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[dict[str, Any]]]:
@@ -289,6 +309,7 @@ def build_briefing(
             "matrix_outlets": [str(o["outlet"]) for o in comp_outlets],
             "matrix": _matrix(comparison, [str(o["outlet"]) for o in comp_outlets]),
             "claims": len(comparison.get("claims") or []),
+            "unique": _unique(comparison, info),
         },
         "disputes": disputes,
         "unmatched_denials": unmatched,

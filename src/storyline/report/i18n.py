@@ -79,6 +79,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "✓ the outlet reports it itself, ↻ only as an echo of another outlet.",
     },
     "top_claims": {"de": "Wichtigste Aussagen", "en": "Top claims"},
+    "unique_details": {"de": "Nur in einem Medium", "en": "Reported by one outlet only"},
     "disputed": {"de": "Umstritten", "en": "Disputed"},
     "disputed_claim": {"de": "Behauptung", "en": "Claim"},
     "denied_by": {"de": "Bestritten von", "en": "Denied by"},

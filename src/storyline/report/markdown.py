@@ -198,6 +198,15 @@ def _comparison(b: Mapping[str, Any], L: Mapping[str, str]) -> list[str]:
             for m in c["matrix"]
         ]
         out += [f"### {L['top_claims']}", "", f"_{L['matrix_note']}_", "", *_table(head, rows)]
+    if c.get("unique"):
+        out += [f"### {L['unique_details']}", ""]
+        for u in c["unique"]:
+            out.append(f"- **{md_escape(u['outlet'])}**")
+            out += [
+                f"    - {md_escape(x['text'])} ({md_escape(x['sources'][0]['article'])})"
+                for x in u["claims"]
+            ]
+        out.append("")
     return out
 
 
