@@ -34,7 +34,10 @@ def figure_groups(claims: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
     rows: list[dict[str, Any]] = []
     seen: set[tuple[str, int]] = set()
     about = {c["id"]: set(c["entities"]) for c in claims}
-    passages = {(s["article"], s["start"]): s for c in claims for s in c["sources"]}
+    by_article: dict[str, list[dict[str, Any]]] = {}
+    for c in claims:
+        for s in c["sources"]:
+            by_article.setdefault(s["article"], []).append(s)
     for c in claims:
         for f in c["figures"]:
             if (f["article"], f["start"]) in seen:
@@ -43,8 +46,8 @@ def figure_groups(claims: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
             source = next(
                 (
                     s
-                    for (a, st), s in passages.items()
-                    if a == f["article"] and st <= f["start"] < s["end"]
+                    for s in by_article.get(f["article"], [])
+                    if s["start"] <= f["start"] < s["end"]
                 ),
                 None,
             )
@@ -73,20 +76,31 @@ def figure_groups(claims: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
             i = parent[i]
         return i
 
-    for i, a in enumerate(rows):
-        for j in range(i):
-            b = rows[j]
-            related = bool(about[a["claim"]] & about[b["claim"]]) or bool(
-                a["speaker"] and a["speaker"] == b["speaker"]
-            )
-            same_thing = (
-                related
-                and min(a["value"], b["value"]) >= SMALL
-                and a["unit"] == b["unit"]
-                and _same_noun(_noun(a["counted"]), _noun(b["counted"]))
-            )
-            if a["claim"] == b["claim"] or same_thing:
-                parent[find(i)] = find(j)
+    # candidates share a claim or a noun key; comparing only those keeps a story with
+    # thousands of figures fast (all pairs would be millions)
+    buckets: dict[str, list[int]] = {}
+    for i, row in enumerate(rows):
+        buckets.setdefault("c:" + row["claim"], []).append(i)
+        noun = _noun(row["counted"])
+        if noun and row["value"] >= SMALL:
+            for key in {noun[-5:], noun[:6]}:
+                buckets.setdefault(f"n:{row['unit']}:{key}", []).append(i)
+    for members in buckets.values():
+        for x, i in enumerate(members):
+            a = rows[i]
+            for j in members[:x]:
+                b = rows[j]
+                related = bool(about[a["claim"]] & about[b["claim"]]) or bool(
+                    a["speaker"] and a["speaker"] == b["speaker"]
+                )
+                same_thing = (
+                    related
+                    and min(a["value"], b["value"]) >= SMALL
+                    and a["unit"] == b["unit"]
+                    and _same_noun(_noun(a["counted"]), _noun(b["counted"]))
+                )
+                if a["claim"] == b["claim"] or same_thing:
+                    parent[find(i)] = find(j)
     groups: dict[int, list[dict[str, Any]]] = {}
     for i, row in enumerate(rows):
         groups.setdefault(find(i), []).append(row)

@@ -17,6 +17,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 from typing import Any
 
 from storyline.analyse.sentences import split_sentences
@@ -131,7 +132,9 @@ def _compatible(a: _Candidate, b: _Candidate) -> bool:
     return (a.lo <= b.lo and b.hi <= a.hi) or (b.lo <= a.lo and a.hi <= b.hi)
 
 
+@lru_cache(maxsize=16384)
 def _words(text: str) -> frozenset[str]:
+    # cached: grouping compares each candidate sentence with many others
     return frozenset(w.lower() for w in re.findall(r"\w{4,}", text))
 
 
