@@ -113,6 +113,13 @@ EVENT_MAX_DAYS: Setting[int] = Setting(
     "An event spans at most this many days; a later happening of the story opens a new event.",
 )
 
+API_MAX_BODY: Setting[int] = Setting(
+    "api_max_body",
+    20_000_000,
+    "Largest request body (bytes, all files together) the HTTP API's ingest accepts; larger "
+    "requests get a 413 error while they are still being read.",
+)
+
 SETTINGS: tuple[Setting[int] | Setting[str] | Setting[float], ...] = (
     DB_PATH,
     MAX_FILE_BYTES,
@@ -126,6 +133,7 @@ SETTINGS: tuple[Setting[int] | Setting[str] | Setting[float], ...] = (
     STORY_SIMILARITY_ALONE,
     EVENT_SIMILARITY,
     EVENT_MAX_DAYS,
+    API_MAX_BODY,
 )
 
 

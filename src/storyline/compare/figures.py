@@ -85,10 +85,10 @@ def figure_groups(claims: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
         if noun and row["value"] >= SMALL:
             for key in {noun[-5:], noun[:6]}:
                 buckets.setdefault(f"n:{row['unit']}:{key}", []).append(i)
-    for members in buckets.values():
-        for x, i in enumerate(members):
+    for bucket in buckets.values():
+        for x, i in enumerate(bucket):
             a = rows[i]
-            for j in members[:x]:
+            for j in bucket[:x]:
                 b = rows[j]
                 related = bool(about[a["claim"]] & about[b["claim"]]) or bool(
                     a["speaker"] and a["speaker"] == b["speaker"]

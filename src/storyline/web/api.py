@@ -1,0 +1,374 @@
+"""The HTTP API, ``/api/v1``: the store as JSON, in the export's shapes.
+
+Why the export's shapes: a client that reads `storyline export` already understands every
+record here, and one module (`stories/read.py`, `store/analysis.py`, `search/engine.py`)
+builds each record for the CLI, the export and the API alike. Lists come as
+``{"items", "total", "limit", "offset"}``; every error as
+``{"error", "message", "hint", "status"}``. Reads are open; writes (``POST /ingest``,
+api_ingest.py) need the token (auth.py). The routes and their parameters are described in
+openapi.py; tests hold both to each other.
+
+Mount with ``Mount(API_PREFIX, routes=api_routes())`` and install
+``api_exception_handlers()`` on the app; set ``app.state.db_path`` and ``app.state.token``.
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Awaitable, Callable, Mapping
+from pathlib import Path
+from typing import Any
+
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import PlainTextResponse, Response
+from starlette.routing import BaseRoute, Match, Route
+
+from storyline import __version__
+from storyline.analyse.names import name_key
+from storyline.errors import StorylineError
+from storyline.export import EXPORT_SCHEMA
+from storyline.search.engine import build_filters, search
+from storyline.store import Store
+from storyline.store.analysis import article_analysis, entity_record, quotes_by_speaker
+from storyline.stories.read import event_record, list_stories, resolve_cluster, story_record
+from storyline.stories.timeline import build_timeline
+from storyline.web.api_common import (
+    MAX_LIMIT,
+    Query,
+    async_json_endpoint,
+    error_response,
+    http_error_json,
+    invalid,
+    json_endpoint,
+    page,
+    sliced,
+)
+from storyline.web.api_ingest import ingest_endpoint
+from storyline.web.deps import store_for, storyline_error_json
+from storyline.web.openapi import openapi_schema
+
+API_PREFIX = "/api/v1"
+ENTITY_TYPES = ("PER", "ORG", "LOC", "MISC")
+
+# -- stories and events ------------------------------------------------------------
+
+
+def stories(request: Request) -> dict[str, Any]:
+    limit, offset = Query(request).page()
+    with store_for(request) as store:
+        return sliced(list_stories(store), limit, offset)
+
+
+def story(request: Request) -> dict[str, Any]:
+    with store_for(request) as store:
+        full = resolve_cluster(store, "story", request.path_params["id"])
+        return story_record(store, full, full=True)
+
+
+def timeline(request: Request) -> dict[str, Any]:
+    limit, offset = Query(request).page()
+    with store_for(request) as store:
+        full = resolve_cluster(store, "story", request.path_params["id"])
+        return sliced([e.to_dict() for e in build_timeline(store, full)], limit, offset)
+
+
+def events(request: Request) -> dict[str, Any]:
+    q = Query(request)
+    limit, offset = q.page()
+    story_id = q.text("story")
+    with store_for(request) as store:
+        where, args = "", []
+        if story_id:
+            where, args = " WHERE story_id = ?", [resolve_cluster(store, "story", story_id)]
+        total = store.conn.execute(f"SELECT count(*) FROM events{where}", args).fetchone()[0]
+        ids = store.conn.execute(
+            f"SELECT id FROM events{where} ORDER BY date_start, id LIMIT ? OFFSET ?",
+            [*args, limit, offset],
+        ).fetchall()
+        return page([event_record(store, r[0]) for r in ids], total, limit, offset)
+
+
+def event(request: Request) -> dict[str, Any]:
+    with store_for(request) as store:
+        full = resolve_cluster(store, "event", request.path_params["id"])
+        return event_record(store, full, full=True)
+
+
+def _claims(request: Request, kind: str, raw_id: str) -> dict[str, Any]:
+    """The claims of a story or event as `storyline.compare` finds them, paged; the
+    comparison's other keys (outlets, figures, unique, disputes) come along whole."""
+    from storyline.compare import compare  # the comparison loads only when asked for
+
+    limit, offset = Query(request).page()
+    with store_for(request) as store:
+        result = compare(store, resolve_cluster(store, kind, raw_id))
+    claims = result["claims"]
+    rest = {k: v for k, v in result.items() if k != "claims"}
+    return {**rest, **sliced(claims, limit, offset)}
+
+
+def story_claims(request: Request) -> dict[str, Any]:
+    return _claims(request, "story", request.path_params["id"])
+
+
+def event_claims(request: Request) -> dict[str, Any]:
+    return _claims(request, "event", request.path_params["id"])
+
+
+def claims(request: Request) -> dict[str, Any]:
+    q = Query(request)
+    story_id, event_id = q.text("story"), q.text("event")
+    if bool(story_id) == bool(event_id):
+        raise invalid("story", "give exactly one of 'story' and 'event'", "?story=ID or ?event=ID")
+    if story_id:
+        return _claims(request, "story", story_id)
+    assert event_id is not None
+    return _claims(request, "event", event_id)
+
+
+# -- articles and entities ---------------------------------------------------------
+
+
+def articles(request: Request) -> dict[str, Any]:
+    q = Query(request)
+    limit, offset = q.page()
+    first, last = q.span()
+    with store_for(request) as store:
+        where, args = build_filters(
+            store,
+            outlet=q.text("outlet"),
+            lang=q.text("lang"),
+            since=first,
+            until=last,
+            entity=q.text("entity"),
+            story=q.text("story"),
+        )
+        event_id = q.text("event")
+        if event_id:
+            where.append("a.event_id = ?")
+            args.append(resolve_cluster(store, "event", event_id))
+        cond = " WHERE " + " AND ".join(where) if where else ""
+        total = store.conn.execute(f"SELECT count(*) FROM articles a{cond}", args).fetchone()[0]
+        rows = store.conn.execute(
+            "SELECT a.id, a.title, a.outlet, a.lang, a.published, a.published_source, "
+            "a.duplicate_of, length(a.text) AS chars, a.event_id AS event, e.story_id AS story "
+            f"FROM articles a LEFT JOIN events e ON e.id = a.event_id{cond} "
+            "ORDER BY a.published IS NULL, a.published, a.rowid LIMIT ? OFFSET ?",
+            [*args, limit, offset],
+        )
+        return page([dict(r) for r in rows], total, limit, offset)
+
+
+def article(request: Request) -> dict[str, Any]:
+    with store_for(request) as store:
+        record = store.get_article(request.path_params["id"])
+        return {**record, **article_analysis(store, record["id"])}
+
+
+def _like(value: str) -> str:
+    return "%" + value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
+
+def entities(request: Request) -> dict[str, Any]:
+    """Entities, most mentioned first; the query mirrors `store.analysis.list_entities`,
+    paged in SQL so a large store is not read whole for one page."""
+    q = Query(request)
+    limit, offset = q.page()
+    etype, name = q.choice("type", ENTITY_TYPES), q.text("q")
+    where: list[str] = []
+    args: list[Any] = []
+    if etype:
+        where.append("e.type = ?")
+        args.append(etype)
+    if name:
+        where.append(
+            "e.id IN (SELECT entity_id FROM entity_aliases WHERE alias_key = ? "
+            "OR alias LIKE ? ESCAPE '\\')"
+        )
+        args += [name_key(name), _like(name)]
+    cond = " WHERE " + " AND ".join(where) if where else ""
+    with store_for(request) as store:
+        total = store.conn.execute(f"SELECT count(*) FROM entities e{cond}", args).fetchone()[0]
+        rows = store.conn.execute(
+            "SELECT e.id, (SELECT count(*) FROM mentions m WHERE m.entity_id = e.id) AS n "
+            f"FROM entities e{cond} ORDER BY n DESC, e.name LIMIT ? OFFSET ?",
+            [*args, limit, offset],
+        ).fetchall()
+        items = [entity_record(store, r[0]) | {"mention_count": r[1]} for r in rows]
+        return page(items, total, limit, offset)
+
+
+def entity(request: Request) -> dict[str, Any]:
+    """One entity with every name variant, the merges behind them (and why), and its quotes."""
+    with store_for(request) as store:
+        full = store.resolve_prefix(
+            "entities", "entity", request.path_params["id"], hint="see GET /entities"
+        )
+        record = entity_record(store, full)
+        count = store.conn.execute(
+            "SELECT count(*) FROM mentions WHERE entity_id = ?", (full,)
+        ).fetchone()[0]
+        merges = [
+            dict(r)
+            for r in store.conn.execute(
+                "SELECT alias, reason, article_id, created_at FROM entity_merges "
+                "WHERE entity_id = ? ORDER BY created_at, alias",
+                (full,),
+            )
+        ]
+        quotes = [q for q in quotes_by_speaker(store, record["name"]) if q["speaker"] == full]
+    return {**record, "mention_count": count, "merges": merges, "quotes": quotes}
+
+
+# -- search and status -------------------------------------------------------------
+
+
+def search_articles(request: Request) -> dict[str, Any]:
+    """Search; `total` counts the matches found, at most MAX_LIMIT (the engine's depth)."""
+    q = Query(request)
+    limit, offset = q.page()
+    query = q.text("q", required=True)
+    assert query is not None
+    semantic = q.flag("semantic")
+    first, last = q.span()
+    with store_for(request) as store:
+        found = search(
+            store,
+            query,
+            semantic=semantic,
+            outlet=q.text("outlet"),
+            lang=q.text("lang"),
+            since=first,
+            until=last,
+            entity=q.text("entity"),
+            story=q.text("story"),
+            limit=MAX_LIMIT,
+        )
+    return sliced(found, limit, offset)
+
+
+def _count(store: Store, table: str) -> int:
+    return int(store.conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
+
+
+def status(request: Request) -> dict[str, Any]:
+    """The CLI's `status --json`, with counts per record type; the store's file name only,
+    since the folder it sits in is nobody's business over HTTP."""
+    with store_for(request) as store:
+        tables = ("articles", "events", "stories", "entities", "mentions", "quotes", "dates")
+        return {
+            "storyline_version": __version__,
+            "export_schema": EXPORT_SCHEMA,
+            "db": Path(store.path).name,
+            "schema_version": store.schema_version,
+            "migrations": store.migrations(),
+            "articles": store.count(),
+            "outlets": {name or "": n for name, n in store.outlet_counts()},
+            "counts": {t: _count(store, t) for t in (*tables, "quantities")},
+        }
+
+
+def openapi(_request: Request) -> dict[str, Any]:
+    return openapi_schema()
+
+
+# -- routes and error handlers -----------------------------------------------------
+
+#: (path, endpoint): every GET route. openapi.py describes each with the same path.
+_GETS: tuple[tuple[str, Callable[[Request], Any]], ...] = (
+    ("/stories", stories),
+    ("/stories/{id}", story),
+    ("/stories/{id}/timeline", timeline),
+    ("/stories/{id}/claims", story_claims),
+    ("/events", events),
+    ("/events/{id}", event),
+    ("/events/{id}/claims", event_claims),
+    ("/articles", articles),
+    ("/articles/{id}", article),
+    ("/entities", entities),
+    ("/entities/{id}", entity),
+    ("/claims", claims),
+    ("/search", search_articles),
+    ("/status", status),
+    ("/openapi.json", openapi),
+)
+
+_ALL_METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
+
+
+def _unmatched(routes: list[BaseRoute]) -> Callable[[Request], Response]:
+    """The last route: a 405 (with Allow) where the path exists, else a 404, as JSON."""
+
+    def unmatched(request: Request) -> Response:
+        allowed: set[str] = set()
+        for route in routes:
+            if isinstance(route, Route) and route.matches(request.scope)[0] == Match.PARTIAL:
+                allowed |= route.methods or set()
+        if allowed:
+            return http_error_json(405, {"Allow": ", ".join(sorted(allowed))})
+        return http_error_json(404, message=f"no API route {request.method} {request.url.path}")
+
+    return unmatched
+
+
+def api_routes() -> list[BaseRoute]:
+    """The API's routes, to be mounted at API_PREFIX."""
+    routes: list[BaseRoute] = [Route(p, json_endpoint(fn), methods=["GET"]) for p, fn in _GETS]
+    routes.append(Route("/ingest", async_json_endpoint(ingest_endpoint), methods=["POST"]))
+    routes.append(
+        Route("/{path:path}", _unmatched(routes), methods=_ALL_METHODS, include_in_schema=False)
+    )
+    return routes
+
+
+Handler = Callable[[Request, Exception], Response | Awaitable[Response]]
+
+
+def _is_api(request: Request) -> bool:
+    path = request.url.path
+    return path == API_PREFIX or path.startswith(API_PREFIX + "/")
+
+
+def _default(request: Request, exc: Exception) -> Response:
+    """What Starlette would answer for a request outside the API."""
+    if isinstance(exc, HTTPException):
+        return PlainTextResponse(exc.detail, exc.status_code, headers=exc.headers)
+    if isinstance(exc, StorylineError):
+        return storyline_error_json(exc)
+    return PlainTextResponse("Internal Server Error", 500)
+
+
+def _host_handler(others: Mapping[Any, Handler], exc: Exception) -> Handler | None:
+    """The host app's handler for `exc`, looked up as Starlette would: an HTTP error by
+    status, then by class; anything else by class, then as a 500."""
+    classes = [c for c in type(exc).__mro__ if c not in (Exception, BaseException, object)]
+    if isinstance(exc, HTTPException):
+        keys: list[Any] = [exc.status_code, *classes]
+    else:
+        keys = [*classes, Exception, 500]
+    return next((others[k] for k in keys if k in others), None)
+
+
+def api_exception_handlers(others: Mapping[Any, Handler] | None = None) -> dict[Any, Handler]:
+    """Exception handlers for the app that mounts the API: under API_PREFIX every error
+    (404, 405, 413, any other HTTP error, a StorylineError, an unexpected exception as 500)
+    is the JSON error shape; elsewhere the host's own handler in `others` (keyed as
+    Starlette's ``exception_handlers``) answers, e.g. with an HTML page, else Starlette's
+    plain default."""
+    fallbacks = dict(others or {})
+
+    async def handle(request: Request, exc: Exception) -> Response:
+        if _is_api(request):
+            return error_response(exc)
+        other = _host_handler(fallbacks, exc)
+        if other is None:
+            return _default(request, exc)
+        answer = other(request, exc)
+        if inspect.isawaitable(answer):
+            answer = await answer
+        assert isinstance(answer, Response)
+        return answer
+
+    keys: tuple[Any, ...] = (404, 405, 413, HTTPException, StorylineError, 500)
+    return dict.fromkeys(keys, handle)

@@ -1,0 +1,225 @@
+"""``POST /api/v1/ingest``: files or JSON in, the ingest report out, through the CLI's job.
+
+Why the same job as ``storyline ingest``: one code path reads, cleans, analyses, stores
+and groups, so an upload and a CLI run of the same file give the same articles. Uploads
+are written to a private temporary folder (each in its own numbered subfolder, so two
+files may share a name) and ingested from there; afterwards the temporary paths are
+replaced by the original file names in the store's provenance and in the report, so
+``sources`` says ``bericht.txt``, not ``/tmp/storyline-upload-x1y2/3/bericht.txt``.
+
+Limits: the token (before a byte of the body is read), the body size (``api_max_body``:
+a too large Content-Length is refused at once, a body without one is counted while it
+streams in and refused the moment it passes the limit), and one ingest at a time per
+process (SQLite has one writer; a second request waits instead of failing on the lock).
+
+Status: 200 when no input failed, 207 (Multi-Status) when one or more inputs failed, even
+all of them; the body is the report either way, its ``errors`` naming each failed input.
+Why not 422 for "all failed": 422 is the API's error shape (a bad parameter, no files),
+and a client should not have to guess which of two bodies it got.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import tempfile
+import threading
+from pathlib import Path
+from typing import Any
+
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import UploadFile
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.types import Message, Receive
+
+from storyline.ingest.job import ingest
+from storyline.model import Hints
+from storyline.settings import API_MAX_BODY
+from storyline.store import Store
+from storyline.web.api_common import ApiError, Query
+from storyline.web.auth import bearer_matches
+from storyline.web.deps import store_for
+
+#: Most files (and form fields) one request may carry.
+MAX_FILES = 1000
+_INGEST_LOCK = threading.Lock()
+#: Media type of the body -> file name it is ingested under (None: multipart files).
+_BODY_NAMES: dict[str, str | None] = {
+    "multipart/form-data": None,
+    "application/json": "request.json",
+    "application/x-ndjson": "request.jsonl",
+    "application/jsonl": "request.jsonl",
+}
+
+
+def require_token(request: Request) -> None:
+    """401 unless the request carries the server's token; 403 when the server has none."""
+    token = getattr(request.app.state, "token", None)
+    if not token:
+        raise ApiError(
+            403,
+            "writes_disabled",
+            "this server takes no writes: it was started without an API token",
+            "start it with 'storyline serve', which creates one",
+        )
+    if not bearer_matches(request.headers.get("authorization"), token):
+        raise ApiError(
+            401,
+            "unauthorized",
+            "writing needs the API token",
+            "send 'Authorization: Bearer <token>'; the token is in the file 'token' in "
+            "storyline's config folder ('storyline serve' prints where)",
+            {"WWW-Authenticate": 'Bearer realm="storyline"'},
+        )
+
+
+def _too_large(limit: int) -> ApiError:
+    return ApiError(
+        413,
+        "too_large",
+        f"the request body is over the limit of {limit:,} bytes",
+        f"send fewer files at once, or raise {API_MAX_BODY.env_var}",
+    )
+
+
+def _limited(receive: Receive, limit: int) -> Receive:
+    """`receive` that counts body bytes and stops the request once they pass `limit`."""
+    seen = 0
+
+    async def receive_limited() -> Message:
+        nonlocal seen
+        message = await receive()
+        if message["type"] == "http.request":
+            seen += len(message.get("body", b""))
+            if seen > limit:
+                raise _too_large(limit)
+        return message
+
+    return receive_limited
+
+
+def _media_type(request: Request) -> str:
+    media = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if media not in _BODY_NAMES:
+        raise ApiError(
+            415,
+            "unsupported_media_type",
+            f"cannot ingest a body of type {media or '(none)'!r}",
+            "send multipart/form-data (field 'files'), application/json or application/x-ndjson",
+        )
+    return media
+
+
+def safe_name(raw: str | None, n: int) -> str:
+    """A file name from an upload's name: no folders, no control characters, no leading
+    dot, at most 200 characters with its suffix kept (the suffix picks the format)."""
+    name = (raw or "").replace("\\", "/").rsplit("/", 1)[-1]
+    name = "".join(ch for ch in name if ch.isprintable()).strip().lstrip(".").strip()
+    if not name:
+        return f"upload-{n}"
+    if len(name) > 200:
+        suffix = Path(name).suffix[:20]
+        name = name[: 200 - len(suffix)] + suffix
+    return name
+
+
+def _save(uploads: list[UploadFile], root: Path) -> list[Path]:
+    paths = []
+    for n, upload in enumerate(uploads, start=1):
+        folder = root / str(n)
+        folder.mkdir()
+        path = folder / safe_name(upload.filename, n)
+        with path.open("wb") as fh:
+            shutil.copyfileobj(upload.file, fh)
+        paths.append(path)
+    return paths
+
+
+class _Names:
+    """Maps the temporary paths of one request back to the names the client sent."""
+
+    def __init__(self, root: Path) -> None:
+        self.prefix = str(root) + os.sep
+        self.pattern = re.compile(re.escape(self.prefix) + r"\d+" + re.escape(os.sep))
+
+    def __call__(self, text: Any) -> Any:
+        return self.pattern.sub("", text) if isinstance(text, str) else text
+
+    def fix_store(self, store: Store) -> None:
+        """Rename this request's sources and errors in the store. A source that the
+        store already had under its original name is a duplicate record and is dropped."""
+        conn = store.conn
+        with store.transaction():
+            for table in ("sources", "ingest_errors"):
+                rows = conn.execute(
+                    f"SELECT DISTINCT source FROM {table} WHERE substr(source, 1, ?) = ?",
+                    (len(self.prefix), self.prefix),
+                ).fetchall()
+                for (old,) in rows:
+                    conn.execute(
+                        f"UPDATE OR IGNORE {table} SET source = ? WHERE source = ?",
+                        (self(old), old),
+                    )
+                    conn.execute(f"DELETE FROM {table} WHERE source = ?", (old,))
+
+
+def _run(request: Request, paths: list[Path], root: Path, hints: Hints, stories: bool) -> Any:
+    """Ingest `paths` (in a worker thread: the job is blocking) and return the report."""
+    names = _Names(root)
+    with _INGEST_LOCK, store_for(request) as store:
+        try:
+            report = ingest([str(p) for p in paths], store, hints, stories=stories)
+        finally:
+            names.fix_store(store)
+        out = report.to_dict()
+        out["errors"] = [{k: names(v) for k, v in e.to_dict().items()} for e in report.errors]
+        out["articles_in_store"] = store.count()
+    return out
+
+
+def _status(report: dict[str, Any]) -> int:
+    return 207 if report["errors"] else 200
+
+
+async def ingest_endpoint(request: Request) -> JSONResponse:
+    """Ingest uploaded files (multipart field ``files``) or a JSON / JSON Lines body.
+
+    Query parameters as the CLI's options: ``outlet``, ``lang``, ``published``
+    (YYYY-MM-DD) for every input, ``stories`` (default true: group into events).
+    """
+    require_token(request)
+    q = Query(request)
+    lang = q.text("lang")
+    hints = Hints(
+        outlet=q.text("outlet"), lang=lang.lower() if lang else None, published=q.day("published")
+    )
+    stories = q.flag("stories", default=True)
+    media = _media_type(request)
+    limit = API_MAX_BODY.get()
+    declared = request.headers.get("content-length", "")
+    if declared.isascii() and declared.isdigit() and int(declared) > limit:
+        raise _too_large(limit)
+    body = Request(request.scope, _limited(request.receive, limit))
+    with tempfile.TemporaryDirectory(prefix="storyline-upload-") as tmp:
+        root = Path(tmp)
+        name = _BODY_NAMES[media]
+        if name is None:
+            form = await body.form(max_files=MAX_FILES, max_fields=MAX_FILES)
+            try:
+                uploads = [v for v in form.getlist("files") if isinstance(v, UploadFile)]
+                if not uploads:
+                    raise ApiError(
+                        422, "no_input", "the request holds no files", "send them as field 'files'"
+                    )
+                paths = await run_in_threadpool(_save, uploads, root)
+            finally:
+                await form.close()
+        else:
+            data = await body.body()
+            (root / "0").mkdir()
+            paths = [root / "0" / name]
+            paths[0].write_bytes(data)
+        report = await run_in_threadpool(_run, request, paths, root, hints, stories)
+    return JSONResponse(report, status_code=_status(report))

@@ -1,0 +1,256 @@
+"""The SQL behind the pages: a few set-wise queries per page, every list limited.
+
+Why not the CLI's record functions throughout: they build complete records (every
+article id of an entity, one query per event), which is right for an export and too much
+for a page that must render in a few hundred milliseconds on a store of 10,000 articles.
+Here each page section is one query with a LIMIT, joined to the names it shows.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from storyline.store import Store
+from storyline.stories.dating import day_of
+from storyline.stories.echo import independent_sources
+from storyline.stories.read import _Member
+
+#: Rows per page of a paged list.
+PAGE = 50
+
+
+def rows(store: Store, sql: str, args: tuple[Any, ...] | list[Any] = ()) -> list[dict[str, Any]]:
+    return [dict(r) for r in store.conn.execute(sql, args)]
+
+
+def counts(store: Store) -> dict[str, int]:
+    """Articles and stories in the store (for the header)."""
+    row = store.conn.execute(
+        "SELECT (SELECT count(*) FROM articles), (SELECT count(*) FROM stories)"
+    ).fetchone()
+    return {"articles": int(row[0]), "stories": int(row[1])}
+
+
+def headlines(store: Store, story_ids: list[str]) -> dict[str, str]:
+    """Story id -> the title of its largest event (its first when tied): a headline that
+    says what happened, beside the story's title made of names."""
+    if not story_ids:
+        return {}
+    marks = ",".join("?" * len(story_ids))
+    best: dict[str, tuple[int, str, str]] = {}
+    for story, title, n, first in store.conn.execute(
+        "SELECT e.story_id, e.title, count(a.id), coalesce(e.date_start, '9999') FROM events e "
+        f"JOIN articles a ON a.event_id = e.id WHERE e.story_id IN ({marks}) GROUP BY e.id",
+        story_ids,
+    ):
+        key = (-int(n), str(first), str(title))
+        if story not in best or key < best[story]:
+            best[story] = key
+    return {story: key[2] for story, key in best.items()}
+
+
+def story_articles(store: Store, story_id: str) -> list[dict[str, Any]]:
+    return rows(
+        store,
+        "SELECT a.id, a.title, a.outlet, a.lang, a.published, a.published_source, "
+        "a.duplicate_of, a.echo_of, a.event_id AS event FROM articles a "
+        "JOIN events e ON e.id = a.event_id WHERE e.story_id = ? "
+        "ORDER BY a.published IS NULL, a.published, a.id",
+        (story_id,),
+    )
+
+
+def events_of(
+    store: Store, where: str, arg: str, articles: list[dict[str, Any]]
+) -> list[dict[str, Any]]:
+    """Events (``where`` on ``events e``) with article counts, outlets and independent
+    sources computed from `articles` (their rows, fetched once by the caller)."""
+    by_event: dict[str, list[dict[str, Any]]] = {}
+    for a in articles:
+        by_event.setdefault(a["event"], []).append(a)
+    out = rows(
+        store,
+        f"SELECT e.id, e.story_id AS story, e.title, e.date_start, e.date_end FROM events e "
+        f"WHERE {where} ORDER BY e.date_start IS NULL, e.date_start, e.id",
+        (arg,),
+    )
+    for e in out:
+        arts = by_event.get(e["id"], [])
+        e["articles"] = len(arts)
+        e["outlets"] = sorted({a["outlet"] for a in arts if a["outlet"]})
+        e["independent_sources"] = sources(arts)
+    return out
+
+
+def sources(articles: list[dict[str, Any]]) -> int:
+    """Independent sources behind the articles, counted as the CLI counts them."""
+    members = [
+        _Member(a["id"], a["outlet"], day_of(a["published"]), a["duplicate_of"]) for a in articles
+    ]
+    return independent_sources(members, {a["id"]: a["echo_of"] for a in articles})
+
+
+def key_actors(store: Store, story_id: str, limit: int = 16) -> list[dict[str, Any]]:
+    """Entities named in most of the story's articles."""
+    return rows(
+        store,
+        "SELECT m.entity_id AS id, n.name, n.type, count(DISTINCT m.article_id) AS articles, "
+        "count(*) AS mentions FROM events e JOIN articles a ON a.event_id = e.id "
+        "JOIN mentions m ON m.article_id = a.id JOIN entities n ON n.id = m.entity_id "
+        "WHERE e.story_id = ? GROUP BY m.entity_id "
+        "ORDER BY articles DESC, mentions DESC, n.name LIMIT ?",
+        (story_id, limit),
+    )
+
+
+_QUOTE_COLS = (
+    "SELECT q.article_id AS article, q.start, q.text, q.kind, q.speaker, q.speaker_name, "
+    "q.via, q.cue, a.outlet, a.published, a.title AS article_title, s.name AS speaker_entity "
+    "FROM quotes q JOIN articles a ON a.id = q.article_id "
+    "LEFT JOIN entities s ON s.id = q.speaker "
+)
+
+
+def story_quotes(store: Store, story_id: str, page: int) -> tuple[list[dict[str, Any]], int]:
+    """One page of the story's quotes, oldest first, and how many there are."""
+    where = "WHERE a.event_id IN (SELECT id FROM events WHERE story_id = ?) "
+    total = store.conn.execute(
+        "SELECT count(*) FROM quotes q JOIN articles a ON a.id = q.article_id " + where,
+        (story_id,),
+    ).fetchone()[0]
+    found = rows(
+        store,
+        _QUOTE_COLS + where + "ORDER BY a.published IS NULL, a.published, q.article_id, q.start "
+        "LIMIT ? OFFSET ?",
+        (story_id, PAGE, (page - 1) * PAGE),
+    )
+    return found, int(total)
+
+
+def entity_quotes(store: Store, entity_id: str, limit: int = PAGE) -> list[dict[str, Any]]:
+    return rows(
+        store,
+        _QUOTE_COLS + "WHERE q.speaker = ? "
+        "ORDER BY a.published IS NULL, a.published DESC, q.article_id, q.start LIMIT ?",
+        (entity_id, limit),
+    )
+
+
+def event_quotes(store: Store, event_id: str, limit: int = PAGE) -> list[dict[str, Any]]:
+    return rows(
+        store,
+        _QUOTE_COLS + "WHERE a.event_id = ? ORDER BY a.published, q.article_id, q.start LIMIT ?",
+        (event_id, limit),
+    )
+
+
+def event_actors(store: Store, event_id: str, limit: int = 12) -> list[dict[str, Any]]:
+    return rows(
+        store,
+        "SELECT m.entity_id AS id, n.name, n.type, count(DISTINCT m.article_id) AS articles, "
+        "count(*) AS mentions FROM articles a JOIN mentions m ON m.article_id = a.id "
+        "JOIN entities n ON n.id = m.entity_id WHERE a.event_id = ? GROUP BY m.entity_id "
+        "ORDER BY articles DESC, mentions DESC, n.name LIMIT ?",
+        (event_id, limit),
+    )
+
+
+def entity_page(
+    store: Store, entity_id: str, page: int, month: str | None = None
+) -> dict[str, Any]:
+    """Everything the entity page shows except its quotes, each list limited; the
+    articles (one page of them, plus one row telling whether there are more) only of
+    `month` ("YYYY-MM") when given."""
+    conn = store.conn
+    ent = dict(conn.execute("SELECT * FROM entities WHERE id = ?", (entity_id,)).fetchone())
+    ent["aliases"] = [
+        r[0]
+        for r in conn.execute(
+            "SELECT alias FROM entity_aliases WHERE entity_id = ? AND alias <> ? ORDER BY alias",
+            (entity_id, ent["name"]),
+        )
+    ]
+    ent["descriptions"] = rows(
+        store,
+        "SELECT description, count(*) AS n FROM entity_descriptions WHERE entity_id = ? "
+        "GROUP BY description ORDER BY n DESC, description LIMIT 20",
+        (entity_id,),
+    )
+    ent["merges"] = rows(
+        store,
+        "SELECT alias, reason, article_id, created_at FROM entity_merges WHERE entity_id = ? "
+        "ORDER BY created_at, alias LIMIT 100",
+        (entity_id,),
+    )
+    total = conn.execute(
+        "SELECT count(*), count(DISTINCT article_id) FROM mentions WHERE entity_id = ?",
+        (entity_id,),
+    ).fetchone()
+    ent["mention_count"], ent["article_count"] = int(total[0]), int(total[1])
+    ent["months"] = {
+        str(r[0]): int(r[1])
+        for r in conn.execute(
+            "SELECT substr(a.published, 1, 7) AS ym, count(*) FROM mentions m "
+            "JOIN articles a ON a.id = m.article_id WHERE m.entity_id = ? "
+            "AND a.published IS NOT NULL GROUP BY ym",
+            (entity_id,),
+        )
+        if r[0]
+    }
+    in_month = " AND substr(a.published, 1, 7) = ?" if month else ""
+    ent["articles"] = rows(
+        store,
+        "SELECT a.id, a.title, a.outlet, a.lang, a.published, a.duplicate_of, a.echo_of, "
+        "count(*) AS mentions FROM mentions m JOIN articles a ON a.id = m.article_id "
+        f"WHERE m.entity_id = ?{in_month} GROUP BY a.id "
+        "ORDER BY a.published IS NULL, a.published DESC, a.id LIMIT ? OFFSET ?",
+        (entity_id, *([month] if month else []), PAGE + 1, (page - 1) * PAGE),
+    )
+    ent["stories"] = rows(
+        store,
+        "SELECT s.id, s.title, count(DISTINCT m.article_id) AS articles FROM mentions m "
+        "JOIN articles a ON a.id = m.article_id JOIN events e ON e.id = a.event_id "
+        "JOIN stories s ON s.id = e.story_id WHERE m.entity_id = ? GROUP BY s.id "
+        "ORDER BY articles DESC, s.id LIMIT 20",
+        (entity_id,),
+    )
+    return ent
+
+
+def names(store: Store, ids: set[str]) -> dict[str, str]:
+    """Entity id -> name for the given ids, in one query per 500."""
+    wanted = sorted(ids)
+    out: dict[str, str] = {}
+    for i in range(0, len(wanted), 500):
+        chunk = wanted[i : i + 500]
+        marks = ",".join("?" * len(chunk))
+        out.update(
+            {
+                str(r[0]): str(r[1])
+                for r in store.conn.execute(
+                    f"SELECT id, name FROM entities WHERE id IN ({marks})", chunk
+                )
+            }
+        )
+    return out
+
+
+def titles(store: Store, table: str, ids: set[str]) -> dict[str, str]:
+    """id -> title of articles, events or stories (one query), for link labels."""
+    if table not in ("articles", "events", "stories") or not ids:
+        return {}
+    wanted = sorted(ids)[:500]
+    marks = ",".join("?" * len(wanted))
+    return {
+        str(r[0]): str(r[1] or "")
+        for r in store.conn.execute(f"SELECT id, title FROM {table} WHERE id IN ({marks})", wanted)
+    }
+
+
+def languages(store: Store) -> list[str]:
+    return [
+        str(r[0])
+        for r in store.conn.execute(
+            "SELECT DISTINCT lang FROM articles WHERE lang IS NOT NULL ORDER BY lang"
+        )
+    ]
