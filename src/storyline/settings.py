@@ -83,6 +83,12 @@ EMBED_BACKEND: Setting[str] = Setting(
     "cores) or 'static' (tokenlearn static model; ~400/s, much weaker: for very large piles).",
     ("e5", "static"),
 )
+VECTOR_INDEX_MIN: Setting[int] = Setting(
+    "vector_index_min",
+    50_000,
+    "Meaning search scans every article vector below this many articles; from here on it "
+    "uses an HNSW index (usearch) kept beside the store as STORE.usearch.",
+)
 STORY_SIMILARITY: Setting[float] = Setting(
     "story_similarity",
     0.5,
@@ -128,6 +134,7 @@ SETTINGS: tuple[Setting[int] | Setting[str] | Setting[float], ...] = (
     REPEAT_MAX_LINE_CHARS,
     INFER_MIN_CONFIDENCE,
     EMBED_BACKEND,
+    VECTOR_INDEX_MIN,
     STORY_SIMILARITY,
     STORY_ENTITY_OVERLAP,
     STORY_SIMILARITY_ALONE,

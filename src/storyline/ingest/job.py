@@ -212,10 +212,13 @@ def ingest(
                         on_item(item.source)
         if group:
             from storyline.compare.job import update_claims
+            from storyline.search import vector_index
             from storyline.stories.job import update_stories  # loads the embedding model
 
             report.stories = update_stories(store, on_group)
             report.claims = update_claims(store, on_item=on_compare)
+            if vector_index.wanted(store):
+                vector_index.sync(store)
         status = "ok" if report.ok else "partial"
     finally:
         store.finish_run(

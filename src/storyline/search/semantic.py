@@ -1,9 +1,9 @@
 """Search by meaning: the query's e5 vector against every stored e5 article vector.
 
-Brute force on purpose: one matrix product over all vectors (384 floats each) takes a
-few milliseconds up to ~50k articles and needs no extension. Past that, loading the
-matrix (~75 MB at 50k) and scanning it per query start to dominate; the next step is a
-vector index inside SQLite such as sqlite-vec, or an ANN index kept next to the store.
+Brute force below `vector_index_min` (50k) articles: one matrix product over all vectors
+(384 floats each) takes a few milliseconds and is exact. Past that, loading the matrix
+(~75 MB at 50k) into every process and scanning it per query start to dominate, and the
+HNSW index of search/vector_index.py answers instead.
 
 The matrix is cached per store file and rebuilt when `article_vectors` changes (its row
 count or largest rowid; INSERT OR REPLACE gives a replaced vector a new rowid).
@@ -22,6 +22,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
+from storyline.search import vector_index
 from storyline.store import Store
 
 Matrix = npt.NDArray[np.float32]
@@ -102,6 +103,15 @@ def semantic_ranking(
     `allowed` restricts the candidates (the search filters); None means all.
     """
     query = embed_query(text)
+    if vector_index.wanted(store):
+        # large store: nearest neighbours from the index; filters are applied to a
+        # deeper list so that a narrow filter still finds its matches
+        found = vector_index.nearest(store, query, depth if allowed is None else depth * 20)
+        found = [(a, s) for a, s in found if allowed is None or a in allowed][:depth]
+        if not found:
+            return []
+        floor = max(MIN_SIMILARITY, found[0][1] - MAX_GAP)
+        return [(a, s) for a, s in found if s >= floor]
     ids, matrix = article_matrix(store, int(query.shape[0]))
     if not ids:
         return []

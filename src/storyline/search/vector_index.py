@@ -1,0 +1,136 @@
+"""An approximate nearest-neighbour index of the article vectors, for large stores.
+
+Below `vector_index_min` articles, meaning search multiplies the query with every stored
+vector (search/semantic.py): exact, and a few milliseconds. Past it, holding and scanning
+the whole matrix in every server process costs memory and start-up time, so the vectors
+also go into a usearch HNSW index kept in a file beside the store (``STORE.usearch``).
+Why usearch: Python's sqlite3 is often built without extension loading (so sqlite-vec
+cannot be loaded into the store's connection), and usearch ships wheels with no other
+system dependency.
+
+The index is derived data: its keys are ``article_vectors`` rowids, a small JSON file
+beside it records what it holds, and it is brought up to date (new rows added; rebuilt
+when rows were replaced or deleted) after grouping and before a search. Deleting the
+files only costs a rebuild.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import threading
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from storyline.settings import VECTOR_INDEX_MIN
+from storyline.store import Store
+
+Matrix = npt.NDArray[np.float32]
+
+BACKEND = "e5"
+_lock = threading.Lock()
+_open: dict[str, tuple[Any, dict[str, int]]] = {}
+
+
+def paths(store: Store) -> tuple[Path, Path]:
+    return (
+        store.path.with_name(store.path.name + ".usearch"),
+        store.path.with_name(store.path.name + ".usearch.json"),
+    )
+
+
+def wanted(store: Store) -> bool:
+    """True when the store is big enough for the index (and has a file to keep it by)."""
+    if str(store.path) in ("", ":memory:"):
+        return False
+    row = store.conn.execute(
+        "SELECT count(*) FROM article_vectors WHERE backend = ?", (BACKEND,)
+    ).fetchone()
+    return int(row[0]) >= VECTOR_INDEX_MIN.get()
+
+
+def _state(store: Store) -> dict[str, int]:
+    row = store.conn.execute(
+        "SELECT count(*), coalesce(max(rowid), 0), coalesce(max(dim), 0) FROM article_vectors "
+        "WHERE backend = ?",
+        (BACKEND,),
+    ).fetchone()
+    return {"count": int(row[0]), "max_rowid": int(row[1]), "dim": int(row[2])}
+
+
+def _new(dim: int) -> Any:
+    from usearch.index import Index  # lazy: only large stores need it
+
+    return Index(ndim=dim, metric="cos", dtype="f32")
+
+
+def _add(index: Any, store: Store, after: int) -> None:
+    rows = store.conn.execute(
+        "SELECT rowid, vector FROM article_vectors WHERE backend = ? AND rowid > ? ORDER BY rowid",
+        (BACKEND, after),
+    )
+    while batch := rows.fetchmany(5000):
+        keys = np.fromiter((int(r[0]) for r in batch), dtype=np.uint64, count=len(batch))
+        vectors = np.vstack([np.frombuffer(r[1], dtype=np.float32) for r in batch])
+        index.add(keys, vectors)
+
+
+def sync(store: Store) -> Any:
+    """The store's index, up to date with ``article_vectors`` (built or extended as needed)."""
+    index_file, meta_file = paths(store)
+    key = str(index_file.resolve())
+    state = _state(store)
+    with _lock:
+        cached = _open.get(key)
+        if cached is None and index_file.exists() and meta_file.exists():
+            from usearch.index import Index
+
+            meta = json.loads(meta_file.read_text())
+            cached = (Index.restore(str(index_file)), meta)
+        if cached is not None:
+            index, meta = cached
+            if meta == state:
+                _open[key] = cached
+                return index
+            # rows only added since: extend; anything else (replaced, deleted): rebuild
+            grown = meta["dim"] == state["dim"] and state["count"] - meta["count"] == len(
+                store.conn.execute(
+                    "SELECT rowid FROM article_vectors WHERE backend = ? AND rowid > ?",
+                    (BACKEND, meta["max_rowid"]),
+                ).fetchall()
+            )
+            if not grown:
+                index = _new(state["dim"])
+                meta = {"count": 0, "max_rowid": 0, "dim": state["dim"]}
+        else:
+            index, meta = _new(state["dim"]), {"count": 0, "max_rowid": 0, "dim": state["dim"]}
+        _add(index, store, meta["max_rowid"])
+        # written aside and renamed: a reader in another process never sees half a file
+        tmp = index_file.with_name(f"{index_file.name}.{os.getpid()}.tmp")
+        index.save(str(tmp))
+        tmp.replace(index_file)
+        tmp_meta = meta_file.with_name(f"{meta_file.name}.{os.getpid()}.tmp")
+        tmp_meta.write_text(json.dumps(state))
+        tmp_meta.replace(meta_file)
+        _open[key] = (index, state)
+        return index
+
+
+def nearest(store: Store, query: Matrix, k: int) -> list[tuple[str, float]]:
+    """Up to `k` (article id, cosine) nearest to `query`, best first, from the index."""
+    index = sync(store)
+    if len(index) == 0:
+        return []
+    found = index.search(query.astype(np.float32), min(k, len(index)))
+    keys = [int(x) for x in found.keys]
+    sims = {int(x): 1.0 - float(d) for x, d in zip(found.keys, found.distances, strict=True)}
+    marks = ",".join("?" * len(keys))
+    ids = dict(
+        store.conn.execute(
+            f"SELECT rowid, article_id FROM article_vectors WHERE rowid IN ({marks})", keys
+        ).fetchall()
+    )
+    return [(str(ids[x]), sims[x]) for x in keys if x in ids]
