@@ -83,7 +83,7 @@ def assert_page(body: dict[str, Any], limit: int = 50, offset: int = 0) -> list[
 # -- reads ------------------------------------------------------------------------
 
 
-def test_api_status_names_schema_versions_and_counts(client: TestClient) -> None:
+def test_web_api_status_names_schema_versions_and_counts(client: TestClient) -> None:
     body = get(client, "/status")
     assert body["export_schema"] == EXPORT_SCHEMA
     assert body["schema_version"] >= 1
@@ -94,7 +94,7 @@ def test_api_status_names_schema_versions_and_counts(client: TestClient) -> None
     assert sum(body["outlets"].values()) == 15
 
 
-def test_api_stories_page_through_all_of_them(client: TestClient) -> None:
+def test_web_api_stories_page_through_all_of_them(client: TestClient) -> None:
     whole = get(client, "/stories")
     assert whole["total"] == 2 == len(assert_page(whole))
     first = get(client, "/stories", limit=1)
@@ -104,7 +104,7 @@ def test_api_stories_page_through_all_of_them(client: TestClient) -> None:
     assert past["items"] == [] and past["total"] == 2
 
 
-def test_api_story_by_prefix_equals_story_by_full_id(
+def test_web_api_story_by_prefix_equals_story_by_full_id(
     client: TestClient, ids: dict[str, str]
 ) -> None:
     full = get(client, f"/stories/{ids['story']}")
@@ -114,7 +114,7 @@ def test_api_story_by_prefix_equals_story_by_full_id(
     assert {"events", "articles", "event_details", "outlets", "languages", "timeline"} <= set(full)
 
 
-def test_api_story_timeline_is_paged_and_sourced(client: TestClient, ids: dict[str, str]) -> None:
+def test_web_api_story_timeline_is_paged_and_sourced(client: TestClient, ids: dict[str, str]) -> None:
     whole = get(client, f"/stories/{ids['story'][:6]}/timeline", limit=500)
     entries = assert_page(whole, 500)
     assert entries and whole["total"] == len(entries)
@@ -123,7 +123,7 @@ def test_api_story_timeline_is_paged_and_sourced(client: TestClient, ids: dict[s
     assert tail["items"] == entries[1:3]
 
 
-def test_api_events_list_filter_and_detail(client: TestClient, ids: dict[str, str]) -> None:
+def test_web_api_events_list_filter_and_detail(client: TestClient, ids: dict[str, str]) -> None:
     every = get(client, "/events")
     assert every["total"] == len(every["items"]) >= 2
     of_story = get(client, "/events", story=ids["story"][:6])
@@ -136,7 +136,7 @@ def test_api_events_list_filter_and_detail(client: TestClient, ids: dict[str, st
     assert [a["id"] for a in detail["article_details"]] == detail["articles"]
 
 
-def test_api_articles_filters(client: TestClient, ids: dict[str, str]) -> None:
+def test_web_api_articles_filters(client: TestClient, ids: dict[str, str]) -> None:
     every = get(client, "/articles", limit=500)
     assert every["total"] == 15 == len(every["items"])
     assert {"id", "title", "outlet", "lang", "published", "chars", "event", "story"} <= set(
@@ -158,7 +158,7 @@ def test_api_articles_filters(client: TestClient, ids: dict[str, str]) -> None:
     assert none == {"items": [], "total": 0, "limit": 50, "offset": 0}
 
 
-def test_api_article_is_full_with_removed_lines_and_analysis(
+def test_web_api_article_is_full_with_removed_lines_and_analysis(
     client: TestClient, ids: dict[str, str]
 ) -> None:
     body = get(client, f"/articles/{ids['article'][:8]}")
@@ -170,7 +170,7 @@ def test_api_article_is_full_with_removed_lines_and_analysis(
     assert body["mentions"]
 
 
-def test_api_entities_filter_by_type_and_name(client: TestClient) -> None:
+def test_web_api_entities_filter_by_type_and_name(client: TestClient) -> None:
     people = get(client, "/entities", type="per", limit=500)
     assert people["items"] and all(e["type"] == "PER" for e in people["items"])
     counts = [e["mention_count"] for e in people["items"]]
@@ -181,7 +181,7 @@ def test_api_entities_filter_by_type_and_name(client: TestClient) -> None:
     assert get(client, "/entities", q="100%_nicht_da")["total"] == 0
 
 
-def test_api_entity_has_merges_and_quotes(client: TestClient, ids: dict[str, str]) -> None:
+def test_web_api_entity_has_merges_and_quotes(client: TestClient, ids: dict[str, str]) -> None:
     body = get(client, f"/entities/{ids['speaker'][:6]}")
     assert body["id"] == ids["speaker"]
     assert body["quotes"] and all(q["speaker"] == ids["speaker"] for q in body["quotes"])
@@ -191,7 +191,7 @@ def test_api_entity_has_merges_and_quotes(client: TestClient, ids: dict[str, str
     assert all(m["reason"] for m in body["merges"])
 
 
-def test_api_search_text_filters_and_paging(client: TestClient) -> None:
+def test_web_api_search_text_filters_and_paging(client: TestClient) -> None:
     body = get(client, "/search", q="Hafen", limit=500)
     hits = assert_page(body, 500)
     assert hits and body["total"] == len(hits)
@@ -204,13 +204,13 @@ def test_api_search_text_filters_and_paging(client: TestClient) -> None:
     assert client.get(API_PREFIX + "/search", params=future).json()["items"] == []
 
 
-def test_api_search_by_meaning(client: TestClient) -> None:
+def test_web_api_search_by_meaning(client: TestClient) -> None:
     body = get(client, "/search", q="dock workers walk out", semantic="true", limit=5)
     assert body["items"]
     assert any("meaning" in h["matched_by"] for h in body["items"])
 
 
-def test_api_claims_of_story_and_event(client: TestClient, ids: dict[str, str]) -> None:
+def test_web_api_claims_of_story_and_event(client: TestClient, ids: dict[str, str]) -> None:
     story = get(client, f"/stories/{ids['story'][:6]}/claims", limit=3)
     claims = assert_page(story, 3)
     assert claims and story["total"] >= len(claims)
@@ -252,7 +252,7 @@ def test_api_claims_of_story_and_event(client: TestClient, ids: dict[str, str]) 
         ("/claims", {"story": "s-1234", "event": "e-1234"}, 422, "invalid_parameter"),
     ],
 )
-def test_api_errors_have_the_one_shape(
+def test_web_api_errors_have_the_one_shape(
     client: TestClient, path: str, params: dict[str, str], status: int, code: str
 ) -> None:
     r = client.get(API_PREFIX + path, params=params)
@@ -260,7 +260,7 @@ def test_api_errors_have_the_one_shape(
     assert_error(r.json(), status, code)
 
 
-def test_api_wrong_method_is_405_with_allow(client: TestClient) -> None:
+def test_web_api_wrong_method_is_405_with_allow(client: TestClient) -> None:
     r = client.delete(API_PREFIX + "/stories")
     assert r.status_code == 405
     assert_error(r.json(), 405, "method_not_allowed")
@@ -269,7 +269,7 @@ def test_api_wrong_method_is_405_with_allow(client: TestClient) -> None:
     assert r.status_code == 405 and "POST" in r.headers["allow"]
 
 
-def test_api_internal_error_is_500_without_details(
+def test_web_api_internal_error_is_500_without_details(
     client: TestClient, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
     def broken(_store: Store) -> list[dict[str, Any]]:
@@ -284,7 +284,7 @@ def test_api_internal_error_is_500_without_details(
     assert "geheimes Detail" in caplog.text  # the log keeps what the client does not see
 
 
-def test_api_missing_store_is_an_error_shape(tmp_path: Path) -> None:
+def test_web_api_missing_store_is_an_error_shape(tmp_path: Path) -> None:
     with api_client(tmp_path / "nirgends.db") as c:
         r = c.get(API_PREFIX + "/status")
     assert_error(r.json(), r.status_code, "not_found")
@@ -312,7 +312,7 @@ def _host_app(others: dict[Any, Any] | None = None) -> TestClient:
     return TestClient(app, raise_server_exceptions=False)
 
 
-def test_api_exception_handlers_answer_json_under_the_prefix() -> None:
+def test_web_api_exception_handlers_answer_json_under_the_prefix() -> None:
     c = _host_app()
     assert_error(c.get(API_PREFIX + "/extra").json(), 500, "internal_error")
     assert_error(c.get(API_PREFIX + "/extra-weg").json(), 410)
@@ -320,7 +320,7 @@ def test_api_exception_handlers_answer_json_under_the_prefix() -> None:
     assert_error(c.post(API_PREFIX + "/extra").json(), 405, "method_not_allowed")
 
 
-def test_api_exception_handlers_leave_other_paths_to_the_host() -> None:
+def test_web_api_exception_handlers_leave_other_paths_to_the_host() -> None:
     plain = _host_app()
     r = plain.get("/nirgends")
     assert r.status_code == 404 and not r.headers["content-type"].startswith("application/json")

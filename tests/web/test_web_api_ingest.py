@@ -72,7 +72,7 @@ def assert_error(r: Any, status: int, code: str) -> None:
         {"Authorization": "Bearer Ünïcödé".encode("latin-1")},
     ],
 )
-def test_api_ingest_needs_the_token(
+def test_web_api_ingest_needs_the_token(
     client: TestClient, db_path: Path, make_article: Callable[..., str], headers: dict[str, Any]
 ) -> None:
     r = client.post(URL, files=upload(("a.txt", make_article(0).encode())), headers=headers)
@@ -82,7 +82,7 @@ def test_api_ingest_needs_the_token(
     assert count(db_path) == 0
 
 
-def test_api_ingest_without_a_server_token_refuses_writes(
+def test_web_api_ingest_without_a_server_token_refuses_writes(
     db_path: Path, make_article: Callable[..., str]
 ) -> None:
     Store(db_path).close()
@@ -95,7 +95,7 @@ def test_api_ingest_without_a_server_token_refuses_writes(
 # -- files ------------------------------------------------------------------------
 
 
-def test_api_ingest_good_and_bad_files_reports_each(
+def test_web_api_ingest_good_and_bad_files_reports_each(
     client: TestClient, db_path: Path, make_article: Callable[..., str]
 ) -> None:
     files = upload(
@@ -121,7 +121,7 @@ def test_api_ingest_good_and_bad_files_reports_each(
     assert article["source"] == "bericht.txt"
 
 
-def test_api_ingest_all_good_is_200_and_again_is_known(
+def test_web_api_ingest_all_good_is_200_and_again_is_known(
     client: TestClient, db_path: Path, make_article: Callable[..., str]
 ) -> None:
     files = upload(("a.txt", make_article(1).encode()), ("b.md", make_article(2).encode()))
@@ -135,7 +135,7 @@ def test_api_ingest_all_good_is_200_and_again_is_known(
     assert count(db_path, "SELECT count(*) FROM sources") == 2  # no second provenance row
 
 
-def test_api_ingest_same_name_twice_and_hostile_names(
+def test_web_api_ingest_same_name_twice_and_hostile_names(
     client: TestClient, db_path: Path, make_article: Callable[..., str]
 ) -> None:
     files = upload(
@@ -152,17 +152,17 @@ def test_api_ingest_same_name_twice_and_hostile_names(
     assert names == ["dup.txt", "dup.txt", "passwd.txt", "win.txt"]
 
 
-def test_api_ingest_without_files_is_422(client: TestClient) -> None:
+def test_web_api_ingest_without_files_is_422(client: TestClient) -> None:
     r = client.post(URL, data={"note": "nichts"}, files=[("andere", ("x.txt", b"x"))], headers=AUTH)
     assert_error(r, 422, "no_input")
 
 
-def test_api_ingest_refuses_other_media_types(client: TestClient) -> None:
+def test_web_api_ingest_refuses_other_media_types(client: TestClient) -> None:
     r = client.post(URL, content=b"Titel\nText", headers={**AUTH, "Content-Type": "text/plain"})
     assert_error(r, 415, "unsupported_media_type")
 
 
-def test_api_ingest_broken_multipart_is_400(client: TestClient) -> None:
+def test_web_api_ingest_broken_multipart_is_400(client: TestClient) -> None:
     headers = {**AUTH, "Content-Type": "multipart/form-data"}  # no boundary
     assert_error(client.post(URL, content=b"--x\r\n", headers=headers), 400, "bad_request")
 
@@ -170,7 +170,7 @@ def test_api_ingest_broken_multipart_is_400(client: TestClient) -> None:
 # -- the size limit ---------------------------------------------------------------
 
 
-def test_api_ingest_body_limit_by_content_length(
+def test_web_api_ingest_body_limit_by_content_length(
     client: TestClient, db_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("STORYLINE_API_MAX_BODY", "2000")
@@ -179,7 +179,7 @@ def test_api_ingest_body_limit_by_content_length(
     assert count(db_path) == 0
 
 
-def test_api_ingest_body_limit_while_streaming(
+def test_web_api_ingest_body_limit_while_streaming(
     client: TestClient, db_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Without a Content-Length the body is counted as it arrives and refused the moment
@@ -228,7 +228,7 @@ def test_api_ingest_body_limit_while_streaming(
     assert count(db_path) == 0
 
 
-def test_api_ingest_body_limit_is_a_setting(
+def test_web_api_ingest_body_limit_is_a_setting(
     client: TestClient, monkeypatch: pytest.MonkeyPatch, make_article: Callable[..., str]
 ) -> None:
     monkeypatch.setenv("STORYLINE_API_MAX_BODY", "viel")
@@ -247,7 +247,7 @@ HOSTILE = [
 ]
 
 
-def test_api_ingest_json_articles_keep_hostile_strings_as_data(
+def test_web_api_ingest_json_articles_keep_hostile_strings_as_data(
     client: TestClient, article_parts: list[tuple[str, list[str]]]
 ) -> None:
     articles = [
@@ -275,7 +275,7 @@ def test_api_ingest_json_articles_keep_hostile_strings_as_data(
     assert client.get(f"{API_PREFIX}/status").json()["articles"] == len(HOSTILE)
 
 
-def test_api_ingest_jsonl_and_bad_json(client: TestClient, article_parts: list[Any]) -> None:
+def test_web_api_ingest_jsonl_and_bad_json(client: TestClient, article_parts: list[Any]) -> None:
     lines = [json.dumps({"title": t, "text": "\n\n".join(b)}) for t, b in article_parts[:2]]
     headers = {**AUTH, "Content-Type": "application/x-ndjson"}
     r = client.post(URL, content="\n".join([*lines, "{kaputt"]).encode(), headers=headers)
@@ -290,7 +290,7 @@ def test_api_ingest_jsonl_and_bad_json(client: TestClient, article_parts: list[A
     assert bad.json()["stored"] == [] and bad.json()["errors"][0]["error"] == "format_error"
 
 
-def test_api_ingest_hints_from_the_query(
+def test_web_api_ingest_hints_from_the_query(
     client: TestClient, make_article: Callable[..., str]
 ) -> None:
     r = client.post(
@@ -305,7 +305,7 @@ def test_api_ingest_hints_from_the_query(
     assert_error(bad, 422, "invalid_parameter")
 
 
-def test_api_ingest_groups_into_stories_by_default(
+def test_web_api_ingest_groups_into_stories_by_default(
     examples_copy: Path, make_article: Callable[..., str]
 ) -> None:
     with api_client(examples_copy) as c:
@@ -336,5 +336,5 @@ def test_api_ingest_groups_into_stories_by_default(
         ("n" * 300 + ".jsonl", "n" * 194 + ".jsonl"),
     ],
 )
-def test_api_ingest_safe_names(raw: str | None, expected: str) -> None:
+def test_web_api_ingest_safe_names(raw: str | None, expected: str) -> None:
     assert safe_name(raw, 3) == expected

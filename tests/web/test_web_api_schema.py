@@ -101,7 +101,7 @@ def problems(value: Any, schema: Schema, doc: Schema, at: str = "$") -> list[str
     return out
 
 
-def test_schema_checker_finds_what_is_wrong() -> None:
+def test_web_schema_checker_finds_what_is_wrong() -> None:
     doc: Schema = {"components": {"schemas": {"N": {"type": ["integer", "null"]}}}}
     schema = {
         "type": "object",
@@ -132,7 +132,7 @@ def _refs(node: Any) -> Iterator[str]:
             yield from _refs(value)
 
 
-def test_openapi_document_is_openapi_31(document: Schema) -> None:
+def test_web_openapi_document_is_openapi_31(document: Schema) -> None:
     assert document["openapi"].startswith("3.1.")
     assert document["info"]["title"] and document["info"]["version"]
     assert document["servers"] == [{"url": API_PREFIX}]
@@ -158,7 +158,7 @@ def test_openapi_document_is_openapi_31(document: Schema) -> None:
             assert ("id" in names) == ("{id}" in path), path
 
 
-def test_every_route_is_in_the_document_with_its_methods(document: Schema) -> None:
+def test_web_every_route_is_in_the_document_with_its_methods(document: Schema) -> None:
     described = 0
     for route in api_routes():
         assert isinstance(route, Route)
@@ -190,7 +190,7 @@ def _required(path: str, op: Schema, samples: dict[str, str]) -> dict[str, str]:
     return params
 
 
-def test_every_path_in_the_document_is_served(
+def test_web_every_path_in_the_document_is_served(
     client: TestClient, document: Schema, samples: dict[str, str]
 ) -> None:
     for path, operations in document["paths"].items():
@@ -205,7 +205,7 @@ def test_every_path_in_the_document_is_served(
                 assert r.status_code == 401  # served, and guarded
 
 
-def test_get_responses_have_the_declared_shape(
+def test_web_get_responses_have_the_declared_shape(
     client: TestClient, document: Schema, samples: dict[str, str]
 ) -> None:
     checked = 0
@@ -224,7 +224,7 @@ def test_get_responses_have_the_declared_shape(
     assert checked == len([p for p in document["paths"].values() if "get" in p])
 
 
-def test_error_responses_have_the_declared_shape(client: TestClient, document: Schema) -> None:
+def test_web_error_responses_have_the_declared_shape(client: TestClient, document: Schema) -> None:
     error = {"$ref": "#/components/schemas/Error"}
     for path, params in [
         ("/stories/s-0000", {}),
@@ -250,7 +250,7 @@ def _sample(param: Schema, samples: dict[str, str]) -> str:
     ]
 
 
-def test_every_documented_parameter_is_accepted(
+def test_web_every_documented_parameter_is_accepted(
     client: TestClient, document: Schema, samples: dict[str, str]
 ) -> None:
     for path, operations in document["paths"].items():
@@ -301,7 +301,7 @@ _NAMES = st.sampled_from(
     max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 @given(params=st.dictionaries(_NAMES, _VALUE, max_size=6), q=_TEXT)
-def test_search_never_answers_500(client: TestClient, params: dict[str, str], q: str) -> None:
+def test_web_search_never_answers_500(client: TestClient, params: dict[str, str], q: str) -> None:
     params = {"q": q, **params}
     r = client.get(API_PREFIX + "/search", params=params)
     assert r.status_code in (200, 400, 404, 422), (params, r.text)
@@ -316,7 +316,7 @@ def test_search_never_answers_500(client: TestClient, params: dict[str, str], q:
     max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 @given(raw=st.text(_RAW_ALPHABET, max_size=80))
-def test_search_raw_query_strings_never_answer_500(client: TestClient, raw: str) -> None:
+def test_web_search_raw_query_strings_never_answer_500(client: TestClient, raw: str) -> None:
     """Whole query strings, with stray '%', '&', '=' and broken escapes."""
     r = client.get(API_PREFIX + "/search?q=x&" + raw)
     assert r.status_code in (200, 400, 404, 422), (raw, r.text)
@@ -335,7 +335,7 @@ _LIST_NAMES = st.sampled_from(
     max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 @given(path=_LISTS, params=st.dictionaries(_LIST_NAMES, _VALUE, max_size=5))
-def test_lists_never_answer_500(client: TestClient, path: str, params: dict[str, str]) -> None:
+def test_web_lists_never_answer_500(client: TestClient, path: str, params: dict[str, str]) -> None:
     r = client.get(API_PREFIX + path, params=params)
     assert r.status_code in (200, 400, 404, 422), (path, params, r.text)
     body = r.json()

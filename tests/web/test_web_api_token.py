@@ -29,7 +29,7 @@ def config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return folder
 
 
-def test_token_is_created_private_then_read_again(config: Path) -> None:
+def test_web_token_is_created_private_then_read_again(config: Path) -> None:
     token, path, created = load_or_create_token()
     assert created and path == config / "token"
     assert len(token) >= 43  # 32 random bytes, base64url
@@ -40,13 +40,13 @@ def test_token_is_created_private_then_read_again(config: Path) -> None:
     assert [p.name for p in config.iterdir()] == ["token"]  # no temporary file left
 
 
-def test_token_differs_per_config_folder(tmp_path: Path) -> None:
+def test_web_token_differs_per_config_folder(tmp_path: Path) -> None:
     a, _, _ = load_or_create_token(tmp_path / "a")
     b, _, _ = load_or_create_token(tmp_path / "b")
     assert a != b
 
 
-def test_token_file_readable_by_others_is_tightened(config: Path) -> None:
+def test_web_token_file_readable_by_others_is_tightened(config: Path) -> None:
     token, path, _ = load_or_create_token()
     path.chmod(0o644)
     assert load_or_create_token()[0] == token
@@ -54,20 +54,20 @@ def test_token_file_readable_by_others_is_tightened(config: Path) -> None:
 
 
 @pytest.mark.parametrize("content", ["", "kurz", "x" * 40 + " mit Leerzeichen", "ä" * 50])
-def test_token_file_damaged_is_a_config_error(config: Path, content: str) -> None:
+def test_web_token_file_damaged_is_a_config_error(config: Path, content: str) -> None:
     config.mkdir(parents=True)
     (config / "token").write_text(content, encoding="utf-8")
     with pytest.raises(ConfigError, match="delete"):
         load_or_create_token()
 
 
-def test_token_folder_that_is_a_file_is_a_config_error(tmp_path: Path) -> None:
+def test_web_token_folder_that_is_a_file_is_a_config_error(tmp_path: Path) -> None:
     (tmp_path / "datei").write_text("x")
     with pytest.raises(ConfigError):
         load_or_create_token(tmp_path / "datei" / "storyline")
 
 
-def test_config_dir_order(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+def test_web_config_dir_order(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.delenv(CONFIG_DIR_ENV, raising=False)
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg"))
     assert config_dir() == tmp_path / "xdg" / "storyline"
@@ -78,7 +78,7 @@ def test_config_dir_order(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> No
     assert config_dir() == tmp_path / "eigen"
 
 
-def test_token_umask_does_not_loosen_the_file(config: Path) -> None:
+def test_web_token_umask_does_not_loosen_the_file(config: Path) -> None:
     old = os.umask(0)
     try:
         _, path, _ = load_or_create_token()
@@ -87,7 +87,7 @@ def test_token_umask_does_not_loosen_the_file(config: Path) -> None:
     assert mode(path) == 0o600 and mode(config) == 0o700
 
 
-def test_bearer_matches_only_the_exact_token() -> None:
+def test_web_bearer_matches_only_the_exact_token() -> None:
     token = "abcDEF123-_" * 4
     assert bearer_matches(f"Bearer {token}", token)
     assert bearer_matches(f"bearer   {token} ", token)
@@ -100,7 +100,7 @@ def test_bearer_matches_only_the_exact_token() -> None:
     assert not bearer_matches("Bearer Üñí", token)
 
 
-def test_masked_shows_only_a_prefix() -> None:
+def test_web_masked_shows_only_a_prefix() -> None:
     token = "geheim-" * 7
     shown = masked(token)
     assert token not in shown and len(shown) <= 5

@@ -74,7 +74,7 @@ def page(site: tuple[str, Any]) -> Iterator[Any]:
     context.close()
 
 
-def test_stories_story_entity(site: tuple[str, Any], page: Any, ids: dict[str, str]) -> None:
+def test_web_stories_story_entity(site: tuple[str, Any], page: Any, ids: dict[str, str]) -> None:
     base, _ = site
     watch = Watch(page, base)
     page.goto(base + "/")
@@ -90,7 +90,7 @@ def test_stories_story_entity(site: tuple[str, Any], page: Any, ids: dict[str, s
     watch.assert_clean(page)
 
 
-def test_search_and_open_article(site: tuple[str, Any], page: Any) -> None:
+def test_web_search_and_open_article(site: tuple[str, Any], page: Any) -> None:
     base, _ = site
     watch = Watch(page, base)
     page.goto(base + "/?lang=en")
@@ -108,7 +108,7 @@ def test_search_and_open_article(site: tuple[str, Any], page: Any) -> None:
     watch.assert_clean(page)
 
 
-def test_hostile_article_never_runs(site: tuple[str, Any], page: Any, ids: dict[str, str]) -> None:
+def test_web_hostile_article_never_runs(site: tuple[str, Any], page: Any, ids: dict[str, str]) -> None:
     base, _ = site
     watch = Watch(page, base)
     page.goto(f"{base}/articles/{ids['hostile']}")
@@ -123,7 +123,7 @@ def test_hostile_article_never_runs(site: tuple[str, Any], page: Any, ids: dict[
     watch.assert_clean(page)
 
 
-def test_hostile_text_on_story_event_and_search(
+def test_web_hostile_text_on_story_event_and_search(
     site: tuple[str, Any], page: Any, ids: dict[str, str]
 ) -> None:
     base, _ = site

@@ -54,7 +54,7 @@ def _pages(ids: dict[str, str]) -> list[str]:
     ]
 
 
-def test_payloads_never_reach_pages_as_markup(client: TestClient, ids: dict[str, str]) -> None:
+def test_web_payloads_never_reach_pages_as_markup(client: TestClient, ids: dict[str, str]) -> None:
     for path in _pages(ids):
         r = client.get(path)
         assert r.status_code == 200, path
@@ -68,7 +68,7 @@ def test_payloads_never_reach_pages_as_markup(client: TestClient, ids: dict[str,
 
 
 @pytest.mark.parametrize("payload", PAYLOADS)
-def test_article_shows_payloads_as_text(
+def test_web_article_shows_payloads_as_text(
     client: TestClient, ids: dict[str, str], payload: str
 ) -> None:
     page = client.get(f"/articles/{ids['hostile']}").text
@@ -76,7 +76,7 @@ def test_article_shows_payloads_as_text(
     assert payload in visible_text(body)
 
 
-def test_hostile_title_outlet_and_url(client: TestClient, ids: dict[str, str]) -> None:
+def test_web_hostile_title_outlet_and_url(client: TestClient, ids: dict[str, str]) -> None:
     text = client.get(f"/articles/{ids['hostile']}").text
     assert visible_text(text.split("<h1>")[1].split("</h1>")[0]) == HOSTILE_TITLE
     assert "Küstenbote &lt;script&gt;alert(6)&lt;/script&gt;" in text  # the outlet
@@ -85,14 +85,14 @@ def test_hostile_title_outlet_and_url(client: TestClient, ids: dict[str, str]) -
     assert 'href="javascript' not in text
 
 
-def test_removed_lines_are_escaped(client: TestClient, ids: dict[str, str]) -> None:
+def test_web_removed_lines_are_escaped(client: TestClient, ids: dict[str, str]) -> None:
     text = client.get(f"/articles/{ids['hostile']}").text
     removed = text.split('class="removed"')[1].split("</details>")[0]
     assert "Lesen Sie auch" in removed
     assert "&lt;img src=x onerror=" in removed
 
 
-def test_story_and_search_show_hostile_text_escaped(
+def test_web_story_and_search_show_hostile_text_escaped(
     client: TestClient, ids: dict[str, str]
 ) -> None:
     story = client.get(f"/stories/{ids['hostile_story']}").text
@@ -103,7 +103,7 @@ def test_story_and_search_show_hostile_text_escaped(
     assert "Giftige Schlagzeile &lt;script&gt;" in search
 
 
-def test_search_query_is_escaped(client: TestClient) -> None:
+def test_web_search_query_is_escaped(client: TestClient) -> None:
     query = '"><script>alert(7)</script>'
     r = client.get("/search", params={"q": query, "outlet": query, "entity": query})
     assert "<script>alert(7)" not in r.text

@@ -29,7 +29,7 @@ def links(html: str) -> list[str]:
     return parser.hrefs
 
 
-def test_stories_list(client: TestClient, ids: dict[str, str]) -> None:
+def test_web_stories_list(client: TestClient, ids: dict[str, str]) -> None:
     r = client.get("/")
     assert r.status_code == 200
     assert r.headers["content-type"].startswith("text/html")
@@ -39,7 +39,7 @@ def test_stories_list(client: TestClient, ids: dict[str, str]) -> None:
     assert "de, en" in r.text
 
 
-def test_story_page(client: TestClient, ids: dict[str, str]) -> None:
+def test_web_story_page(client: TestClient, ids: dict[str, str]) -> None:
     r = client.get(f"/stories/{ids['story']}")
     assert r.status_code == 200
     text = r.text
@@ -54,7 +54,7 @@ def test_story_page(client: TestClient, ids: dict[str, str]) -> None:
     assert text.count('<ol class="timeline"') >= 1
 
 
-def test_story_prefix_redirects_to_full_id(client: TestClient, ids: dict[str, str]) -> None:
+def test_web_story_prefix_redirects_to_full_id(client: TestClient, ids: dict[str, str]) -> None:
     short = ids["story"][:6]
     r = client.get(f"/stories/{short}?lang=en", follow_redirects=False)
     assert r.status_code == 307
@@ -62,14 +62,14 @@ def test_story_prefix_redirects_to_full_id(client: TestClient, ids: dict[str, st
     assert client.get(f"/stories/{short}").status_code == 200
 
 
-def test_event_page(client: TestClient, ids: dict[str, str]) -> None:
+def test_web_event_page(client: TestClient, ids: dict[str, str]) -> None:
     r = client.get(f"/events/{ids['event']}")
     assert r.status_code == 200
     assert f"/stories/{ids['story']}" in r.text
     assert "unabhängige Quelle" in r.text
 
 
-def test_article_page(client: TestClient, ids: dict[str, str]) -> None:
+def test_web_article_page(client: TestClient, ids: dict[str, str]) -> None:
     r = client.get(f"/articles/{ids['article']}")
     assert r.status_code == 200
     text = r.text
@@ -80,13 +80,13 @@ def test_article_page(client: TestClient, ids: dict[str, str]) -> None:
     assert re.search(r'href="/entities/e[0-9a-f]+"', text)
 
 
-def test_article_prefix(client: TestClient, ids: dict[str, str]) -> None:
+def test_web_article_prefix(client: TestClient, ids: dict[str, str]) -> None:
     r = client.get(f"/articles/{ids['article'][:6]}", follow_redirects=False)
     assert r.status_code == 307
     assert r.headers["location"].endswith(ids["article"])
 
 
-def test_entity_page(client: TestClient, ids: dict[str, str]) -> None:
+def test_web_entity_page(client: TestClient, ids: dict[str, str]) -> None:
     r = client.get(f"/entities/{ids['person']}")
     assert r.status_code == 200
     text = r.text
@@ -101,7 +101,7 @@ def test_entity_page(client: TestClient, ids: dict[str, str]) -> None:
     assert "2025-06-13" not in only_march.text.split('id="articles"')[1]
 
 
-def test_search_page(client: TestClient, ids: dict[str, str]) -> None:
+def test_web_search_page(client: TestClient, ids: dict[str, str]) -> None:
     r = client.get("/search", params={"q": "Streiks"})
     assert r.status_code == 200
     assert '<mark class="hit">' in r.text
@@ -110,7 +110,7 @@ def test_search_page(client: TestClient, ids: dict[str, str]) -> None:
     assert empty.status_code == 200 and 'name="q"' in empty.text
 
 
-def test_search_filters(client: TestClient) -> None:
+def test_web_search_filters(client: TestClient) -> None:
     english = client.get("/search", params={"q": "strike", "language": "en"})
     assert english.status_code == 200 and "Harbour Times" in english.text
     assert "Rheinische Abendpost · de" not in english.text
@@ -123,7 +123,7 @@ def test_search_filters(client: TestClient) -> None:
     assert "Rheinische Abendpost ·" not in outlet.text.split('class="results"')[-1]
 
 
-def test_search_errors_are_shown_in_the_form(client: TestClient) -> None:
+def test_web_search_errors_are_shown_in_the_form(client: TestClient) -> None:
     bad_date = client.get("/search", params={"q": "Streik", "from": "gestern"})
     assert bad_date.status_code == 400
     assert "error-box" in bad_date.text and 'value="gestern"' in bad_date.text
@@ -131,14 +131,14 @@ def test_search_errors_are_shown_in_the_form(client: TestClient) -> None:
     assert unknown.status_code == 400 and "error-box" in unknown.text
 
 
-def test_search_paging(client: TestClient) -> None:
+def test_web_search_paging(client: TestClient) -> None:
     first = client.get("/search", params={"q": "Hamburg"})
     assert first.status_code == 200
     second = client.get("/search", params={"q": "Hamburg", "page": "2"})
     assert second.status_code == 200
 
 
-def test_language_switch(client: TestClient, ids: dict[str, str]) -> None:
+def test_web_language_switch(client: TestClient, ids: dict[str, str]) -> None:
     de = client.get(f"/stories/{ids['story']}")
     en = client.get(f"/stories/{ids['story']}?lang=en")
     assert '<html lang="de">' in de.text and "Zeitleiste" in de.text
@@ -150,7 +150,7 @@ def test_language_switch(client: TestClient, ids: dict[str, str]) -> None:
     assert client.get("/?lang=xx").text.count('<html lang="de">') == 1
 
 
-def test_default_language_from_the_app(web_db: object) -> None:
+def test_web_default_language_from_the_app(web_db: object) -> None:
     from storyline.web.app import create_app
 
     with TestClient(create_app(web_db, lang="en")) as c:  # type: ignore[arg-type]
@@ -162,14 +162,14 @@ def test_default_language_from_the_app(web_db: object) -> None:
 @pytest.mark.parametrize(
     "path", ["/stories/s-nothing", "/events/e-nothing", "/articles/ffffffff", "/entities/zzzzzz"]
 )
-def test_unknown_ids_are_html_404(client: TestClient, path: str) -> None:
+def test_web_unknown_ids_are_html_404(client: TestClient, path: str) -> None:
     r = client.get(path)
     assert r.status_code == 404
     assert r.headers["content-type"].startswith("text/html")
     assert "<h1>" in r.text and "storyline" in r.text
 
 
-def test_unknown_page_is_html_404_and_api_is_json(client: TestClient) -> None:
+def test_web_unknown_page_is_html_404_and_api_is_json(client: TestClient) -> None:
     page = client.get("/no/such/page")
     assert page.status_code == 404 and page.headers["content-type"].startswith("text/html")
     api = client.get("/api/v1/no/such/route")
@@ -178,7 +178,7 @@ def test_unknown_page_is_html_404_and_api_is_json(client: TestClient) -> None:
     assert body["error"] and body["status"] == 404 and "message" in body
 
 
-def test_security_headers_everywhere(client: TestClient, ids: dict[str, str]) -> None:
+def test_web_security_headers_everywhere(client: TestClient, ids: dict[str, str]) -> None:
     for path in ("/", f"/stories/{ids['story']}", "/static/storyline.css", "/nope", "/api/v1/x"):
         r = client.get(path)
         assert r.headers["content-security-policy"] == CSP, path
@@ -186,7 +186,7 @@ def test_security_headers_everywhere(client: TestClient, ids: dict[str, str]) ->
         assert r.headers["referrer-policy"] == "no-referrer"
 
 
-def test_no_inline_script_or_style(client: TestClient, ids: dict[str, str]) -> None:
+def test_web_no_inline_script_or_style(client: TestClient, ids: dict[str, str]) -> None:
     for path in (
         "/",
         f"/stories/{ids['story']}",
@@ -204,13 +204,13 @@ def test_no_inline_script_or_style(client: TestClient, ids: dict[str, str]) -> N
         ), path  # nothing loaded from elsewhere
 
 
-def test_static_css(client: TestClient) -> None:
+def test_web_static_css(client: TestClient) -> None:
     r = client.get("/static/storyline.css")
     assert r.status_code == 200 and "text/css" in r.headers["content-type"]
     assert "url(" not in r.text and "@import" not in r.text  # nothing from elsewhere
 
 
-def test_briefing_links(client: TestClient, ids: dict[str, str]) -> None:
+def test_web_briefing_links(client: TestClient, ids: dict[str, str]) -> None:
     from storyline.web import data
 
     story = client.get(f"/stories/{ids['story']}").text
@@ -225,14 +225,14 @@ def test_briefing_links(client: TestClient, ids: dict[str, str]) -> None:
     assert client.get(f"/stories/{ids['story']}/briefing.exe").status_code == 404
 
 
-def test_search_by_entity_prefix_names_it(client: TestClient, ids: dict[str, str]) -> None:
+def test_web_search_by_entity_prefix_names_it(client: TestClient, ids: dict[str, str]) -> None:
     r = client.get("/search", params={"q": "Streik", "entity": ids["person"][:7]})
     assert r.status_code == 200
     form = r.text.split('class="results"')[0]
     assert "Renate Brandt" in form  # the entity's name beside its id
 
 
-def test_pages_issue_few_queries(
+def test_web_pages_issue_few_queries(
     monkeypatch: pytest.MonkeyPatch, client: TestClient, ids: dict[str, str]
 ) -> None:
     """No page runs a query per article, entity or event (a warm story page reads its

@@ -54,7 +54,7 @@ def _mark(start: int, end: int, kind: str) -> Mark:
     return Mark(start, end, kind, f'<mark class="{kind}">', "</mark>")
 
 
-def test_highlight_escapes_and_nests_overlapping_spans() -> None:
+def test_web_highlight_escapes_and_nests_overlapping_spans() -> None:
     text = 'Er sagte: "<b>Am 4. März</b> kamen 4.200 <Leute>" & ging.'
     marks = [
         _mark(10, 49, "quote"),  # the quote
@@ -70,17 +70,17 @@ def test_highlight_escapes_and_nests_overlapping_spans() -> None:
     assert html.count('<mark class="ent">') == 2  # reopened after the quote closed
 
 
-def test_highlight_without_marks_is_plain_escaped_text() -> None:
+def test_web_highlight_without_marks_is_plain_escaped_text() -> None:
     assert str(render("<i>x</i>", [])) == "&lt;i&gt;x&lt;/i&gt;"
 
 
-def test_highlight_same_start_longer_outside() -> None:
+def test_web_highlight_same_start_longer_outside() -> None:
     html = str(render("abcdef", [_mark(0, 2, "fig"), _mark(0, 6, "quote")]))
     assert html.startswith('<mark class="quote"><mark class="fig">ab</mark>')
     _check(html)
 
 
-def test_mark_words_marks_stemmed_matches() -> None:
+def test_web_mark_words_marks_stemmed_matches() -> None:
     html = str(mark_words("Die Streiks im Hafen <script>", "de", "Streik"))
     assert '<mark class="hit">Streiks</mark>' in html
     assert "&lt;script&gt;" in html
@@ -101,11 +101,11 @@ def test_mark_words_marks_stemmed_matches() -> None:
         (None, None),
     ],
 )
-def test_external_url_admits_http_only(url: str | None, expected: str | None) -> None:
+def test_web_external_url_admits_http_only(url: str | None, expected: str | None) -> None:
     assert external_url(url) == expected
 
 
-def test_links_quote_ids_and_keep_language() -> None:
+def test_web_links_quote_ids_and_keep_language() -> None:
     link = make_link("en", "de")
     assert link("stories", "s-1") == "/stories/s-1?lang=en"
     assert link("entities", "a/b?c") == "/entities/a%2Fb%3Fc?lang=en"
@@ -113,7 +113,7 @@ def test_links_quote_ids_and_keep_language() -> None:
     assert make_link("de", "de")() == "/"
 
 
-def test_month_bars_escape_and_link() -> None:
+def test_web_month_bars_escape_and_link() -> None:
     svg = str(
         month_bars({"2025-01": 3, "2025-03": 1}, title="<x>", href=lambda m: f"/e?month={m}&a=1")
     )
@@ -124,7 +124,7 @@ def test_month_bars_escape_and_link() -> None:
     assert str(month_bars({}, title="t")) == ""
 
 
-def test_every_text_in_both_languages() -> None:
+def test_web_every_text_in_both_languages() -> None:
     for key, texts in TEXT.items():
         assert set(texts) == set(LANGS), key
         assert all(texts[lang].strip() for lang in LANGS), key
@@ -132,7 +132,7 @@ def test_every_text_in_both_languages() -> None:
         translate("no.such.key", "de")
 
 
-def test_templates_use_known_keys_only() -> None:
+def test_web_templates_use_known_keys_only() -> None:
     used = set()
     for path in TEMPLATES.glob("*.html"):
         used |= set(re.findall(r'\bt\("([a-z0-9_.]+)"\s*[,)]', path.read_text(encoding="utf-8")))
@@ -140,7 +140,7 @@ def test_templates_use_known_keys_only() -> None:
     assert not missing, missing
 
 
-def test_cache_keys_on_version() -> None:
+def test_web_cache_keys_on_version() -> None:
     cache = PageCache(size=2)
     calls: list[int] = []
 
@@ -164,13 +164,13 @@ def empty_db(tmp_path: Path) -> Path:
     return db
 
 
-def test_empty_store_pages(empty_db: Path) -> None:
+def test_web_empty_store_pages(empty_db: Path) -> None:
     with TestClient(web_app.create_app(empty_db)) as c:
         assert "Noch keine Geschichten" in c.get("/").text
         assert c.get("/search?q=irgendwas").status_code == 200
 
 
-def test_missing_store_fails_at_start(tmp_path: Path) -> None:
+def test_web_missing_store_fails_at_start(tmp_path: Path) -> None:
     from storyline.errors import NotFoundError
 
     with pytest.raises(NotFoundError):
@@ -188,7 +188,7 @@ def _echo(request: Request) -> Response:
     return Response(str(len(body)))
 
 
-def test_server_error_page_has_headers_and_hides_detail(empty_db: Path) -> None:
+def test_web_server_error_page_has_headers_and_hides_detail(empty_db: Path) -> None:
     app = web_app.create_app(empty_db)
     app.router.routes.append(Route("/boom", _boom))
     app.router.routes.insert(0, Route("/api/v1/boom", _boom))
@@ -201,7 +201,7 @@ def test_server_error_page_has_headers_and_hides_detail(empty_db: Path) -> None:
         assert api.status_code == 500 and api.json()["status"] == 500
 
 
-def test_body_limit(empty_db: Path) -> None:
+def test_web_body_limit(empty_db: Path) -> None:
     app = web_app.create_app(empty_db, max_body=100)
     app.router.routes.append(Route("/echo", _echo, methods=["POST"]))
     with TestClient(app) as c:
@@ -211,14 +211,14 @@ def test_body_limit(empty_db: Path) -> None:
         assert big.headers["content-security-policy"] == CSP
 
 
-def test_allowed_hosts(empty_db: Path) -> None:
+def test_web_allowed_hosts(empty_db: Path) -> None:
     app = web_app.create_app(empty_db, allowed_hosts=["127.0.0.1", "localhost"])
     with TestClient(app, base_url="http://127.0.0.1:8000") as c:
         assert c.get("/").status_code == 200
         assert c.get("/", headers={"host": "evil.example"}).status_code == 400
 
 
-def test_api_is_mounted_when_present(empty_db: Path) -> None:
+def test_web_api_is_mounted_when_present(empty_db: Path) -> None:
     import importlib.util
 
     present = importlib.util.find_spec("storyline.web.api") is not None
@@ -227,7 +227,7 @@ def test_api_is_mounted_when_present(empty_db: Path) -> None:
     assert mounted and (bool(mounted[0].routes) == present)  # type: ignore[attr-defined]
 
 
-def test_api_absent_or_broken(monkeypatch: pytest.MonkeyPatch, empty_db: Path) -> None:
+def test_web_api_absent_or_broken(monkeypatch: pytest.MonkeyPatch, empty_db: Path) -> None:
     monkeypatch.setattr(web_app.importlib.util, "find_spec", lambda name: None)
     assert web_app.api_routes() == []
     with TestClient(web_app.create_app(empty_db)) as c:
@@ -242,7 +242,7 @@ def test_api_absent_or_broken(monkeypatch: pytest.MonkeyPatch, empty_db: Path) -
         web_app.create_app(empty_db)
 
 
-def test_serve_command(monkeypatch: pytest.MonkeyPatch, cli: Any, empty_db: Path) -> None:
+def test_web_serve_command(monkeypatch: pytest.MonkeyPatch, cli: Any, empty_db: Path) -> None:
     import uvicorn
 
     seen: dict[str, Any] = {}
@@ -258,7 +258,7 @@ def test_serve_command(monkeypatch: pytest.MonkeyPatch, cli: Any, empty_db: Path
     assert missing.exit_code == 1 and "no store" in missing.output
 
 
-def test_warm_start_fills_the_page_cache(web_db: Path, ids: dict[str, str]) -> None:
+def test_web_warm_start_fills_the_page_cache(web_db: Path, ids: dict[str, str]) -> None:
     import threading
 
     app = web_app.create_app(web_db, warm=2)
