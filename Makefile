@@ -24,11 +24,13 @@ demo: venv
 	$(BIN)/storyline stories --db $(DEMO)/storyline.db
 	$(BIN)/storyline story "$$($(BIN)/storyline stories --db $(DEMO)/storyline.db --json | $(BIN)/python -c 'import json,sys; print(json.load(sys.stdin)[0]["id"])')" --db $(DEMO)/storyline.db
 	$(BIN)/storyline export --db $(DEMO)/storyline.db -o $(DEMO)/export.json
+	$(BIN)/storyline claims "$$($(BIN)/storyline stories --db $(DEMO)/storyline.db --json | $(BIN)/python -c 'import json,sys; print(json.load(sys.stdin)[0]["id"])')" --shared --limit 3 --db $(DEMO)/storyline.db
 	$(BIN)/storyline report "$$($(BIN)/storyline stories --db $(DEMO)/storyline.db --json | $(BIN)/python -c 'import json,sys; print(json.load(sys.stdin)[0]["id"])')" --format html -o $(DEMO)/briefing.html --db $(DEMO)/storyline.db
 	@echo
 	@echo "Result: store $(DEMO)/storyline.db, export $(DEMO)/export.json"
 	@echo "        briefing $(DEMO)/briefing.html (open it in a browser; prints on A4)"
 	@echo "Try:    $(BIN)/storyline show <id> --db $(DEMO)/storyline.db"
+	@echo "        $(BIN)/storyline serve --db $(DEMO)/storyline.db   (then open http://127.0.0.1:8000/)"
 
 test: venv
 	$(BIN)/python -m pytest -q

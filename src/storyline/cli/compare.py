@@ -38,7 +38,7 @@ def _print(result: dict[str, Any], limit: int, shared: bool, kind: str | None) -
             click.echo(f"  disputes {d}: {by_id[d]['text'][:100]}")
         for d in c["disputed_by"]:
             click.echo(f"  disputed by {d}: {by_id[d]['text'][:100]}")
-    for g in result["figures"]:
+    for g in result["figures"][:limit]:
         mark = "differ" if g["differ"] else "agree"
         click.echo(
             f"\nfigures ({mark}): {g['subject']}" + (f", {g['speaker']}" if g["speaker"] else "")
@@ -58,7 +58,7 @@ def _print(result: dict[str, Any], limit: int, shared: bool, kind: str | None) -
     type=click.IntRange(min=1),
     default=20,
     show_default=True,
-    help="Claims shown (text output).",
+    help="Claims and figure groups shown (text output).",
 )
 @json_option
 def claims_cmd(

@@ -93,7 +93,10 @@ def score_units(
         a, b = units[i], units[j]
         lex = _jaccard(words[i], words[j])
         ent = _jaccard(a.actors, b.actors)
-        values = {f.value for f in a.figures} & {f.value for f in b.figures}
+        # small counts ("drei Terminals") are shared by unrelated sentences
+        values = {f.value for f in a.figures if f.value >= 10} & {
+            f.value for f in b.figures if f.value >= 10
+        }
         dates = a.dates & b.dates
         if not (lex > 0.05 or ent > 0 or values or dates):
             continue

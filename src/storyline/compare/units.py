@@ -131,7 +131,7 @@ def article_units(article: dict[str, Any]) -> list[Unit]:
                 q["end"],
             )
             for q in _within(article["quantities"], lo, hi)
-            if not any(_TIME_NOUN.match(w) for w in (q["counted"] or q["text"]).split())
+            if not any(_TIME_NOUN.match(w) for w in f"{q['counted'] or ''} {q['text']}".split())
         )
         quotes = _within(article["quotes"], lo, hi)
         # the widest quote carries the speaker of the sentence (indirect quotes contain
