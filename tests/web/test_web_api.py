@@ -13,25 +13,17 @@ from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
-from starlette.routing import Mount, Route
+from starlette.routing import Route
 from starlette.testclient import TestClient
+from web_api_client import api_client
 
 from storyline.export import EXPORT_SCHEMA
 from storyline.store import Store
 from storyline.web import api
-from storyline.web.api import API_PREFIX, api_exception_handlers, api_routes
+from storyline.web.api import API_PREFIX, api_exception_handlers
 
 ERROR_KEYS = {"error", "message", "hint", "status"}
 
-
-def api_client(db: Path, token: str | None = None) -> TestClient:
-    app = Starlette(
-        routes=[Mount(API_PREFIX, routes=api_routes())],
-        exception_handlers=api_exception_handlers(),
-    )
-    app.state.db_path = db
-    app.state.token = token
-    return TestClient(app, raise_server_exceptions=False)
 
 
 @pytest.fixture(scope="module")

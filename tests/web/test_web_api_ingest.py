@@ -10,12 +10,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from starlette.applications import Starlette
-from starlette.routing import Mount
 from starlette.testclient import TestClient
+from web_api_client import api_client as _api_client
 
 from storyline.store import Store
-from storyline.web.api import API_PREFIX, api_exception_handlers, api_routes
+from storyline.web.api import API_PREFIX
 from storyline.web.api_ingest import safe_name
 
 TOKEN = "t0k3n-" + "x" * 40
@@ -25,14 +24,9 @@ URL = API_PREFIX + "/ingest?stories=false"  # grouping (e5) only where a test ne
 Files = list[tuple[str, tuple[str, bytes, str]]]
 
 
+
 def api_client(db: Path, token: str | None = TOKEN) -> TestClient:
-    app = Starlette(
-        routes=[Mount(API_PREFIX, routes=api_routes())],
-        exception_handlers=api_exception_handlers(),
-    )
-    app.state.db_path = db
-    app.state.token = token
-    return TestClient(app, raise_server_exceptions=False)
+    return _api_client(db, token)
 
 
 @pytest.fixture

@@ -10,24 +10,15 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from starlette.applications import Starlette
-from starlette.routing import Mount, Route
+from starlette.routing import Route
 from starlette.testclient import TestClient
+from web_api_client import api_client
 
 from storyline.store import Store
-from storyline.web.api import API_PREFIX, api_exception_handlers, api_routes
+from storyline.web.api import API_PREFIX, api_routes
 
 Schema = dict[str, Any]
 
-
-def api_client(db: Path, token: str | None = None) -> TestClient:
-    app = Starlette(
-        routes=[Mount(API_PREFIX, routes=api_routes())],
-        exception_handlers=api_exception_handlers(),
-    )
-    app.state.db_path = db
-    app.state.token = token
-    return TestClient(app, raise_server_exceptions=False)
 
 
 @pytest.fixture(scope="module")
