@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from typing import Any
 
@@ -15,10 +16,14 @@ from storyline.store.claims import members_hash, read_claims, story_members
 def _cluster(store: Store, cluster_id: str) -> tuple[str, str, str | None]:
     """(kind, story id, event id) of a story or event id or unambiguous prefix."""
     conn = store.conn
+    # ids are hex with a kind prefix: anything else cannot match and must not reach LIKE
+    prefix = re.sub(r"[^0-9A-Za-z-]", "", cluster_id) + "%"
+    if len(prefix) < 4:  # "", "s", "e-" would pick any cluster in a store of one
+        prefix = "\0"
     if not cluster_id.startswith("e-"):
         found = conn.execute(
             "SELECT id FROM stories WHERE id = ? OR id LIKE ? LIMIT 2",
-            (cluster_id, cluster_id.replace("%", "") + "%"),
+            (cluster_id, prefix),
         ).fetchall()
         exact = [r for r in found if r[0] == cluster_id]
         if len(exact) == 1 or len(found) == 1:
@@ -26,7 +31,7 @@ def _cluster(store: Store, cluster_id: str) -> tuple[str, str, str | None]:
     if not cluster_id.startswith("s-"):
         found = conn.execute(
             "SELECT id, story_id FROM events WHERE id = ? OR id LIKE ? LIMIT 2",
-            (cluster_id, cluster_id.replace("%", "") + "%"),
+            (cluster_id, prefix),
         ).fetchall()
         exact = [r for r in found if r[0] == cluster_id]
         if len(exact) == 1 or len(found) == 1:

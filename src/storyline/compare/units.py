@@ -9,7 +9,7 @@ colour, transitions) are left out: they would group by topic alone and bury the 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from storyline.analyse.sentences import split_sentences
@@ -71,7 +71,6 @@ class Unit:
     dates: frozenset[str] = frozenset()
     accuses: bool = False
     points_back: bool = False
-    extra: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
 
     @property
     def key(self) -> tuple[str, int]:
