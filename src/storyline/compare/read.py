@@ -2,45 +2,23 @@
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from typing import Any
 
 from storyline.compare.figures import figure_groups
 from storyline.compare.job import update_claims
-from storyline.errors import NotFoundError
 from storyline.store import SCHEMA_VERSION, Store
 from storyline.store.claims import members_hash, read_claims, story_members
+from storyline.stories.read import resolve_story_or_event
 
 
 def _cluster(store: Store, cluster_id: str) -> tuple[str, str, str | None]:
     """(kind, story id, event id) of a story or event id or unambiguous prefix."""
-    conn = store.conn
-    # ids are hex with a kind prefix: anything else cannot match and must not reach LIKE
-    prefix = re.sub(r"[^0-9A-Za-z-]", "", cluster_id) + "%"
-    if len(prefix) < 4:  # "", "s", "e-" would pick any cluster in a store of one
-        prefix = "\0"
-    if not cluster_id.startswith("e-"):
-        found = conn.execute(
-            "SELECT id FROM stories WHERE id = ? OR id LIKE ? LIMIT 2",
-            (cluster_id, prefix),
-        ).fetchall()
-        exact = [r for r in found if r[0] == cluster_id]
-        if len(exact) == 1 or len(found) == 1:
-            return "story", str((exact or found)[0][0]), None
-    if not cluster_id.startswith("s-"):
-        found = conn.execute(
-            "SELECT id, story_id FROM events WHERE id = ? OR id LIKE ? LIMIT 2",
-            (cluster_id, prefix),
-        ).fetchall()
-        exact = [r for r in found if r[0] == cluster_id]
-        if len(exact) == 1 or len(found) == 1:
-            row = (exact or found)[0]
-            return "event", str(row[1]), str(row[0])
-    raise NotFoundError(
-        f"no story or event with id {cluster_id!r} (or the prefix is ambiguous)",
-        hint="see 'storyline stories' for ids; give more characters of a prefix",
-    )
+    kind, full = resolve_story_or_event(store, cluster_id)
+    if kind == "story":
+        return kind, full, None
+    story = store.conn.execute("SELECT story_id FROM events WHERE id = ?", (full,)).fetchone()
+    return kind, str(story[0]), full
 
 
 def ensure_current(store: Store, story: str) -> None:

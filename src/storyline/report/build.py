@@ -14,11 +14,11 @@ from datetime import UTC, datetime
 from typing import Any
 
 from storyline.report.chart import timeline_svg
-from storyline.report.data import articles, key_entities, key_quotes, resolve_target
+from storyline.report.data import articles, key_entities, key_quotes
 from storyline.report.i18n import LANGS
 from storyline.report.summary import summarize
 from storyline.store import Store
-from storyline.stories.read import event_record, story_record
+from storyline.stories.read import event_record, resolve_story_or_event, story_record
 
 SCHEMA = "storyline.briefing/1"
 TOP_CLAIMS = 12  # rows of the claims × outlets matrix
@@ -222,7 +222,7 @@ def build_briefing(
     """
     if lang not in LANGS:
         raise ValueError(f"lang must be one of {LANGS}, not {lang!r}")
-    kind, cid = resolve_target(store, cluster_id)
+    kind, cid = resolve_story_or_event(store, cluster_id)
     if comparison is None:
         from storyline.compare import compare  # here: a missing module fails when used
 

@@ -15,32 +15,9 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
-from storyline.errors import NotFoundError
 from storyline.store import Store
-from storyline.stories.read import resolve_cluster
 
 _IDS = "(SELECT value FROM json_each(?))"
-
-
-def resolve_target(store: Store, value: str) -> tuple[str, str]:
-    """("story" | "event", full id) for a story or event id or an unambiguous prefix.
-
-    Ids starting ``s-`` are stories, ``e-`` events; anything else is tried as a story,
-    then as an event, so a bare hex prefix works when it names exactly one of them.
-    """
-    if value.startswith("s-"):
-        return "story", resolve_cluster(store, "story", value)
-    if value.startswith("e-"):
-        return "event", resolve_cluster(store, "event", value)
-    for kind, prefix in (("story", "s-"), ("event", "e-")):
-        try:
-            return kind, resolve_cluster(store, kind, prefix + value)
-        except NotFoundError:
-            continue
-    raise NotFoundError(
-        f"no story or event with id {value!r}",
-        hint="story ids start with 's-', event ids with 'e-'; see 'storyline stories'",
-    )
 
 
 def articles(store: Store, ids: Sequence[str]) -> list[dict[str, Any]]:

@@ -32,6 +32,27 @@ def resolve_cluster(store: Store, kind: str, prefix: str) -> str:
     return store.resolve_prefix(table, kind, prefix, hint="see 'storyline stories'")
 
 
+def resolve_story_or_event(store: Store, value: str) -> tuple[str, str]:
+    """("story" | "event", full id) for a story or event id or an unambiguous prefix.
+
+    Ids starting ``s-`` are stories, ``e-`` events; anything else is tried as a story,
+    then as an event, so a bare hex prefix works when it names exactly one of them.
+    """
+    kinds = {"s-": ("story",), "e-": ("event",)}.get(value[:2], ("story", "event"))
+    last: NotFoundError | None = None
+    for kind in kinds:
+        full = value if len(kinds) == 1 else f"{kind[0]}-{value}"
+        try:
+            return kind, resolve_cluster(store, kind, full)
+        except NotFoundError as err:
+            last = err
+    raise NotFoundError(
+        f"no story or event with id {value!r}",
+        hint=f"{last.message if last else ''}; story ids start with 's-', event ids with "
+        "'e-'; see 'storyline stories'",
+    )
+
+
 def _articles(store: Store, where: str, arg: str) -> list[dict[str, Any]]:
     return [
         dict(r)
