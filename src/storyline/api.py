@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from storyline.clean import LineStats, clean_stages
+from storyline.clean.door import repair_hints, repair_text
 from storyline.ingest.extract import extract_stage
 from storyline.model import Document, Hints
 from storyline.pipeline import Pipeline
@@ -63,15 +64,29 @@ def clean_text(
     published: str | None = None,
     lang: str | None = None,
 ) -> CleanResult:
-    """Clean already-extracted article text (first non-junk line is the title)."""
+    """Clean already-extracted article text (first non-junk line is the title).
+
+    Any ``str`` is accepted: unpaired surrogates and NULs are repaired first and
+    listed in ``repairs`` (:mod:`storyline.clean.door`).
+    """
+    text, repairs = repair_text(text)
+    hints, hint_repairs = repair_hints(
+        Hints(title=title, url=url, outlet=outlet, published=published, lang=lang)
+    )
     data = text.encode("utf-8")
-    hints = Hints(title=title, url=url, outlet=outlet, published=published, lang=lang)
-    return _run(Document("<text>", hashlib.sha256(data).hexdigest(), hints, raw_text=text))
+    doc = Document("<text>", hashlib.sha256(data).hexdigest(), hints, raw_text=text)
+    doc.repairs = [*repairs, *hint_repairs]
+    return _run(doc)
 
 
 def extract_html(html: str, url: str | None = None) -> CleanResult:
-    """Main text and metadata of an HTML page, cleaned like any other text."""
+    """Main text and metadata of an HTML page, cleaned like any other text.
+
+    Any ``str`` is accepted, repaired as in :func:`clean_text`.
+    """
+    html, repairs = repair_text(html, "html")
+    hints, hint_repairs = repair_hints(Hints(url=url))
     data = html.encode("utf-8")
-    return _run(
-        Document(url or "<html>", hashlib.sha256(data).hexdigest(), Hints(url=url), html=html)
-    )
+    doc = Document(hints.url or "<html>", hashlib.sha256(data).hexdigest(), hints, html=html)
+    doc.repairs = [*repairs, *hint_repairs]
+    return _run(doc)

@@ -306,14 +306,17 @@ def test_job_failed_item_leaves_no_partial_rows(
     assert orphans == 0
 
 
-def test_job_lone_surrogate_record_does_not_abort_the_run(
+def test_job_lone_surrogate_record_is_stored_repaired(
     pile: Path, write: Write, store: Store
 ) -> None:
-    write("pile/c.jsonl", '{"title": "Fest", "text": "Die Stadt feiert \\ud83d heute."}\n')
+    write(
+        "pile/c.jsonl",
+        '{"title": "Fest", "text": "Die Stadt feiert \\ud83d heute mit vielen Gästen."}\n',
+    )
     report = run(store, pile)
-    assert len(report.stored) == 2
-    (err,) = report.errors
-    assert err.source.endswith("c.jsonl:1")
+    assert len(report.stored) == 3 and not report.errors
+    (article,) = [a for a in store.iter_articles() if "\ufffd" in a["text"]]
+    assert "text: 1 unpaired surrogate(s) replaced with U+FFFD" in article["repairs"]
 
 
 # -- the repetition rule ------------------------------------------------------------------

@@ -335,11 +335,28 @@ def test_readers_json_never_raises_for_arbitrary_values(value: object) -> None:
     assert all(isinstance(i, Document | InputError) for i in items)
 
 
-def test_readers_jsonl_lone_surrogate_escape_is_an_input_error() -> None:
-    data = jsonl(r'{"title": "Fest", "text": "Die Stadt feiert \ud83d heute."}', GOOD_2)
+def test_readers_jsonl_lone_surrogate_escape_is_repaired_and_reported() -> None:
+    data = jsonl(
+        r'{"title": "Fest \udc00", "text": "Die Stadt feiert \ud83d heute.\u0000"}', GOOD_2
+    )
     items = list(read_bytes(data, "feed.jsonl", "jsonl", Hints()))
-    assert [type(i) for i in items] == [FormatError, Document]
-    assert items[0].source == "feed.jsonl:1"
+    assert [type(i) for i in items] == [Document, Document]
+    doc = items[0]
+    assert doc.raw_text == "Die Stadt feiert \ufffd heute."
+    assert doc.hints.title == "Fest \ufffd"
+    assert doc.repairs == [
+        "text: 1 unpaired surrogate(s) replaced with U+FFFD",
+        "text: 1 NUL character(s) removed",
+        "title: 1 unpaired surrogate(s) replaced with U+FFFD",
+    ]
+    assert items[1].repairs == []
+
+
+def test_readers_json_surrogate_pair_escape_is_the_character_it_encodes() -> None:
+    data = json.dumps({"text": "Die Stadt feiert \U0001f389 heute."}).encode("ascii")
+    (doc,) = read_bytes(data, "fest.json", "json", Hints())
+    assert isinstance(doc, Document)
+    assert doc.raw_text == "Die Stadt feiert \U0001f389 heute." and doc.repairs == []
 
 
 PATHOLOGICAL = pytest.mark.parametrize(

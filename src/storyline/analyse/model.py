@@ -126,6 +126,9 @@ class Analysis:
     quotes: list[Quote] = field(default_factory=list)
     dates: list[DateMention] = field(default_factory=list)
     quantities: list[Quantity] = field(default_factory=list)
+    #: What was changed or cut before analysing (a lone surrogate replaced, a text cut to
+    #: the analysers' limits), one description each; empty for ordinary text.
+    repairs: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -144,6 +147,7 @@ class Analysis:
             "quotes": [q.to_dict() for q in self.quotes],
             "dates": [d.to_dict() for d in self.dates],
             "quantities": [q.to_dict() for q in self.quantities],
+            "repairs": list(self.repairs),
         }
 
 

@@ -14,6 +14,7 @@ from storyline.analyse.ner import tag_entities
 from storyline.analyse.quotes import find_quotes
 from storyline.analyse.resolve import resolve_mentions
 from storyline.analyse.sentences import split_sentences
+from storyline.clean.door import repair_optional, repair_text
 from storyline.clean.lang import detect_language
 from storyline.model import Document, Evidence
 from storyline.pipeline import stage
@@ -25,7 +26,13 @@ def analyze(text: str, *, lang: str | None = None, published: str | None = None)
 
     Without ``published`` the publication date is inferred from the text when it
     allows (``Analysis.published_inferred``) and relative dates resolve against it.
+    Any ``str`` is accepted: lone surrogates become U+FFFD and NULs are dropped first
+    (``Analysis.repairs`` says so; spans are then offsets into ``Analysis.text``).
     """
+    text, repairs = repair_text(text)
+    lang, lang_repairs = repair_optional(lang, "lang")
+    published, published_repairs = repair_optional(published, "published")
+    repairs += lang_repairs + published_repairs
     if lang is None:
         lang = detect_language(text)[0]
     sentences = split_sentences(text)
@@ -43,12 +50,14 @@ def analyze(text: str, *, lang: str | None = None, published: str | None = None)
         quotes=find_quotes(text, sentences, mentions, lang),
         dates=find_dates(text, sentences, anchor, lang),
         quantities=find_quantities(text, sentences, lang),
+        repairs=repairs,
     )
 
 
 def _analyse(doc: Document) -> None:
     assert doc.text is not None
     doc.analysis = analyze(doc.text, lang=doc.lang, published=doc.published)
+    doc.repairs.extend(doc.analysis.repairs)  # e.g. limits the analysers cut the text to
     inferred = doc.analysis.published_inferred
     if doc.published is None and inferred is not None and inferred[1] >= INFER_MIN_CONFIDENCE.get():
         value, confidence, evidence = inferred
@@ -61,7 +70,12 @@ analyse_stage = stage(
     "analyse",
     requires={"text", "lang", "published"},
     assigns={
-        "analysis", "published", "published_source", "published_evidence", "published_confidence"
+        "analysis",
+        "repairs",
+        "published",
+        "published_source",
+        "published_evidence",
+        "published_confidence",
     },
 )(_analyse)
 

@@ -131,8 +131,9 @@ def _assemble(doc: Document) -> None:
 
 
 def _glue(doc: Document) -> None:
+    """Repair glued words; repairs made earlier (at the door, when reading) are kept."""
     assert doc.text is not None
-    paragraphs, doc.repairs = [], []
+    paragraphs: list[str] = []
     for paragraph in doc.text.split("\n\n"):
         fixed, repairs = repair_glue(paragraph, doc.lang)
         paragraphs.append(fixed)

@@ -11,6 +11,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any, BinaryIO
 
+from storyline.clean.door import repair_hints, repair_optional, repair_text
 from storyline.errors import (
     EmptyInputError,
     FormatError,
@@ -27,7 +28,6 @@ JSONL_SUFFIXES = frozenset({".jsonl", ".ndjson"})
 STDIN = "-"
 
 Item = Document | InputError
-_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def sha256(data: bytes) -> str:
@@ -100,13 +100,11 @@ def _record_to_document(record: Any, source: str, base: Hints) -> Document:
         author=_str_field(record, "author", source),
         article_id=_export_id(record),
     )
-    for name, value in (("text", text), ("html", html), ("title", hints.title)):
-        if value is not None and _SURROGATE.search(value):
-            raise FormatError(
-                source,
-                f"field {name!r} contains an unpaired surrogate escape (broken Unicode)",
-                hint="re-export the record as valid UTF-8",
-            )
+    # JSON can carry what no text holds ("\ud800", "\u0000"): repaired and reported here,
+    # at the door, so that nothing later meets a string it cannot encode.
+    text, text_repairs = repair_optional(text, "text")
+    html, html_repairs = repair_optional(html, "html")
+    hints, hint_repairs = repair_hints(hints)
     canonical = json.dumps(record, sort_keys=True, ensure_ascii=True).encode("ascii")
     return Document(
         source=source,
@@ -114,6 +112,7 @@ def _record_to_document(record: Any, source: str, base: Hints) -> Document:
         hints=hints,
         html=html if not (text and text.strip()) else None,
         raw_text=text if text and text.strip() else None,
+        repairs=[*text_repairs, *html_repairs, *hint_repairs],
     )
 
 
@@ -208,10 +207,17 @@ def read_bytes(
         yield from _json_records(text, source, base)
     elif kind == "jsonl":
         yield from _jsonl_records(text, source, base)
-    elif kind == "html":
-        yield Document(source=source, byte_hash=sha256(data), hints=base, html=text)
     else:
-        yield Document(source=source, byte_hash=sha256(data), hints=base, raw_text=text)
+        text, repairs = repair_text(text, "html" if kind == "html" else "text")
+        hints, hint_repairs = repair_hints(base)
+        doc = Document(
+            source=source, byte_hash=sha256(data), hints=hints, repairs=[*repairs, *hint_repairs]
+        )
+        if kind == "html":
+            doc.html = text
+        else:
+            doc.raw_text = text
+        yield doc
 
 
 def _walk(path: Path) -> Iterator[Path]:
