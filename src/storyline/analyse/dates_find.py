@@ -11,6 +11,7 @@ a later pattern never takes characters an earlier one claimed.
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, replace
 
@@ -227,6 +228,9 @@ _PAST_MODS = frozenset("letzten vergangenen vorigen letzte vergangene last past"
 _UNITS = {"jahrz": "decade", "deca": "decade", "jahr": "year", "year": "year", "mona": "month"}
 _UNITS.update({"mont": "month", "woch": "week", "week": "week", "tag": "day", "day": "day"})
 _PREV_WORD = re.compile(r"([\wäöüß]+)[^\w]*$")
+_FIRST_BEFORE = re.compile(r"(first|erste\w*)\s+\w*\s*$")
+#: How far before "in 24 years" a "first" is looked for ("the first visit in 24 years").
+_FIRST_LOOKBACK_CHARS = 80
 _NEXT_WORD = re.compile(r"^\s*([\wäöüÄÖÜß%€$]+)")
 
 
@@ -343,7 +347,8 @@ def _build(kind: str, m: re.Match[str], sent: Sentence, si: int, lang: str) -> E
             return None
         direction = g.get("dir", "").lower()
         back = "ago" in g or direction in ("vor", "seit")
-        if direction == "in" and re.search(r"(first|erste\w*)\s+\w*\s*$", sent.text[: m.start()]):
+        before = sent.text[max(0, m.start() - _FIRST_LOOKBACK_CHARS) : m.start()]
+        if direction == "in" and _FIRST_BEFORE.search(before):
             back = True  # "the first visit in 24 years"
         return replace(base, n=-n if back else n, unit=unit)
     if kind == "relunit":
@@ -441,6 +446,26 @@ def _features(sent: str) -> frozenset[str]:
     return frozenset(have)
 
 
+class _Taken:
+    """Disjoint spans already claimed in a sentence, kept sorted for bisection.
+
+    A sentence full of dates made the old list scan quadratic in the dates it holds.
+    """
+
+    def __init__(self) -> None:
+        self._starts: list[int] = []
+        self._ends: list[int] = []
+
+    def overlaps(self, start: int, end: int) -> bool:
+        i = bisect.bisect_left(self._starts, end)  # spans [0, i) start before ``end``
+        return i > 0 and self._ends[i - 1] > start  # disjoint and sorted: ends sorted too
+
+    def add(self, start: int, end: int) -> None:
+        i = bisect.bisect_left(self._starts, start)
+        self._starts.insert(i, start)
+        self._ends.insert(i, end)
+
+
 def find_expressions(text: str, sentences: list[Sentence], lang: str | None = "de") -> list[Expr]:
     """All temporal expressions in text, with the tense of their clause, in text order."""
     lang = "en" if lang == "en" else "de"
@@ -451,13 +476,13 @@ def find_expressions(text: str, sentences: list[Sentence], lang: str | None = "d
         return list(_LAST[key])
     found: list[Expr] = []
     for si, sent in enumerate(sentences):
-        taken: list[tuple[int, int]] = []
+        taken = _Taken()
         have = _features(sent.text)
         for (kind, pattern), needs in zip(_PATTERNS, _NEEDS, strict=True):
             if not needs <= have:
                 continue
             for m in pattern.finditer(sent.text):
-                if any(m.start() < e and s < m.end() for s, e in taken):
+                if taken.overlaps(m.start(), m.end()):
                     continue
                 expr = _build(kind, m, sent, si, lang)
                 if expr is None:
@@ -468,7 +493,7 @@ def find_expressions(text: str, sentences: list[Sentence], lang: str | None = "d
                     if tense == UNKNOWN and kind in _DATED and expr.year is None:
                         tense = _preposition_tense(sent.text, rel_s)
                     expr = replace(expr, tense=tense)
-                taken.append((expr.start - sent.start, expr.end - sent.start))
+                taken.add(expr.start - sent.start, expr.end - sent.start)
                 found.append(expr)
     found.sort(key=lambda e: e.start)
     _LAST.clear()

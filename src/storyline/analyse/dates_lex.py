@@ -9,8 +9,10 @@ reader can extend them without touching code.
 
 from __future__ import annotations
 
+import bisect
 import re
 from functools import cache, lru_cache
+from itertools import islice
 
 from wordfreq import zipf_frequency
 
@@ -40,6 +42,9 @@ MONTH_NAMES: dict[str, int] = {k: v for k, v in MONTHS.items() if k not in _ABBR
 PAST, UNKNOWN, FUTURE = -1, 0, 1
 
 _WORD = re.compile(r"[\w'’]+")
+#: How far before and after a date :func:`clause_tense` reads (a long sentence is 600).
+TENSE_WINDOW_CHARS = 600
+_PERFECT_AHEAD = 12  # words :func:`_perfect_modals` looks ahead of a German modal
 _CLAUSE_BREAK = re.compile(r"[,;:()\[\]–—\"„“”»«]|\s-\s")
 _REPORTED = re.compile(r"\s*(so|hieß es|heißt es)\b", re.I)
 _BE = frozenset("be been being is are am".split())
@@ -218,6 +223,11 @@ def _is_participle_de(low: str) -> bool:
     )
 
 
+@lru_cache(maxsize=64)  # asked once per date, and a sentence can hold many dates
+def _clause_breaks(sentence: str) -> list[int]:
+    return [m.start() for m in _CLAUSE_BREAK.finditer(sentence)]
+
+
 def clause_tense(sentence: str, start: int, end: int, lang: str) -> int:
     """Tense (PAST, FUTURE or UNKNOWN) of the clause holding sentence[start:end].
 
@@ -227,17 +237,33 @@ def clause_tense(sentence: str, start: int, end: int, lang: str) -> int:
     the coming days, "Am Mittwoch beginnt der Gipfel").
     """
     lang = "en" if lang == "en" else "de"
-    breaks = [m.start() for m in _CLAUSE_BREAK.finditer(sentence)]
-    words = [m for m in _WORD.finditer(sentence) if m.end() <= start or m.start() >= end]
+    breaks = _clause_breaks(sentence)
 
     def clause_of(pos: int) -> int:
-        return sum(1 for b in breaks if b < pos)
+        return bisect.bisect_left(breaks, pos)  # breaks before pos
+
+    def outside(m: re.Match[str]) -> bool:
+        return m.end() <= start or m.start() >= end
 
     home = clause_of(start)
-    home_start = max((b for b in breaks if b < start), default=-1) + 1
-    if _REPORTED.match(sentence[home_start:start]):
+    home_start = breaks[home - 1] + 1 if home else 0
+    near_start = start - home_start <= TENSE_WINDOW_CHARS
+    if near_start and _REPORTED.match(sentence, home_start, start):
         return PAST  # "…, so die Beamten am Freitag", "…, hieß es am Montag"
-    perfect = _perfect_modals([(m.start(), m.group()) for m in words], lang)
+    # Only the clauses home-3 … home+3 are read (breaks are never inside a word), and no
+    # further than TENSE_WINDOW_CHARS from the date: reading the whole of a long sentence
+    # once per date in it made dating quadratic. A few words after the window are read
+    # for a conditional perfect ("would … have").
+    lo = breaks[home - 4] + 1 if home >= 4 else 0
+    hi = breaks[home + 3] + 1 if home + 3 < len(breaks) else len(sentence)
+    if start - lo > TENSE_WINDOW_CHARS:  # cut at a space, so no word is halved
+        lo = max(sentence.find(" ", start - TENSE_WINDOW_CHARS, start) + 1, lo)
+    if hi - end > TENSE_WINDOW_CHARS:
+        cut = sentence.rfind(" ", end, end + TENSE_WINDOW_CHARS)
+        hi = cut if cut > end else end + TENSE_WINDOW_CHARS
+    words = [m for m in _WORD.finditer(sentence, lo, hi) if outside(m)]
+    ahead = [m for m in islice(_WORD.finditer(sentence, hi), _PERFECT_AHEAD) if outside(m)]
+    perfect = _perfect_modals([(m.start(), m.group()) for m in words + ahead], lang)
     by_clause: dict[int, list[tuple[int, str]]] = {}
     for m in words:
         by_clause.setdefault(clause_of(m.start()), []).append((m.start(), m.group()))

@@ -15,11 +15,13 @@ as thousands in either.
 
 from __future__ import annotations
 
+import bisect
 import re
 from decimal import Decimal, InvalidOperation
 
 from storyline.analyse.dates import date_spans
 from storyline.analyse.dates_lex import number_words, units
+from storyline.analyse.limits import MAX_TOKEN_CHARS
 from storyline.analyse.model import Quantity, Sentence
 from storyline.analyse.sentences import split_sentences
 
@@ -54,6 +56,8 @@ _EN_STOP = frozenset(
     "would could should may might that which who than per each into over under about this these "
     "those it its their his her they we you said says more less".split()
 )
+#: How far after a number its unit and counted noun are looked for (six tokens).
+_WINDOW_CHARS = 6 * (MAX_TOKEN_CHARS + 2)
 _SEP = re.compile(r"\s+(?:und|oder|bis|and|or|to)\s+\d+-\w+-([\wäöüÄÖÜß]+)")
 
 
@@ -164,7 +168,9 @@ def _quantity(sent: Sentence, m: re.Match[str], lang: str) -> tuple[Quantity, in
                 unit = entry[0]
     tokens: list[tuple[str, str, int]] = []
     last_end = pos
-    for t in _TOKEN.finditer(text, pos):
+    # The words after a number are looked for in a bounded window, so a run without
+    # separators ("a/a/a/…") is not read to its end once per number word in it.
+    for t in _TOKEN.finditer(text, pos, pos + _WINDOW_CHARS):
         if t.start() != (last_end if tokens else pos) or len(tokens) >= 6:
             break
         word = t.group(1).rstrip(".")
@@ -211,6 +217,21 @@ def _quantity(sent: Sentence, m: re.Match[str], lang: str) -> tuple[Quantity, in
     return q, sent.start + (conversion.end() if conversion else end)
 
 
+class _Blocked:
+    """Spans (dates) no figure may overlap, checked by bisection instead of a scan of all."""
+
+    def __init__(self, spans: list[tuple[int, int]]) -> None:
+        spans = sorted(spans)
+        self._starts = [a for a, _ in spans]
+        self._max_end: list[int] = []  # greatest end among the spans up to each index
+        for _, b in spans:
+            self._max_end.append(max(b, self._max_end[-1]) if self._max_end else b)
+
+    def overlaps(self, start: int, end: int) -> bool:
+        i = bisect.bisect_left(self._starts, end)  # spans [0, i) start before ``end``
+        return i > 0 and self._max_end[i - 1] > start
+
+
 def find_quantities(
     text: str, sentences: list[Sentence], lang: str | None = "de"
 ) -> list[Quantity]:
@@ -218,13 +239,13 @@ def find_quantities(
     lang = "en" if lang == "en" else "de"
     if not sentences and text.strip():
         sentences = split_sentences(text)
-    blocked = date_spans(text, sentences, lang)
+    blocked = _Blocked(date_spans(text, sentences, lang))
     out: list[Quantity] = []
     for sent in sentences:
         covered = sent.start
         for m in _CANDIDATE.finditer(sent.text):
             s, e = sent.start + m.start(), sent.start + m.end()
-            if s < covered or any(s < b_end and b_start < e for b_start, b_end in blocked):
+            if s < covered or blocked.overlaps(s, e):
                 continue
             found = _quantity(sent, m, lang)
             if found is not None:

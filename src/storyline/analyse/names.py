@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from functools import cache
+from functools import cache, lru_cache
 
 from storyline.datafiles import word_table
 
@@ -46,7 +46,9 @@ def fold(text: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c)).replace("\0", "ß")
 
 
+@lru_cache(maxsize=65536)
 def part_key(part: str) -> str:
+    """Key of one name part (cached: articles repeat the same names many times)."""
     key = fold(part)
     for old, new in _TRANSLIT:
         key = key.replace(old, new)

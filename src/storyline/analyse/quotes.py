@@ -54,6 +54,33 @@ def _guess_lang(text: str) -> str:
     return "en" if en > de else "de"
 
 
+Person = tuple[int, str, str | None]  # (token position, fullest name, entity id)
+
+
+class _Persons:
+    """Antecedents for pronouns, in token order: the latest before a token in log time."""
+
+    def __init__(self, found: list[Person]) -> None:
+        self._keys: list[tuple[int, int]] = []  # (token position, order added)
+        self._items: list[Person] = []
+        for person in found:
+            self.append(person)
+
+    def append(self, person: Person) -> None:
+        key = (person[0], len(self._keys))
+        i = bisect.bisect_right(self._keys, key)
+        self._keys.insert(i, key)
+        self._items.insert(i, person)
+
+    def before(self, tok: int) -> Person | None:
+        """The person at the greatest position below ``tok`` (the first added, on a tie)."""
+        i = bisect.bisect_left(self._keys, (tok, -1))
+        if i == 0:
+            return None
+        first = bisect.bisect_left(self._keys, (self._keys[i - 1][0], -1))
+        return self._items[first]
+
+
 class _Doc:
     def __init__(self, text: str, sentences: list[Sentence], mentions: list[Mention], lang: str):
         self.text, self.lang = text, lang
@@ -61,6 +88,8 @@ class _Doc:
         self.words = [t.text for t in self.tokens]
         self.starts = [t.start for t in self.tokens]
         self.mentions = sorted(mentions, key=lambda m: m.start)
+        self.mention_starts = [m.start for m in self.mentions]
+        self.longest_mention = max((m.end - m.start for m in self.mentions), default=0)
         self.sents = [(self._tok(s.start), self._tok(s.end)) for s in sentences]
         paras = [(m.start(), m.end()) for m in re.finditer(r"[^\n]+", text)]
         self.para_starts = [p[0] for p in paras]
@@ -74,7 +103,7 @@ class _Doc:
         self.book = NameBook.build(
             self.tokens, names, self.in_quote, lex.verbs | frozenset(lex.separable)
         )
-        self.persons: list[tuple[int, str, str | None]] = self._subjects()
+        self.persons = _Persons(self._subjects())
 
     def _tok(self, pos: int) -> int:
         return bisect.bisect_left(self.starts, pos)
@@ -110,19 +139,15 @@ class _Doc:
                     break
         return found
 
-    def person_before(self, tok: int) -> tuple[int, str, str | None] | None:
+    def person_before(self, tok: int) -> Person | None:
         """The most recent person (subject or named speaker) before token ``tok``."""
-        best = None
-        for cand in self.persons:
-            if cand[0] < tok and (best is None or cand[0] > best[0]):
-                best = cand
-        return best
+        return self.persons.before(tok)
 
-    def _mention_at(self, a: int, b: int) -> Mention | None:
-        for m in self.mentions:
-            if m.start < b and a < m.end:
-                return m
-        return None
+    def mentions_near(self, a: int, b: int) -> list[Mention]:
+        """Mentions (in text order) that can overlap [a, b): found by bisection, not a scan."""
+        lo = bisect.bisect_left(self.mention_starts, a - self.longest_mention)
+        hi = bisect.bisect_left(self.mention_starts, b)
+        return self.mentions[lo:hi]
 
     def speaker(self, att: Attribution, ph: Phrase) -> _Speaker:
         a, b = self.chars(ph.start, ph.end)
@@ -133,7 +158,7 @@ class _Doc:
                 return _Speaker(a, b, ante[1], ante[2], via, att.cue, ph.start)
             return _Speaker(a, b, self.text[a:b], None, via, att.cue, ph.start)
         best: Mention | None = None
-        for m in self.mentions:
+        for m in self.mentions_near(a - 1, b + 1):
             if (
                 m.start < b + 1
                 and a - 1 < m.end

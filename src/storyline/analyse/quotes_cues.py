@@ -60,15 +60,20 @@ class SentenceView:
 
     def __init__(self, words: list[str], a: int, b: int, in_quote: list[int], lang: str):
         self.words, self.a, self.b, self.in_quote, self.lang = words, a, b, in_quote, lang
+        self._content_end: int | None = None
 
     def is_quote(self, k: int) -> bool:
         return self.a <= k < self.b and self.in_quote[k] >= 0
 
     def content_end(self) -> int:
-        end = self.b
-        while end > self.a and self.words[end - 1] in {".", "!", "?", "…", ":"}:
-            end -= 1
-        return end
+        """End of the sentence without its closing marks (computed once: it is asked per
+        token, and a sentence of 3,000 full stops made that quadratic)."""
+        if self._content_end is None:
+            end = self.b
+            while end > self.a and self.words[end - 1] in {".", "!", "?", "…", ":"}:
+                end -= 1
+            self._content_end = end
+        return self._content_end
 
 
 def find_attributions(s: SentenceView) -> list[Attribution]:

@@ -11,7 +11,7 @@ to leave the name. English phrases ("a senior official") may have lower-case hea
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from storyline.analyse.model import Token
 from storyline.analyse.names import name_parts, part_key
@@ -157,9 +157,21 @@ def is_phrase_stop(word: str) -> bool:
 
 @dataclass
 class NameBook:
-    """Full names seen in an article, keyed by the key of their last part."""
+    """Full names seen in an article, keyed by the key of their last part.
+
+    Each name is listed once however often the article repeats it, and names are also
+    indexed by their first part, so a lookup costs the same in a long article as in a
+    short one (it used to walk every occurrence of every name).
+    """
 
     by_last: dict[str, list[str]]
+    _by_first: dict[str, dict[str, str]] = field(default_factory=dict, init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        names = [name for cands in self.by_last.values() for name in cands]
+        self.by_last = {}
+        for name in names:
+            self.add(name)
 
     @classmethod
     def build(
@@ -192,17 +204,20 @@ class NameBook:
                     names.append(" ".join(words[y] for y in run))
                 run = []
             k = end
-        by_last: dict[str, list[str]] = {}
+        book = cls({})
         for name in names:
-            parts = name_parts(name)
-            if 2 <= len(parts) <= 5:
-                by_last.setdefault(part_key(parts[-1]), []).append(name)
-        return cls(by_last)
+            book.add(name)
+        return book
 
     def add(self, name: str) -> None:
         parts = name_parts(name)
         if 2 <= len(parts) <= 5:
-            self.by_last.setdefault(part_key(parts[-1]), []).append(name)
+            cands = self.by_last.setdefault(part_key(parts[-1]), [])
+            if name in cands:
+                return
+            cands.append(name)
+            joined = "".join(part_key(p) for p in parts)
+            self._by_first.setdefault(part_key(parts[0]), {})[joined] = name
 
     def fullest(self, name: str) -> str:
         """'Lankov' → 'Andrei Lankov' when the article names him so; otherwise ``name``.
@@ -219,12 +234,7 @@ class NameBook:
             if len(ckeys) > len(name_parts(best)) and _subsequence(keys, ckeys):
                 best = cand
         if best == name and len(keys) == 1:
-            firsts = {
-                "".join(part_key(p) for p in name_parts(c)): c
-                for cands in self.by_last.values()
-                for c in cands
-                if part_key(name_parts(c)[0]) == keys[0]
-            }
+            firsts = self._by_first.get(keys[0], {})
             if len(firsts) == 1:
                 best = next(iter(firsts.values()))
         return best
