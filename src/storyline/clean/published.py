@@ -45,6 +45,7 @@ _META_LINE = re.compile(
     r"published|updated|posted|last updated|first published|date)\b\s*(am|on|:)?",
     re.IGNORECASE,
 )
+_META_LINE_MAX_CHARS = 120  # a line that only carries a date is short
 _DATELINE = re.compile(r"[A-ZÄÖÜ][\w./ -]{1,40},\s")
 _PUBLISHED_WORDS = re.compile(r"(veröffentlicht|erschienen|published|posted)", re.IGNORECASE)
 
@@ -86,8 +87,10 @@ def parse_date_value(raw: str) -> str | None:
 
 def is_metadata_line(line: str) -> bool:
     """A line that only states when the article was published or updated."""
+    if len(line) > _META_LINE_MAX_CHARS:  # before searching: a line can be megabytes long
+        return False
     found = find_date(line)
-    if not found or len(line) > 120:
+    if not found:
         return False
     rest = (line[: found[1]] + line[found[2] :]).strip(" ,|–—-:")
     rest = re.sub(r"\d{1,2}[:.]\d{2}(\s*(uhr|h|am|pm|[a-z]{2,4}t))?", "", rest, flags=re.IGNORECASE)
