@@ -9,11 +9,12 @@ from __future__ import annotations
 
 from storyline.analyse.dates import find_dates, infer_published
 from storyline.analyse.figures import find_quantities
+from storyline.analyse.limits import analysed_part, long_sentence_note, long_word_note
 from storyline.analyse.model import Analysis
 from storyline.analyse.ner import tag_entities
 from storyline.analyse.quotes import find_quotes
 from storyline.analyse.resolve import resolve_mentions
-from storyline.analyse.sentences import split_sentences
+from storyline.analyse.sentences import bounded_sentences
 from storyline.clean.door import repair_optional, repair_text
 from storyline.clean.lang import detect_language
 from storyline.model import Document, Evidence
@@ -28,19 +29,25 @@ def analyze(text: str, *, lang: str | None = None, published: str | None = None)
     allows (``Analysis.published_inferred``) and relative dates resolve against it.
     Any ``str`` is accepted: lone surrogates become U+FFFD and NULs are dropped first
     (``Analysis.repairs`` says so; spans are then offsets into ``Analysis.text``).
+    Work is bounded (:mod:`storyline.analyse.limits`): a text past ``MAX_ANALYSE_CHARS``
+    is analysed up to there, overlong sentences and words are split, each noted in
+    ``Analysis.repairs``.
     """
     text, repairs = repair_text(text)
     lang, lang_repairs = repair_optional(lang, "lang")
     published, published_repairs = repair_optional(published, "published")
     repairs += lang_repairs + published_repairs
+    full = text
+    text, cut = analysed_part(full)  # spans into the part are spans into the full text
     if lang is None:
         lang = detect_language(text)[0]
-    sentences = split_sentences(text)
+    sentences, forced = bounded_sentences(text)
+    repairs += cut + long_sentence_note(forced) + long_word_note(text)
     inferred = None if published else infer_published(text, sentences, lang)
     anchor = published or (inferred[0] if inferred else None)
     mentions, entities = resolve_mentions(text, sentences, tag_entities(text, sentences, lang))
     return Analysis(
-        text=text,
+        text=full,
         lang=lang,
         published=anchor,
         published_inferred=inferred,

@@ -1,0 +1,62 @@
+"""Bounds on what the analysers read, so that no input can make analysis slow.
+
+Every analyser is meant to be linear in its input, but a scraped page can hold
+things no article holds: one "word" of 16,000 characters, a paragraph of
+150,000 characters without a line break, a 10 MB text file on one line. The
+limits below keep each analyser's work bounded whatever arrives; they are far
+above what news text needs (a long read is 60,000 characters, a long German
+sentence 1,000, a long compound 40), so ordinary articles are never cut.
+
+A cut is never silent: :func:`storyline.analyze` lists each one in
+``Analysis.repairs`` and the ingest job stores it on the article.
+"""
+
+from __future__ import annotations
+
+import re
+
+#: Characters of an article text that are analysed; the rest is stored, not analysed.
+MAX_ANALYSE_CHARS = 200_000
+#: A sentence longer than this is split (at the last space before the limit).
+MAX_SENTENCE_CHARS = 3_000
+#: A word or number token longer than this is split into pieces of this length.
+MAX_TOKEN_CHARS = 100
+#: How far back the sentence splitter looks for the word before a full stop.
+MAX_LOOKBEHIND_CHARS = 2 * MAX_TOKEN_CHARS
+
+_LONG_WORD = re.compile(rf"\w{{{MAX_TOKEN_CHARS + 1},}}")
+
+
+def analysed_part(text: str) -> tuple[str, list[str]]:
+    """The prefix of ``text`` the analysers read, and a note when it is not all of it.
+
+    The cut falls on the last line break (else space) before the limit, so no
+    sentence or word is analysed half.
+    """
+    if len(text) <= MAX_ANALYSE_CHARS:
+        return text, []
+    cut = text.rfind("\n", 0, MAX_ANALYSE_CHARS + 1)
+    if cut < MAX_ANALYSE_CHARS // 2:
+        cut = text.rfind(" ", 0, MAX_ANALYSE_CHARS + 1)
+    if cut < MAX_ANALYSE_CHARS // 2:
+        cut = MAX_ANALYSE_CHARS
+    note = (
+        f"analysis: only the first {cut:,} of {len(text):,} characters analysed "
+        f"(limit {MAX_ANALYSE_CHARS:,})"
+    )
+    return text[:cut], [note]
+
+
+def long_word_note(text: str) -> list[str]:
+    """A note when words in ``text`` exceed :data:`MAX_TOKEN_CHARS` (the tokenizer splits them)."""
+    n = sum(1 for _ in _LONG_WORD.finditer(text))
+    if not n:
+        return []
+    return [f"analysis: {n} word(s) over {MAX_TOKEN_CHARS} characters split into pieces"]
+
+
+def long_sentence_note(splits: int) -> list[str]:
+    """A note for sentences split because they exceeded :data:`MAX_SENTENCE_CHARS`."""
+    if not splits:
+        return []
+    return [f"analysis: {splits} split(s) inside sentences over {MAX_SENTENCE_CHARS:,} characters"]
