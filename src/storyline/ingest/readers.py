@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import json
+import os
 import re
+import stat
 import sys
 from collections.abc import Iterable, Iterator
 from functools import cache
@@ -18,7 +21,7 @@ from storyline.errors import (
     InputError,
     InputTooLargeError,
 )
-from storyline.ingest.decode import decode_bytes
+from storyline.ingest.decode import decode_with_repairs
 from storyline.model import Document, Hints
 
 TEXT_SUFFIXES = frozenset({".txt", ".text", ".md", ".markdown"})
@@ -197,16 +200,16 @@ def read_bytes(
 ) -> Iterator[Item]:
     """Decode one input's bytes and yield its document(s)."""
     try:
-        text, _encoding = decode_bytes(data, source)
+        text, _encoding, decoding = decode_with_repairs(data, source)
     except InputError as err:
         yield err
         return
     if kind is None:
         kind = _kind_for(path, text) if path is not None else _sniff(text)
     if kind == "json":
-        yield from _json_records(text, source, base)
+        records = _json_records(text, source, base)
     elif kind == "jsonl":
-        yield from _jsonl_records(text, source, base)
+        records = _jsonl_records(text, source, base)
     else:
         text, repairs = repair_text(text, "html" if kind == "html" else "text")
         hints, hint_repairs = repair_hints(base)
@@ -217,16 +220,93 @@ def read_bytes(
             doc.html = text
         else:
             doc.raw_text = text
-        yield doc
+        records = iter([doc])
+    for item in records:
+        if decoding and isinstance(item, Document):
+            item.repairs[:0] = decoding  # the file's repairs hold for each of its records
+        yield item
 
 
-def _walk(path: Path) -> Iterator[Path]:
-    for child in sorted(path.rglob("*")):
-        rel = child.relative_to(path)
-        if any(part.startswith(".") for part in rel.parts):
+def display_name(path: str | Path) -> str:
+    """A path as it can be shown and stored: bytes that are not UTF-8 escaped (``\\xff``).
+
+    Python hands such names over with surrogate escapes, which no terminal, JSON
+    encoder or SQLite column accepts; the escaped form is stable, so a re-run still
+    recognises the input.
+    """
+    name = os.fspath(path)
+    if name.isascii():
+        return name
+    return os.fsencode(name).decode("utf-8", "backslashreplace")
+
+
+def _stat_error(path: Path, exc: OSError) -> InputError:
+    """Why a path that is listed cannot be followed (dangling link, loop, permissions)."""
+    name = display_name(path)
+    if exc.errno == errno.ELOOP:
+        return InputError(name, "is a symbolic link loop", hint="remove or fix the link")
+    if exc.errno == errno.ENOENT and path.is_symlink():
+        return InputError(
+            name, "is a symbolic link to nothing (dangling)", hint="remove or fix the link"
+        )
+    if exc.errno == errno.ENOENT:
+        return InputError(name, "does not exist", hint="check the path")
+    return InputError(name, f"cannot be read ({exc.strerror or exc})", hint="check its permissions")
+
+
+def _kind_of(path: Path) -> str | InputError:
+    """ "file", "dir" or the reason a path is neither (links followed)."""
+    try:
+        mode = path.stat().st_mode
+    except OSError as exc:
+        return _stat_error(path, exc)
+    if stat.S_ISREG(mode):
+        return "file"
+    if stat.S_ISDIR(mode):
+        return "dir"
+    what = (
+        "a named pipe (FIFO)"
+        if stat.S_ISFIFO(mode)
+        else "a socket"
+        if stat.S_ISSOCK(mode)
+        else "a device"
+        if stat.S_ISCHR(mode) or stat.S_ISBLK(mode)
+        else "not a regular file"
+    )
+    return InputError(
+        display_name(path),
+        f"is {what}, not a regular file (not read)",
+        hint="give storyline regular files or folders",
+    )
+
+
+def _walk(path: Path, seen: set[tuple[int, int]]) -> Iterator[Path | InputError]:
+    """Files under a folder in sorted order; anything that cannot be read is an error.
+
+    Hidden entries (".git", ".DS_Store") are skipped. Links are followed, each folder
+    is read once (a link back to a parent is not a loop to get lost in), and FIFOs,
+    dangling links, loops and unreadable folders are named instead of skipped.
+    """
+    try:
+        info = path.stat()
+        if (info.st_dev, info.st_ino) in seen:
+            return
+        seen.add((info.st_dev, info.st_ino))
+        children = sorted(path.iterdir())
+    except OSError as exc:
+        yield _stat_error(path, exc)
+        return
+    for child in children:
+        if child.name.startswith("."):
             continue
-        if child.is_file():
+        kind = _kind_of(child)
+        if kind == "file":
             yield child
+        elif kind == "dir":
+            yield from _walk(child, seen)
+        else:
+            assert isinstance(kind, InputError)
+            yield kind
 
 
 def expand_paths(paths: Iterable[str]) -> Iterator[str | Path | InputError]:
@@ -236,18 +316,18 @@ def expand_paths(paths: Iterable[str]) -> Iterator[str | Path | InputError]:
             yield STDIN
             continue
         path = Path(raw)
-        if path.is_dir():
-            yield from _walk(path)
-        elif path.is_file():
+        kind = _kind_of(path)
+        if kind == "dir":
+            yield from _walk(path, seen=set())
+        elif kind == "file":
             yield path
-        elif path.exists():
-            yield InputError(raw, "is neither a regular file nor a folder")
         else:
-            yield InputError(raw, "does not exist", hint="check the path")
+            assert isinstance(kind, InputError)
+            yield kind
 
 
 def read_path(path: Path, base: Hints, max_bytes: int) -> Iterator[Item]:
-    source = str(path)
+    source = display_name(path)
     try:
         size = path.stat().st_size
         if size > max_bytes:
