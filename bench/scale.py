@@ -3,8 +3,8 @@
 What it measures, each step timed on its own:
 
 1. ingest with analysis (no grouping) of N generated articles (bench/gen_corpus.py);
-2. embedding the articles (the `embed_backend` setting: e5 by default, `--backend static`
-   for the cheap model);
+2. embedding the articles (the `profile` setting: the e5 encoder by default, `--backend static`
+   for the fast profile's cheap model);
 3. grouping all of them (`recluster`), and pairwise precision/recall of events and
    stories against the generator's labels;
 4. adding one more article to the full store: its ingest (clean + analyse) and the
@@ -61,7 +61,7 @@ def _truth_by_id(store: Store, truth: list[dict[str, Any]]) -> dict[str, dict[st
 
 
 def run(n: int = 1000, backend: str = "e5", seed: int = 7) -> dict[str, Any]:
-    os.environ["STORYLINE_EMBED_BACKEND"] = backend
+    os.environ["STORYLINE_PROFILE"] = "fast" if backend == "static" else "accurate"
     result: dict[str, Any] = {"articles": n, "backend": backend}
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)

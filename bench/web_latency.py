@@ -123,7 +123,7 @@ def main() -> None:
     parser.add_argument("--db", type=Path)
     parser.add_argument("--repeat", type=int, default=10)
     args = parser.parse_args()
-    os.environ["STORYLINE_EMBED_BACKEND"] = "static"
+    os.environ["STORYLINE_PROFILE"] = "fast"
     db = args.db or Path(tempfile.gettempdir()) / f"storyline-web-{args.n}.db"
     result: dict[str, Any] = {"articles": args.n, "db": str(db)}
     if not db.exists():

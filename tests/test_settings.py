@@ -75,10 +75,11 @@ def test_settings_markdown_lists_every_setting(monkeypatch: pytest.MonkeyPatch) 
 
 
 def test_settings_choice_outside_the_list_is_a_config_error(monkeypatch: pytest.MonkeyPatch) -> None:
-    from storyline.settings import EMBED_BACKEND
+    from storyline.settings import PROFILE, embed_backend
 
-    monkeypatch.setenv(EMBED_BACKEND.env_var, "bert")
-    with pytest.raises(ConfigError, match="e5, static"):
-        EMBED_BACKEND.get()
-    monkeypatch.setenv(EMBED_BACKEND.env_var, "static")
-    assert EMBED_BACKEND.get() == "static"
+    monkeypatch.setenv(PROFILE.env_var, "bert")
+    with pytest.raises(ConfigError, match="accurate, fast"):
+        PROFILE.get()
+    monkeypatch.setenv(PROFILE.env_var, "fast")
+    assert PROFILE.get() == "fast"
+    assert embed_backend() == "static"

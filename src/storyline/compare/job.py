@@ -17,7 +17,7 @@ import numpy as np
 
 from storyline.compare.group import Scores, copies, dispute_links, group_units, score_units
 from storyline.compare.units import Unit, article_units
-from storyline.settings import EMBED_BACKEND
+from storyline.settings import embed_backend
 from storyline.store import Store
 from storyline.store.claims import (
     Matrix,
@@ -54,7 +54,7 @@ def update_claims(
         pairs = members.get(story, [])
         claims, vectors = story_claims(store, story, pairs)
         with store.transaction():
-            save_unit_vectors(store, EMBED_BACKEND.get(), vectors)
+            save_unit_vectors(store, embed_backend(), vectors)
             save_claims(store, story, members_hash(pairs), claims)
         if on_item:
             on_item(story)
@@ -67,7 +67,7 @@ def _vectors(
     """Vectors of `units`, from the store where it has them; the new ones to save."""
     from storyline.stories.embed import get_backend  # loads the model on first use
 
-    name = EMBED_BACKEND.get()
+    name = embed_backend()
     known = unit_vectors(store, name, sorted({u.article for u in units}))
     todo = [u for u in units if u.key not in known]
     fresh: list[tuple[str, int, int, Matrix]] = []

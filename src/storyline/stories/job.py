@@ -20,7 +20,7 @@ import numpy as np
 from storyline.analyse.dates import find_dates
 from storyline.analyse.model import Sentence
 from storyline.analyse.sentences import split_sentences
-from storyline.settings import EMBED_BACKEND, INFER_MIN_CONFIDENCE
+from storyline.settings import INFER_MIN_CONFIDENCE, embed_backend
 from storyline.store import Store
 from storyline.store import stories as db
 from storyline.stories.cluster import CONFIDENT, Clusters, Item, LogEntry
@@ -66,7 +66,7 @@ class StoriesReport:
 
 def embed_missing(store: Store, on_item: Callable[[str], None] | None = None) -> int:
     """Embed (title + lead) every article that has no vector yet; returns how many."""
-    name = EMBED_BACKEND.get()
+    name = embed_backend()
     todo = db.articles_without_vectors(store, name)
     backend = get_backend(name)
     for i in range(0, len(todo), _EMBED_BATCH):
@@ -150,7 +150,7 @@ def _load(store: Store, *, everything: bool) -> tuple[Clusters, list[Item], _Det
     For `everything` (recluster) all details are read at once; else only the new
     articles' details, and the placed articles' as their stories come up.
     """
-    backend = EMBED_BACKEND.get()
+    backend = embed_backend()
     vectors = db.load_vectors(store, backend)
     story_of = dict(store.conn.execute("SELECT id, story_id FROM events").fetchall())
     rows = db.article_rows(store, details=everything)
