@@ -12,7 +12,7 @@ import click
 
 from storyline import __version__
 from storyline.cli import analysis, articles, compare, report, search, serve, stories
-from storyline.cli.common import CONTEXT
+from storyline.cli.common import CONTEXT, for_terminal
 from storyline.errors import StorylineError
 
 
@@ -23,7 +23,7 @@ class StorylineGroup(click.Group):
         try:
             return super().invoke(ctx)
         except StorylineError as err:
-            click.echo(f"error: {err}", err=True)
+            click.echo(f"error: {for_terminal(str(err))}", err=True)
             ctx.exit(1)
 
 

@@ -10,6 +10,7 @@ from storyline.cli.common import (
     db_option,
     emit_json,
     fail,
+    for_terminal,
     json_option,
     open_store,
 )
@@ -54,7 +55,7 @@ def entities_cmd(
     if as_json:
         emit_json(rows)
         return
-    for e in rows:
+    for e in for_terminal(rows):
         aliases = f"  aka {', '.join(e['aliases'])}" if e["aliases"] else ""
         click.echo(
             f"{e['id']}  {e['type']:<4} {e['name']}{aliases}  "
@@ -65,7 +66,7 @@ def entities_cmd(
         for m in e.get("merges", []):
             click.echo(f"      merged {m['alias']!r}: {m['reason']}  [article {m['article_id']}]")
     if explain and not rows:
-        click.echo(f"no entity named {explain!r}", err=True)
+        click.echo(f"no entity named {for_terminal(explain)!r}", err=True)
 
 
 @click.command("quotes", context_settings=CONTEXT)
@@ -87,7 +88,7 @@ def quotes_cmd(db: str, speaker: str | None, as_json: bool) -> None:
     if as_json:
         emit_json(rows)
         return
-    for q in rows:
+    for q in for_terminal(rows):
         who = q["speaker_entity"] or q["speaker_name"] or "(unknown speaker)"
         mark = "»" if q["kind"] == "direct" else "~"
         click.echo(

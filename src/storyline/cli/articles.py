@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 import time
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +17,7 @@ from storyline.cli.common import (
     db_option,
     emit_json,
     fail,
+    for_terminal,
     json_option,
     open_store,
     published_option,
@@ -23,7 +25,7 @@ from storyline.cli.common import (
 from storyline.cli.render import highlight, show_analysis
 from storyline.errors import StorylineError
 from storyline.export import FORMATS, write_export
-from storyline.ingest.decode import decode_bytes
+from storyline.ingest.decode import decode_with_repairs
 from storyline.ingest.job import IngestReport, ingest
 from storyline.ingest.readers import HTML_SUFFIXES
 from storyline.model import Hints
@@ -34,7 +36,7 @@ from storyline.store.analysis import article_analysis
 
 def _print_report(report: IngestReport, store: Store, seconds: float) -> None:
     for err in report.errors:
-        click.echo(f"error: {err}", err=True)
+        click.echo(f"error: {for_terminal(str(err))}", err=True)
     parts = [f"{len(report.stored)} stored"]
     if report.duplicates:
         parts.append(f"{len(report.duplicates)} of them duplicates")
@@ -179,7 +181,7 @@ def list_cmd(
     if as_json:
         emit_json(rows)
         return
-    for r in rows:
+    for r in for_terminal(rows):
         dup = f"  (duplicate of {r['duplicate_of'][:8]})" if r["duplicate_of"] else ""
         date = r["published"] or "????-??-??"
         click.echo(
@@ -215,6 +217,8 @@ def show_cmd(article_id: str, db: str, removed: bool, as_json: bool) -> None:
     if as_json:
         emit_json({**art, **found})
         return
+    text = art["text"]  # highlight() makes it safe piece by piece (offsets stay valid)
+    art, found = for_terminal(art), for_terminal(found)
     ev = art["outlet_evidence"] or {}
     click.secho(art["title"] or "(no title)", bold=True)
     click.echo(f"id:        {art['id']}")
@@ -237,7 +241,7 @@ def show_cmd(article_id: str, db: str, removed: bool, as_json: bool) -> None:
     if art["echo_of"]:
         click.echo(f"echoes:    {art['echo_of']}  {art['echo_evidence']}")
     click.echo()
-    click.echo(highlight(art["text"], found["mentions"]))
+    click.echo(highlight(text, found["mentions"]))
     show_analysis(found)
     if removed and art["removed"]:
         click.echo()
@@ -297,25 +301,27 @@ def clean_cmd(path: str, url: str | None, as_json: bool) -> None:
       storyline clean page.html --url https://example.org/a --json
     """
     try:
-        text, _ = decode_bytes(Path(path).read_bytes(), path)
+        text, _, decoding = decode_with_repairs(Path(path).read_bytes(), path)
         is_html = Path(path).suffix.lower() in HTML_SUFFIXES
         result = extract_html(text, url) if is_html else clean_text(text, url=url)
+        result = replace(result, repairs=[*decoding, *result.repairs])
     except StorylineError as err:
         fail(err, as_json)
     if as_json:
         emit_json(result.__dict__)
         return
-    click.secho(result.title or "(no title)", bold=True)
+    shown = for_terminal(result.__dict__)
+    click.secho(shown["title"] or "(no title)", bold=True)
     click.echo(
-        f"outlet: {result.outlet or '?'}  language: {result.language or '?'}  "
-        f"published: {result.published or '?'}"
+        f"outlet: {shown['outlet'] or '?'}  language: {shown['language'] or '?'}  "
+        f"published: {shown['published'] or '?'}"
     )
     click.echo()
-    click.echo(result.text)
+    click.echo(shown["text"])
     click.echo()
-    for r in result.removed:
+    for r in shown["removed"]:
         click.echo(f"- [{r['reason']}] {r['line'][:160]}")
-    for fix in result.repairs:
+    for fix in shown["repairs"]:
         click.echo(f"~ repaired {fix}")
 
 
@@ -346,7 +352,7 @@ def status_cmd(db: str, as_json: bool) -> None:
         return
     click.echo(f"store: {info['db']} (schema version {info['schema_version']})")
     click.echo(f"articles: {info['articles']}")
-    for name, n in outlets:
+    for name, n in for_terminal(outlets):
         click.echo(f"  {n:5d}  {name or '(unknown outlet)'}")
 
 

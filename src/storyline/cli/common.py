@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import sys
 import time
 from collections.abc import Callable
@@ -16,6 +17,7 @@ from storyline.settings import DB_PATH
 from storyline.store import Store
 
 F = TypeVar("F", bound=Callable[..., Any])
+T = TypeVar("T")
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
 
@@ -37,15 +39,51 @@ def json_option(fn: F) -> F:
     )
 
 
+# A whole escape sequence (CSI "ESC [ … final", OSC "ESC ] … BEL/ST", a two-character
+# escape; also their 8-bit C1 forms), bounded so a stray ESC cannot swallow the text after
+# it, then any control character left: C0 but tab and newline, DEL, C1.
+_ESCAPE_SEQUENCE = re.compile(
+    r"(?:\x1b\[|\x9b)[0-?]{0,64}[ -/]{0,16}[@-~]"
+    r"|(?:\x1b[\]PX^_]|[\x90\x98\x9d-\x9f])[^\x07\x1b\x9c]{0,1024}(?:\x07|\x1b\\|\x9c)"
+    r"|\x1b[ -~]"
+)
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_JSON_UNESCAPED_CONTROL = re.compile(r"[\x7f-\x9f]")  # json.dumps escapes only C0
+
+
+def for_terminal(value: T) -> T:
+    """``value`` with every string in it safe to print on a terminal.
+
+    Titles, outlets, article text, quotes, file names: anything an article or an input
+    controls may hold escape sequences (clear the screen, recolour, set the window
+    title, hide text). Every text the command line prints goes through here (strings in
+    lists, tuples and dict values too): escape sequences and control characters other
+    than newline and tab are removed. The JSON output escapes them instead.
+    """
+    if isinstance(value, str):
+        if value.isprintable() or not _CONTROL.search(value):
+            return value
+        return _CONTROL.sub("", _ESCAPE_SEQUENCE.sub("", value))  # type: ignore[return-value]
+    if isinstance(value, dict):
+        return {k: for_terminal(v) for k, v in value.items()}  # type: ignore[return-value]
+    if isinstance(value, list):
+        return [for_terminal(v) for v in value]  # type: ignore[return-value]
+    if isinstance(value, tuple):
+        return tuple(for_terminal(v) for v in value)  # type: ignore[return-value]
+    return value
+
+
 def emit_json(data: Any) -> None:
-    click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+    """Data as JSON on stdout; DEL and C1 controls escaped too (json leaves them raw)."""
+    text = json.dumps(data, ensure_ascii=False, indent=2)
+    click.echo(_JSON_UNESCAPED_CONTROL.sub(lambda m: f"\\u{ord(m.group()):04x}", text))
 
 
 def fail(err: StorylineError, as_json: bool) -> NoReturn:
     if as_json:
         emit_json(err.to_dict())
     else:
-        click.echo(f"error: {err}", err=True)
+        click.echo(f"error: {for_terminal(str(err))}", err=True)
     sys.exit(1)
 
 
@@ -78,6 +116,7 @@ class Progress:
         if self.enabled and now - self._last > 0.1:
             self._last = now
             rate = self.count / max(now - self.started, 1e-6)
+            source = for_terminal(source)
             name = source if len(source) < 50 else "…" + source[-49:]
             click.echo(
                 f"\r\x1b[K{self.label}: {self.count} items, {rate:.0f}/s  {name}",

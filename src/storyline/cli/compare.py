@@ -6,13 +6,22 @@ from typing import Any
 
 import click
 
-from storyline.cli.common import CONTEXT, db_option, emit_json, fail, json_option, open_store
+from storyline.cli.common import (
+    CONTEXT,
+    db_option,
+    emit_json,
+    fail,
+    for_terminal,
+    json_option,
+    open_store,
+)
 from storyline.errors import StorylineError
 
 KINDS = ("statement", "figure", "denial", "hedged")
 
 
 def _print(result: dict[str, Any], limit: int, shared: bool, kind: str | None) -> None:
+    result = for_terminal(result)
     by_id = {c["id"]: c for c in result["claims"]}
     click.echo(f"{result['kind']} {result['id']}: {len(result['claims'])} claims")
     for o in result["outlets"]:

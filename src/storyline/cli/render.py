@@ -6,6 +6,8 @@ from typing import Any
 
 import click
 
+from storyline.cli.common import for_terminal
+
 COLOURS = {"PER": "cyan", "ORG": "magenta", "LOC": "green", "MISC": "yellow"}
 
 
@@ -15,14 +17,16 @@ def highlight(text: str, mentions: list[dict[str, Any]]) -> str:
     for m in sorted(mentions, key=lambda m: m["start"]):
         if m["start"] < pos:
             continue
-        out.append(text[pos : m["start"]])
-        out.append(click.style(text[m["start"] : m["end"]], fg=COLOURS.get(m["label"]), bold=True))
+        out.append(for_terminal(text[pos : m["start"]]))
+        mention = for_terminal(text[m["start"] : m["end"]])
+        out.append(click.style(mention, fg=COLOURS.get(m["label"]), bold=True))
         pos = m["end"]
-    out.append(text[pos:])
+    out.append(for_terminal(text[pos:]))
     return "".join(out)
 
 
 def show_analysis(found: dict[str, list[dict[str, Any]]]) -> None:
+    found = for_terminal(found)
     if found["quotes"]:
         click.echo()
         click.secho(f"quotes ({len(found['quotes'])}):", bold=True)

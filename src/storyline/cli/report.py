@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from storyline.cli.common import CONTEXT, db_option, fail, open_store
+from storyline.cli.common import CONTEXT, db_option, fail, for_terminal, open_store
 from storyline.errors import StorylineError
 
 
@@ -60,7 +60,7 @@ def report_cmd(cluster_id: str, fmt: str, lang: str, output: str | None, db: str
     if isinstance(result, Path):
         click.echo(f"report: wrote {result}", err=True)
     else:
-        click.echo(result, nl=False)
+        click.echo(for_terminal(result), nl=False)
 
 
 COMMANDS = (report_cmd,)

@@ -7,7 +7,15 @@ from typing import Any
 
 import click
 
-from storyline.cli.common import CONTEXT, db_option, emit_json, fail, json_option, open_store
+from storyline.cli.common import (
+    CONTEXT,
+    db_option,
+    emit_json,
+    fail,
+    for_terminal,
+    json_option,
+    open_store,
+)
 from storyline.errors import StorylineError
 
 _DAY = click.DateTime(formats=["%Y-%m-%d"])
@@ -18,7 +26,7 @@ def _day(value: datetime | None) -> str | None:
 
 
 def _print(rows: list[dict[str, Any]]) -> None:
-    for n, r in enumerate(rows, start=1):
+    for n, r in enumerate(for_terminal(rows), start=1):
         how = "+".join(r["matched_by"])
         click.echo(
             f"{n:2d}. {r['id']}  {r['published'] or '????-??-??'}  {r['outlet'] or '?'} "
@@ -99,7 +107,7 @@ def search_cmd(
     _print(rows)
     if not rows:
         hint = "" if semantic else "; try --semantic to search by meaning"
-        click.echo(f"no articles match {' '.join(query)!r}{hint}", err=True)
+        click.echo(f"no articles match {for_terminal(' '.join(query))!r}{hint}", err=True)
 
 
 COMMANDS = (search_cmd,)

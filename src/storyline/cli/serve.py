@@ -6,7 +6,7 @@ import ipaddress
 
 import click
 
-from storyline.cli.common import CONTEXT, db_option
+from storyline.cli.common import CONTEXT, db_option, for_terminal
 from storyline.errors import StorylineError
 
 #: Largest stories whose timelines and comparisons are computed when the server starts.
@@ -75,7 +75,7 @@ def serve_cmd(db: str, host: str, port: int, lang: str, token: str | None) -> No
             warm=WARM_STORIES,
         )
     except StorylineError as err:
-        click.echo(f"error: {err}", err=True)
+        click.echo(f"error: {for_terminal(str(err))}", err=True)
         raise SystemExit(1) from err
     if not _loopback(host):
         click.echo(f"warning: serving {db} to the network on {host}:{port}", err=True)

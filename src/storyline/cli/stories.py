@@ -10,6 +10,7 @@ from storyline.cli.common import (
     db_option,
     emit_json,
     fail,
+    for_terminal,
     json_option,
     open_store,
 )
@@ -50,7 +51,7 @@ def stories_cmd(db: str, limit: int | None, as_json: bool) -> None:
     if as_json:
         emit_json(rows)
         return
-    for s in rows:
+    for s in for_terminal(rows):
         click.echo(
             f"{s['id']}  {s['title']}\n"
             f"    {s['events']} events, {s['articles']} articles, {s['outlets']} outlets, "
@@ -88,6 +89,7 @@ def story_cmd(story_id: str, db: str, show_log: bool, as_json: bool) -> None:
     if as_json:
         emit_json(record)
         return
+    record = for_terminal(record)
     click.echo(f"{record['id']}  {record['title']}")
     click.echo(f"    {len(record['articles'])} articles in {', '.join(record['languages'])}")
     click.echo("\nEvents:")
@@ -108,7 +110,7 @@ def story_cmd(story_id: str, db: str, show_log: bool, as_json: bool) -> None:
 
 
 def _print_timeline(entries: list[dict[str, object]]) -> None:
-    for e in entries:
+    for e in for_terminal(entries):
         sources = e["sources"]
         assert isinstance(sources, list)
         outlets = sorted({str(s["outlet"] or "?") for s in sources})
@@ -134,6 +136,7 @@ def event_cmd(event_id: str, db: str, as_json: bool) -> None:
     if as_json:
         emit_json(record)
         return
+    record = for_terminal(record)
     click.echo(f"{record['id']}  {record['date'] or 'undated'}  {record['title']}")
     click.echo(
         f"    story {record['story']}; {record['independent_sources']} independent source(s)"
