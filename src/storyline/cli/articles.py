@@ -27,6 +27,7 @@ from storyline.errors import StorylineError
 from storyline.export import FORMATS, write_export
 from storyline.ingest.decode import decode_with_repairs
 from storyline.ingest.job import IngestReport, ingest
+from storyline.ingest.liveness import unfinished_runs
 from storyline.ingest.readers import HTML_SUFFIXES
 from storyline.model import Hints
 from storyline.settings import BATCH_SIZE, MAX_FILE_BYTES, SETTINGS, settings_markdown
@@ -329,7 +330,10 @@ def clean_cmd(path: str, url: str | None, as_json: bool) -> None:
 @db_option
 @json_option
 def status_cmd(db: str, as_json: bool) -> None:
-    """Store summary: schema version and migrations, articles per outlet.
+    """Store summary: schema version and migrations, articles per outlet, unfinished runs.
+
+    An ingest run that was killed (or stopped by Ctrl-C) is shown as interrupted with
+    what it stored; running the same ingest again completes it.
 
     \b
     Example:
@@ -344,6 +348,7 @@ def status_cmd(db: str, as_json: bool) -> None:
                 "migrations": store.migrations(),
                 "articles": store.count(),
                 "outlets": {name or "": n for name, n in outlets},
+                "runs": unfinished_runs(store),
             }
     except StorylineError as err:
         fail(err, as_json)
@@ -354,6 +359,13 @@ def status_cmd(db: str, as_json: bool) -> None:
     click.echo(f"articles: {info['articles']}")
     for name, n in for_terminal(outlets):
         click.echo(f"  {n:5d}  {name or '(unknown outlet)'}")
+    for state, runs in info["runs"].items():
+        for run in runs:
+            click.echo(
+                f"ingest run {run['id']} (started {run['started_at']}) {state}, "
+                f"{run['articles']} article(s) stored"
+                + ("; run the same ingest again to complete it" if state == "interrupted" else "")
+            )
 
 
 @click.command("settings", context_settings=CONTEXT)

@@ -16,6 +16,26 @@ WARM_STORIES = 16
 LOCAL_NAMES = ("127.0.0.1", "localhost", "::1", "[::1]")
 
 
+def _token_option(_ctx: click.Context, _param: click.Parameter, value: str | None) -> str | None:
+    """A token given by option or environment must be as strong as a made one.
+
+    A short token ("abc") can be guessed, and one with spaces or control characters
+    cannot be sent in an Authorization header; both are usage errors (exit 2).
+    """
+    from storyline.web.auth import MIN_TOKEN_CHARS
+
+    if value is None:
+        return None
+    if len(value) < MIN_TOKEN_CHARS:
+        raise click.BadParameter(
+            f"is {len(value)} characters long; a token needs at least {MIN_TOKEN_CHARS} "
+            "(e.g. python -c 'import secrets; print(secrets.token_urlsafe(32))')"
+        )
+    if not (value.isascii() and value.isprintable()) or " " in value:
+        raise click.BadParameter("may hold only printable ASCII characters without spaces")
+    return value
+
+
 def _loopback(host: str) -> bool:
     if host == "localhost":
         return True
@@ -44,6 +64,7 @@ def _loopback(host: str) -> bool:
 @click.option(
     "--token",
     envvar="STORYLINE_API_TOKEN",
+    callback=_token_option,
     help="Write token of the HTTP API (env STORYLINE_API_TOKEN); default: the one kept in "
     "the config folder, made on first start.",
 )

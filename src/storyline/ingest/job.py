@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import traceback
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from itertools import islice
 from typing import TYPE_CHECKING, BinaryIO
@@ -16,6 +17,7 @@ from typing import TYPE_CHECKING, BinaryIO
 from storyline.api import build_pipeline
 from storyline.clean import line_key
 from storyline.errors import ConfigError, InputError
+from storyline.ingest.liveness import ingest_lock
 from storyline.ingest.readers import Item, iter_inputs
 from storyline.model import Document, Hints
 from storyline.pipeline import Pipeline, Stage, check_stage
@@ -192,6 +194,8 @@ def ingest(
         check_stage("stories", REQUIRES, provided)
         check_stage("compare", COMPARE_REQUIRES, provided | ASSIGNS)
     index = load_duplicate_index(store)
+    alive = ExitStack()  # held while the run lives: `status` tells a dead run from a live one
+    alive.enter_context(ingest_lock(store.path))
     report = IngestReport(run_id=store.start_run())
     status = "interrupted"
     try:
@@ -228,4 +232,5 @@ def ingest(
             len(report.unchanged) + len(report.known),
             len(report.errors),
         )
+        alive.close()
     return report

@@ -25,7 +25,7 @@ CONFIG_DIR_ENV = "STORYLINE_CONFIG_DIR"
 #: Characters `secrets.token_urlsafe` produces; a token file holding anything else was
 #: edited by hand or damaged.
 _TOKEN_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_")
-_MIN_TOKEN_CHARS = 32
+MIN_TOKEN_CHARS = 32
 
 
 def config_dir() -> Path:
@@ -44,7 +44,7 @@ def _read(path: Path) -> str:
         # Readable by others: tighten rather than refuse, so the server still starts.
         path.chmod(0o600)
     token = path.read_text(encoding="ascii", errors="replace").strip()
-    if len(token) < _MIN_TOKEN_CHARS or not set(token) <= _TOKEN_CHARS:
+    if len(token) < MIN_TOKEN_CHARS or not set(token) <= _TOKEN_CHARS:
         raise ConfigError(
             f"the API token file {path} does not hold a valid token",
             hint="delete the file; a new token is made on the next start",

@@ -1,0 +1,81 @@
+"""Small hardening of the command line: dead ingest runs are named, weak tokens refused."""
+
+from __future__ import annotations
+
+import json
+import signal
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from click.testing import Result
+
+from storyline.ingest.liveness import ingest_alive, ingest_lock, lock_path, unfinished_runs
+from storyline.store import Store
+
+Cli = Callable[..., Result]
+
+# A child that records a run while holding the ingest lock, then dies by SIGKILL: what a
+# `kill -9` during a long ingest leaves behind.
+KILLED_CHILD = """
+import os, signal, sys
+from pathlib import Path
+from storyline.ingest.liveness import ingest_lock
+from storyline.store import Store
+with Store(sys.argv[1], create=True) as store, ingest_lock(Path(sys.argv[1])):
+    store.start_run()
+    os.kill(os.getpid(), signal.SIGKILL)
+"""
+
+
+def status(cli: Cli, db: Path) -> dict[str, object]:
+    result = cli("status", "--db", db, "--json")
+    assert result.exit_code == 0, result.output
+    data: dict[str, object] = json.loads(result.stdout)
+    return data
+
+
+def test_hardening_killed_run_is_shown_interrupted(cli: Cli, db_path: Path) -> None:
+    child = subprocess.run([sys.executable, "-c", KILLED_CHILD, str(db_path)], check=False)
+    assert child.returncode == -signal.SIGKILL
+    with Store(db_path) as store:
+        recorded = store.conn.execute("SELECT status FROM ingest_runs").fetchall()
+    assert [r[0] for r in recorded] == ["running"]  # the record alone cannot tell
+    runs = status(cli, db_path)["runs"]
+    assert isinstance(runs, dict) and runs["running"] == []
+    assert [(r["id"], r["articles"]) for r in runs["interrupted"]] == [(1, 0)]
+    text = cli("status", "--db", db_path).output
+    assert "ingest run 1" in text and "interrupted" in text
+
+
+def test_hardening_live_run_is_shown_running(cli: Cli, db_path: Path) -> None:
+    with Store(db_path, create=True) as store, ingest_lock(db_path):
+        run_id = store.start_run()
+        assert ingest_alive(db_path) is True
+        runs = unfinished_runs(store)
+        assert [r["id"] for r in runs["running"]] == [run_id] and not runs["interrupted"]
+    assert ingest_alive(db_path) is False
+
+
+def test_hardening_finished_ingest_leaves_no_unfinished_run(
+    cli: Cli, db_path: Path, tmp_path: Path, make_article: Callable[..., str]
+) -> None:
+    (tmp_path / "a.txt").write_text(make_article(0), encoding="utf-8")
+    result = cli("ingest", tmp_path / "a.txt", "--db", db_path, "--no-stories", "--no-progress")
+    assert result.exit_code == 0, result.output
+    assert lock_path(db_path).exists()
+    assert status(cli, db_path)["runs"] == {"running": [], "interrupted": []}
+
+
+@pytest.mark.parametrize("token", ["abc", "x" * 31, "a" * 20 + " " + "b" * 20, "ä" * 40])
+def test_hardening_weak_or_unsendable_token_refused(cli: Cli, db_path: Path, token: str) -> None:
+    result = cli("serve", "--db", db_path, "--token", token)
+    assert result.exit_code == 2, result.output
+    assert "--token" in result.output
+
+
+def test_hardening_short_token_from_environment_refused(cli: Cli, db_path: Path) -> None:
+    result = cli("serve", "--db", db_path, env={"STORYLINE_API_TOKEN": "kurz"})
+    assert result.exit_code == 2 and "at least 32" in result.output
