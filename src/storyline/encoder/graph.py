@@ -226,8 +226,12 @@ def build_graph(
         if n in extra_layers and n != len(weights.layer):
             outputs.append((x, f"layer{n}"))
     outputs.append((x, "last"))
-    for src, name in outputs:
-        b.nodes.append(helper.make_node("Identity", [src], [name]))
+    # the layer-norm outputs take the output names themselves (an Identity node would
+    # copy every layer's states on every pass, asked for or not)
+    rename = dict(outputs)
+    for node in b.nodes:
+        node.input[:] = [rename.get(i, i) for i in node.input]
+        node.output[:] = [rename.get(o, o) for o in node.output]
     hidden = [
         helper.make_tensor_value_info(name, TensorProto.FLOAT, ["batch", "tokens", c.hidden])
         for _, name in outputs
