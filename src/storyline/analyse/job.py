@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from storyline.analyse.run import analyze
-from storyline.settings import INFER_MIN_CONFIDENCE
+from storyline.settings import INFER_MIN_CONFIDENCE, PROFILE
 from storyline.store import Store
 from storyline.store.analysis import save_analysis, unanalysed
 
@@ -38,7 +38,7 @@ def analyse_stored(
                     value, confidence, evidence = inferred
                     if confidence >= INFER_MIN_CONFIDENCE.get():
                         store.set_inferred_published(article_id, value, confidence, evidence)
-                save_analysis(store, article_id, result)
+                save_analysis(store, article_id, result, PROFILE.get())
                 if on_item is not None:
                     on_item(article_id)
     return len(ids)

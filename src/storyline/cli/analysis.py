@@ -13,6 +13,7 @@ from storyline.cli.common import (
     for_terminal,
     json_option,
     open_store,
+    profile_option,
 )
 from storyline.errors import StorylineError
 from storyline.store.analysis import explain_entity, list_entities, quotes_by_speaker
@@ -101,6 +102,7 @@ def quotes_cmd(db: str, speaker: str | None, as_json: bool) -> None:
 @click.command("analyse", context_settings=CONTEXT)
 @db_option
 @click.option("--redo", is_flag=True, help="Analyse every article again (after a model update).")
+@profile_option
 @json_option
 def analyse_cmd(db: str, redo: bool, as_json: bool) -> None:
     """Analyse stored articles that have no analysis yet (or all with --redo), then

@@ -20,6 +20,7 @@ from storyline.cli.common import (
     for_terminal,
     json_option,
     open_store,
+    profile_option,
     published_option,
 )
 from storyline.cli.render import highlight, show_analysis
@@ -96,6 +97,7 @@ def _print_report(report: IngestReport, store: Store, seconds: float) -> None:
     show_default=True,
     help="Group the articles into events and stories after reading them.",
 )
+@profile_option
 @json_option
 def ingest_cmd(
     paths: tuple[str, ...],
@@ -119,6 +121,7 @@ def ingest_cmd(
     \b
     Example:
       storyline ingest ../shared/seeds/ --db news.db
+      storyline ingest big-archive/ --profile fast --db archive.db
       cat page.html | storyline ingest - --url https://example.org/a --db news.db
     """
     hints = Hints(outlet=outlet, published=published, lang=lang, url=url)

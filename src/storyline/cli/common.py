@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import sys
 import time
@@ -13,7 +14,7 @@ import click
 
 from storyline.clean.published import parse_date_value
 from storyline.errors import StorylineError
-from storyline.settings import DB_PATH
+from storyline.settings import DB_PATH, PROFILE
 from storyline.store import Store
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -30,6 +31,25 @@ def db_option(fn: F) -> F:
         default=DB_PATH.default,
         show_default=True,
         help=DB_PATH.help,
+    )(fn)
+
+
+def _set_profile(ctx: click.Context, param: click.Parameter, value: str | None) -> None:
+    """The profile is a setting read where vectors are made; the option sets it for this
+    process, like STORYLINE_PROFILE would."""
+    if value is not None:
+        os.environ[PROFILE.env_var] = value
+
+
+def profile_option(fn: F) -> F:
+    return click.option(
+        "--profile",
+        type=click.Choice(PROFILE.choices),
+        default=None,
+        expose_value=False,
+        is_eager=True,
+        callback=_set_profile,
+        help=f"{PROFILE.help} [default: {PROFILE.default}, or STORYLINE_PROFILE]",
     )(fn)
 
 

@@ -22,7 +22,7 @@ from storyline.ingest.readers import Item, iter_inputs
 from storyline.model import Document, Hints
 from storyline.pipeline import Pipeline, Stage, check_stage
 from storyline.search.index import index_article
-from storyline.settings import BATCH_SIZE, MAX_FILE_BYTES
+from storyline.settings import BATCH_SIZE, MAX_FILE_BYTES, PROFILE
 from storyline.store import Store
 from storyline.store.analysis import save_analysis
 from storyline.stories.dedupe import DuplicateIndex, from_bytes, signature, to_bytes
@@ -114,7 +114,7 @@ def _process(
     index_article(store.conn, doc.id)
     store.save_signature(doc.id, to_bytes(minhash))
     if doc.analysis is not None:
-        save_analysis(store, doc.id, doc.analysis)
+        save_analysis(store, doc.id, doc.analysis, PROFILE.get())
     # Only in-memory bookkeeping from here: nothing below can fail half-way.
     if doc.duplicate_of is None:
         index.add(doc.id, minhash)

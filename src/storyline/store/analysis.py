@@ -133,8 +133,9 @@ def link_entity(store: Store, ent: Entity, article_id: str) -> str:
     return target
 
 
-def save_analysis(store: Store, article_id: str, analysis: Analysis) -> None:
-    """Replace the stored analysis of one article (call inside a transaction)."""
+def save_analysis(store: Store, article_id: str, analysis: Analysis, profile: str) -> None:
+    """Replace the stored analysis of one article (call inside a transaction); `profile`
+    (accurate or fast) is recorded so that a later re-analysis knows what made it."""
     conn = store.conn
     for table in ("mentions", "quotes", "dates", "quantities"):
         conn.execute(f"DELETE FROM {table} WHERE article_id=?", (article_id,))
@@ -179,7 +180,9 @@ def save_analysis(store: Store, article_id: str, analysis: Analysis) -> None:
         ],
     )
     _retype(conn, set(ids.values()))
-    conn.execute("UPDATE articles SET analysed_at=? WHERE id=?", (now(), article_id))
+    conn.execute(
+        "UPDATE articles SET analysed_at=?, profile=? WHERE id=?", (now(), profile, article_id)
+    )
 
 
 def _retype(conn: sqlite3.Connection, entity_ids: set[str]) -> None:

@@ -327,4 +327,14 @@ MIGRATIONS += (
     ),
 )
 
+MIGRATIONS += (
+    Migration(
+        7,
+        "articles: the analysis profile (accurate or fast) that analysed each article",
+        """
+        ALTER TABLE articles ADD COLUMN profile TEXT;
+        """,
+    ),
+)
+
 SCHEMA_VERSION = MIGRATIONS[-1].version
