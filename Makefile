@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 DEMO   := demo-output
 
-.PHONY: demo test lint bench bench-scale venv clean lock docs train-ner
+.PHONY: demo test lint bench bench-scale venv clean lock docs train-ner calibrate-encoder
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -62,3 +62,7 @@ clean:
 # Rebuild the shipped entity tagger from ../shared/bench (about 3 min on one core).
 train-ner: venv
 	$(BIN)/python -m train.ner.train
+
+# Recompute the encoder's int8 smoothing factors from ../shared/bench (about 3 min).
+calibrate-encoder: venv
+	$(BIN)/python -m train.encoder.calibrate

