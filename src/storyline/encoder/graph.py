@@ -68,6 +68,13 @@ class _Builder:
         self.nodes.append(helper.make_node(op_type, list(inputs), [out], domain=domain, **attrs))
         return out
 
+    def split(self, x: str, parts: int, width: int, stem: str) -> list[str]:
+        """`parts` equal slices of the last axis."""
+        outs = [self.name(f"{stem}{i}") for i in range(parts)]
+        sizes = self.const(stem + "_sizes", np.full(parts, width, np.int64))
+        self.nodes.append(helper.make_node("Split", [x, sizes], outs, axis=-1))
+        return outs
+
     def scaled(self, x: str, factors: F32 | None, stem: str) -> str:
         """x divided by the smoothing factors per channel (x itself without factors)."""
         if factors is None:
@@ -185,10 +192,18 @@ def build_graph(
             return b.op("Transpose", [r], stem + "_t", perm=perm)
 
         xs, sx = b.scaled(x, sm.get("x"), s + "_sx"), sm.get("x")
-        q = b.linear(xs, mw["q.w"], vw["q.b"], s + "_q", sx)
-        k = b.linear(xs, mw["k.w"], vw["k.b"], s + "_k", sx)
-        ctx_inv = (1.0 / sm["ctx"]).astype(np.float32) if "ctx" in sm else None
-        v = b.linear(xs, mw["v.w"], vw["v.b"], s + "_v", sx, ctx_inv)
+        # Q, K and V in one matmul: the input is quantised once, not three times
+        qkv_w = PackedRows(
+            np.concatenate([mw[k].scales for k in ("q.w", "k.w", "v.w")]),
+            np.concatenate([mw[k].nibbles for k in ("q.w", "k.w", "v.w")]),
+        )
+        qkv_b = np.concatenate([vw["q.b"], vw["k.b"], vw["v.b"]])
+        out_scale = None
+        if "ctx" in sm:  # the context's smoothing folds into V's outputs
+            ones = np.ones(2 * c.hidden, np.float32)
+            out_scale = np.concatenate([ones, (1.0 / sm["ctx"]).astype(np.float32)])
+        qkv = b.linear(xs, qkv_w, qkv_b, s + "_qkv", sx, out_scale)
+        q, k, v = b.split(qkv, 3, c.hidden, s + "_split")
         q = heads_first(q, [0, 2, 1, 3], s + "_qh")
         k = heads_first(k, [0, 2, 3, 1], s + "_kh")
         v = heads_first(v, [0, 2, 1, 3], s + "_vh")
