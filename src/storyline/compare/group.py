@@ -145,8 +145,8 @@ def group_units(units: Sequence[Unit], scores: Scores) -> list[list[int]]:
         if {units[k].article for k in ma} & {units[k].article for k in mb}:
             continue
         cross = [float(scores.score[x, y]) for x in ma for y in mb]
-        denial = all(units[k].kind == "denial" for k in ma + mb)
-        if float(np.mean(cross)) < (DENIAL_SCORE if denial else MERGE_MEAN):
+        all_denials = all(units[k].kind == "denial" for k in ma + mb)
+        if float(np.mean(cross)) < (DENIAL_SCORE if all_denials else MERGE_MEAN):
             continue
         for k in mb:
             cluster[k] = a
