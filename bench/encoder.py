@@ -29,53 +29,13 @@ from typing import Any
 import numpy as np
 
 from bench.common import save, shared
+from bench.corpora import column_sentences, conll_documents, conll_sentences
 from storyline.encoder import Encoder, EncoderOptions
 from storyline.stories.embed import article_text
 
 H, FF, LAYERS = 384, 1536, 12
 #: multiply-adds per token in the weight matmuls, times two for FLOPs
 MATMUL_FLOP_PER_TOKEN = 2 * LAYERS * (4 * H * H + 2 * H * FF)
-
-
-def _conll(path: Path, limit: int) -> list[str]:
-    out, cur = [], []
-    for line in path.read_text(encoding="utf-8").splitlines():
-        if line.startswith("-DOCSTART"):
-            continue
-        if not line.strip():
-            if cur:
-                out.append(" ".join(cur))
-                cur = []
-            continue
-        cur.append(line.split()[0])
-    return [s for s in out if len(s) > 15][:limit]
-
-
-def _conll_documents(bench: Path) -> list[str]:
-    """CoNLL-2003 valid documents (English news) as plain text, to fill up the leads."""
-    docs, cur = [], []
-    for line in (bench / "conll2003-en" / "valid.txt").read_text(encoding="utf-8").splitlines():
-        if line.startswith("-DOCSTART"):
-            if cur:
-                docs.append(" ".join(cur))
-            cur = []
-        elif line.strip():
-            cur.append(line.split()[0])
-    return [*docs, " ".join(cur)] if cur else docs
-
-
-def _tsv(path: Path, column: int, limit: int) -> list[str]:
-    out, cur = [], []
-    for line in path.read_text(encoding="utf-8").splitlines():
-        if line.startswith("#"):
-            continue
-        if not line.strip():
-            if cur:
-                out.append(" ".join(cur))
-                cur = []
-            continue
-        cur.append(line.split("\t")[column])
-    return out[:limit]
 
 
 def _semeval(path: Path) -> list[str]:
@@ -91,9 +51,9 @@ def mixed_texts(n: int, bench: Path) -> list[str]:
     articles = _semeval(bench / "semeval2022-t8" / "pairs-de-en.csv")
     long_texts = [" ".join(articles[i : i + 4]) for i in range(0, 4 * part, 4)]
     return (
-        _tsv(bench / "germeval2014" / "NER-de-dev.tsv", 1, part)
-        + _tsv(bench / "europarl-ner" / "test.tsv", 0, part)
-        + _conll(bench / "conll2003-en" / "valid.txt", part)
+        column_sentences(bench / "germeval2014" / "NER-de-dev.tsv", 1)[:part]
+        + column_sentences(bench / "europarl-ner" / "test.tsv", 0)[:part]
+        + [s for s in conll_sentences(bench / "conll2003-en" / "valid.txt") if len(s) > 15][:part]
         + articles[-part:]
         + long_texts[: n - 4 * part]
     )
@@ -187,9 +147,11 @@ def run(quick: bool = False, precisions: tuple[str, ...] = ("int8",)) -> dict[st
     threads = os.cpu_count() or 1
     result: dict[str, Any] = {"cpu_threads": threads}
     n_eq, n_sent, n_lead = (200, 400, 60) if quick else (1000, 2000, 300)
-    sentences = _tsv(bench / "germeval2014" / "NER-de-dev.tsv", 1, n_sent)
+    sentences = column_sentences(bench / "germeval2014" / "NER-de-dev.tsv", 1)[:n_sent]
     leads = [article_text(t) for t in _semeval(bench / "semeval2022-t8" / "pairs-de-en.csv")]
-    leads = (leads + [article_text(d) for d in _conll_documents(bench)])[:n_lead]
+    leads = (
+        leads + [article_text(d) for d in conll_documents(bench / "conll2003-en" / "valid.txt")]
+    )[:n_lead]
     for precision in precisions:
         enc = Encoder(EncoderOptions(device="cpu", precision=precision))
         started = time.perf_counter()

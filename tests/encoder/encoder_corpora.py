@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from bench.corpora import column_sentences
 
 SHARED_BENCH = Path(__file__).resolve().parents[2].parent / "shared" / "bench"
 
@@ -14,20 +15,7 @@ def germeval_sentences(limit: int) -> list[str]:
     path = SHARED_BENCH / "germeval2014" / "NER-de-dev.tsv"
     if not path.exists():
         pytest.skip(f"{path} is absent (benchmark data lives in ../shared/bench)")
-    out: list[str] = []
-    cur: list[str] = []
-    for line in path.read_text(encoding="utf-8").splitlines():
-        if line.startswith("#"):
-            continue
-        if not line.strip():
-            if cur:
-                out.append(" ".join(cur))
-                cur = []
-                if len(out) >= limit:
-                    break
-            continue
-        cur.append(line.split("\t")[1])
-    return out
+    return column_sentences(path, 1)[:limit]
 
 
 def semeval_texts(limit: int) -> list[str]:

@@ -20,6 +20,7 @@ import sys
 from pathlib import Path
 
 import numpy as np
+from bench.corpora import column_sentences, conll_sentences
 
 from storyline.encoder.graph import SMOOTH_INPUTS
 from storyline.encoder.reference import forward
@@ -39,32 +40,6 @@ MAX_RUN_CHARS = 2200
 _FLOOR = 1e-5
 
 
-def conll_sentences(path: Path) -> list[str]:
-    out, cur = [], []
-    for line in path.read_text(encoding="utf-8").splitlines():
-        if line.startswith("-DOCSTART"):
-            continue
-        if not line.strip():
-            if cur:
-                out.append(" ".join(cur))
-                cur = []
-            continue
-        cur.append(line.split()[0])
-    return out
-
-
-def europarl_sentences(path: Path) -> list[str]:
-    out, cur = [], []
-    for line in path.read_text(encoding="utf-8").splitlines():
-        if not line.strip():
-            if cur:
-                out.append(" ".join(cur))
-                cur = []
-            continue
-        cur.append(line.split("\t")[0])
-    return out
-
-
 def runs(sentences: list[str], count: int) -> list[str]:
     """`count` texts of consecutive sentences, each as long as MAX_RUN_CHARS allows."""
     out: list[str] = []
@@ -82,7 +57,7 @@ def runs(sentences: list[str], count: int) -> list[str]:
 def texts() -> list[str]:
     corpora = [
         conll_sentences(SHARED / "conll2003-en" / "train.txt"),
-        europarl_sentences(SHARED / "europarl-ner" / "train.tsv"),
+        column_sentences(SHARED / "europarl-ner" / "train.tsv", 0),
     ]
     out: list[str] = []
     for sentences in corpora:
