@@ -133,3 +133,11 @@ def test_fp32_graph_equals_the_numpy_oracle(encoder: Encoder) -> None:
 def test_padding_does_not_leak_into_a_text(encoder: Encoder) -> None:
     short, long = "Kurz.", "Ein deutlich längerer Satz mit vielen Wörtern darin, damit er auffüllt."
     assert float(encoder.vectors([short, long])[0] @ encoder.vectors([short])[0]) > 0.999
+
+
+def test_vectors_of_sentences_just_encoded_come_from_that_pass(encoder: Encoder) -> None:
+    # the entity tagger encodes sentences; the claims step asks for their vectors after
+    sentences = ["Der Hafenrat tagte am Montag.", "Die Gewerkschaft rief zum Streik auf."]
+    encoded = encoder.encode(sentences)
+    again = encoder.vectors(sentences)
+    assert np.array_equal(again, np.vstack([e.vector for e in encoded]))

@@ -34,7 +34,6 @@ REQUIRES = frozenset({"event", "story", "analysis"})
 ASSIGNS = frozenset({"claims"})
 
 #: e5 wants a task prefix; claims compare like with like, so both sides are passages.
-_PREFIX = "passage: "
 
 
 def update_claims(
@@ -72,7 +71,7 @@ def _vectors(
     todo = [u for u in units if u.key not in known]
     fresh: list[tuple[str, int, int, Matrix]] = []
     if todo:
-        rows = get_backend(name).encode([_PREFIX + u.text for u in todo])
+        rows = get_backend(name).encode([u.text for u in todo])
         for u, row in zip(todo, rows, strict=True):
             known[u.key] = row
             fresh.append((u.article, u.start, u.end, row))

