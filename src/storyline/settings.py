@@ -147,6 +147,13 @@ EVENT_MAX_DAYS: Setting[int] = Setting(
     "An event spans at most this many days; a later happening of the story opens a new event.",
 )
 
+STORE_WAIT: Setting[float] = Setting(
+    "store_wait",
+    300.0,
+    "Seconds a writer waits for another writer's transaction to end before it gives up "
+    "(writers hold the lock for short transactions: a second ingest queues behind the "
+    "first instead of failing).",
+)
 API_MAX_BODY: Setting[int] = Setting(
     "api_max_body",
     20_000_000,
@@ -172,6 +179,7 @@ SETTINGS: tuple[Setting[int] | Setting[str] | Setting[float], ...] = (
     STORY_SIMILARITY_ALONE,
     EVENT_SIMILARITY,
     EVENT_MAX_DAYS,
+    STORE_WAIT,
     API_MAX_BODY,
 )
 

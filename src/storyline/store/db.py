@@ -17,6 +17,7 @@ from typing import Any
 
 from storyline.errors import InputError, NotFoundError, SchemaError, StoreError
 from storyline.model import Document
+from storyline.settings import STORE_WAIT
 from storyline.store.schema import MIGRATIONS, SCHEMA_VERSION
 
 _ID_TABLES = frozenset({"articles", "events", "stories", "entities"})
@@ -33,15 +34,19 @@ def _json(value: Any) -> str | None:
 class Store:
     """A storyline database file. Use as a context manager or call :meth:`close`."""
 
-    def __init__(self, path: str | Path, *, create: bool = True) -> None:
+    def __init__(
+        self, path: str | Path, *, create: bool = True, wait: float | None = None
+    ) -> None:
+        """`wait`: seconds to wait for another writer's lock (default: store_wait)."""
         self.path = Path(path)
+        self.wait = STORE_WAIT.get() if wait is None else wait
         self._outlets: list[str] | None = None
         if not create and not self.path.exists():
             raise NotFoundError(
                 f"no store at {self.path}", hint="run 'storyline ingest' first or pass --db"
             )
         try:
-            self.conn = sqlite3.connect(str(self.path), isolation_level=None, timeout=10.0)
+            self.conn = sqlite3.connect(str(self.path), isolation_level=None, timeout=self.wait)
             self.conn.row_factory = sqlite3.Row
             self.conn.execute("PRAGMA journal_mode=WAL")
             self.conn.execute("PRAGMA foreign_keys=ON")
@@ -106,14 +111,20 @@ class Store:
     # -- writing ----------------------------------------------------------------
 
     @contextmanager
-    def transaction(self) -> Iterator[None]:
-        """One write transaction; everything in it lands together or not at all."""
+    def transaction(self, *, join: bool = False) -> Iterator[None]:
+        """One write transaction; everything in it lands together or not at all.
+
+        With `join`, a transaction already open on this connection is used as it is (its
+        owner commits or rolls back); for steps that run both inside and outside one."""
+        if join and self.conn.in_transaction:
+            yield
+            return
         try:
             self.conn.execute("BEGIN IMMEDIATE")
         except sqlite3.OperationalError as exc:
             raise StoreError(
-                f"{self.path} is locked by another writer ({exc})",
-                hint="wait for the other storyline process to finish",
+                f"{self.path} is locked by another writer ({exc}; waited {self.wait:g} s)",
+                hint="wait for the other storyline process to finish, or raise store_wait",
             ) from exc
         try:
             yield

@@ -67,14 +67,19 @@ class StoriesReport:
 
 
 def embed_missing(store: Store, on_item: Callable[[str], None] | None = None) -> int:
-    """Embed (title + lead) every article that has no vector yet; returns how many."""
+    """Embed (title + lead) every article that has no vector yet; returns how many.
+
+    Call it outside a transaction: the encoder runs with no lock held, and each batch's
+    vectors are written in a short transaction of their own (other writers wait
+    milliseconds, not minutes; a killed run keeps the vectors it finished)."""
     name = embed_backend()
     todo = db.articles_without_vectors(store, name)
     backend = get_backend(name)
     for i in range(0, len(todo), _EMBED_BATCH):
         batch = todo[i : i + _EMBED_BATCH]
         vectors = backend.encode([embed_text(r["text"], r["title"]) for r in batch])
-        db.save_vectors(store, name, [(r["id"], vectors[k]) for k, r in enumerate(batch)])
+        with store.transaction(join=True):
+            db.save_vectors(store, name, [(r["id"], vectors[k]) for k, r in enumerate(batch)])
         if on_item is not None:
             for r in batch:
                 on_item(r["id"])
@@ -338,10 +343,12 @@ def _place_all(
 
 
 def update_stories(store: Store, on_item: Callable[[str], None] | None = None) -> StoriesReport:
-    """Place every article without an event into events and stories (one transaction)."""
+    """Place every article without an event into events and stories: embedding first,
+    with no lock held, then the placing in one transaction."""
     report = StoriesReport()
+    embed_missing(store, on_item)
     with store.transaction():
-        embed_missing(store, on_item)
+        embed_missing(store)  # what another writer stored meanwhile (usually nothing)
         clusters, new, details = _load(store, everything=False)
         _place_all(store, clusters, new, report, details)
         _save(store, clusters, report)
@@ -351,8 +358,9 @@ def update_stories(store: Store, on_item: Callable[[str], None] | None = None) -
 def recluster(store: Store, on_item: Callable[[str], None] | None = None) -> StoriesReport:
     """Recompute all events and stories from scratch, keeping ids where clusters survive."""
     report = StoriesReport()
+    embed_missing(store, on_item)
     with store.transaction():
-        embed_missing(store, on_item)
+        embed_missing(store)  # what another writer stored meanwhile (usually nothing)
         before = dict(
             store.conn.execute(
                 "SELECT id, event_id FROM articles WHERE event_id IS NOT NULL"
