@@ -27,7 +27,7 @@ def test_settings_defaults_without_environment(monkeypatch: pytest.MonkeyPatch) 
     for s in SETTINGS:
         monkeypatch.delenv(s.env_var, raising=False)
     assert MAX_FILE_BYTES.get() == 20_000_000
-    assert BATCH_SIZE.get() == 200
+    assert BATCH_SIZE.get() == 8
     assert REPEAT_MIN_ARTICLES.get() == 3
     assert REPEAT_MAX_LINE_CHARS.get() == 400
     assert DB_PATH.get() == "storyline.db"
@@ -47,7 +47,7 @@ def test_settings_invalid_value_raises_config_error(monkeypatch: pytest.MonkeyPa
         BATCH_SIZE.get()
     assert "STORYLINE_BATCH_SIZE" in str(info.value)
     assert "zweihundert" in str(info.value)
-    assert info.value.hint and "200" in info.value.hint
+    assert info.value.hint and "8" in info.value.hint
 
 
 def test_settings_float_setting_parses_floats(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -63,7 +63,7 @@ def test_settings_names_are_unique() -> None:
 
 
 def test_settings_markdown_lists_every_setting(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("STORYLINE_BATCH_SIZE", "7")  # the table shows defaults, not the env
+    monkeypatch.setenv("STORYLINE_BATCH_SIZE", "77")  # the table shows defaults, not the env
     table = settings_markdown()
     lines = table.strip().splitlines()
     assert lines[0].startswith("| name |")
@@ -71,7 +71,7 @@ def test_settings_markdown_lists_every_setting(monkeypatch: pytest.MonkeyPatch) 
     for s in SETTINGS:
         assert f"`{s.env_var}`" in table
         assert f"`{s.default}`" in table
-    assert "`7`" not in table
+    assert "`77`" not in table
 
 
 def test_settings_choice_outside_the_list_is_a_config_error(monkeypatch: pytest.MonkeyPatch) -> None:
