@@ -12,7 +12,8 @@ that names the input and says what to do. The tree is kept small on purpose::
     │   ├── DecodeError
     │   └── FormatError     readable, but not the shape we need (bad JSON, no text)
     ├── StoreError          the database is unusable (locked, newer schema, corrupt)
-    │   └── SchemaError
+    │   ├── SchemaError
+    │   └── StoreBusyError  another writer held the lock longer than we could wait
     ├── PipelineError       stages wired so that one lacks what it needs
     ├── NotFoundError       an id or name that the store does not hold
     ├── ConfigError         a setting with an invalid value
@@ -80,6 +81,12 @@ class StoreError(StorylineError):
 
 class SchemaError(StoreError):
     code = "schema_error"
+
+
+class StoreBusyError(StoreError):
+    """Another writer held the store's lock past the wait (store_wait): try again later."""
+
+    code = "store_busy"
 
 
 class PipelineError(StorylineError):

@@ -332,3 +332,23 @@ def test_web_api_ingest_groups_into_stories_by_default(
 )
 def test_web_api_ingest_safe_names(raw: str | None, expected: str) -> None:
     assert safe_name(raw, 3) == expected
+
+
+# -- a busy store ----------------------------------------------------------------------
+
+
+def test_web_api_ingest_into_a_busy_store_is_503_with_retry_after(
+    client: TestClient,
+    db_path: Path,
+    make_article: Callable[[int], str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from storyline.web import deps
+
+    monkeypatch.setattr(deps, "REQUEST_STORE_WAIT", 0.1)
+    with Store(db_path) as other, other.transaction():  # another writer holds the lock
+        r = client.post(URL, files=upload(("a.txt", make_article(0).encode())), headers=AUTH)
+        assert_error(r, 503, "store_busy")
+        assert r.headers["Retry-After"] == str(deps.RETRY_AFTER_SECONDS)
+        assert client.get("/api/v1/status").status_code == 200  # reads do not wait
+    assert count(db_path) == 0

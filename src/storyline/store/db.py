@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from storyline.errors import InputError, NotFoundError, SchemaError, StoreError
+from storyline.errors import InputError, NotFoundError, SchemaError, StoreBusyError, StoreError
 from storyline.model import Document
 from storyline.settings import STORE_WAIT
 from storyline.store.schema import MIGRATIONS, SCHEMA_VERSION
@@ -122,7 +122,7 @@ class Store:
         try:
             self.conn.execute("BEGIN IMMEDIATE")
         except sqlite3.OperationalError as exc:
-            raise StoreError(
+            raise StoreBusyError(
                 f"{self.path} is locked by another writer ({exc}; waited {self.wait:g} s)",
                 hint="wait for the other storyline process to finish, or raise store_wait",
             ) from exc

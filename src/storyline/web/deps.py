@@ -14,8 +14,13 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 
-from storyline.errors import StorylineError
+from storyline.errors import StoreBusyError, StorylineError
 from storyline.store import Store
+
+#: seconds an API request waits for another writer's lock before answering 503
+REQUEST_STORE_WAIT = 5.0
+#: what a 503 for a busy store tells the client to wait before trying again
+RETRY_AFTER_SECONDS = 10
 
 #: HTTP status for each error code the library raises; anything else is a 400.
 STATUS = {
@@ -29,6 +34,7 @@ STATUS = {
     "decode_error": 422,
     "format_error": 422,
     "store_error": 500,
+    "store_busy": 503,
     "schema_error": 500,
     "pipeline_error": 500,
 }
@@ -36,8 +42,10 @@ STATUS = {
 
 @contextmanager
 def store_for(request: Request) -> Iterator[Store]:
-    """The app's store, opened for this request and closed after it."""
-    store = Store(request.app.state.db_path, create=False)
+    """The app's store, opened for this request and closed after it. A request waits at
+    most REQUEST_STORE_WAIT for another writer's lock, then answers 503 with Retry-After
+    (reads never wait: the store is in WAL mode)."""
+    store = Store(request.app.state.db_path, create=False, wait=REQUEST_STORE_WAIT)
     try:
         yield store
     finally:
@@ -55,6 +63,10 @@ def error_json(
 
 def storyline_error_json(err: StorylineError) -> JSONResponse:
     status = STATUS.get(err.code, 400)
+    if isinstance(err, StoreBusyError):
+        resp = error_json(status, err.code, err.message, err.hint)
+        resp.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        return resp
     return error_json(
         status,
         err.code,
