@@ -162,6 +162,10 @@ def test_web_every_route_is_in_the_document_with_its_methods(document: Schema) -
     assert described == len(document["paths"])
 
 
+#: served and checked in tests/web/test_web_api_jobs.py, which makes a job first
+_NEEDS_A_JOB = {"/jobs/{id}"}
+
+
 def _url(path: str, samples: dict[str, str]) -> str:
     kind = {"stories": "story", "events": "event", "articles": "article", "entities": "entity"}
     if "{id}" in path:
@@ -185,6 +189,8 @@ def test_web_every_path_in_the_document_is_served(
     client: TestClient, document: Schema, samples: dict[str, str]
 ) -> None:
     for path, operations in document["paths"].items():
+        if path in _NEEDS_A_JOB:
+            continue
         for method in operations:
             r = client.request(
                 method.upper(),
@@ -201,7 +207,7 @@ def test_web_get_responses_have_the_declared_shape(
 ) -> None:
     checked = 0
     for path, operations in document["paths"].items():
-        if "get" not in operations:
+        if "get" not in operations or path in _NEEDS_A_JOB:
             continue
         op = operations["get"]
         r = client.get(_url(path, samples), params=_required(path, op, samples))
@@ -212,7 +218,8 @@ def test_web_get_responses_have_the_declared_shape(
         if isinstance(body, dict) and "items" in body:
             assert body["items"], f"{path}: an empty page checks nothing"
         checked += 1
-    assert checked == len([p for p in document["paths"].values() if "get" in p])
+    gets = [p for p, ops in document["paths"].items() if "get" in ops]
+    assert checked == len([p for p in gets if p not in _NEEDS_A_JOB])
 
 
 def test_web_error_responses_have_the_declared_shape(client: TestClient, document: Schema) -> None:

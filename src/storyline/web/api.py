@@ -45,6 +45,7 @@ from storyline.web.api_common import (
     sliced,
 )
 from storyline.web.api_ingest import ingest_endpoint
+from storyline.web.api_jobs import job_endpoint
 from storyline.web.deps import store_for, storyline_error_json
 from storyline.web.openapi import openapi_schema
 
@@ -316,6 +317,7 @@ def api_routes() -> list[BaseRoute]:
     """The API's routes, to be mounted at API_PREFIX."""
     routes: list[BaseRoute] = [Route(p, json_endpoint(fn), methods=["GET"]) for p, fn in _GETS]
     routes.append(Route("/ingest", async_json_endpoint(ingest_endpoint), methods=["POST"]))
+    routes.append(Route("/jobs/{id}", json_endpoint(job_endpoint), methods=["GET"]))
     routes.append(
         Route("/{path:path}", _unmatched(routes), methods=_ALL_METHODS, include_in_schema=False)
     )

@@ -10,7 +10,9 @@ replaced by the original file names in the store's provenance and in the report,
 Limits: the token (before a byte of the body is read), the body size (``api_max_body``:
 a too large Content-Length is refused at once, a body without one is counted while it
 streams in and refused the moment it passes the limit), and one ingest at a time per
-process (SQLite has one writer; a second request waits instead of failing on the lock).
+process (SQLite has one writer; a second request waits for its turn without holding a
+worker thread, so readers are still served). With ``background=true`` the request is
+answered 202 with a job at once and the ingest runs after it (web/api_jobs.py).
 
 Status: 200 when no input failed, 207 (Multi-Status) when one or more inputs failed, even
 all of them; the body is the report either way, its ``errors`` naming each failed input.
@@ -24,7 +26,6 @@ import os
 import re
 import shutil
 import tempfile
-import threading
 from pathlib import Path
 from typing import Any
 
@@ -36,15 +37,15 @@ from starlette.types import Message, Receive
 
 from storyline.ingest.job import ingest
 from storyline.model import Hints
-from storyline.settings import API_MAX_BODY
+from storyline.settings import API_MAX_BODY, STORE_WAIT
 from storyline.store import Store
 from storyline.web.api_common import ApiError, Query
+from storyline.web.api_jobs import jobs_of
 from storyline.web.auth import bearer_matches
-from storyline.web.deps import store_for
+from storyline.web.deps import REQUEST_STORE_WAIT
 
 #: Most files (and form fields) one request may carry.
 MAX_FILES = 1000
-_INGEST_LOCK = threading.Lock()
 #: Media type of the body -> file name it is ingested under (None: multipart files).
 _BODY_NAMES: dict[str, str | None] = {
     "multipart/form-data": None,
@@ -165,10 +166,12 @@ class _Names:
                     conn.execute(f"DELETE FROM {table} WHERE source = ?", (old,))
 
 
-def _run(request: Request, paths: list[Path], root: Path, hints: Hints, stories: bool) -> Any:
+def _run(
+    db_path: Path, wait: float, paths: list[Path], root: Path, hints: Hints, stories: bool
+) -> dict[str, Any]:
     """Ingest `paths` (in a worker thread: the job is blocking) and return the report."""
     names = _Names(root)
-    with _INGEST_LOCK, store_for(request) as store:
+    with Store(db_path, create=False, wait=wait) as store:
         try:
             report = ingest([str(p) for p in paths], store, hints, stories=stories)
         finally:
@@ -196,30 +199,59 @@ async def ingest_endpoint(request: Request) -> JSONResponse:
         outlet=q.text("outlet"), lang=lang.lower() if lang else None, published=q.day("published")
     )
     stories = q.flag("stories", default=True)
+    background = q.flag("background", default=False)
     media = _media_type(request)
     limit = API_MAX_BODY.get()
     declared = request.headers.get("content-length", "")
     if declared.isascii() and declared.isdigit() and int(declared) > limit:
         raise _too_large(limit)
     body = Request(request.scope, _limited(request.receive, limit))
-    with tempfile.TemporaryDirectory(prefix="storyline-upload-") as tmp:
-        root = Path(tmp)
-        name = _BODY_NAMES[media]
-        if name is None:
-            form = await body.form(max_files=MAX_FILES, max_fields=MAX_FILES)
-            try:
-                uploads = [v for v in form.getlist("files") if isinstance(v, UploadFile)]
-                if not uploads:
-                    raise ApiError(
-                        422, "no_input", "the request holds no files", "send them as field 'files'"
-                    )
-                paths = await run_in_threadpool(_save, uploads, root)
-            finally:
-                await form.close()
-        else:
-            data = await body.body()
-            (root / "0").mkdir()
-            paths = [root / "0" / name]
-            paths[0].write_bytes(data)
-        report = await run_in_threadpool(_run, request, paths, root, hints, stories)
+    jobs = jobs_of(request)
+    root = Path(tempfile.mkdtemp(prefix="storyline-upload-"))
+    handed_over = False
+    try:
+        paths = await _receive(body, media, root)
+        db_path = request.app.state.db_path
+        if background:
+            job = jobs.start(
+                lambda: run_in_threadpool(
+                    _run, db_path, STORE_WAIT.get(), paths, root, hints, stories
+                ),
+                cleanup=root,
+            )
+            handed_over = True
+            url = f"{request.scope.get('root_path', '')}/jobs/{job.id}"
+            return JSONResponse(
+                {**job.to_dict(), "url": url}, status_code=202, headers={"Location": url}
+            )
+        # one ingest at a time; a request waiting for its turn holds no worker thread
+        async with jobs.turn:
+            report = await run_in_threadpool(
+                _run, db_path, REQUEST_STORE_WAIT, paths, root, hints, stories
+            )
+    finally:
+        if not handed_over:
+            shutil.rmtree(root, ignore_errors=True)
     return JSONResponse(report, status_code=_status(report))
+
+
+async def _receive(body: Request, media: str, root: Path) -> list[Path]:
+    """The request's inputs saved under `root`, one numbered folder each."""
+    name = _BODY_NAMES[media]
+    if name is None:
+        form = await body.form(max_files=MAX_FILES, max_fields=MAX_FILES)
+        try:
+            uploads = [v for v in form.getlist("files") if isinstance(v, UploadFile)]
+            if not uploads:
+                raise ApiError(
+                    422, "no_input", "the request holds no files", "send them as field 'files'"
+                )
+            saved: list[Path] = await run_in_threadpool(_save, uploads, root)
+            return saved
+        finally:
+            await form.close()
+    data = await body.body()
+    (root / "0").mkdir()
+    path = root / "0" / name
+    path.write_bytes(data)
+    return [path]

@@ -134,6 +134,11 @@ SCHEMAS: dict[str, Schema] = {
         "errors:[@InputError] stories:obj? articles_in_store:int",
         "What one ingest did; `errors` names every input that failed and why.",
     ),
+    "Job": obj(
+        "id status created started:str? finished:str? report:obj? error:obj?",
+        "A background ingest: status queued, running, done or failed; `report` is the "
+        "IngestReport once done, `error` the error shape if it failed.",
+    ),
     "IngestJson": obj(
         "articles:[@ArticleInput]",
         "Articles as JSON; any JSON the CLI's ingest reads (a list, one object) works too.",
@@ -226,6 +231,11 @@ _INGEST: Schema = {
             param("lang", STR, "Language of every input (overrides detection)."),
             param("published", DAY, "Publication date of every input."),
             param("stories", {"type": "boolean", "default": True}, "Group into events."),
+            param(
+                "background",
+                {"type": "boolean", "default": False},
+                "Answer 202 with a job at once; follow it at /jobs/{id}.",
+            ),
         ],
         "requestBody": {
             "required": True,
@@ -249,6 +259,7 @@ _INGEST: Schema = {
         "responses": {
             "200": _json("IngestReport", "Every input was stored (or was already there)."),
             "207": _json("IngestReport", "Some or all inputs failed; see `errors`."),
+            "202": _json("Job", "With background=true: the job, queued (`Location` has its URL)."),
             "401": _json("Error", "No token, or a wrong one."),
             "403": _json("Error", "The server has no token: it takes no writes."),
             "413": _json("Error", "The body is over the `api_max_body` setting."),
@@ -320,6 +331,11 @@ PATHS: dict[str, Schema] = {
     "/status": get("Store summary: versions and counts.", "Status"),
     "/openapi.json": get("This description.", "OpenApi"),
     "/ingest": _INGEST,
+    "/jobs/{id}": get(
+        "A background ingest job: its state, and its report once done.",
+        "Job",
+        [param("id", STR, "The job id that POST /ingest?background=true gave.", where="path")],
+    ),
 }
 
 
