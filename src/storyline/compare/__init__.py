@@ -17,15 +17,18 @@ if TYPE_CHECKING:
     from storyline.store import Store
 
 
-def compare(store: Store, cluster_id: str) -> dict[str, Any]:
+def compare(store: Store, cluster_id: str, *, refresh: bool = True) -> dict[str, Any]:
     """Claims of a story or event with their sources, disputes and differing figures.
 
     Claims are read from the store; a story whose articles changed since its claims were
-    made is compared again first (that embeds its new sentences).
+    made is compared again first (that embeds its new sentences and writes), unless
+    `refresh` is False: then the last claims made are returned as they are, and
+    ``claims_state`` says whether they are current and when they were made (the web
+    layer reads that way, so a page never computes or waits for the write lock).
     """
     from storyline.compare.read import compare as _compare  # loads the embedding model lazily
 
-    return _compare(store, cluster_id)
+    return _compare(store, cluster_id, refresh=refresh)
 
 
 def compare_in(cluster_id: str, db: str | Path | None = None) -> dict[str, Any]:

@@ -21,13 +21,19 @@ def _cluster(store: Store, cluster_id: str) -> tuple[str, str, str | None]:
     return kind, str(story[0]), full
 
 
-def ensure_current(store: Store, story: str) -> None:
-    """Recompute a story's claims when its articles or events changed since they were made."""
+def claims_state(store: Store, story: str) -> dict[str, Any]:
+    """Whether a story's stored claims are current, and when they were made."""
     members = story_members(store, [story]).get(story, [])
     row = store.conn.execute(
-        "SELECT members FROM claim_state WHERE story_id = ?", (story,)
+        "SELECT members, updated_at FROM claim_state WHERE story_id = ?", (story,)
     ).fetchone()
-    if row is None or row[0] != members_hash(members):
+    current = row is not None and row[0] == members_hash(members)
+    return {"current": current, "computed_at": row[1] if row else None}
+
+
+def ensure_current(store: Store, story: str) -> None:
+    """Recompute a story's claims when its articles or events changed since they were made."""
+    if not claims_state(store, story)["current"]:
         update_claims(store, [story])
 
 
@@ -68,9 +74,11 @@ def _restrict(
     return out
 
 
-def compare(store: Store, cluster_id: str) -> dict[str, Any]:
+def compare(store: Store, cluster_id: str, *, refresh: bool = True) -> dict[str, Any]:
     kind, story, event = _cluster(store, cluster_id)
-    ensure_current(store, story)
+    if refresh:
+        ensure_current(store, story)
+    state = claims_state(store, story)
     claims = read_claims(store, story)
     if event is not None:
         members = {
@@ -128,6 +136,7 @@ def compare(store: Store, cluster_id: str) -> dict[str, Any]:
         "disputes": [
             {"claim": c["id"], "denied_by": c["disputed_by"]} for c in claims if c["disputed_by"]
         ],
+        "claims_state": state,
     }
 
 

@@ -103,7 +103,8 @@ def _claims(request: Request, kind: str, raw_id: str) -> dict[str, Any]:
 
     limit, offset = Query(request).page()
     with store_for(request) as store:
-        result = compare(store, resolve_cluster(store, kind, raw_id))
+        # as stored: a read never computes claims (claims_state tells how current they are)
+        result = compare(store, resolve_cluster(store, kind, raw_id), refresh=False)
     claims = result["claims"]
     rest = {k: v for k, v in result.items() if k != "claims"}
     return {**rest, **sliced(claims, limit, offset)}

@@ -28,11 +28,12 @@ def _installed(module: str) -> bool:
 
 def comparison(store: Store, story_id: str) -> dict[str, Any] | None:
     """The story's source comparison (``storyline.compare.compare``), or None when this
-    storyline has no comparison. May compute and store the claims on first use."""
+    storyline has no comparison. Reads the claims as stored (never computes: a page must
+    not wait for the encoder or the write lock); ``claims_state`` says how current."""
     if not _installed("storyline.compare"):
         return None
     compare = importlib.import_module("storyline.compare").compare
-    result: dict[str, Any] = compare(store, story_id)
+    result: dict[str, Any] = compare(store, story_id, refresh=False)
     return result
 
 

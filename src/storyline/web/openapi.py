@@ -23,6 +23,7 @@ _TYPES: dict[str, Schema] = {
     "int": {"type": "integer"},
     "num": {"type": "number"},
     "obj": {"type": "object"},
+    "bool": {"type": "boolean"},
     "any": {},
     "counts": {"type": "object", "additionalProperties": {"type": "integer"}},
 }
@@ -33,7 +34,7 @@ def ref(name: str) -> Schema:
 
 
 def _type(token: str) -> Schema:
-    """`str`, `int`, `num`, `obj`, `any`, `counts`, `@Name` (a component), `[...]` (a list
+    """`str`, `int`, `num`, `obj`, `bool`, `any`, `counts`, `@Name` (a component), `[...]` (a list
     of it); a trailing `?` allows null."""
     if token.endswith("?"):
         inner = _type(token[:-1])
@@ -161,8 +162,13 @@ SCHEMAS: dict[str, Schema] = {
     "SearchPage": obj(f"items:[@SearchResult] {_PAGE}"),
     "Claims": obj(
         f"items:[@Claim] {_PAGE} id kind story events:[str] outlets:[obj] figures:[any] "
-        "unique:obj disputes:[any]",
-        "storyline.compare's result with its claims paged as `items`.",
+        "unique:obj disputes:[any] claims_state:@ClaimsState",
+        "storyline.compare's result with its claims paged as `items`, as stored: "
+        "`claims_state` says whether they are current and when they were made.",
+    ),
+    "ClaimsState": obj(
+        "current:bool computed_at:str?",
+        "Reads never compute claims: after an ingest without grouping they may lag.",
     ),
     "OpenApi": obj("openapi info:obj paths:obj"),
 }
