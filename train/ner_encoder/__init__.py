@@ -1,0 +1,1 @@
+"""Training of the encoder entity tagger (``python -m train.ner_encoder.train``)."""
