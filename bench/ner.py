@@ -123,18 +123,21 @@ def conll_valid(limit: int | None = None) -> Gold | None:
 
 @contextmanager
 def profile(name: str) -> Iterator[None]:
-    """Run the block under the profile `name` (accurate or fast), as --profile does."""
-    from storyline.settings import PROFILE
+    """Run the block under the profile `name` (accurate or fast), as --profile does, with
+    the entity tagger following the profile (``entity_tagger=profile``)."""
+    from storyline.settings import ENTITY_TAGGER, PROFILE
 
-    before = os.environ.get(PROFILE.env_var)
-    os.environ[PROFILE.env_var] = name
+    wanted = {PROFILE.env_var: name, ENTITY_TAGGER.env_var: "profile"}
+    before = {k: os.environ.get(k) for k in wanted}
+    os.environ.update(wanted)
     try:
         yield
     finally:
-        if before is None:
-            os.environ.pop(PROFILE.env_var, None)
-        else:
-            os.environ[PROFILE.env_var] = before
+        for key, value in before.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
 
 
 @contextmanager
@@ -172,9 +175,9 @@ def score(
     if profile_name is not None:
         with profile(profile_name):
             return score(gold, lang, passes=passes)
-    from storyline.settings import PROFILE
+    from storyline.analyse.ner import use_encoder
 
-    if PROFILE.get() == "accurate":
+    if use_encoder():
         with batched_encoder([text for text, _ in gold]):
             return _score(gold, lang, passes)
     return _score(gold, lang, passes)
@@ -279,7 +282,7 @@ def speed(profile_name: str = "fast") -> dict[str, Any] | None:
         text=True,
         check=True,
         cwd=ROOT,
-        env={**os.environ, "STORYLINE_PROFILE": profile_name},
+        env={**os.environ, "STORYLINE_PROFILE": profile_name, "STORYLINE_ENTITY_TAGGER": "profile"},
     )
     result: dict[str, Any] = json.loads(proc.stdout)
     result["words_per_article"] = 800

@@ -87,6 +87,15 @@ PROFILE: Setting[str] = Setting(
     "article.",
     ("accurate", "fast"),
 )
+ENTITY_TAGGER: Setting[str] = Setting(
+    "entity_tagger",
+    "crf",
+    "Entity tagger: 'crf' (name lists and word shapes, fast), 'encoder' (a head on the "
+    "encoder's token states: GermEval 0.75 and CoNLL-2003 0.91 F1 against the CRF's 0.65 and "
+    "0.44, but an extra encoder pass per article) or 'profile' (the encoder under the "
+    "accurate profile, the CRF under fast). Not yet the default: see the ner MODEL_CARD.",
+    ("crf", "encoder", "profile"),
+)
 ENCODER_DEVICE: Setting[str] = Setting(
     "encoder_device",
     "auto",
@@ -171,6 +180,7 @@ SETTINGS: tuple[Setting[int] | Setting[str] | Setting[float], ...] = (
     REPEAT_MAX_LINE_CHARS,
     INFER_MIN_CONFIDENCE,
     PROFILE,
+    ENTITY_TAGGER,
     ENCODER_DEVICE,
     ENCODER_PRECISION,
     ENCODER_THREADS,

@@ -78,9 +78,9 @@ def test_snap_widens_to_words() -> None:
     assert snap((12, 15, "ORG"), words) == (12, 15, "ORG")
 
 
-def test_profile_picks_the_tagger(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_settings_pick_the_tagger(monkeypatch: pytest.MonkeyPatch) -> None:
     from storyline.analyse import ner
-    from storyline.settings import PROFILE
+    from storyline.settings import ENTITY_TAGGER, PROFILE
 
     calls: list[str] = []
 
@@ -93,11 +93,16 @@ def test_profile_picks_the_tagger(monkeypatch: pytest.MonkeyPatch) -> None:
 
     monkeypatch.setattr(ner, "_crf_tag", fake("crf"))
     monkeypatch.setattr(ner, "_encoder_tag", fake("encoder"))
+    monkeypatch.delenv(ENTITY_TAGGER.env_var, raising=False)
+    monkeypatch.setenv(PROFILE.env_var, "accurate")
+    ner.tag_entities("x", [])  # default: the CRF, whatever the profile
+    monkeypatch.setenv(ENTITY_TAGGER.env_var, "encoder")
+    ner.tag_entities("x", [])
+    monkeypatch.setenv(ENTITY_TAGGER.env_var, "profile")
+    ner.tag_entities("x", [])
     monkeypatch.setenv(PROFILE.env_var, "fast")
     ner.tag_entities("x", [])
-    monkeypatch.setenv(PROFILE.env_var, "accurate")
-    ner.tag_entities("x", [])
-    assert calls == ["crf", "encoder"]
+    assert calls == ["crf", "encoder", "encoder", "crf"]
 
 
 # Quality gate. Measured 2026-12-03 with the shipped head on these samples (full sets:

@@ -231,6 +231,8 @@ def tag_sentences(text: str, sentences: list[Sentence]) -> tuple[list[Tokens], l
     ):
         for s, e, label in spans:
             start, end, _ = snap((s + sent.start, e + sent.start, label), words.tokens)
+            if not any(c.isalnum() for c in text[start:end]):
+                continue  # a name has a letter or digit ('<' tagged ORG is noise)
             lab: EntityType = label  # type: ignore[assignment]
             mentions.append(Mention(start, end, text[start:end], lab))
     return seen, mentions
