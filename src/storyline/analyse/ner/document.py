@@ -415,3 +415,12 @@ def _multi_match(toks: list[Token], i: int, candidates: list[list[str]]) -> int 
 
 def _label(label: str | None) -> EntityType:
     return cast(EntityType, label or "MISC")
+
+
+def article_passes(
+    text: str, sents: list[Tokens], mentions: list[Mention], lang: str | None
+) -> list[Mention]:
+    """What every tagger's sentence-level mentions go through: junk cleaned, the name
+    rules, one label per name across the article, junk cleaned again."""
+    mentions = name_rules(text, sents, clean(mentions, text), lang)
+    return clean(harmonise(text, sents, mentions), text)

@@ -26,7 +26,7 @@ import numpy as np
 import numpy.typing as npt
 
 from storyline.analyse.model import EntityType, Mention, Sentence, Token
-from storyline.analyse.ner.document import Tokens, clean, harmonise, name_rules, skip_sentence
+from storyline.analyse.ner.document import Tokens, article_passes, skip_sentence
 from storyline.analyse.sentences import tokenize
 
 HERE = Path(__file__).resolve().parent
@@ -241,5 +241,4 @@ def tag_sentences(text: str, sentences: list[Sentence]) -> tuple[list[Tokens], l
 def tag(text: str, sentences: list[Sentence], lang: str | None = "de") -> list[Mention]:
     """Entity mentions of one text: the encoder tagger, then the article-level passes."""
     seen, mentions = tag_sentences(text, sentences)
-    mentions = name_rules(text, seen, clean(mentions, text), lang)
-    return clean(harmonise(text, seen, mentions), text)
+    return article_passes(text, seen, mentions, lang)

@@ -15,7 +15,7 @@ from pathlib import Path
 import pycrfsuite  # type: ignore[import-untyped]
 
 from storyline.analyse.model import EntityType, Mention, Sentence
-from storyline.analyse.ner.document import Tokens, clean, harmonise, name_rules, skip_sentence
+from storyline.analyse.ner.document import Tokens, article_passes, skip_sentence
 from storyline.analyse.ner.features import HERE, sentence_features
 from storyline.analyse.sentences import tokenize
 
@@ -69,5 +69,4 @@ def tag_sentences(text: str, sentences: list[Sentence]) -> tuple[list[Tokens], l
 def tag(text: str, sentences: list[Sentence], lang: str | None = "de") -> list[Mention]:
     """Entity mentions of one text: CRF per sentence, then the article-level passes."""
     seen, mentions = tag_sentences(text, sentences)
-    mentions = name_rules(text, seen, clean(mentions, text), lang)
-    return clean(harmonise(text, seen, mentions), text)
+    return article_passes(text, seen, mentions, lang)
