@@ -96,6 +96,18 @@ class Tokens:
     tokens: list[Token]
 
 
+def taggable(sentences: list[Sentence]) -> list[Tokens]:
+    """The sentences a tagger reads (junk lines skipped, empty ones too), tokenised."""
+    out: list[Tokens] = []
+    for sent in sentences:
+        if skip_sentence(sent):
+            continue
+        toks = tokenize(sent.text, sent.start)
+        if toks:
+            out.append(Tokens(sent, toks))
+    return out
+
+
 def skip_sentence(sentence: Sentence) -> bool:
     """True for lines we never tag: ALL-CAPS headlines and image-credit lines."""
     if _CREDIT_LINE.match(sentence.text):

@@ -26,8 +26,7 @@ import numpy as np
 import numpy.typing as npt
 
 from storyline.analyse.model import EntityType, Mention, Sentence, Token
-from storyline.analyse.ner.document import Tokens, article_passes, skip_sentence
-from storyline.analyse.sentences import tokenize
+from storyline.analyse.ner.document import Tokens, article_passes, taggable
 
 HERE = Path(__file__).resolve().parent
 MODEL = HERE / "encoder_head.npz"
@@ -216,15 +215,8 @@ def predict_spans(texts: Sequence[str], model: Head | None = None) -> list[list[
 
 def tag_sentences(text: str, sentences: list[Sentence]) -> tuple[list[Tokens], list[Mention]]:
     """Encoder mentions for all sentences (junk lines skipped), with the tokens seen."""
-    seen: list[Tokens] = []
-    chosen: list[Sentence] = []
-    for sent in sentences:
-        if skip_sentence(sent):
-            continue
-        toks = tokenize(sent.text, sent.start)
-        if toks:
-            seen.append(Tokens(sent, toks))
-            chosen.append(sent)
+    seen = taggable(sentences)
+    chosen = [t.sentence for t in seen]
     mentions: list[Mention] = []
     for sent, words, spans in zip(
         chosen, seen, predict_spans([s.text for s in chosen]), strict=True

@@ -15,9 +15,8 @@ from pathlib import Path
 import pycrfsuite  # type: ignore[import-untyped]
 
 from storyline.analyse.model import EntityType, Mention, Sentence
-from storyline.analyse.ner.document import Tokens, article_passes, skip_sentence
+from storyline.analyse.ner.document import Tokens, article_passes, taggable
 from storyline.analyse.ner.features import HERE, sentence_features
-from storyline.analyse.sentences import tokenize
 
 MODEL = HERE / "model.crfsuite"
 _LABELS: frozenset[str] = frozenset({"PER", "ORG", "LOC", "MISC"})
@@ -48,15 +47,10 @@ def bio_spans(tags: list[str]) -> list[tuple[int, int, str]]:
 def tag_sentences(text: str, sentences: list[Sentence]) -> tuple[list[Tokens], list[Mention]]:
     """CRF mentions sentence by sentence (junk lines skipped), with the tokens seen."""
     tagger = _tagger()
-    seen: list[Tokens] = []
+    seen = taggable(sentences)
     mentions: list[Mention] = []
-    for sent in sentences:
-        if skip_sentence(sent):
-            continue
-        toks = tokenize(sent.text, sent.start)
-        if not toks:
-            continue
-        seen.append(Tokens(sent, toks))
+    for sentence in seen:
+        toks = sentence.tokens
         tags = tagger.tag(sentence_features([t.text for t in toks]))
         for i, j, label in bio_spans(tags):
             if label in _LABELS:
