@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.common import save
-from bench.web_latency import _targets, build
+from bench.web_latency import _targets, prepared
 
 CLIENTS = 50
 TIMEOUT_S = 10.0
@@ -164,11 +164,7 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=CLIENTS)
     parser.add_argument("--writer-articles", type=int, default=300)
     args = parser.parse_args()
-    os.environ["STORYLINE_PROFILE"] = "fast"
-    db = args.db or Path(tempfile.gettempdir()) / f"storyline-web-{args.n}.db"
-    result: dict[str, Any] = {"articles": args.n, "db": str(db)}
-    if not db.exists():
-        result["build"] = build(db, args.n)
+    db, result = prepared(args.n, args.db)
     result.update(run(db, args.seconds, args.clients, args.writer_articles))
     save(f"load_{args.n}", result)
     import json

@@ -50,6 +50,17 @@ def build(db: Path, n: int, seed: int = 7) -> dict[str, float]:
     return timings
 
 
+def prepared(n: int, db: Path | None) -> tuple[Path, dict[str, Any]]:
+    """The store of `n` generated articles (built at `db` unless it is there already,
+    fast profile) and the result record that names it."""
+    os.environ["STORYLINE_PROFILE"] = "fast"
+    db = db or Path(tempfile.gettempdir()) / f"storyline-web-{n}.db"
+    result: dict[str, Any] = {"articles": n, "db": str(db)}
+    if not db.exists():
+        result["build"] = build(db, n)
+    return db, result
+
+
 def _targets(db: Path) -> dict[str, list[str]]:
     """Pages to time: the largest, 90th-percentile and median story, pages of their parts,
     searches, and the API's reads of the same things."""
@@ -123,11 +134,7 @@ def main() -> None:
     parser.add_argument("--db", type=Path)
     parser.add_argument("--repeat", type=int, default=10)
     args = parser.parse_args()
-    os.environ["STORYLINE_PROFILE"] = "fast"
-    db = args.db or Path(tempfile.gettempdir()) / f"storyline-web-{args.n}.db"
-    result: dict[str, Any] = {"articles": args.n, "db": str(db)}
-    if not db.exists():
-        result["build"] = build(db, args.n)
+    db, result = prepared(args.n, args.db)
     result["latency"] = measure(db, args.repeat)
     for name, aim in AIMS_MS.items():
         worst = max(v["p95_ms"] for k, v in result["latency"].items() if k.startswith(name))
