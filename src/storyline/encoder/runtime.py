@@ -26,6 +26,7 @@ import numpy as np
 import numpy.typing as npt
 
 from storyline.encoder.graph import PRECISIONS, SMOOTH_INPUTS, build_graph
+from storyline.encoder.reference import embed
 from storyline.encoder.tokenizer import I32, Tokenizer, Tokens
 from storyline.encoder.weights import F32, Weights, load_weights
 from storyline.errors import ConfigError
@@ -244,9 +245,10 @@ class Encoder:
         bad = [n for n in layers if not 1 <= n <= n_layers]
         if bad:
             raise ConfigError(f"encoder layers {bad} do not exist (1..{n_layers})")
-        toks = [self.tokenizer.tokens(prefix + _clean(t)) for t in texts]
+        keys = [prefix + _clean(t) for t in texts]
+        toks = [self.tokenizer.tokens(k) for k in keys]
         vectors, states = self._run([t.ids for t in toks], keep_states=True, layers=layers)
-        self._remember([prefix + _clean(t) for t in texts], vectors)
+        self._remember(keys, vectors)
         out = []
         for i, tok in enumerate(toks):
             keep = _own_tokens(tok, len(prefix))
@@ -367,8 +369,6 @@ class Encoder:
         return ids, mask
 
     def _embed(self, ids: npt.NDArray[np.int64]) -> F32:
-        from storyline.encoder.reference import embed
-
         return embed(self.weights, ids)
 
 

@@ -96,7 +96,7 @@ class E5Backend:
             return np.zeros((0, self.dim), dtype=np.float32)
         from storyline.encoder import get_encoder
 
-        return _normalise(get_encoder().vectors(texts))
+        return get_encoder().vectors(texts)  # already L2-normalised
 
 
 class StaticBackend:
