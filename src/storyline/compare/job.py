@@ -33,7 +33,6 @@ from storyline.store.claims import (
 REQUIRES = frozenset({"event", "story", "analysis"})
 ASSIGNS = frozenset({"claims"})
 
-#: e5 wants a task prefix; claims compare like with like, so both sides are passages.
 
 
 def update_claims(
@@ -71,6 +70,8 @@ def _vectors(
     todo = [u for u in units if u.key not in known]
     fresh: list[tuple[str, int, int, Matrix]] = []
     if todo:
+        # as passages (the encoder's default prefix): claims compare like with like, and
+        # the entity tagger's pass over the same sentences has left their vectors cached
         rows = get_backend(name).encode([u.text for u in todo])
         for u, row in zip(todo, rows, strict=True):
             known[u.key] = row
