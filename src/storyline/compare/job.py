@@ -34,7 +34,6 @@ REQUIRES = frozenset({"event", "story", "analysis"})
 ASSIGNS = frozenset({"claims"})
 
 
-
 def update_claims(
     store: Store,
     stories: Sequence[str] | None = None,
