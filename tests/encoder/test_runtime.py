@@ -141,3 +141,25 @@ def test_vectors_of_sentences_just_encoded_come_from_that_pass(encoder: Encoder)
     encoded = encoder.encode(sentences)
     again = encoder.vectors(sentences)
     assert np.array_equal(again, np.vstack([e.vector for e in encoded]))
+
+
+def test_a_second_tagger_asking_for_the_same_sentences_gets_the_first_pass(
+    encoder: Encoder, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    sentences = ["Die Reederei meldete am Freitag Verluste.", "Der Senat schwieg dazu."]
+    first = encoder.encode(sentences, layers=(4, 8))
+    calls: list[int] = []
+    real = encoder._run
+
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        calls.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(encoder, "_run", counted)
+    subset = encoder.encode(sentences, layers=(8,))
+    assert not calls  # served from the first call
+    assert list(subset[0].layers) == [8]
+    assert np.array_equal(subset[1].layers[8], first[1].layers[8])
+    assert not subset[0].states.flags.writeable  # type: ignore[union-attr]
+    encoder.encode(sentences, layers=(6,))  # a layer the first call did not compute
+    assert calls

@@ -44,6 +44,10 @@ DEVICES = ("auto", "cpu", "cuda")
 DEFAULT_BATCH_TOKENS = 2048
 #: pooled vectors kept by text (about 1.5 KB each): a batch of articles' sentences
 RECENT_VECTORS = 32_768
+#: recent `encode()` calls kept whole: the entity and quote taggers of one article ask for
+#: the same sentences moments apart, and the second gets the first's pass (a few articles'
+#: worth, since articles may be analysed side by side in threads)
+RECENT_CALLS = 8
 #: at most this many windows in one pass, whatever their length
 MAX_BATCH_WINDOWS = 256
 #: onnxruntime rewrites residual add + layer norm into SkipLayerNormalization, whose CPU
@@ -136,6 +140,9 @@ class Encoder:
         self._lock = threading.Lock()
         self._loaded = False
         self._recent: OrderedDict[str, F32] = OrderedDict()
+        self._calls: OrderedDict[tuple[str, ...], tuple[frozenset[int], list[Encoded]]] = (
+            OrderedDict()
+        )
         self.device = ""
         self.precision = ""
         self.dim = 384
@@ -237,7 +244,12 @@ class Encoder:
         layers: Sequence[int] = (),
     ) -> list[Encoded]:
         """Vectors and token states (last layer, plus each 1-based layer in `layers`) with
-        each token's character span in its text."""
+        each token's character span in its text.
+
+        The same texts asked again (the quote tagger after the entity tagger) are served from
+        the last `RECENT_CALLS` calls when those computed every layer asked for; the arrays
+        returned are read-only for that reason.
+        """
         if not texts:
             return []
         self._load()
@@ -246,6 +258,12 @@ class Encoder:
         if bad:
             raise ConfigError(f"encoder layers {bad} do not exist (1..{n_layers})")
         keys = [prefix + _clean(t) for t in texts]
+        call = tuple(keys)
+        with self._lock:
+            hit = self._calls.get(call)
+            if hit is not None and set(layers) <= hit[0]:
+                self._calls.move_to_end(call)
+                return [_subset(e, layers) for e in hit[1]]
         toks = [self.tokenizer.tokens(k) for k in keys]
         vectors, states = self._run([t.ids for t in toks], keep_states=True, layers=layers)
         self._remember(keys, vectors)
@@ -263,7 +281,15 @@ class Encoder:
                     layers=per_layer,
                 )
             )
-        return out
+        for enc in out:
+            for arr in (enc.vector, enc.ids, enc.offsets, enc.states, *enc.layers.values()):
+                if arr is not None:
+                    arr.flags.writeable = False
+        with self._lock:
+            self._calls[call] = (frozenset(layers), out)
+            while len(self._calls) > RECENT_CALLS:
+                self._calls.popitem(last=False)
+        return [_subset(e, layers) for e in out]
 
     # -- the batched forward pass -------------------------------------------------------
     def _run(
@@ -370,6 +396,18 @@ class Encoder:
 
     def _embed(self, ids: npt.NDArray[np.int64]) -> F32:
         return embed(self.weights, ids)
+
+
+def _subset(enc: Encoded, layers: Sequence[int]) -> Encoded:
+    """A caller's view of a remembered result: its own record, only the layers it asked for
+    (the arrays are shared and must not be written to)."""
+    return Encoded(
+        vector=enc.vector,
+        ids=enc.ids,
+        offsets=enc.offsets,
+        states=enc.states,
+        layers={n: enc.layers[n] for n in layers if n in enc.layers},
+    )
 
 
 def _own_tokens(tok: Tokens, prefix_chars: int) -> npt.NDArray[np.bool_]:
