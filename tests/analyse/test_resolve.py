@@ -44,7 +44,7 @@ def test_resolve_surname_genitive_and_variants_link_to_full_name() -> None:
         "Wladimir Putin",
         "Kim Jong Un",
         "Kim Jong Il",
-        "Kim Jong Il",
+        "Kim Jong Un",  # the bare "Kim" is the article's salient Kim (named in full twice)
         "Kim Jong Un",
     ]
 

@@ -53,8 +53,9 @@ def part_key(part: str) -> str:
     for old, new in _TRANSLIT:
         key = key.replace(old, new)
     key = re.sub(r"(.)\1+", r"\1", key)  # doubled letters: Lankoff/Lankof, Kimm
-    # Inflected adjectives in names: "Hanseatischen"/"Hanseatische", "Deutschen"/"Deutsche".
-    key = re.sub(r"(isch|lich|sch|ig)e[nmrs]$", r"\1e", key)
+    # Inflected adjectives in names: "Hanseatischen"/"Hanseatische", "Deutschen"/"Deutsche",
+    # "Nationalen"/"Nationale" (after the rewrites above "sch" is "sh").
+    key = re.sub(r"(ish|lich|sh|ig|al)e[nmrs]$", r"\1e", key)
     key = re.sub(r"(?<=[^aeiou])y$", "i", key)  # Sergey/Sergei, Dmitry/Dmitri
     return key
 

@@ -19,6 +19,7 @@ from storyline.search.query import ParsedQuery, parse_query
 from storyline.search.semantic import semantic_ranking
 from storyline.search.snippet import snippet
 from storyline.store import Store
+from storyline.store.analysis import matching_entity_ids
 
 #: The k of reciprocal rank fusion.
 RRF_K = 60
@@ -101,6 +102,34 @@ def text_ranking(
             f"the search could not be run ({exc})", hint="search for plain words"
         ) from exc
     return [(str(r[0]), float(r[1])) for r in rows]
+
+
+#: A query of at most this many words may be a name: it also finds the articles that
+#: mention an entity written that way or in another spelling.
+MAX_NAME_WORDS = 4
+
+
+def name_ranking(store: Store, parsed: ParsedQuery, filters: Filters, depth: int) -> list[str]:
+    """Articles mentioning an entity the query names, most mentions first.
+
+    Why: the text index matches words, so "Peskov" misses articles that write "Peskow"
+    and "Vereinigte Staaten" misses "USA". The entity store knows every written form
+    of a name (:func:`storyline.store.analysis.matching_entity_ids`).
+    """
+    words = parsed.text.split()
+    if not words or len(words) > MAX_NAME_WORDS:
+        return []
+    ids = matching_entity_ids(store, parsed.text)
+    if not ids:
+        return []
+    where, args = filters
+    sql = (
+        "SELECT m.article_id, count(*) AS n FROM mentions m JOIN articles a ON a.id = m.article_id "
+        f"WHERE m.entity_id IN ({','.join('?' * len(ids))})"
+        + "".join(f" AND {w}" for w in where)
+        + " GROUP BY m.article_id ORDER BY n DESC, m.article_id LIMIT ?"
+    )
+    return [str(r[0]) for r in store.conn.execute(sql, [*ids, *args, depth])]
 
 
 def _allowed(store: Store, filters: Filters) -> set[str] | None:
@@ -193,7 +222,9 @@ def search(
 
     Each result: id, title, outlet, lang, published, score (reciprocal-rank-fusion score,
     also in text-only mode, so scores compare across modes), snippet (plain text around
-    the first matched word, or the lead), matched_by (a list: "text", "meaning" or both),
+    the first matched word, or the lead), matched_by (a list: "text", "meaning" or both,
+    or "name" for an article that mentions the entity named by the query in another
+    spelling),
     bm25 and similarity (the raw scores, None where that ranking did not find it), event
     and duplicate_of (so a caller can group copies).
 
@@ -216,6 +247,10 @@ def search(
     depth = limit if not semantic else max(3 * limit, 50)
     text_hits = text_ranking(store, parsed, filters, depth)
     rankings = {"text": [a for a, _ in text_hits]}
+    found = set(rankings["text"])
+    named = [a for a in name_ranking(store, parsed, filters, depth) if a not in found]
+    if named:  # only what the words missed: another spelling of the name
+        rankings["name"] = named
     sims: dict[str, float] = {}
     if semantic:
         allowed = _allowed(store, filters)

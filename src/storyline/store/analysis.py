@@ -14,6 +14,13 @@ from typing import Any
 
 from storyline.analyse.model import Analysis, Entity
 from storyline.analyse.names import name_key, name_parts, part_key
+from storyline.analyse.resolve_known import (
+    acronym_of,
+    group_keys,
+    is_acronym,
+    known,
+    strip_genitive_s,
+)
 from storyline.errors import NotFoundError
 from storyline.store.db import Store, now
 
@@ -24,10 +31,26 @@ def alias_reason(alias: str, name: str) -> str:
     alias_parts = [part_key(p) for p in name_parts(alias)]
     if name_key(alias) == name_key(name):
         return f"spelling variant of {name!r}: both have the name key {name_key(name)!r}"
+    row = known(alias)
+    if row is not None and row is known(name):
+        return (
+            f"{alias!r} and {name!r} name the same {row.english!r} in the table of known "
+            "names (analyse/data/known_names.tsv)"
+        )
+    if acronym_of(alias, name) or acronym_of(name, alias):
+        short, long = (alias, name) if is_acronym(alias) else (name, alias)
+        return f"{short!r} is the acronym of {long!r} (initials), both used in the same article"
+    if is_acronym(alias) or is_acronym(name):
+        return f"the article writes {alias!r} and {name!r} together, one in parentheses"
+    if strip_genitive_s(alias) == name:
+        return f"{alias!r} is the genitive of {name!r}"
     if len(alias_parts) == 1 and alias_parts[0] in parts:
         written = name_parts(name)[parts.index(alias_parts[0])]
         if written == alias:
-            return f"{alias!r} is a part of {name!r}, used for it in the same article"
+            return (
+                f"{alias!r} is a part of {name!r}, the most salient person with that name "
+                "part in the same article"
+            )
         return (
             f"{alias!r} is a spelling variant of {written!r} (name key {alias_parts[0]!r}), "
             f"a part of {name!r}, used for it in the same article"
@@ -35,6 +58,33 @@ def alias_reason(alias: str, name: str) -> str:
     if any(p in parts for p in alias_parts):
         return f"{alias!r} shares name parts with {name!r} and was used for it in the same article"
     return f"{alias!r} was used for {name!r} in the same article"
+
+
+def _link_keys(names: list[str], etype: str) -> dict[str, tuple[str, str]]:
+    """Alias keys to look up for an entity's names → (written name, why it matches).
+
+    Beside each name's own key: for places and organisations the keys of every form
+    the table of known names lists with it ("Vereinigte Staaten" finds a stored
+    "USA"), and a genitive -s taken off or put on ("Südkoreas" finds "Südkorea").
+    """
+    keys: dict[str, tuple[str, str]] = {}
+    for n in names:
+        keys.setdefault(name_key(n), (n, ""))
+    if etype == "PER":
+        return keys
+    for n in names:
+        row = known(n)
+        for k in group_keys(n):
+            why = (
+                f"{n!r} and @ALIAS@ name {row.english!r} in the table of known names" if row else ""
+            )
+            keys.setdefault(k, (n, why))
+        base = strip_genitive_s(n)
+        if base is not None:
+            keys.setdefault(name_key(base), (n, f"{n!r} is the genitive of @ALIAS@"))
+        if " " not in n and not is_acronym(n):
+            keys.setdefault(name_key(n + "s"), (n, f"@ALIAS@ is the genitive of {n!r}"))
+    return keys
 
 
 def _candidates(conn: sqlite3.Connection, keys: Iterable[str], etype: str) -> list[sqlite3.Row]:
@@ -73,23 +123,31 @@ def link_entity(store: Store, ent: Entity, article_id: str) -> str:
     conn = store.conn
     names = [ent.name, *ent.aliases]
     full = [n for n in names if len(name_parts(n)) > 1]
-    keys = {name_key(n): n for n in (full or names)}
+    keys = _link_keys(full or names if ent.type == "PER" else names, ent.type)
     target: str | None = None
     reasons: dict[str, str] = {}
     match = _candidates(conn, keys, ent.type)
-    if full or ent.type != "PER":
-        match = [r for r in match if len(name_parts(r["alias"])) > 1 or not full]
+    if ent.type != "PER":
+        pass  # places and organisations: any stored form, one word or several
+    elif full:
+        match = [r for r in match if len(name_parts(r["alias"])) > 1]
     else:
         match = []
     if match:
         target = str(match[0]["id"])
-        known = {r["alias"] for r in match if r["id"] == target}
+        known_aliases = {r["alias"] for r in match if r["id"] == target}
         for r in match:
             if r["id"] != target:
                 continue
-            for k, n in keys.items():
-                if k == r["alias_key"] and n not in known:
-                    reasons[n] = f"spelling variant of {r['alias']!r}: both have the name key {k!r}"
+            written, why = keys[r["alias_key"]]
+            if written in known_aliases:
+                continue
+            reasons[written] = (
+                why.replace("@ALIAS@", repr(r["alias"]))
+                if why
+                else f"spelling variant of {r['alias']!r}: both have the name key "
+                f"{r['alias_key']!r}"
+            )
     elif ent.type == "PER" and not full:
         key = name_key(ent.name)
         found = {str(r["id"]): str(r["name"]) for r in _surname_candidates(conn, key)}
@@ -108,12 +166,12 @@ def link_entity(store: Store, ent: Entity, article_id: str) -> str:
             "INSERT OR IGNORE INTO entities(id, name, type, created_at) VALUES (?, ?, ?, ?)",
             (target, ent.name, ent.type, now()),
         )
-        for alias in ent.aliases:
-            reasons.setdefault(alias, alias_reason(alias, ent.name))
     else:
         row = conn.execute("SELECT name FROM entities WHERE id=?", (target,)).fetchone()
         if len(name_parts(ent.name)) > len(name_parts(row["name"])):
             conn.execute("UPDATE entities SET name=? WHERE id=?", (ent.name, target))
+    for alias in ent.aliases:
+        reasons.setdefault(alias, alias_reason(alias, ent.name))
     for alias in names:
         cur = conn.execute(
             "INSERT OR IGNORE INTO entity_aliases(entity_id, alias, alias_key) VALUES (?, ?, ?)",
@@ -205,6 +263,41 @@ def unanalysed(store: Store) -> list[str]:
 # -- reading ----------------------------------------------------------------------
 
 
+#: A name part this short ("Li", "Un") finds entities only by a whole alias, not as a part.
+MIN_PART_MATCH = 3
+
+
+def matching_entity_ids(store: Store, name: str) -> list[str]:
+    """Entities any of whose written forms matches ``name``, most mentioned first.
+
+    A match is the same name key ("Peskov" = "Peskow"), a form the table of known names
+    lists with it ("United States" finds "USA"), or, for a single word, the first or
+    last part of a stored form ("Peskov" finds "Dmitri Peskow" although no article
+    wrote the surname alone).
+    """
+    key = name_key(name)
+    if not key:
+        return []
+    keys = {key} | group_keys(name)
+    single = len(name_parts(name)) == 1 and len(key) >= MIN_PART_MATCH
+    like = key.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    marks = ",".join("?" * len(keys))
+    rows = store.conn.execute(
+        f"SELECT a.entity_id, a.alias, a.alias_key, "
+        f"(SELECT count(*) FROM mentions m WHERE m.entity_id = a.entity_id) AS n "
+        f"FROM entity_aliases a WHERE a.alias_key IN ({marks}) "
+        f"OR (? AND a.alias_key LIKE ? ESCAPE '\\') ORDER BY n DESC, a.entity_id",
+        [*sorted(keys), single, f"%{like}%"],
+    ).fetchall()
+    out: list[str] = []
+    for r in rows:
+        parts = [part_key(p) for p in name_parts(r["alias"])]
+        hit = r["alias_key"] in keys or (bool(parts) and key in (parts[0], parts[-1]))
+        if hit and r["entity_id"] not in out:
+            out.append(str(r["entity_id"]))
+    return out
+
+
 def list_entities(
     store: Store, etype: str | None = None, name: str | None = None
 ) -> list[dict[str, Any]]:
@@ -218,10 +311,12 @@ def list_entities(
         where.append("e.type = ?")
         args.append(etype.upper())
     if name:
+        ids = matching_entity_ids(store, name)
         where.append(
-            "e.id IN (SELECT entity_id FROM entity_aliases WHERE alias_key = ? OR alias LIKE ?)"
+            f"(e.id IN ({','.join('?' * len(ids))}) "
+            "OR e.id IN (SELECT entity_id FROM entity_aliases WHERE alias LIKE ?))"
         )
-        args += [name_key(name), f"%{name}%"]
+        args += [*ids, f"%{name}%"]
     if where:
         sql += " WHERE " + " AND ".join(where)
     sql += " ORDER BY mentions DESC, e.name"
@@ -324,10 +419,8 @@ def quotes_by_speaker(store: Store, speaker: str | None = None) -> list[dict[str
     )
     args: list[str] = []
     if speaker:
-        sql += (
-            " WHERE q.speaker IN (SELECT entity_id FROM entity_aliases WHERE alias_key = ?)"
-            " OR q.speaker_name LIKE ?"
-        )
-        args = [name_key(speaker), f"%{speaker}%"]
+        ids = matching_entity_ids(store, speaker)
+        sql += f" WHERE q.speaker IN ({','.join('?' * len(ids))}) OR q.speaker_name LIKE ?"
+        args = [*ids, f"%{speaker}%"]
     sql += " ORDER BY a.published IS NULL, a.published, q.article_id, q.start"
     return [dict(r) for r in store.conn.execute(sql, args)]

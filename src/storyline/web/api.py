@@ -25,12 +25,16 @@ from starlette.responses import PlainTextResponse, Response
 from starlette.routing import BaseRoute, Match, Route
 
 from storyline import __version__
-from storyline.analyse.names import name_key
 from storyline.errors import StorylineError
 from storyline.export import EXPORT_SCHEMA
 from storyline.search.engine import build_filters, search
 from storyline.store import Store
-from storyline.store.analysis import article_analysis, entity_record, quotes_by_speaker
+from storyline.store.analysis import (
+    article_analysis,
+    entity_record,
+    matching_entity_ids,
+    quotes_by_speaker,
+)
 from storyline.stories.read import event_record, list_stories, resolve_cluster, story_record
 from storyline.stories.timeline import build_timeline
 from storyline.web.api_common import (
@@ -183,14 +187,15 @@ def entities(request: Request) -> dict[str, Any]:
     if etype:
         where.append("e.type = ?")
         args.append(etype)
-    if name:
-        where.append(
-            "e.id IN (SELECT entity_id FROM entity_aliases WHERE alias_key = ? "
-            "OR alias LIKE ? ESCAPE '\\')"
-        )
-        args += [name_key(name), _like(name)]
-    cond = " WHERE " + " AND ".join(where) if where else ""
     with store_for(request) as store:
+        if name:
+            ids = matching_entity_ids(store, name)  # spelling variants and name parts
+            where.append(
+                f"(e.id IN ({','.join('?' * len(ids))}) OR e.id IN "
+                "(SELECT entity_id FROM entity_aliases WHERE alias LIKE ? ESCAPE '\\'))"
+            )
+            args += [*ids, _like(name)]
+        cond = " WHERE " + " AND ".join(where) if where else ""
         total = store.conn.execute(f"SELECT count(*) FROM entities e{cond}", args).fetchone()[0]
         rows = store.conn.execute(
             "SELECT e.id, (SELECT count(*) FROM mentions m WHERE m.entity_id = e.id) AS n "
