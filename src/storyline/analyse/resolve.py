@@ -276,7 +276,7 @@ def resolve_mentions(
     links = resolver.resolved()
     for c, ent, used in zip(cleaned, links, resolver.used, strict=True):
         if "PER" in (ent.label, c.mention.label):
-            genitive = used != c.name or (c.name.endswith("s") and c.name[:-1] in used)
+            genitive = used != c.name  # linked through its base form: "Kims" is Kim's
             for desc in _descriptions(sentences, c, genitive):
                 if desc not in ent.descriptions:
                     ent.descriptions.append(desc)

@@ -12,6 +12,8 @@ The tagger's spans are taken as evidence, not as names. Before mentions are link
 * a one-word place or organisation named once, coordinated with a capitalised word
   the tagger saw no name in ("Brot und Salz") and found in no name list, is a
   common noun;
+* two people's short names run together ("Putin Kim") are two mentions; a one-word
+  name takes the type the article gives it elsewhere ("Panda" is Ankit Panda);
 * a demonym or place adjective ("Russen", "Hamburger") is not the place: it is
   kept as MISC, so there are never two cities.
 """
@@ -19,11 +21,12 @@ The tagger's spans are taken as evidence, not as names. Before mentions are link
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass, replace
 from functools import cache
 
 from storyline.analyse.model import EntityType, Mention
-from storyline.analyse.names import role_suffixes, titles
+from storyline.analyse.names import name_parts, part_key, role_suffixes, titles
 from storyline.analyse.resolve_known import derived_from, known
 
 #: Words that join two halves of one organisation name ("Carnegie Endowment for
@@ -89,6 +92,15 @@ def _place_like(name: str) -> bool:
         if _gazetteer_kind(form) in ("COUNTRY", "CITY"):
             return True
     return False
+
+
+def _known_place(name: str, label: str) -> bool:
+    """Known as a place or organisation: the table, a country, or a city when the tagger
+    also took it for a place (a city list knows "Panda" too, but "sagte Panda" beside
+    "Ankit Panda" is the man)."""
+    if known(name) is not None or _gazetteer_kind(name) == "COUNTRY":
+        return True
+    return label == "LOC" and _place_like(name)
 
 
 def join_fragments(text: str, mentions: list[Mention]) -> list[Mention]:
@@ -202,11 +214,96 @@ def _common_noun(text: str, c: Cleaned, tagged: set[int], count: int) -> bool:
     return False
 
 
+def _person_parts(cleaned: list[Cleaned]) -> dict[str, Counter[str]]:
+    """First and last name parts (keys) of the article's full person names → how often
+    each full name (key) carrying that part is written."""
+    out: dict[str, Counter[str]] = {}
+    for c in cleaned:
+        parts = [part_key(p) for p in name_parts(c.name)]
+        if c.mention.label == "PER" and len(parts) > 1:
+            for p in {parts[0], parts[-1]}:
+                out.setdefault(p, Counter())["".join(parts)] += 1
+    return out
+
+
+def _split_glued(text: str, cleaned: list[Cleaned]) -> list[Cleaned]:
+    """'schickte Putin Kim eine Limousine': two people's short names the tagger took as one
+    ("Putin Kim") are two mentions when each word is a part of a different full name
+    of the article and the pair itself is no one's full name."""
+    persons = _person_parts(cleaned)
+    # Last parts of multi-part person names: a full name does not begin with another
+    # person's surname, a first name may be shared ("Anna Roth" beside "Anna Schmidt").
+    surnames = {
+        part_key(c.name.split()[-1])
+        for c in cleaned
+        if c.mention.label == "PER" and len(c.name.split()) > 1
+    }
+    out: list[Cleaned] = []
+    for c in cleaned:
+        words = c.mention.text.split()
+        keys = [part_key(w) for w in words]
+        own = "".join(keys)
+        # Full names carrying each word, other than this span itself (written once).
+        others = [
+            {k for k, n in persons.get(key, Counter()).items() if k != own or n > 1} for key in keys
+        ]
+        if (
+            c.mention.label == "PER"
+            and len(words) == 2
+            and all(others)
+            and not others[0] & others[1]
+            and persons[keys[0]][own] <= 1
+            and keys[0] in surnames
+            and _gazetteer_kind(words[0]) != "FIRST"
+        ):
+            m = c.mention
+            second = m.start + m.text.index(words[1], len(words[0]))
+            a = replace(m, end=m.start + len(words[0]), text=words[0])
+            b = replace(m, start=second, text=text[second : m.end])
+            out += [Cleaned(a, words[0]), Cleaned(b, words[1])]
+        else:
+            out.append(c)
+    return out
+
+
+def _label_from_article(
+    c: Cleaned, cleaned: list[Cleaned], persons: dict[str, Counter[str]]
+) -> Cleaned:
+    """A one-word name takes the type the article gives it elsewhere: "Panda" typed ORG is
+    Ankit Panda when the article names him in full, "Pjöngjangs" typed PER is the city
+    the article names; "Wladiwostok-Treffen" (a place and a noun) is no person."""
+    m = c.mention
+    if " " in c.name:
+        return c
+    key = part_key(c.name)
+    if m.label == "PER" and key not in persons:
+        base = c.name[:-1] if c.name.endswith("s") else c.name
+        other = next(
+            (
+                o.mention.label
+                for o in cleaned
+                if o.mention.label in ("LOC", "ORG") and o.name in (c.name, base)
+            ),
+            None,
+        )
+        if other is not None:
+            return replace(c, mention=replace(m, label=other))
+        head = c.name.split("-")[0]
+        if "-" in c.name and head != c.name and _place_like(head):
+            return replace(c, mention=replace(m, label="MISC"))
+    elif m.label in ("ORG", "LOC") and key in persons and not _known_place(c.name, m.label):
+        return replace(c, mention=replace(m, label="PER"))
+    return c
+
+
 def clean_mentions(text: str, mentions: list[Mention]) -> list[Cleaned]:
     """Every mention that still names something, cleaned, in text order."""
     joined = join_fragments(text, mentions)
     cleaned = [c for m in joined if (c := clean_mention(text, m)) is not None]
     cleaned = [_person_by_title_before(text, c) for c in cleaned]
+    cleaned = _split_glued(text, cleaned)
+    persons = _person_parts(cleaned)
+    cleaned = [_label_from_article(c, cleaned, persons) for c in cleaned]
     tagged = {c.mention.start for c in cleaned} | {m.start for m in mentions}
     counts: dict[str, int] = {}
     for c in cleaned:

@@ -112,6 +112,20 @@ def _surname_candidates(conn: sqlite3.Connection, key: str) -> list[sqlite3.Row]
     return out
 
 
+def _better_name(new: str, old: str, etype: str) -> bool:
+    """Whether a stored entity should be shown under ``new`` instead of ``old``: the
+    fuller name of a person; for places and organisations the table's name ("USA" stays
+    "USA" when "Vereinigten Staaten" joins it) and never a genitive."""
+    if etype != "PER":
+        row = known(new) or known(old)
+        if row is not None:
+            shown = (row.german, row.english)
+            return new in shown and old not in shown
+        if strip_genitive_s(new) == old:
+            return False
+    return len(name_parts(new)) > len(name_parts(old))
+
+
 def link_entity(store: Store, ent: Entity, article_id: str) -> str:
     """Store id for an article-level entity; creates or merges and logs why.
 
@@ -168,7 +182,7 @@ def link_entity(store: Store, ent: Entity, article_id: str) -> str:
         )
     else:
         row = conn.execute("SELECT name FROM entities WHERE id=?", (target,)).fetchone()
-        if len(name_parts(ent.name)) > len(name_parts(row["name"])):
+        if _better_name(ent.name, str(row["name"]), ent.type):
             conn.execute("UPDATE entities SET name=? WHERE id=?", (ent.name, target))
     for alias in ent.aliases:
         reasons.setdefault(alias, alias_reason(alias, ent.name))
