@@ -246,3 +246,50 @@ def test_resolve_every_mention_gets_an_entity_that_exists(words: list[str]) -> N
     ids = {e.id for e in entities}
     assert all(m.entity in ids for m in mentions)
     assert all(text[m.start : m.end] == m.text for m in mentions)
+
+
+def test_resolve_predicate_about_the_person_is_a_description() -> None:
+    text = (
+        "Anna Berger ist Richterin am Landgericht. Tom Weller war außer Landes. "
+        "Paolo Ferri was the agency's spokesman."
+    )
+    _, entities = _resolve(
+        text, [("Anna Berger", "PER"), ("Tom Weller", "PER"), ("Paolo Ferri", "PER")]
+    )
+    desc = {e.name: e.descriptions for e in entities}
+    assert desc == {
+        "Anna Berger": ["Richterin am Landgericht"],
+        "Tom Weller": [],  # a place, not a role
+        "Paolo Ferri": ["agency's spokesman"],
+    }
+
+
+def test_resolve_two_short_names_run_together_are_split() -> None:
+    text = (
+        "Wladimir Putin traf Kim Jong Un. Dann schickte Putin Kim eine Limousine. "
+        "Anna Schmidt und Peter Roth lobten Anna Roth."
+    )
+    mentions, entities = _resolve(
+        text,
+        [
+            ("Wladimir Putin", "PER"),
+            ("Kim Jong Un", "PER"),
+            ("Putin Kim", "PER"),
+            ("Anna Schmidt", "PER"),
+            ("Peter Roth", "PER"),
+            ("Anna Roth", "PER"),
+        ],
+    )
+    assert [m.text for m in mentions][2:4] == ["Putin", "Kim"]
+    assert _names(mentions, entities)[2:4] == ["Wladimir Putin", "Kim Jong Un"]
+    assert "Anna Roth" in {e.name for e in entities}  # a first name may be shared
+
+
+def test_resolve_one_word_name_takes_the_type_the_article_gives_it() -> None:
+    text = "Ankit Panda warnte. „Das ist ernst“, sagte Panda. Die Delegation flog nach Pjöngjang, Pjöngjangs Flughafen war leer."
+    mentions, _ = _resolve(
+        text,
+        [("Ankit Panda", "PER"), ("Panda", "ORG"), ("Pjöngjang", "LOC"), ("Pjöngjangs", "PER")],
+    )
+    assert [m.label for m in mentions] == ["PER", "PER", "LOC", "LOC"]
+    assert mentions[0].entity == mentions[1].entity and mentions[2].entity == mentions[3].entity

@@ -18,7 +18,8 @@ Rules, in the order a reader applies them:
 * spans are cleaned first (:mod:`storyline.analyse.resolve_clean`): titles, roles,
   articles and genitive owners cut off, junk spans dropped, demonyms kept apart;
 * roles next to a person's name ("Kremlsprecher Dmitri Peskow", "Kurt Campbell,
-  der stellvertretende US-Außenminister,") are kept as descriptions.
+  der stellvertretende US-Außenminister,", "Berger ist Richterin am Landgericht")
+  are kept as descriptions: appositions and predicates about that person only.
 """
 
 from __future__ import annotations
@@ -221,11 +222,22 @@ def _description_before(sentence: str, offset: int) -> str | None:
     return " ".join(taken)
 
 
+# "Berger ist Richterin am Landgericht", "Ferri was the agency's spokesman": a copula
+# right after the name makes the name the subject and what follows a predicate about it.
+_COPULA = re.compile(r"\s+(?:ist|war|wurde|is|was|became)\s+")
+
+
 def _description_after(sentence: str, offset: int) -> str | None:
+    """An apposition ("Kurt Campbell, der stellvertretende US-Außenminister,") or a
+    predicate ("Anna Berger ist Richterin am Landgericht") right after the name."""
     rest = sentence[offset:]
-    if not rest.startswith(","):
+    copula = _COPULA.match(rest)
+    if copula:
+        body = rest[copula.end() :]
+    elif rest.startswith(","):
+        body = rest[1:]
+    else:
         return None
-    body = rest[1:]
     end = _APPOSITION_END.search(body)
     phrase = (body[: end.start()] if end else body).strip()
     words = phrase.split()

@@ -51,6 +51,8 @@ _KIN = frozenset(
 _NOT_A_PERSON_TITLE = frozenset({"general", "gen"})
 _OWNER = re.compile(r"^.+?['’]s\s+(?=[A-ZÄÖÜ])")
 _STRIP = " ,.;:()\"'„“”»«"
+#: Characters looked at on either side of a mention for a coordinated word.
+_CONTEXT = 60
 
 
 @dataclass(frozen=True)
@@ -200,10 +202,11 @@ def _common_noun(text: str, c: Cleaned, tagged: set[int], count: int) -> bool:
     if count > 1 or " " in c.name or c.mention.label == "PER" or _place_like(c.name):
         return False
     m = c.mention
-    left = re.search(r"(?:^|[\s(])([A-ZÄÖÜ][\w-]*)\s+(?:und|oder|and|or)\s+$", text[: m.start])
-    right = re.match(r"\s+(?:und|oder|and|or)\s+([A-ZÄÖÜ][\w-]*)", text[m.end :])
+    lo = max(0, m.start - _CONTEXT)
+    left = re.search(r"(?:^|[\s(])([A-ZÄÖÜ][\w-]*)\s+(?:und|oder|and|or)\s+$", text[lo : m.start])
+    right = re.match(r"\s+(?:und|oder|and|or)\s+([A-ZÄÖÜ][\w-]*)", text[m.end : m.end + _CONTEXT])
     for hit, start in (
-        (left, left.start(1) if left else -1),
+        (left, lo + left.start(1) if left else -1),
         (right, m.end + right.start(1) if right else -1),
     ):
         if hit is None or start in tagged:
@@ -241,6 +244,9 @@ def _split_glued(text: str, cleaned: list[Cleaned]) -> list[Cleaned]:
     out: list[Cleaned] = []
     for c in cleaned:
         words = c.mention.text.split()
+        if c.mention.label != "PER" or len(words) != 2:
+            out.append(c)
+            continue
         keys = [part_key(w) for w in words]
         own = "".join(keys)
         # Full names carrying each word, other than this span itself (written once).
@@ -248,9 +254,7 @@ def _split_glued(text: str, cleaned: list[Cleaned]) -> list[Cleaned]:
             {k for k, n in persons.get(key, Counter()).items() if k != own or n > 1} for key in keys
         ]
         if (
-            c.mention.label == "PER"
-            and len(words) == 2
-            and all(others)
+            all(others)
             and not others[0] & others[1]
             and persons[keys[0]][own] <= 1
             and keys[0] in surnames
