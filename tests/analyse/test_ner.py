@@ -166,3 +166,42 @@ def test_mentions_do_not_run_across_colons_or_forms_of_address() -> None:
     text = "Bei dem Treffen dankte Wladislaw Koroljow Herrn Brenneke für die Einladung nach Wien."
     texts = {m.text for m in _tag(text)}
     assert not any("Herrn" in t for t in texts)
+
+
+def _mention(text: str, name: str, label: str, nth: int = 0) -> Mention:
+    at = -1
+    for _ in range(nth + 1):
+        at = text.index(name, at + 1)
+    return Mention(at, at + len(name), name, label)  # type: ignore[arg-type]
+
+
+def test_company_short_form_is_the_company() -> None:
+    from storyline.analyse.ner.document import harmonise, taggable
+
+    text = (
+        "Die Velmora AG ruft ein Mittel zurück. Velmora sagte, man bedaure das. "
+        "Velmora prüft die Chargen."
+    )
+    sents = taggable(split_sentences(text))
+    tagged = [
+        _mention(text, "Velmora AG", "ORG"),
+        _mention(text, "Velmora", "PER", 1),
+        _mention(text, "Velmora", "PER", 2),
+    ]
+    labels = [(m.text, m.label) for m in harmonise(text, sents, tagged)]
+    assert labels == [("Velmora AG", "ORG"), ("Velmora", "ORG"), ("Velmora", "ORG")]
+
+
+def test_compound_votes_for_its_first_part() -> None:
+    from storyline.analyse.ner.document import harmonise, taggable
+
+    text = "Die Velmora-Belegschaft bangt. Velmora schweigt. Velmora wartet. Velmora zahlt."
+    sents = taggable(split_sentences(text))
+    tagged = [
+        _mention(text, "Velmora-Belegschaft", "ORG"),
+        _mention(text, "Velmora", "PER", 1),
+        _mention(text, "Velmora", "ORG", 2),
+        _mention(text, "Velmora", "LOC", 3),
+    ]
+    out = harmonise(text, sents, tagged)
+    assert {m.label for m in out if m.text == "Velmora"} == {"ORG"}

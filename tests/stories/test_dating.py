@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
 
 from hypothesis import given
@@ -120,3 +121,24 @@ def test_dating_weekdays_alone_never_make_a_sure_date() -> None:
     found = _infer(text, facts, [date(2025, 5, 7)])
     assert found is not None and found.value in ("2025-05-07", "2025-05-08")
     assert found.confidence < 0.5
+
+
+def test_dating_weekday_that_names_a_date_is_that_date_only() -> None:
+    # "am Dienstag (4. März)": the Tuesday is 4 March. Counted alone it matched a later
+    # Tuesday the story knows (1 July 2025), whose sentence shared an entity, and the
+    # article landed in July.
+    text = (
+        "Rund 4.200 Beschäftigte der HKB haben am Dienstag (4. März) die Arbeit niedergelegt. "
+        "Die HKB hatte das Angebot am Ende des Monats vorgelegt."
+    )
+    facts = [
+        _fact("2025-03-04"),
+        _fact("2025-07-01", "a2", frozenset({"hkb"})),
+        _fact("2025-07-01", "a3", frozenset({"hkb"})),
+    ]
+    mentions = [(m.start(), m.end(), "hkb") for m in re.finditer("HKB", text)]
+    found = infer_from_story(
+        text, split_sentences(text), "de", mentions, facts, [date(2025, 3, 4), date(2025, 7, 1)]
+    )
+    assert found is not None
+    assert date(2025, 3, 4) <= date.fromisoformat(found.value) <= date(2025, 3, 5), found

@@ -22,6 +22,7 @@ when only a year matched.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -212,7 +213,10 @@ def infer_from_story(
     if ceiling is not None:
         candidates = {p for p in candidates if p <= ceiling}
     salient = _salient_months(facts)
-    weekdays = [e for e in exprs if e.kind == "weekday" and not e.strict]
+    named_day = _named_days(every, text)
+    weekdays = [
+        e for e in exprs if e.kind == "weekday" and not e.strict and e.start not in named_day
+    ]
     scored: list[tuple[float, date, list[tuple[Expr, Fact, float]]]] = []
     for p in sorted(candidates):
         per_span: dict[tuple[date, date], tuple[float, Expr, Fact]] = {}
@@ -223,6 +227,12 @@ def infer_from_story(
             span = interval(got[0]) if got else None
             if span is None:
                 continue
+            pair = named_day.get(e.start)
+            if pair is not None:
+                named = resolve(pair, p)
+                named_span = interval(named[0]) if named else None
+                if named_span is None or named_span[0] != span[0]:
+                    continue  # "am Mittwoch (9. April)": the weekday is that day or nothing
             own.append(span)
             if _near_misses(e, span, facts):
                 misses += 1
@@ -235,7 +245,7 @@ def infer_from_story(
         if per_span:
             total = (
                 sum(g for g, _, _ in per_span.values())
-                - _WEEKDAY_COST * weekday_cost(p, weekdays)
+                - _WEEKDAY_COST * (weekday_cost(p, weekdays) + _named_cost(p, named_day))
                 - _unaware(p, own, told, salient)
                 - _MISS_COST * misses
             )
@@ -247,6 +257,40 @@ def infer_from_story(
     target = _target([w[1] for w in window], window[0][2], neighbour_dates)
     _, p, matched = min(window, key=lambda s: (abs((s[1] - target).days), s[1]))
     return ContextDate(p.isoformat(), _confidence(matched), _evidence(matched, sents))
+
+
+#: The most a weekday tied to a date costs (in days, see _named_cost).
+_NAMED_MAX_COST = 7
+#: What may stand between a weekday and the date that names it ("Mittwoch (9. April)",
+#: "Dienstag, 4. März", "Tuesday, March 4").
+_WEEKDAY_DATE_GAP = re.compile(r"\s*(?:\(|,|den|the)?\s*")
+
+
+def _named_days(every: Sequence[Expr], text: str) -> dict[int, Expr]:
+    """Weekday expressions (by start) that a date right after them names: the weekday
+    must resolve to that date's day. Why: counted on its own, "am Mittwoch" in "am
+    Mittwoch (9. April)" matched any Wednesday a story knows, and with an entity shared
+    by the two sentences it outweighed the date itself (an April article dated August)."""
+    out: dict[int, Expr] = {}
+    dates = sorted((d for d in every if d.kind == "date"), key=lambda d: d.start)
+    for e in every:
+        if e.kind != "weekday":
+            continue
+        after = next((d for d in dates if d.start >= e.end), None)
+        if after is not None and _WEEKDAY_DATE_GAP.fullmatch(text[e.end : after.start]):
+            out[e.start] = after
+    return out
+
+
+def _named_cost(p: date, named_day: dict[int, Expr]) -> int:
+    """Days between `p` and each date a weekday names (a week at most, more than any bare
+    weekday can cost): news writes "am Dienstag (4. März)" within days of that Tuesday."""
+    cost = 0
+    for pair in named_day.values():
+        got = resolve(pair, p)
+        span = interval(got[0]) if got else None
+        cost += _NAMED_MAX_COST if span is None else min(abs((p - span[0]).days), _NAMED_MAX_COST)
+    return cost
 
 
 def _salient_months(facts: Sequence[Fact]) -> list[tuple[date, date]]:
