@@ -79,3 +79,49 @@ def test_hardening_weak_or_unsendable_token_refused(cli: Cli, db_path: Path, tok
 def test_hardening_short_token_from_environment_refused(cli: Cli, db_path: Path) -> None:
     result = cli("serve", "--db", db_path, env={"STORYLINE_API_TOKEN": "kurz"})
     assert result.exit_code == 2 and "at least 32" in result.output
+
+
+def test_hardening_sigterm_stops_an_ingest_after_a_committed_batch(
+    db_path: Path, tmp_path: Path, make_article: Callable[..., str]
+) -> None:
+    import os
+    import time
+
+    pile = tmp_path / "pile"
+    pile.mkdir()
+    for i in range(30):
+        text = make_article(i % 6, after=[f"Nachtrag {i}: ergänzt um {i + 10} Uhr."])
+        (pile / f"{i:02d}.txt").write_text(text, encoding="utf-8")
+    binary = Path(sys.executable).parent / "storyline"
+    env = {**os.environ, "STORYLINE_BATCH_SIZE": "1", "STORYLINE_PROFILE": "fast"}
+    child = subprocess.Popen(
+        [str(binary), "ingest", str(pile), "--db", str(db_path), "--no-stories", "--no-progress"],
+        env=env,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    deadline = time.monotonic() + 180
+    while _committed_articles(db_path) == 0:  # wait for a first commit
+        assert child.poll() is None and time.monotonic() < deadline
+        time.sleep(0.05)
+    child.send_signal(signal.SIGTERM)
+    _out, err = child.communicate(timeout=120)
+    assert child.returncode == 1, err
+    assert "stopped (SIGTERM)" in err
+    with Store(db_path) as store:
+        stored = store.count()
+        assert [r[0] for r in store.conn.execute("SELECT status FROM ingest_runs")] == [
+            "interrupted"
+        ]
+    assert 1 <= stored < 30
+
+
+def _committed_articles(db: Path) -> int:
+    """Articles a reader sees in `db` (0 while it is not there or not set up yet)."""
+    import sqlite3
+
+    try:
+        with sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=1) as conn:
+            return int(conn.execute("SELECT count(*) FROM articles").fetchone()[0])
+    except sqlite3.Error:
+        return 0

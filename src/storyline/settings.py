@@ -87,6 +87,22 @@ PROFILE: Setting[str] = Setting(
     "article.",
     ("accurate", "fast"),
 )
+ANALYSE_WORKERS: Setting[int] = Setting(
+    "analyse_workers",
+    0,
+    "Processes that analyse articles during an ingest: 0 = automatic (one per core under the "
+    "fast profile; 1 under accurate, whose encoder already uses every core), 1 = in the "
+    "ingest's own process. Workers start after the first batch, so small piles never wait "
+    "for them.",
+)
+ANALYSE_BUDGET: Setting[float] = Setting(
+    "analyse_budget",
+    60.0,
+    "Seconds one article's analysis may take during an ingest (0: no limit). An article "
+    "over it is stored cleaned but unanalysed, with the reason on the article, and the "
+    "batch goes on. Enforced where the analysis runs in a process's main thread (the CLI "
+    "and its workers), not inside a web server's background job.",
+)
 ENTITY_TAGGER: Setting[str] = Setting(
     "entity_tagger",
     "crf",
@@ -180,6 +196,8 @@ SETTINGS: tuple[Setting[int] | Setting[str] | Setting[float], ...] = (
     REPEAT_MAX_LINE_CHARS,
     INFER_MIN_CONFIDENCE,
     PROFILE,
+    ANALYSE_WORKERS,
+    ANALYSE_BUDGET,
     ENTITY_TAGGER,
     ENCODER_DEVICE,
     ENCODER_PRECISION,

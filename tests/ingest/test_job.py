@@ -466,3 +466,27 @@ def test_job_grouping_needs_the_analysis(tmp_path: Path) -> None:
             ingest([str(path)], store, analyse=False, stories=True)
         report = ingest([str(path)], store, analyse=False)  # grouping follows the analysis
         assert report.ok and report.stories is None
+
+
+def test_job_stop_ends_the_run_after_a_committed_batch_and_a_rerun_completes(
+    tmp_path: Path, write: Write, make_article: MakeArticle
+) -> None:
+    import threading
+
+    for i in range(6):
+        write(f"many/{i}.txt", make_article(i))
+    stop = threading.Event()
+    with Store(tmp_path / "s.db") as store:
+        report = ingest(
+            [str(tmp_path / "many")],
+            store,
+            batch_size=2,
+            stories=False,
+            on_item=lambda _source: stop.set(),  # asked to stop during the first batch
+            stop=stop,
+        )
+        assert report.stopped and len(report.stored) == 2
+        runs = [r[0] for r in store.conn.execute("SELECT status FROM ingest_runs")]
+        assert runs == ["interrupted"]
+        again = ingest([str(tmp_path / "many")], store, batch_size=2, stories=False)
+        assert not again.stopped and len(again.stored) == 4 and len(again.unchanged) == 2

@@ -78,3 +78,38 @@ def test_job_matches_its_schema_and_unknown_jobs_are_404(
 def test_background_ingest_still_needs_the_token(client: TestClient) -> None:
     r = client.post(URL, params={"background": "true"}, json={"text": "x"})
     assert r.status_code == 401
+
+
+def test_a_stopping_server_ends_the_running_job_after_its_batch(
+    db_path: Path, make_article: Callable[[int], str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from storyline.ingest import job as ingest_job
+    from storyline.web.app import create_app
+
+    real = ingest_job._Batch.run
+
+    def slow(self: Any, batch: Any) -> None:
+        real(self, batch)
+        time.sleep(0.3)  # long enough for the server to be stopped mid-run
+
+    monkeypatch.setattr(ingest_job._Batch, "run", slow)
+    monkeypatch.setenv("STORYLINE_BATCH_SIZE", "1")
+    Store(db_path).close()
+    app = create_app(db_path, token=TOKEN)
+    files = [("files", (f"a{i}.txt", make_article(i).encode(), "text/plain")) for i in range(6)]
+    with TestClient(app) as client:  # leaving it runs the server's shutdown
+        r = client.post(URL, params={"background": "true"}, files=files, headers=AUTH)
+        assert r.status_code == 202, r.text
+        deadline = time.monotonic() + JOB_SECONDS
+        while client.get(r.json()["url"]).json()["status"] == "queued":
+            assert time.monotonic() < deadline
+            time.sleep(0.05)
+        queued = client.post(URL, params={"background": "true"}, files=files[:1], headers=AUTH)
+    first = app.state.ingest_jobs.get(r.json()["id"])
+    second = app.state.ingest_jobs.get(queued.json()["id"])
+    assert first.status == "stopped" and first.report["stopped"], first.to_dict()
+    assert second.status == "cancelled"
+    with Store(db_path) as store:
+        runs = store.conn.execute("SELECT status FROM ingest_runs").fetchall()
+        assert [tuple(x) for x in runs] == [("interrupted",)]
+        assert 1 <= store.count() < 6  # committed batches stay

@@ -61,16 +61,23 @@ def analyze(text: str, *, lang: str | None = None, published: str | None = None)
     )
 
 
-def _analyse(doc: Document) -> None:
-    assert doc.text is not None
-    doc.analysis = analyze(doc.text, lang=doc.lang, published=doc.published)
-    doc.repairs.extend(doc.analysis.repairs)  # e.g. limits the analysers cut the text to
-    inferred = doc.analysis.published_inferred
+def apply_analysis(doc: Document, analysis: Analysis) -> None:
+    """Attach an analysis to its document: repairs, and an inferred publication date where
+    the document has none and the inference is confident enough. Separate from
+    :func:`analyze` because the ingest job may analyse in worker processes."""
+    doc.analysis = analysis
+    doc.repairs.extend(analysis.repairs)  # e.g. limits the analysers cut the text to
+    inferred = analysis.published_inferred
     if doc.published is None and inferred is not None and inferred[1] >= INFER_MIN_CONFIDENCE.get():
         value, confidence, evidence = inferred
         doc.published, doc.published_source = value, "inferred"
         doc.published_confidence = confidence
         doc.published_evidence = Evidence(f"inferred (confidence {confidence:.2f})", evidence)
+
+
+def _analyse(doc: Document) -> None:
+    assert doc.text is not None
+    apply_analysis(doc, analyze(doc.text, lang=doc.lang, published=doc.published))
 
 
 analyse_stage = stage(
@@ -86,4 +93,4 @@ analyse_stage = stage(
     },
 )(_analyse)
 
-__all__ = ["analyse_stage", "analyze"]
+__all__ = ["analyse_stage", "analyze", "apply_analysis"]

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import signal
 import sys
+import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -39,6 +43,12 @@ from storyline.store.analysis import article_analysis
 def _print_report(report: IngestReport, store: Store, seconds: float) -> None:
     for err in report.errors:
         click.echo(f"error: {for_terminal(str(err))}", err=True)
+    for source in report.unanalysed:
+        click.echo(
+            f"warning: {for_terminal(source)}: stored without analysis (over the "
+            "analyse_budget setting)",
+            err=True,
+        )
     parts = [f"{len(report.stored)} stored"]
     if report.duplicates:
         parts.append(f"{len(report.duplicates)} of them duplicates")
@@ -129,8 +139,9 @@ def ingest_cmd(
     group_bar = Progress(progress and not as_json, "group: embed")
     compare_bar = Progress(progress and not as_json, "compare: stories")
     started = time.monotonic()
+    stop = threading.Event()
     try:
-        with open_store(db, create=True) as store:
+        with open_store(db, create=True) as store, _stop_on_sigterm(stop):
             report = ingest(
                 paths,
                 store,
@@ -141,6 +152,7 @@ def ingest_cmd(
                 stories=stories,
                 on_group=group_bar,
                 on_compare=compare_bar,
+                stop=stop,
             )
             bar.done()
             group_bar.done()
@@ -151,8 +163,28 @@ def ingest_cmd(
                 _print_report(report, store, time.monotonic() - started)
     except StorylineError as err:
         fail(err, as_json)
-    if not report.ok:
+    if report.stopped:
+        click.echo(
+            "ingest: stopped (SIGTERM) after a committed batch; run the same ingest again to "
+            "complete it",
+            err=True,
+        )
+    if not report.ok or report.stopped:
         sys.exit(1)
+
+
+@contextmanager
+def _stop_on_sigterm(stop: threading.Event) -> Iterator[None]:
+    """SIGTERM (a service manager, `kill`) sets `stop`: the ingest ends after the batch it
+    is writing, recorded as interrupted, instead of dying mid-batch."""
+    if threading.current_thread() is not threading.main_thread():
+        yield  # signals reach only the main thread (e.g. the CLI run inside a test runner)
+        return
+    previous = signal.signal(signal.SIGTERM, lambda _sig, _frame: stop.set())
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 @click.command("list", context_settings=CONTEXT)

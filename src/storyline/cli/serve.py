@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import ipaddress
+import threading
+from types import FrameType
+from typing import Any
 
 import click
 
@@ -79,7 +82,6 @@ def serve_cmd(db: str, host: str, port: int, lang: str, token: str | None) -> No
       storyline serve --db news.db
       storyline serve --db news.db --port 8080 --lang en   # then open http://127.0.0.1:8080/
     """
-    import uvicorn
 
     from storyline.web.app import create_app
     from storyline.web.auth import load_or_create_token, masked
@@ -101,7 +103,24 @@ def serve_cmd(db: str, host: str, port: int, lang: str, token: str | None) -> No
     if not _loopback(host):
         click.echo(f"warning: serving {db} to the network on {host}:{port}", err=True)
     click.echo(f"storyline: serving {db} on http://{host}:{port}/  (Ctrl-C stops)", err=True)
-    uvicorn.run(app, host=host, port=port, log_level="warning", server_header=False)
+    _run_server(app, host, port)
+
+
+def _run_server(app: Any, host: str, port: int) -> None:
+    """uvicorn's server, which also tells running ingests to stop as soon as the signal
+    comes: uvicorn itself first waits for open requests, and an ingest request can take
+    minutes. The ingest then ends after the batch it is writing (web/api_jobs.py)."""
+    import uvicorn
+
+    stopping: threading.Event = app.state.stopping
+
+    class StoppingServer(uvicorn.Server):
+        def handle_exit(self, sig: int, frame: FrameType | None) -> None:
+            stopping.set()
+            super().handle_exit(sig, frame)
+
+    config = uvicorn.Config(app, host=host, port=port, log_level="warning", server_header=False)
+    StoppingServer(config).run()
 
 
 COMMANDS = (serve_cmd,)

@@ -430,6 +430,17 @@ def encoder_options() -> EncoderOptions:
 
 _shared: dict[EncoderOptions, Encoder] = {}
 _shared_lock = threading.Lock()
+_orphaned: list[Encoder] = []
+
+
+def forget_after_fork() -> None:
+    """In a forked child process: stop using the parent's encoders, whose onnxruntime
+    thread pools did not survive the fork; the next `get_encoder()` loads a fresh one. The
+    old ones stay referenced so that their destructors never run here."""
+    global _shared_lock
+    _orphaned.extend(_shared.values())
+    _shared.clear()
+    _shared_lock = threading.Lock()
 
 
 def get_encoder(options: EncoderOptions | None = None) -> Encoder:

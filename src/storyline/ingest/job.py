@@ -7,8 +7,9 @@ again skips what is stored (same source, same bytes) and completes the rest.
 
 from __future__ import annotations
 
-import traceback
-from collections.abc import Callable, Iterable, Iterator
+import threading
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 from itertools import islice
@@ -19,6 +20,7 @@ from storyline.clean import line_key
 from storyline.errors import ConfigError, InputError
 from storyline.ingest.liveness import ingest_lock
 from storyline.ingest.readers import Item, iter_inputs
+from storyline.ingest.workers import Analysers, Failed, Job, internal_failure
 from storyline.model import Document, Hints
 from storyline.pipeline import Pipeline, Stage, check_stage
 from storyline.search.index import index_article
@@ -41,6 +43,10 @@ class IngestReport:
     known: list[str] = field(default_factory=list)
     duplicates: list[tuple[str, str]] = field(default_factory=list)
     errors: list[InputError] = field(default_factory=list)
+    #: sources stored without analysis because it ran over the time budget
+    unanalysed: list[str] = field(default_factory=list)
+    #: stopped on request (a server shutting down) after a committed batch
+    stopped: bool = False
     stories: StoriesReport | None = None
     #: Stories whose claims were (re)computed after grouping (None: not compared).
     claims: int | None = None
@@ -57,8 +63,10 @@ class IngestReport:
             "known": self.known,
             "duplicates": [{"article": a, "duplicate_of": b} for a, b in self.duplicates],
             "errors": [e.to_dict() for e in self.errors],
+            "unanalysed": self.unanalysed,
             "stories": self.stories.to_dict() if self.stories else None,
             "claims": self.claims,
+            "stopped": self.stopped,
         }
 
 
@@ -83,34 +91,89 @@ def _batches(items: Iterable[Item], size: int) -> Iterator[list[Item]]:
         yield batch
 
 
-def _process(
-    doc: Document,
-    store: Store,
-    report: IngestReport,
-    run_id: int,
-    pipeline: Pipeline,
-    index: DuplicateIndex,
-    analyse: Stage | None,
-) -> None:
+class PendingLines:
+    """The lines of each outlet seen so far, for cleaning a whole batch before its writes:
+    the store's counts plus those of this batch's new articles, cleaned but not yet
+    written. Cleaning an article thus sees every article before it, as it would if each
+    were written at once (an article whose analysis then fails was counted; it is one
+    count among at least `repeat_min_articles`)."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self._seen: dict[str, Counter[str]] = {}
+
+    def line_counts(self, outlet: str, keys: Sequence[str]) -> dict[str, int]:
+        counts = dict(self.store.line_counts(outlet, keys))
+        pending = self._seen.get(outlet)
+        if pending:
+            for key in set(keys) & pending.keys():
+                counts[key] = counts.get(key, 0) + pending[key]
+        return counts
+
+    def outlet_names(self) -> list[str]:
+        names = self.store.outlet_names()
+        return names + [o for o in self._seen if o not in names]
+
+    def add(self, doc: Document) -> None:
+        if doc.outlet is not None:
+            self._seen.setdefault(doc.outlet, Counter()).update(set(_line_keys(doc)))
+
+    def clear(self) -> None:
+        self._seen.clear()
+
+
+def _line_keys(doc: Document) -> list[str]:
+    return [line_key(v.line) for v in doc.verdicts if not v.title]
+
+
+@dataclass
+class _Work:
+    """One input of a batch on its way to the store."""
+
+    doc: Document
+    new: bool = False  #: content not stored before (nor earlier in this batch): analyse it
+    failure: InputError | None = None
+
+
+def _failure(source: str, exc: Exception) -> InputError:
+    if isinstance(exc, InputError):
+        return exc
+    return internal_failure(exc).error(source)
+
+
+def _clean(work: _Work, store: Store, pipeline: Pipeline, pending: PendingLines) -> str | None:
+    """Clean one input; the id of its stored article when the same bytes came from the same
+    source before (nothing more to do)."""
+    doc = work.doc
     known = store.known_source(doc.source, doc.byte_hash)
     if known is not None:
+        return known
+    pipeline(doc)
+    assert doc.id is not None
+    work.new = not store.has_article(doc.id)
+    if work.new:
+        pending.add(doc)
+    return None
+
+
+def _write(doc: Document, store: Store, report: IngestReport, index: DuplicateIndex) -> None:
+    """Store one cleaned (and analysed) article; written in batch order, so an earlier
+    article of the same batch counts as stored."""
+    known = store.known_source(doc.source, doc.byte_hash)
+    if known is not None:  # the same input twice in one batch
         report.unchanged.append(known)
         return
-    pipeline(doc)
-    assert doc.id is not None and doc.text_hash is not None
+    assert doc.id is not None and doc.text_hash is not None and doc.text is not None
     if store.has_article(doc.id):
-        store.add_source(doc.id, doc, run_id)
+        store.add_source(doc.id, doc, report.run_id)
         report.known.append(doc.id)
         return
-    if analyse is not None:  # after the id check: known content is not analysed twice
-        analyse(doc)
     doc.duplicate_of = store.find_duplicate(doc.text_hash, doc.id)
-    assert doc.text is not None
     minhash = signature(doc.text)
     if doc.duplicate_of is None:
         near = index.find(minhash)
         doc.duplicate_of = near[0] if near else None
-    store.insert_article(doc, [line_key(v.line) for v in doc.verdicts if not v.title], run_id)
+    store.insert_article(doc, _line_keys(doc), report.run_id)
     index_article(store.conn, doc.id)
     store.save_signature(doc.id, to_bytes(minhash))
     if doc.analysis is not None:
@@ -123,33 +186,88 @@ def _process(
         report.duplicates.append((doc.id, doc.duplicate_of))
 
 
-def _process_atomically(
-    doc: Document,
-    store: Store,
-    report: IngestReport,
-    pipeline: Pipeline,
-    index: DuplicateIndex,
-    analyse: Stage | None,
+def _write_atomically(
+    doc: Document, store: Store, report: IngestReport, index: DuplicateIndex
 ) -> InputError | None:
-    """Process one document inside a savepoint: on failure none of its rows remain."""
+    """Write one article inside a savepoint: on failure none of its rows remain."""
     store.conn.execute("SAVEPOINT item")
+    failure: InputError | None = None
     try:
-        _process(doc, store, report, report.run_id, pipeline, index, analyse)
-    except InputError as err:
-        failure: InputError | None = err
+        _write(doc, store, report, index)
     except Exception as exc:  # a bug must not lose the rest of the batch; it is reported
-        failure = InputError(
-            doc.source,
-            f"internal error while processing: {exc!r}",
-            hint="please report this with the input; details: "
-            + traceback.format_exc(limit=3).strip().splitlines()[-1],
-        )
-    else:
-        failure = None
+        failure = _failure(doc.source, exc)
     if failure is not None:
         store.conn.execute("ROLLBACK TO item")
     store.conn.execute("RELEASE item")
     return failure
+
+
+@dataclass
+class _Batch:
+    """What every batch of one run shares."""
+
+    store: Store
+    report: IngestReport
+    pipeline: Pipeline
+    pending: PendingLines
+    index: DuplicateIndex
+    analysers: Analysers | None
+    on_item: Callable[[str], None] | None
+
+    def run(self, batch: list[Item]) -> None:
+        """Clean every input in order, analyse the new ones (on every core when there are
+        workers), then write them in order; one transaction for the lot."""
+        store, report = self.store, self.report
+        self.pending.clear()
+        works: list[_Work] = []
+        for item in batch:
+            if isinstance(item, InputError):
+                self._failed(item)
+                continue
+            work = _Work(item)
+            try:
+                known = _clean(work, store, self.pipeline, self.pending)
+            except Exception as exc:  # reported against its input; the batch goes on
+                self._failed(_failure(item.source, exc))
+                continue
+            if known is not None:
+                report.unchanged.append(known)
+                self._progress(item.source)
+            else:
+                works.append(work)
+        self._analyse([w for w in works if w.new])
+        for work in works:
+            failure = work.failure or _write_atomically(work.doc, store, report, self.index)
+            if failure is not None:
+                self._failed(failure)
+            else:
+                self._progress(work.doc.source)
+
+    def _analyse(self, works: list[_Work]) -> None:
+        if self.analysers is None or not works:
+            return
+        from storyline.analyse.run import apply_analysis  # loads the models only when needed
+
+        jobs = [Job(w.doc.text or "", w.doc.lang, w.doc.published) for w in works]
+        for work, result in zip(works, self.analysers.run(jobs), strict=True):
+            if isinstance(result, Failed) and result.timed_out:
+                # stored cleaned, with the reason on the article; `storyline analyse` or a
+                # larger budget can analyse it later
+                work.doc.repairs.append(f"unanalysed: {result.reason}")
+                self.report.unanalysed.append(work.doc.source)
+            elif isinstance(result, Failed):
+                work.failure = result.error(work.doc.source)
+            else:
+                apply_analysis(work.doc, result)
+
+    def _failed(self, error: InputError) -> None:
+        self.report.errors.append(error)
+        self.store.record_error(self.report.run_id, error)
+        self._progress(error.source)
+
+    def _progress(self, source: str) -> None:
+        if self.on_item is not None:
+            self.on_item(source)
 
 
 def ingest(
@@ -165,6 +283,7 @@ def ingest(
     stories: bool | None = None,
     on_group: Callable[[str], None] | None = None,
     on_compare: Callable[[str], None] | None = None,
+    stop: threading.Event | None = None,
 ) -> IngestReport:
     """Ingest files, folders or '-' (stdin) into ``store``; bad inputs are reported, not fatal.
 
@@ -174,6 +293,10 @@ def ingest(
     called for each article embedded for grouping (about five a second with e5). Then the
     claims of every story that changed are compared across its sources (compare/job.py);
     `on_compare` is called per story.
+
+    `stop`, once set, ends the run after the batch being written (a server shutting
+    down): the run is recorded as interrupted, grouping and claims are left to the next
+    ingest, and running the same ingest again completes it.
     """
     base = hints or Hints()
     limit = max_bytes if max_bytes is not None else MAX_FILE_BYTES.get()
@@ -183,7 +306,8 @@ def ingest(
             f"batch size ({size}) and file size limit ({limit}) must be at least 1",
             hint=f"check {BATCH_SIZE.env_var} and {MAX_FILE_BYTES.env_var}",
         )
-    pipeline = build_pipeline(stats=store)
+    pending = PendingLines(store)
+    pipeline = build_pipeline(stats=pending)
     analyse_step = analysis_stage(pipeline) if analyse else None
     group = analyse if stories is None else stories
     if group:
@@ -193,27 +317,21 @@ def ingest(
         provided = pipeline.assigns | (analyse_step.assigns if analyse_step else frozenset())
         check_stage("stories", REQUIRES, provided)
         check_stage("compare", COMPARE_REQUIRES, provided | ASSIGNS)
-    index = load_duplicate_index(store)
     alive = ExitStack()  # held while the run lives: `status` tells a dead run from a live one
     alive.enter_context(ingest_lock(store.path))
     report = IngestReport(run_id=store.start_run())
+    analysers = alive.enter_context(Analysers()) if analyse_step is not None else None
+    batches = _Batch(
+        store, report, pipeline, pending, load_duplicate_index(store), analysers, on_item
+    )
     status = "interrupted"
     try:
         for batch in _batches(iter_inputs(paths, base, limit, stdin), size):
             with store.transaction():
-                for item in batch:
-                    if isinstance(item, InputError):
-                        report.errors.append(item)
-                        store.record_error(report.run_id, item)
-                    else:
-                        failure = _process_atomically(
-                            item, store, report, pipeline, index, analyse_step
-                        )
-                        if failure is not None:
-                            report.errors.append(failure)
-                            store.record_error(report.run_id, failure)
-                    if on_item is not None:
-                        on_item(item.source)
+                batches.run(batch)
+            if stop is not None and stop.is_set():
+                report.stopped = True
+                return report
         if group:
             from storyline.compare.job import update_claims
             from storyline.search import vector_index

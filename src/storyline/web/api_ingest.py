@@ -26,6 +26,7 @@ import os
 import re
 import shutil
 import tempfile
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -167,13 +168,20 @@ class _Names:
 
 
 def _run(
-    db_path: Path, wait: float, paths: list[Path], root: Path, hints: Hints, stories: bool
+    db_path: Path,
+    wait: float,
+    paths: list[Path],
+    root: Path,
+    hints: Hints,
+    stories: bool,
+    stop: threading.Event,
 ) -> dict[str, Any]:
-    """Ingest `paths` (in a worker thread: the job is blocking) and return the report."""
+    """Ingest `paths` (in a worker thread: the job is blocking) and return the report;
+    `stop` (the server stopping) ends it after the batch being written."""
     names = _Names(root)
     with Store(db_path, create=False, wait=wait) as store:
         try:
-            report = ingest([str(p) for p in paths], store, hints, stories=stories)
+            report = ingest([str(p) for p in paths], store, hints, stories=stories, stop=stop)
         finally:
             names.fix_store(store)
         out = report.to_dict()
@@ -215,7 +223,7 @@ async def ingest_endpoint(request: Request) -> JSONResponse:
         if background:
             job = jobs.start(
                 lambda: run_in_threadpool(
-                    _run, db_path, STORE_WAIT.get(), paths, root, hints, stories
+                    _run, db_path, STORE_WAIT.get(), paths, root, hints, stories, jobs.stopping
                 ),
                 cleanup=root,
             )
@@ -227,7 +235,7 @@ async def ingest_endpoint(request: Request) -> JSONResponse:
         # one ingest at a time; a request waiting for its turn holds no worker thread
         async with jobs.turn:
             report = await run_in_threadpool(
-                _run, db_path, REQUEST_STORE_WAIT, paths, root, hints, stories
+                _run, db_path, REQUEST_STORE_WAIT, paths, root, hints, stories, jobs.stopping
             )
     finally:
         if not handed_over:

@@ -7,6 +7,10 @@ not take the server's worker threads from the readers. Jobs run one at a time pe
 (SQLite has one writer), in the order they came; a waiting job holds no thread. Jobs live
 in the server's memory: a restart forgets them (the articles they stored stay stored), and
 only the last MAX_JOBS are kept.
+
+When the server stops (SIGTERM, Ctrl-C) the running ingest ends after the batch it is
+writing (recorded as an interrupted run, which the same ingest completes later) and
+queued jobs are cancelled; the server waits up to SHUTDOWN_GRACE_SECONDS for that.
 """
 
 from __future__ import annotations
@@ -31,6 +35,8 @@ MAX_JOBS = 200
 #: jobs waiting at once; past it a background ingest is refused with 503 and Retry-After
 MAX_QUEUED = 64
 RETRY_AFTER_SECONDS = 30
+#: how long a stopping server waits for the running ingest to commit its batch and end
+SHUTDOWN_GRACE_SECONDS = 60
 
 
 def _now() -> str:
@@ -40,7 +46,7 @@ def _now() -> str:
 @dataclass
 class Job:
     id: str
-    status: str = "queued"  #: queued, running, done, failed
+    status: str = "queued"  #: queued, running, done, failed, stopped, cancelled
     created: str = field(default_factory=_now)
     started: str | None = None
     finished: str | None = None
@@ -63,10 +69,24 @@ class Job:
 class Jobs:
     """The jobs of one server, and the lock that runs ingests one at a time."""
 
-    def __init__(self) -> None:
+    def __init__(self, stopping: threading.Event | None = None) -> None:
         self._jobs: OrderedDict[str, Job] = OrderedDict()
         self._guard = threading.Lock()
         self.turn = asyncio.Lock()  #: held while an ingest (sync or background) runs
+        #: set when the server stops: ingests end after their current batch
+        self.stopping = stopping or threading.Event()
+
+    async def shutdown(self, grace: float = SHUTDOWN_GRACE_SECONDS) -> None:
+        """Stop: queued jobs are cancelled, the running one ends after its batch."""
+        self.stopping.set()
+        with self._guard:
+            jobs = list(self._jobs.values())
+        for job in jobs:
+            if job.status == "queued" and job.task is not None:
+                job.task.cancel()
+        running = [j.task for j in jobs if j.status == "running" and j.task is not None]
+        if running:
+            await asyncio.wait(running, timeout=grace)
 
     def get(self, job_id: str) -> Job | None:
         with self._guard:
@@ -104,13 +124,19 @@ class Jobs:
 
         try:
             async with self.turn:
+                if self.stopping.is_set():
+                    raise asyncio.CancelledError
                 job.status, job.started = "running", _now()
                 try:
                     job.report = await work()
-                    job.status = "done"
+                    job.status = "stopped" if job.report.get("stopped") else "done"
                 except Exception as exc:  # the job's answer, as the API would give it
                     job.status = "failed"
                     job.error = _error_body(error_response(exc))
+        except asyncio.CancelledError:
+            if job.status == "queued":
+                job.status = "cancelled"
+            raise
         finally:
             job.finished = _now()
             if cleanup is not None:
@@ -129,7 +155,7 @@ def jobs_of(request: Request) -> Jobs:
     state = request.app.state
     jobs = getattr(state, "ingest_jobs", None)
     if jobs is None:
-        jobs = state.ingest_jobs = Jobs()
+        jobs = state.ingest_jobs = Jobs(getattr(state, "stopping", None))
     return jobs
 
 

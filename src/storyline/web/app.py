@@ -132,14 +132,22 @@ def _server_error(request: Request, exc: Exception) -> Response:
     return _error_page(request, 500, translate("error.500.text", lang_of(request)), None)
 
 
-def _warming(limit: int) -> Callable[[Starlette], AbstractAsyncContextManager[None]]:
+def _lifespan(warm: int) -> Callable[[Starlette], AbstractAsyncContextManager[None]]:
+    """Start: warm the page cache in the background (`warm` > 0). Stop: end ingest jobs
+    in a recorded state (web/api_jobs.py)."""
+
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        thread = threading.Thread(
-            target=_warm, args=(app, limit), name="storyline-warm", daemon=True
-        )
-        thread.start()
+        if warm > 0:
+            thread = threading.Thread(
+                target=_warm, args=(app, warm), name="storyline-warm", daemon=True
+            )
+            thread.start()
         yield
+        app.state.stopping.set()
+        jobs = getattr(app.state, "ingest_jobs", None)
+        if jobs is not None:
+            await jobs.shutdown()
 
     return lifespan
 
@@ -184,10 +192,12 @@ def create_app(
         middleware=middleware,
         exception_handlers=exception_handlers(),
         max_body_size=max_body,
-        lifespan=_warming(warm) if warm > 0 else None,
+        lifespan=_lifespan(warm),
     )
     app.state.db_path = Path(db_path)
     app.state.token = token
     app.state.lang = pick_lang(lang)
     app.state.cache = PageCache(size=max(32, 3 * warm))
+    #: set when the server stops (lifespan end or the signal itself, cli/serve.py)
+    app.state.stopping = threading.Event()
     return app

@@ -1,0 +1,240 @@
+"""Analysis on every core: the ingest job's worker processes.
+
+Why processes: analysis outside the encoder (the CRF, dates, quotes, figures) is Python
+and holds the interpreter lock, so threads would take turns on one core. The cleaning of
+an article depends on what the store has seen of its outlet, and every write goes through
+one connection, so both stay in the job's process; only :func:`~storyline.analyse.analyze`,
+a pure function of the cleaned text, language and date, is sent out.
+
+Why forked workers: a forked child starts with every model the job's process has loaded
+(the first batch is analysed here, which loads them) and shares their memory until it
+writes to it; a spawned one would import storyline and load everything again, and would
+re-run an unguarded calling script. Forking a process with several threads can inherit a
+lock that one of them held, so the pool is used only when the job's process runs one
+Python thread (the CLI; not a web server), and a child never touches the parent's encoder
+(:func:`~storyline.encoder.runtime.forget_after_fork`). Where forking is not possible
+(other threads alive, or no `fork` on this system) the job analyses in its own process and
+logs why.
+
+Why the pool starts late and only for the fast profile by default: a pile of a few
+articles is done before the pool would pay off; and under the accurate profile the encoder
+already runs one pass per core, so a second process would only compete for the same cores
+and double the memory the encoder needs.
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import os
+import signal
+import threading
+import traceback
+from collections.abc import Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
+
+from storyline.analyse.model import Analysis
+from storyline.errors import ConfigError, InputError
+from storyline.settings import ANALYSE_BUDGET, ANALYSE_WORKERS, PROFILE
+
+log = logging.getLogger(__name__)
+
+#: the pool is started once this many articles have been analysed in the job's own process
+#: (one default batch): a small pile is done before a worker would have loaded its models
+POOL_AFTER_ARTICLES = 8
+
+
+@dataclass(frozen=True)
+class Job:
+    """What a worker needs of a cleaned article: exactly :func:`analyze`'s arguments."""
+
+    text: str
+    lang: str | None
+    published: str | None
+
+
+@dataclass(frozen=True)
+class Failed:
+    """Why an analysis failed, in a form that crosses process boundaries (an exception
+    object may not survive pickling) and becomes an :class:`InputError` for its source."""
+
+    reason: str
+    hint: str | None
+    #: over the time budget: the article is stored without analysis, not reported failed
+    timed_out: bool = False
+
+    def error(self, source: str) -> InputError:
+        return InputError(source, self.reason, hint=self.hint)
+
+
+def worker_count() -> int:
+    """Analysis processes the settings ask for (``analyse_workers``; 0 means automatic)."""
+    asked = ANALYSE_WORKERS.get()
+    if asked < 0:
+        raise ConfigError(
+            f"analyse_workers is {asked}",
+            hint=f"set {ANALYSE_WORKERS.env_var} to 0 (automatic), 1 (no workers) or more",
+        )
+    if asked:
+        return asked
+    return 1 if PROFILE.get() == "accurate" else max(1, os.cpu_count() or 1)
+
+
+def _child_started(threads: int) -> None:
+    """Runs first in each worker: its own encoder (on its share of the cores)."""
+    from storyline.encoder.runtime import forget_after_fork
+    from storyline.settings import ENCODER_THREADS
+
+    forget_after_fork()
+    if ENCODER_THREADS.env_var not in os.environ:
+        os.environ[ENCODER_THREADS.env_var] = str(threads)
+
+
+class _OverBudget(BaseException):
+    """Raised inside an analysis by the alarm that enforces the time budget; a
+    BaseException so that no analyser's `except Exception` can swallow it."""
+
+
+def _on_alarm(signum: int, frame: object) -> None:
+    raise _OverBudget
+
+
+def _analyse(job: Job, budget: float = 0.0) -> Analysis | Failed:
+    """Analyse one article within `budget` seconds (0: no limit); whatever goes wrong is
+    returned, not raised, so that a bug on one input is reported against it and the batch
+    goes on.
+
+    The budget is an interval timer whose signal raises inside the analysis: only the
+    main thread receives signals, so elsewhere (a web server's job thread) it is not
+    enforced. The analysers' own input bounds (analyse/limits.py) make a long native call
+    between two checks short.
+    """
+    from storyline.analyse.run import analyze
+
+    timed = (
+        budget > 0
+        and hasattr(signal, "setitimer")
+        and threading.current_thread() is threading.main_thread()
+    )
+    previous = signal.signal(signal.SIGALRM, _on_alarm) if timed else None
+    try:
+        if timed:
+            signal.setitimer(signal.ITIMER_REAL, budget)
+        return analyze(job.text, lang=job.lang, published=job.published)
+    except _OverBudget:
+        return Failed(
+            f"analysis stopped after {budget:g} s (the analyse_budget setting)",
+            f"raise {ANALYSE_BUDGET.env_var} to analyse it, or leave it stored unanalysed",
+            timed_out=True,
+        )
+    except InputError as err:
+        return Failed(err.reason, err.hint)
+    except Exception as exc:
+        return internal_failure(exc)
+    finally:
+        if timed:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.signal(signal.SIGALRM, previous if previous is not None else signal.SIG_DFL)
+
+
+def internal_failure(exc: BaseException) -> Failed:
+    """A bug met while processing an input, said so with the line it happened on."""
+    return Failed(
+        f"internal error while processing: {exc!r}",
+        "please report this with the input; details: "
+        + traceback.format_exc(limit=3).strip().splitlines()[-1],
+    )
+
+
+class Analysers:
+    """Analyse cleaned articles here or in a pool of worker processes.
+
+    :meth:`run` returns one result per job, in order: an :class:`Analysis`, or
+    :class:`Failed` (the caller reports it against that article, the rest of the batch
+    goes on). When a worker dies (killed, out of memory, a crash in native code), the
+    inputs it took down with it are tried again one by one, so that only the one that
+    kills a worker is reported.
+    """
+
+    def __init__(self, workers: int | None = None) -> None:
+        self.workers = worker_count() if workers is None else workers
+        self.budget = ANALYSE_BUDGET.get()
+        self._pool: ProcessPoolExecutor | None = None
+        self._done_here = 0
+
+    def run(self, jobs: Sequence[Job]) -> list[Analysis | Failed]:
+        pool = self._pool_for_now()
+        if pool is None:
+            self._done_here += len(jobs)
+            return [_analyse(job, self.budget) for job in jobs]
+        futures = [pool.submit(_analyse, job, self.budget) for job in jobs]
+        results = [_outcome(f) for f in futures]
+        lost = [i for i, f in enumerate(futures) if isinstance(f.exception(), BrokenProcessPool)]
+        if lost:
+            # One input may have killed its worker (or the system killed it for memory);
+            # every job still in the pool failed with it. Each is tried again alone in a
+            # fresh worker, so only the input that kills a worker is reported.
+            log.warning("an analysis worker died; trying its %d inputs one by one", len(lost))
+            self.close()
+            for i in lost:
+                results[i] = self._alone(jobs[i])
+        return results
+
+    def _alone(self, job: Job) -> Analysis | Failed:
+        pool = self._pool_for_now()
+        if pool is None:  # workers are off now (another thread started meanwhile)
+            return _analyse(job, self.budget)
+        future = pool.submit(_analyse, job, self.budget)
+        result = _outcome(future)
+        if isinstance(future.exception(), BrokenProcessPool):
+            self.close()
+        return result
+
+    def _pool_for_now(self) -> ProcessPoolExecutor | None:
+        """The pool, started on first need; None while analysing here is the better deal."""
+        if self._pool is not None:
+            return self._pool
+        if self.workers <= 1 or self._done_here < POOL_AFTER_ARTICLES:
+            return None
+        if "fork" not in multiprocessing.get_all_start_methods():
+            log.info("no analysis workers: this system cannot fork processes")
+            self.workers = 1
+            return None
+        if threading.active_count() > 1:
+            log.info("no analysis workers: this process runs other threads (safe only alone)")
+            self.workers = 1
+            return None
+        cores = os.cpu_count() or 1
+        self._pool = ProcessPoolExecutor(
+            max_workers=self.workers,
+            mp_context=multiprocessing.get_context("fork"),
+            initializer=_child_started,
+            initargs=(max(1, cores // self.workers),),
+        )
+        return self._pool
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None
+
+    def __enter__(self) -> Analysers:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def _outcome(future: Future[Analysis | Failed]) -> Analysis | Failed:
+    try:
+        return future.result()
+    except BrokenProcessPool:
+        return Failed(
+            "the analysis worker process died while analysing this input",
+            "it may have run out of memory; run the ingest again (stored articles are "
+            "skipped) or set analyse_workers to 1",
+        )
+    except Exception as exc:  # e.g. a result that could not be sent back
+        return internal_failure(exc)

@@ -1,0 +1,149 @@
+"""Analysis in worker processes: the same results as in the job's own process, and an
+input that breaks or kills a worker is reported alone while the rest is stored."""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from storyline.analyse import run as analyse_run
+from storyline.errors import ConfigError
+from storyline.ingest import workers
+from storyline.ingest.job import ingest
+from storyline.store import Store
+from storyline.store.analysis import article_analysis
+
+MakeArticle = Callable[..., str]
+#: the conftest's hand-made articles
+ARTICLE_COUNT = 6
+
+
+@pytest.fixture
+def pile(tmp_path: Path, make_article: MakeArticle) -> Path:
+    """Twelve articles: each hand-made one twice, told apart by a closing line."""
+    folder = tmp_path / "pile"
+    folder.mkdir()
+    for i in range(2 * ARTICLE_COUNT):
+        closing = f"Nachtrag {i}: Die Redaktion hat den Bericht um {i + 10} Uhr ergänzt."
+        text = make_article(i % ARTICLE_COUNT, after=[closing])
+        (folder / f"{i:02d}.txt").write_text(text, encoding="utf-8")
+    return folder
+
+
+@pytest.fixture
+def pools(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Workers after the first two articles, whatever else runs in the test process; the
+    list records every pool started."""
+    started: list[int] = []
+
+    def counting(*args: Any, **kwargs: Any) -> Any:
+        started.append(kwargs["max_workers"])
+        return ProcessPoolExecutor(*args, **kwargs)
+
+    monkeypatch.setattr(workers, "ProcessPoolExecutor", counting)
+    monkeypatch.setattr(workers, "POOL_AFTER_ARTICLES", 2)
+    monkeypatch.setattr(threading, "active_count", lambda: 1)
+    monkeypatch.setenv("STORYLINE_ANALYSE_WORKERS", "2")
+    return started
+
+
+def _analyses(store: Store) -> dict[str, object]:
+    return {a["id"]: article_analysis(store, a["id"]) for a in store.iter_articles()}
+
+
+def test_workers_give_the_same_analysis_as_one_process(
+    tmp_path: Path, pile: Path, pools: list[int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with Store(tmp_path / "workers.db") as store:
+        report = ingest([str(pile)], store, batch_size=4, stories=False)
+        assert report.ok and len(report.stored) == 2 * ARTICLE_COUNT
+        with_workers = _analyses(store)
+    assert pools == [2]  # the pool did the later batches
+    monkeypatch.setenv("STORYLINE_ANALYSE_WORKERS", "1")
+    with Store(tmp_path / "alone.db") as store:
+        ingest([str(pile)], store, batch_size=4, stories=False)
+        assert _analyses(store) == with_workers
+    assert pools == [2]
+
+
+def test_an_input_that_breaks_analysis_in_a_worker_is_reported_alone(
+    tmp_path: Path, pile: Path, pools: list[int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real = analyse_run.analyze
+
+    def fragile(text: str, **kw: Any) -> Any:
+        if "Nachtrag 7:" in text:
+            raise RuntimeError("analyser bug")
+        return real(text, **kw)
+
+    monkeypatch.setattr(analyse_run, "analyze", fragile)  # the forked workers inherit it
+    with Store(tmp_path / "s.db") as store:
+        report = ingest([str(pile)], store, batch_size=4, stories=False)
+    assert [Path(e.source).name for e in report.errors] == ["07.txt"]
+    assert "analyser bug" in report.errors[0].reason
+    assert len(report.stored) == 2 * ARTICLE_COUNT - 1
+    assert pools
+
+
+def test_an_input_that_kills_its_worker_is_reported_and_the_rest_stored(
+    tmp_path: Path, pile: Path, pools: list[int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real = analyse_run.analyze
+    parent = os.getpid()
+
+    def deadly(text: str, **kw: Any) -> Any:
+        if "Nachtrag 9:" in text and os.getpid() != parent:
+            os._exit(9)  # as a crash in native code or the kernel's OOM killer would
+        return real(text, **kw)
+
+    monkeypatch.setattr(analyse_run, "analyze", deadly)
+    with Store(tmp_path / "s.db") as store:
+        report = ingest([str(pile)], store, batch_size=4, stories=False)
+        assert [Path(e.source).name for e in report.errors] == ["09.txt"]
+        assert "worker process died" in report.errors[0].reason
+        assert len(report.stored) == 2 * ARTICLE_COUNT - 1
+        again = ingest([str(pile)], store, batch_size=4, stories=False)
+    assert len(again.unchanged) == 2 * ARTICLE_COUNT - 1
+    assert len(pools) >= 2  # started afresh after the death
+
+
+def test_automatic_worker_count_follows_the_profile(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("STORYLINE_ANALYSE_WORKERS", raising=False)
+    monkeypatch.setenv("STORYLINE_PROFILE", "accurate")
+    assert workers.worker_count() == 1
+    monkeypatch.setenv("STORYLINE_PROFILE", "fast")
+    assert workers.worker_count() == max(1, os.cpu_count() or 1)
+    monkeypatch.setenv("STORYLINE_ANALYSE_WORKERS", "-1")
+    with pytest.raises(ConfigError):
+        workers.worker_count()
+
+
+def test_an_article_over_the_time_budget_is_stored_unanalysed(
+    tmp_path: Path, pile: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real = analyse_run.analyze
+
+    def slow(text: str, **kw: Any) -> Any:
+        if "Nachtrag 3:" in text:
+            while True:  # an analyser stuck in Python code
+                pass
+        return real(text, **kw)
+
+    monkeypatch.setattr(analyse_run, "analyze", slow)
+    monkeypatch.setenv("STORYLINE_ANALYSE_BUDGET", "1")
+    monkeypatch.setenv("STORYLINE_ANALYSE_WORKERS", "1")
+    with Store(tmp_path / "s.db") as store:
+        report = ingest([str(pile)], store, batch_size=4, stories=False)
+        assert report.ok and len(report.stored) == 2 * ARTICLE_COUNT
+        assert [Path(s).name for s in report.unanalysed] == ["03.txt"]
+        by_source = {Path(a["sources"][0]["source"]).name: a["id"] for a in store.iter_articles()}
+        stuck = store.get_article(by_source["03.txt"])
+        assert any("analyse_budget" in r for r in stuck["repairs"])
+        assert not any(article_analysis(store, stuck["id"]).values())
+        assert any(article_analysis(store, by_source["04.txt"]).values())
