@@ -12,8 +12,14 @@ from storyline.compare.units import article_units
 
 
 def _article(text: str, **rows: list[dict[str, Any]]) -> dict[str, Any]:
-    base: dict[str, Any] = {"id": "a1", "text": text, "mentions": [], "quotes": [],
-                            "quantities": [], "dates": []}
+    base: dict[str, Any] = {
+        "id": "a1",
+        "text": text,
+        "mentions": [],
+        "quotes": [],
+        "quantities": [],
+        "dates": [],
+    }
     base.update(rows)
     return base
 
@@ -50,9 +56,17 @@ def test_units_keep_sentences_with_entities_figures_quotes_or_denials() -> None:
     units = article_units(
         _article(
             text,
-            quantities=[{"start": fig + 5, "end": fig + 26, "text": "1.200 gestaute Container",
-                         "value": 1200.0, "unit": None, "counted": "Container",
-                         "hedge": "rund"}],
+            quantities=[
+                {
+                    "start": fig + 5,
+                    "end": fig + 26,
+                    "text": "1.200 gestaute Container",
+                    "value": 1200.0,
+                    "unit": None,
+                    "counted": "Container",
+                    "hedge": "rund",
+                }
+            ],
             mentions=[{"start": s2 + 4, "end": s2 + 19, "entity_id": "e-hafen"}],
         )
     )
@@ -68,8 +82,17 @@ def test_units_time_spans_are_not_figures() -> None:
     units = article_units(
         _article(
             text,
-            quantities=[{"start": at, "end": at + 9, "text": "zwei Tage", "value": 2.0,
-                         "unit": None, "counted": "Tage", "hedge": None}],
+            quantities=[
+                {
+                    "start": at,
+                    "end": at + 9,
+                    "text": "zwei Tage",
+                    "value": 2.0,
+                    "unit": None,
+                    "counted": "Tage",
+                    "hedge": None,
+                }
+            ],
             mentions=[{"start": 4, "end": 18, "entity_id": "e-x"}],
         )
     )
@@ -82,10 +105,22 @@ def test_units_carry_the_speaker_of_the_widest_quote() -> None:
         _article(
             text,
             quotes=[
-                {"start": 21, "end": 75, "kind": "indirect", "speaker": "e-min",
-                 "speaker_name": "Ministerin", "via": "dem Sender"},
-                {"start": 33, "end": 52, "kind": "direct", "speaker": "e-min",
-                 "speaker_name": "Ministerin", "via": None},
+                {
+                    "start": 21,
+                    "end": 75,
+                    "kind": "indirect",
+                    "speaker": "e-min",
+                    "speaker_name": "Ministerin",
+                    "via": "dem Sender",
+                },
+                {
+                    "start": 33,
+                    "end": 52,
+                    "kind": "direct",
+                    "speaker": "e-min",
+                    "speaker_name": "Ministerin",
+                    "via": None,
+                },
             ],
         )
     )
@@ -105,10 +140,25 @@ def test_units_actors_use_entity_names() -> None:
     text = "Die Regierung in Moskau hat den Bericht über die Lieferungen dementiert."
     at = text.index("Moskau")
     units = article_units(
-        _article(text, mentions=[{"start": at, "end": at + 6, "entity_id": "e-mos",
-                                  "name": "Moskau"}])
+        _article(
+            text, mentions=[{"start": at, "end": at + 6, "entity_id": "e-mos", "name": "Moskau"}]
+        )
     )
     from storyline.compare.actors import actor_key
 
     assert units[0].actors == frozenset({actor_key("Russland")})
     assert units[0].entities == frozenset({"e-mos"})
+
+
+@given(
+    st.lists(st.tuples(st.integers(0, 300), st.integers(1, 40)), max_size=40),
+    st.integers(0, 320),
+    st.integers(1, 80),
+)
+def test_units_span_lookup_equals_a_scan(spans: list[tuple[int, int]], lo: int, width: int) -> None:
+    from storyline.compare.units import _Spans
+
+    rows = [{"start": s, "end": s + n, "i": i} for i, (s, n) in enumerate(spans)]
+    hi = lo + width
+    expected = [r for r in rows if r["start"] < hi and r["end"] > lo]
+    assert _Spans(rows).within(lo, hi) == expected

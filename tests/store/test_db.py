@@ -270,3 +270,17 @@ def test_db_round_trip_through_pipeline(tmp_path: Path, article: tuple) -> None:
     assert art["removed"] == [r.to_dict() for r in doc.removed]
     assert art["repairs"] == doc.repairs
     assert art["sources"][0]["byte_hash"] == doc.byte_hash
+
+
+def test_db_migration_names_with_quotes_are_recorded(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from storyline.store import db as store_db
+    from storyline.store.schema import MIGRATIONS, Migration
+
+    extra = Migration(MIGRATIONS[-1].version + 1, "the store's 'test' table", "SELECT 1;")
+    monkeypatch.setattr(store_db, "MIGRATIONS", (*MIGRATIONS, extra))
+    monkeypatch.setattr(store_db, "SCHEMA_VERSION", extra.version)
+    with Store(tmp_path / "q.db") as store:
+        names = [m["name"] for m in store.migrations()]
+    assert names[-1] == "the store's 'test' table"

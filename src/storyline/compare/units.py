@@ -8,6 +8,7 @@ colour, transitions) are left out: they would group by topic alone and bury the 
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -94,8 +95,25 @@ def _kind(text: str, figures: tuple[Figure, ...]) -> tuple[str, str | None]:
 _VAGUE = frozenset({"bis zu", "schätzungsweise", "up to", "as many as", "an estimated"})
 
 
-def _within(rows: list[dict[str, Any]], lo: int, hi: int) -> list[dict[str, Any]]:
-    return [r for r in rows if r["start"] < hi and r["end"] > lo]
+class _Spans:
+    """Rows with character spans, found by overlap with a sentence in logarithmic time.
+
+    Scanning every row for every sentence was quadratic in the article's length (a long
+    article has thousands of mentions and sentences). Rows come back in their given order.
+    """
+
+    def __init__(self, rows: list[dict[str, Any]]) -> None:
+        order = sorted(range(len(rows)), key=lambda i: rows[i]["start"])
+        self._rows = [rows[i] for i in order]
+        self._index = order
+        self._starts = [r["start"] for r in self._rows]
+        self._longest = max((r["end"] - r["start"] for r in rows), default=0)
+
+    def within(self, lo: int, hi: int) -> list[dict[str, Any]]:
+        first = bisect.bisect_left(self._starts, lo - self._longest)
+        last = bisect.bisect_left(self._starts, hi)
+        hits = [k for k in range(first, last) if self._rows[k]["end"] > lo]
+        return [self._rows[k] for k in sorted(hits, key=self._index.__getitem__)]
 
 
 def article_units(article: dict[str, Any]) -> list[Unit]:
@@ -108,13 +126,14 @@ def article_units(article: dict[str, Any]) -> list[Unit]:
     """
     text: str = article["text"]
     out: list[Unit] = []
+    spans = {k: _Spans(article[k]) for k in ("mentions", "quantities", "quotes", "dates")}
     for index, sent in enumerate(split_sentences(text)):
         lo, hi = sent.start, sent.end
         denied = cues.denial(sent.text)
         # a short denial ("Er wies die Vorwürfe zurück.") is still a claim
         if not (MIN_CHARS if not denied else MIN_DENIAL_CHARS) <= hi - lo <= MAX_CHARS:
             continue
-        named = [m for m in _within(article["mentions"], lo, hi) if m["entity_id"]]
+        named = [m for m in spans["mentions"].within(lo, hi) if m["entity_id"]]
         entities = frozenset(str(m["entity_id"]) for m in named)
         actors = frozenset(
             actor_key(m["name"]) if m.get("name") else str(m["entity_id"]) for m in named
@@ -129,10 +148,10 @@ def article_units(article: dict[str, Any]) -> list[Unit]:
                 q["start"],
                 q["end"],
             )
-            for q in _within(article["quantities"], lo, hi)
+            for q in spans["quantities"].within(lo, hi)
             if not any(_TIME_NOUN.match(w) for w in f"{q['counted'] or ''} {q['text']}".split())
         )
-        quotes = _within(article["quotes"], lo, hi)
+        quotes = spans["quotes"].within(lo, hi)
         # the widest quote carries the speaker of the sentence (indirect quotes contain
         # the direct fragments they quote)
         quote = max(quotes, key=lambda q: q["end"] - q["start"], default=None)
@@ -154,7 +173,7 @@ def article_units(article: dict[str, Any]) -> list[Unit]:
                 entities=entities,
                 actors=actors,
                 figures=figures,
-                dates=frozenset(str(d["value"]) for d in _within(article["dates"], lo, hi)),
+                dates=frozenset(str(d["value"]) for d in spans["dates"].within(lo, hi)),
                 accuses=cues.accusation(sent.text),
                 points_back=bool(denied) and cues.points_back(sent.text),
             )

@@ -23,6 +23,12 @@ from storyline.store.schema import MIGRATIONS, SCHEMA_VERSION
 _ID_TABLES = frozenset({"articles", "events", "stories", "entities"})
 
 
+def _literal(text: str) -> str:
+    """A string as an SQL literal, for the one script that cannot take parameters
+    (`executescript` runs a migration and its record in one transaction)."""
+    return "'" + text.replace("'", "''") + "'"
+
+
 def now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
@@ -93,7 +99,7 @@ class Store:
                 continue
             script = (
                 "BEGIN IMMEDIATE;\n" + m.sql + "\nINSERT INTO schema_migrations VALUES "
-                f"({m.version}, '{m.name}', '{now()}');\nCOMMIT;"
+                f"({m.version}, {_literal(m.name)}, {_literal(now())});\nCOMMIT;"
             )
             try:
                 self.conn.executescript(script)
