@@ -293,3 +293,22 @@ def test_resolve_one_word_name_takes_the_type_the_article_gives_it() -> None:
     )
     assert [m.label for m in mentions] == ["PER", "PER", "LOC", "LOC"]
     assert mentions[0].entity == mentions[1].entity and mentions[2].entity == mentions[3].entity
+
+
+def test_resolve_name_cut_after_its_adjective_gets_its_noun_back() -> None:
+    text = "Russland blockierte bei den Vereinten Nationen. Das meldeten die Gemeinsame Stabschefs."
+    mentions, _ = _resolve(
+        text, [("Russland", "LOC"), ("Vereinten", "ORG"), ("Gemeinsame", "MISC")]
+    )
+    assert [(m.text, m.label) for m in mentions] == [
+        ("Russland", "LOC"),
+        ("Vereinten Nationen", "ORG"),
+        ("Gemeinsame Stabschefs", "ORG"),
+    ]
+
+
+def test_resolve_genitive_after_a_role_is_not_a_person() -> None:
+    text = "Gazprom liefert weniger. Ein Sprecher Gazproms bestätigte das."
+    mentions, entities = _resolve(text, [("Gazprom", "ORG"), ("Gazproms", "ORG")])
+    assert [m.label for m in mentions] == ["ORG", "ORG"]
+    assert len(entities) == 1

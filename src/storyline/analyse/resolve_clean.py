@@ -4,6 +4,7 @@ The tagger's spans are taken as evidence, not as names. Before mentions are link
 
 * a name the tagger cut in two around "for"/"of"/"für" ("Carnegie Endowment" +
   "for" + "International Peace") is one name again, so the fragment is no entity;
+* a name cut after its adjective ("Vereinten" + "Nationen") gets its noun back;
 * a leading article ("The Hafenverband"), an English genitive owner ("Acme's John
   Smith") and a title or role ("Bundesrichter Anna Roth", "Mayor Okonkwo") are cut
   from the span; a role becomes a description, and a title makes the rest a person
@@ -300,11 +301,39 @@ def _label_from_article(
     return c
 
 
+_NEXT_WORD = re.compile(r" ([A-ZÄÖÜ][\w-]*)")
+_ADJECTIVE_FORM = re.compile(r"[A-ZÄÖÜ][a-zäöüß]+(?:e|en|er|es|em)")
+
+
+def extend_cut_names(text: str, mentions: list[Mention]) -> list[Mention]:
+    """'Vereinten' + 'Nationen', 'Gemeinsame' + 'Stabschefs': a name the tagger cut after
+    its adjective gets its untagged noun back, when the mention is an organisation or
+    the two words together are in the table of known names."""
+    starts = {m.start for m in mentions}
+    out = []
+    for m in mentions:
+        nxt = _NEXT_WORD.match(text, m.end)
+        if (
+            nxt is not None
+            and " " not in m.text
+            and _ADJECTIVE_FORM.fullmatch(m.text)
+            and nxt.start(1) not in starts
+        ):
+            joined = text[m.start : nxt.end(1)]
+            row = known(joined)
+            if row is not None or m.label == "ORG":
+                label = row.type if row is not None else m.label
+                m = replace(m, end=nxt.end(1), text=joined, label=label)  # type: ignore[arg-type]
+        out.append(m)
+    return out
+
+
 def clean_mentions(text: str, mentions: list[Mention]) -> list[Cleaned]:
     """Every mention that still names something, cleaned, in text order."""
-    joined = join_fragments(text, mentions)
+    joined = extend_cut_names(text, join_fragments(text, mentions))
     cleaned = [c for m in joined if (c := clean_mention(text, m)) is not None]
-    cleaned = [_person_by_title_before(text, c) for c in cleaned]
+    genitives = {c.name + "s" for c in cleaned if c.mention.label in ("ORG", "LOC")}
+    cleaned = [c if c.name in genitives else _person_by_title_before(text, c) for c in cleaned]
     cleaned = _split_glued(text, cleaned)
     persons = _person_parts(cleaned)
     cleaned = [_label_from_article(c, cleaned, persons) for c in cleaned]
