@@ -112,6 +112,15 @@ ENTITY_TAGGER: Setting[str] = Setting(
     "accurate profile, the CRF under fast). Not yet the default: see the ner MODEL_CARD.",
     ("crf", "encoder", "profile"),
 )
+QUOTE_TAGGER: Setting[str] = Setting(
+    "quote_tagger",
+    "rules",
+    "Quote attribution: 'rules' (quotation marks, cue verbs, fast), 'encoder' (a head on the "
+    "encoder's token states trained on SpkAtt-2023: cue, speaker and message spans) or "
+    "'profile' (the encoder under the accurate profile, the rules under fast). See "
+    "docs/benchmarks.md (quotes).",
+    ("rules", "encoder", "profile"),
+)
 ENCODER_DEVICE: Setting[str] = Setting(
     "encoder_device",
     "auto",
@@ -199,6 +208,7 @@ SETTINGS: tuple[Setting[int] | Setting[str] | Setting[float], ...] = (
     ANALYSE_WORKERS,
     ANALYSE_BUDGET,
     ENTITY_TAGGER,
+    QUOTE_TAGGER,
     ENCODER_DEVICE,
     ENCODER_PRECISION,
     ENCODER_THREADS,
