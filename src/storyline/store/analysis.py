@@ -222,7 +222,7 @@ def save_analysis(store: Store, article_id: str, analysis: Analysis, profile: st
     )
     conn.executemany(
         "INSERT OR IGNORE INTO quotes(article_id, start, end, text, kind, speaker, speaker_name, "
-        "cue, via) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "cue, via, confidence, speaker_kind) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [
             (
                 article_id,
@@ -234,6 +234,8 @@ def save_analysis(store: Store, article_id: str, analysis: Analysis, profile: st
                 q.speaker_name,
                 q.cue,
                 q.via,
+                q.confidence,
+                q.speaker_kind,
             )
             for q in analysis.quotes
         ],
@@ -293,16 +295,18 @@ def matching_entity_ids(store: Store, name: str) -> list[str]:
     if not key:
         return []
     keys = {key} | group_keys(name)
-    single = len(name_parts(name)) == 1 and len(key) >= MIN_PART_MATCH
-    like = key.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    marks = ",".join("?" * len(keys))
+    select = (
+        "SELECT a.entity_id, a.alias, a.alias_key, "
+        "(SELECT count(*) FROM mentions m WHERE m.entity_id = a.entity_id) AS n "
+        "FROM entity_aliases a WHERE "
+    )
     rows = store.conn.execute(
-        f"SELECT a.entity_id, a.alias, a.alias_key, "
-        f"(SELECT count(*) FROM mentions m WHERE m.entity_id = a.entity_id) AS n "
-        f"FROM entity_aliases a WHERE a.alias_key IN ({marks}) "
-        f"OR (? AND a.alias_key LIKE ? ESCAPE '\\') ORDER BY n DESC, a.entity_id",
-        [*sorted(keys), single, f"%{like}%"],
+        select + f"a.alias_key IN ({','.join('?' * len(keys))})", sorted(keys)
     ).fetchall()
+    if len(name_parts(name)) == 1 and len(key) >= MIN_PART_MATCH:
+        # A name part: a scan of the keys (no index finds a key inside another).
+        rows += store.conn.execute(select + "instr(a.alias_key, ?) > 0", [key]).fetchall()
+    rows.sort(key=lambda r: (-r["n"], r["entity_id"]))
     out: list[str] = []
     for r in rows:
         parts = [part_key(p) for p in name_parts(r["alias"])]
@@ -397,7 +401,10 @@ def article_analysis(store: Store, article_id: str) -> dict[str, list[dict[str, 
     out: dict[str, list[dict[str, Any]]] = {}
     for table, cols in (
         ("mentions", "start, end, text, label, entity_id AS entity"),
-        ("quotes", "start, end, text, kind, speaker, speaker_name, cue, via"),
+        (
+            "quotes",
+            "start, end, text, kind, speaker, speaker_name, cue, via, confidence, speaker_kind",
+        ),
         ("dates", "start, end, text, value, precision"),
         ("quantities", "start, end, text, value, unit, counted, hedge"),
     ):
