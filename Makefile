@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 DEMO   := demo-output
 
-.PHONY: demo test lint bench bench-scale venv clean lock docs train-ner train-ner-encoder calibrate-encoder
+.PHONY: demo test lint bench bench-scale venv clean lock docs train-ner train-ner-encoder calibrate-encoder train-quotes
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -67,6 +67,11 @@ train-ner: venv
 # the corpora once into build/ner_encoder/ (about 5 min on two cores), then trains (about 3 min).
 train-ner-encoder: venv
 	$(BIN)/python -m train.ner_encoder.train
+
+# Rebuild the learned quote tagger's head from ../shared/bench/spkatt2023 (tune part only):
+# encodes the documents once into build/quotes_encoder/ (about 3 min), then trains (about 5 min).
+train-quotes: venv
+	$(BIN)/python -m train.quotes_encoder.train
 
 # Recompute the encoder's int8 smoothing factors from ../shared/bench (about 3 min).
 calibrate-encoder: venv

@@ -73,6 +73,10 @@ class Quote:
     speaker_start: int | None = None
     speaker_end: int | None = None
     via: str | None = None  # reporting chain as the text gives it ("dem US-Partner CBS der BBC")
+    #: how sure the learned tagger is (0 to 1); None from the rules
+    confidence: float | None = None
+    #: "person", "organisation" or "document" (a report, proverb, medium); None when unknown
+    speaker_kind: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

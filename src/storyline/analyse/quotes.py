@@ -31,6 +31,7 @@ from storyline.analyse.quotes_lex import (
 from storyline.analyse.quotes_marks import quote_spans
 from storyline.analyse.quotes_speaker import NameBook, Phrase
 from storyline.analyse.sentences import split_sentences, tokenize
+from storyline.settings import PROFILE, QUOTE_TAGGER
 
 _REPORTIVE = frozenset(("soll", "sollen"))  # reportive modal: "soll … gekommen sein"
 _ARTICLE = re.compile(r"^(?:des|der|die|das|dem|den|the|a|an)\s+", re.IGNORECASE)
@@ -182,7 +183,12 @@ class _Doc:
 
 
 def find_quotes(
-    text: str, sentences: list[Sentence], mentions: list[Mention], lang: str | None = "de"
+    text: str,
+    sentences: list[Sentence],
+    mentions: list[Mention],
+    lang: str | None = "de",
+    *,
+    tagger: str | None = None,
 ) -> list[Quote]:
     """Direct and indirect quotes with speakers.
 
@@ -192,10 +198,17 @@ def find_quotes(
     "Andrei Lankov" if the article names him so earlier), speaker_start/speaker_end
     its char span; cue is the cue verb/phrase as written; via is the reporting chain
     if given. Direct quotes span the words inside the marks.
+
+    ``tagger`` picks the rules or the learned tagger (:mod:`quotes_learned`); None reads
+    the ``quote_tagger`` setting.
     """
     if not text.strip():
         return []
     lang = lang[:2] if lang and lang[:2] in ("de", "en") else _guess_lang(text)
+    if use_learned(tagger):
+        from storyline.analyse.quotes_learned import learned_quotes
+
+        return learned_quotes(text, sentences or split_sentences(text), mentions, lang)
     doc = _Doc(text, sentences or split_sentences(text), mentions, lang)
     direct: dict[int, _Speaker | None] = {}
     indirect: list[tuple[int, int, _Speaker]] = []
@@ -236,6 +249,13 @@ def find_quotes(
             last = (si, last[1])
     _continuations(doc, direct)
     return _emit(doc, direct, indirect)
+
+
+def use_learned(tagger: str | None = None) -> bool:
+    """Whether ``tagger`` (default: the ``quote_tagger`` setting; for 'profile', the
+    profile) picks the learned tagger."""
+    choice = tagger or QUOTE_TAGGER.get()
+    return choice == "encoder" or (choice == "profile" and PROFILE.get() == "accurate")
 
 
 def _covers(doc: _Doc, qi: int, a: int, b: int) -> bool:

@@ -350,4 +350,16 @@ MIGRATIONS += (
     ),
 )
 
+MIGRATIONS += (
+    Migration(
+        9,
+        "quotes: the learned tagger's confidence per quote and the speaker's kind (person, "
+        "organisation or document); NULL for quotes found by the rules",
+        """
+        ALTER TABLE quotes ADD COLUMN confidence REAL;
+        ALTER TABLE quotes ADD COLUMN speaker_kind TEXT;
+        """,
+    ),
+)
+
 SCHEMA_VERSION = MIGRATIONS[-1].version

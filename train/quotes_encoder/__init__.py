@@ -1,0 +1,1 @@
+"""Training of the learned quote tagger (issue 15)."""
