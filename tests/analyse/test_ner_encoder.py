@@ -95,14 +95,19 @@ def test_settings_pick_the_tagger(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(ner, "_encoder_tag", fake("encoder"))
     monkeypatch.delenv(ENTITY_TAGGER.env_var, raising=False)
     monkeypatch.setenv(PROFILE.env_var, "accurate")
-    ner.tag_entities("x", [])  # default: the CRF, whatever the profile
+    ner.tag_entities("x", [])  # default 'profile': the encoder under accurate
     monkeypatch.setenv(ENTITY_TAGGER.env_var, "encoder")
     ner.tag_entities("x", [])
     monkeypatch.setenv(ENTITY_TAGGER.env_var, "profile")
     ner.tag_entities("x", [])
     monkeypatch.setenv(PROFILE.env_var, "fast")
     ner.tag_entities("x", [])
-    assert calls == ["crf", "encoder", "encoder", "crf"]
+    monkeypatch.delenv(ENTITY_TAGGER.env_var)
+    ner.tag_entities("x", [])  # default 'profile': the CRF under fast
+    monkeypatch.setenv(ENTITY_TAGGER.env_var, "crf")
+    monkeypatch.setenv(PROFILE.env_var, "accurate")
+    ner.tag_entities("x", [])
+    assert calls == ["encoder", "encoder", "encoder", "crf", "crf", "crf"]
 
 
 # Quality gate. Measured 2026-12-03 with the shipped head on these samples (full sets:
@@ -129,3 +134,34 @@ def test_gate_encoder_tagger() -> None:
     assert de["core"]["f1"] >= GERMEVAL_CORE_FLOOR, de
     assert de["all"]["f1"] >= GERMEVAL_ALL_FLOOR, de
     assert en["all"]["f1"] >= CONLL_ALL_FLOOR, en
+
+
+def test_prose_goes_to_the_encoder_junk_to_the_crf(monkeypatch: pytest.MonkeyPatch) -> None:
+    from storyline.analyse.ner import encoder_tagger as et
+    from storyline.analyse.ner.document import taggable
+    from storyline.analyse.sentences import split_sentences
+
+    assert et.prose("Angela Merkel sprach am Dienstag in Berlin.")
+    assert et.prose("Feyenoord 14 9 3 2 29 15 30")  # a score table still names a club
+    for junk in ("z. B. z. B. z. B. z. B.", "(" * 400, "a'" * 200, "https://example.org/a/a/a"):
+        assert not et.prose(junk), junk
+    text = "Anna Keller kam nach Bonn. Jonas Reiter blieb in Kiel. Dagmar Ecker fuhr nach Ulm."
+    seen = taggable(split_sentences(text))
+    monkeypatch.setattr(et, "ENCODER_MAX_CHARS", 60)  # room for two sentences
+    encoder, crf = et.route(seen)
+    assert [s.sentence.text for s in encoder] == [s.sentence.text for s in seen[:2]]
+    assert [s.sentence.text for s in crf] == [seen[2].sentence.text]
+
+
+def test_repeated_sentences_are_encoded_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    from storyline.analyse.ner import encoder_tagger as et
+
+    asked: list[list[str]] = []
+
+    def fake(texts: list[str], model: object = None) -> list[list[et.Span]]:
+        asked.append(list(texts))
+        return [[(0, 1, "PER")] if t == "A b." else [] for t in texts]
+
+    monkeypatch.setattr(et, "_predict_spans", fake)
+    assert et.predict_spans(["A b.", "C d.", "A b."]) == [[(0, 1, "PER")], [], [(0, 1, "PER")]]
+    assert asked == [["A b.", "C d."]]

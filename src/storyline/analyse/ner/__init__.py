@@ -1,20 +1,18 @@
 """Named entities (PER, ORG, LOC, MISC) in German and English news text.
 
-Two taggers, chosen by the ``entity_tagger`` setting:
+Three choices, by the ``entity_tagger`` setting:
 
-- ``crf`` (default): the CRF trained by ``make train-ner`` with name lists as
-  features (tagger.py), no encoder pass;
-- ``encoder``: a small head on the encoder's token states (encoder_tagger.py);
-- ``profile``: the encoder tagger under the ``accurate`` profile, the CRF under
-  ``fast``.
-
-Why the CRF stays the default for now: the encoder tagger encodes the sentences
-in a pass of its own (about +84 % on the article-vector pass, issue 14 allows
-20 %), analysis of long inputs then misses its time bounds, and story grouping,
-tuned on the CRF's entities, drops on its gate (MODEL_CARD.md has the figures).
+- ``profile`` (default): the encoder tagger under the ``accurate`` profile, the CRF
+  under ``fast``, as issue 14 asks;
+- ``encoder``: a small head on the encoder's token states (encoder_tagger.py); it
+  reads an article's prose sentences up to ENCODER_MAX_CHARS characters and hands
+  the rest (and non-prose lines: tables, symbol runs) to the CRF, so an article's
+  cost is bounded whatever its length;
+- ``crf``: the CRF trained by ``make train-ner`` with name lists as features
+  (tagger.py), no encoder pass; about 40 times faster.
 
 Both are followed by the same article-level consistency passes (document.py);
-see MODEL_CARD.md in this folder for data, settings and scores.
+see MODEL_CARD.md in this folder for data, settings, scores and cost.
 """
 
 from __future__ import annotations

@@ -17,6 +17,7 @@ mention never starts or ends inside a word.
 
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -33,6 +34,13 @@ MODEL = HERE / "encoder_head.npz"
 TYPES: tuple[EntityType, ...] = ("PER", "ORG", "LOC", "MISC")
 #: tag index order of the head's outputs
 LABELS: tuple[str, ...] = ("O", *(f"{b}-{t}" for t in TYPES for b in ("B", "I")))
+#: characters of an article's sentences that the encoder tags (the rest goes to the CRF):
+#: about three seed articles' worth, so that one article costs at most a few seconds of
+#: encoder time on a CPU whatever its length
+ENCODER_MAX_CHARS = 20_000
+#: share of a sentence's characters that must stand in words of 3+ letters for the encoder
+PROSE_LETTERS = 0.2
+_WORD = re.compile(r"[^\W\d_]{3,}")
 #: score of a forbidden transition (O -> I-X, B-X/I-X -> I-Y): never taken
 _FORBIDDEN = -1e4
 
@@ -190,7 +198,16 @@ def features(layers: tuple[int, ...], states: F32 | None, by_layer: dict[int, F3
 
 
 def predict_spans(texts: Sequence[str], model: Head | None = None) -> list[list[Span]]:
-    """Entity spans per text (offsets into that text), all texts in one encoder call."""
+    """Entity spans per text (offsets into that text), all texts in one encoder call;
+    a text repeated in the call is encoded once (repeated lines, boilerplate)."""
+    unique = list(dict.fromkeys(texts))
+    if len(unique) < len(texts):
+        found = dict(zip(unique, _predict_spans(unique, model), strict=True))
+        return [list(found[t]) for t in texts]
+    return _predict_spans(texts, model)
+
+
+def _predict_spans(texts: Sequence[str], model: Head | None = None) -> list[list[Span]]:
     from storyline.encoder import get_encoder
 
     model = model or head()
@@ -213,20 +230,52 @@ def predict_spans(texts: Sequence[str], model: Head | None = None) -> list[list[
     return result
 
 
+def prose(text: str) -> bool:
+    """Whether a sentence reads as prose the encoder was trained on: an upper-case letter
+    (no name without one) and at least PROSE_LETTERS of its characters in words of three
+    letters or more. Symbol runs, URLs, score tables, abbreviation chains ("z. B. z. B.")
+    and byte junk go to the CRF: the encoder would spend a subword or more per character
+    on them and find little."""
+    if not any(c.isupper() for c in text):
+        return False
+    words = sum(len(w) for w in _WORD.findall(text))
+    return words >= PROSE_LETTERS * len(text)
+
+
+def route(seen: list[Tokens]) -> tuple[list[Tokens], list[Tokens]]:
+    """(for the encoder, for the CRF): prose sentences in text order until
+    ENCODER_MAX_CHARS characters are taken, the rest for the CRF; bounds the encoder's
+    cost per article whatever the input (a 10 MB single-line file, 40 KB of brackets)."""
+    encoder: list[Tokens] = []
+    crf: list[Tokens] = []
+    budget = ENCODER_MAX_CHARS
+    for st in seen:
+        size = len(st.sentence.text)
+        if size <= budget and prose(st.sentence.text):
+            encoder.append(st)
+            budget -= size
+        else:
+            crf.append(st)
+    return encoder, crf
+
+
 def tag_sentences(text: str, sentences: list[Sentence]) -> tuple[list[Tokens], list[Mention]]:
-    """Encoder mentions for all sentences (junk lines skipped), with the tokens seen."""
+    """Encoder mentions for the article's prose sentences and CRF mentions for the rest
+    (junk lines skipped), with the tokens seen."""
+    from storyline.analyse.ner.tagger import tag_tokens
+
     seen = taggable(sentences)
-    chosen = [t.sentence for t in seen]
-    mentions: list[Mention] = []
-    for sent, words, spans in zip(
-        chosen, seen, predict_spans([s.text for s in chosen]), strict=True
-    ):
+    chosen, rest = route(seen)
+    mentions: list[Mention] = tag_tokens(text, rest) if rest else []
+    for words, spans in zip(chosen, predict_spans([s.sentence.text for s in chosen]), strict=True):
+        sent = words.sentence
         for s, e, label in spans:
             start, end, _ = snap((s + sent.start, e + sent.start, label), words.tokens)
             if not any(c.isalnum() for c in text[start:end]):
                 continue  # a name has a letter or digit ('<' tagged ORG is noise)
             lab: EntityType = label  # type: ignore[assignment]
             mentions.append(Mention(start, end, text[start:end], lab))
+    mentions.sort(key=lambda m: (m.start, -m.end))
     return seen, mentions
 
 

@@ -46,8 +46,14 @@ def bio_spans(tags: list[str]) -> list[tuple[int, int, str]]:
 
 def tag_sentences(text: str, sentences: list[Sentence]) -> tuple[list[Tokens], list[Mention]]:
     """CRF mentions sentence by sentence (junk lines skipped), with the tokens seen."""
-    tagger = _tagger()
     seen = taggable(sentences)
+    return seen, tag_tokens(text, seen)
+
+
+def tag_tokens(text: str, seen: list[Tokens]) -> list[Mention]:
+    """CRF mentions of sentences already tokenised (the encoder tagger hands it the
+    sentences it leaves out)."""
+    tagger = _tagger()
     mentions: list[Mention] = []
     for sentence in seen:
         toks = sentence.tokens
@@ -57,7 +63,7 @@ def tag_sentences(text: str, sentences: list[Sentence]) -> tuple[list[Tokens], l
                 start, end = toks[i].start, toks[j - 1].end
                 lab: EntityType = label  # type: ignore[assignment]
                 mentions.append(Mention(start, end, text[start:end], lab))
-    return seen, mentions
+    return mentions
 
 
 def tag(text: str, sentences: list[Sentence], lang: str | None = "de") -> list[Mention]:
