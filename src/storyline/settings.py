@@ -105,11 +105,11 @@ ANALYSE_BUDGET: Setting[float] = Setting(
 )
 ENTITY_TAGGER: Setting[str] = Setting(
     "entity_tagger",
-    "profile",
-    "Entity tagger: 'profile' (the encoder tagger under the accurate profile, the CRF under "
-    "fast), 'encoder' (a head on the encoder's token states: GermEval 0.75 and CoNLL-2003 "
-    "0.92 F1; it reads at most 20,000 characters of an article's prose, the CRF the rest) or "
-    "'crf' (name lists and word shapes: 0.65 and 0.51, about 40 times faster).",
+    "crf",
+    "Entity tagger: 'crf' (name lists and word shapes, fast), 'encoder' (a head on the "
+    "encoder's token states: GermEval 0.75 and CoNLL-2003 0.91 F1 against the CRF's 0.65 and "
+    "0.44, but an extra encoder pass per article) or 'profile' (the encoder under the "
+    "accurate profile, the CRF under fast). Not yet the default: see the ner MODEL_CARD.",
     ("crf", "encoder", "profile"),
 )
 QUOTE_TAGGER: Setting[str] = Setting(
@@ -120,6 +120,13 @@ QUOTE_TAGGER: Setting[str] = Setting(
     "'profile' (the encoder under the accurate profile, the rules under fast). See "
     "docs/benchmarks.md (quotes).",
     ("rules", "encoder", "profile"),
+)
+QUOTE_MIN_CONFIDENCE: Setting[float] = Setting(
+    "quote_min_confidence",
+    0.5,
+    "Quotes the learned tagger is less sure of than this (0 to 1) are kept in the store but "
+    "left out of briefings, story pages, speaker look-ups and claims; quotes found by the "
+    "rules carry no confidence and are always shown.",
 )
 ENCODER_DEVICE: Setting[str] = Setting(
     "encoder_device",
@@ -209,6 +216,7 @@ SETTINGS: tuple[Setting[int] | Setting[str] | Setting[float], ...] = (
     ANALYSE_BUDGET,
     ENTITY_TAGGER,
     QUOTE_TAGGER,
+    QUOTE_MIN_CONFIDENCE,
     ENCODER_DEVICE,
     ENCODER_PRECISION,
     ENCODER_THREADS,

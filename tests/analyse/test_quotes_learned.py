@@ -190,3 +190,56 @@ def test_learned_quality_gate_on_heldout_sample() -> None:
 # source 0.559; docs/benchmarks.md).
 JOINT_FLOOR = 0.62
 SOURCE_FLOOR = 0.52
+
+
+def test_unsure_quotes_are_stored_but_not_shown(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """quote_min_confidence: the learned tagger's unsure quotes stay in the store (with
+    confidence and speaker kind) but speaker look-ups leave them out; the rules' quotes
+    (no confidence) always show."""
+    from storyline.analyse.model import Analysis, Quote
+    from storyline.store import Store
+    from storyline.store.analysis import article_analysis, quotes_by_speaker, save_analysis
+
+    text = "Anna Berg sagte, es regne. Anna Berg sagte, es schneie. Anna Berg sagte, es hagle."
+    quotes = [
+        Quote(
+            17, 25, "es regne", "indirect", None, "Anna Berg", "sagte", 0, 9, None, 0.9, "person"
+        ),
+        Quote(
+            44,
+            54,
+            "es schneie",
+            "indirect",
+            None,
+            "Anna Berg",
+            "sagte",
+            27,
+            36,
+            None,
+            0.3,
+            "person",
+        ),
+        Quote(73, 81, "es hagle", "indirect", None, "Anna Berg", "sagte", 56, 65),
+    ]
+    with Store(tmp_path / "q.db") as store:
+        store.conn.execute(
+            "INSERT INTO articles(id, text, raw_text, text_hash, created_at) "
+            "VALUES ('a1', ?, ?, 'h', '')",
+            (text, text),
+        )
+        save_analysis(store, "a1", Analysis(text, "de", None, quotes=quotes), "accurate")
+        stored = article_analysis(store, "a1")["quotes"]
+        assert [(q["confidence"], q["speaker_kind"]) for q in stored] == [
+            (0.9, "person"),
+            (0.3, "person"),
+            (None, None),
+        ]
+        monkeypatch.setenv("STORYLINE_QUOTE_MIN_CONFIDENCE", "0.5")
+        assert {q["text"] for q in quotes_by_speaker(store, "Anna Berg")} == {
+            "es regne",
+            "es hagle",
+        }
+        monkeypatch.setenv("STORYLINE_QUOTE_MIN_CONFIDENCE", "0")
+        assert len(quotes_by_speaker(store)) == 3

@@ -40,11 +40,15 @@ MAX_CUE_GAP = 150
 #: messages with fewer words are dropped: a scare-quoted word or a broken-off piece ("Im
 #: Gegenzug") is no utterance (dev joint F1 0.664 with 2, 0.666 with 3 and 4)
 MIN_MESSAGE_WORDS = 3
+#: the tagger reads at most this many characters of sentences per article (its encoder
+#: pass grows with the text); the rules' quotes stand for the rest
+MAX_TAGGED_CHARS = 20_000
 #: share of a message's characters inside quotation marks that makes it a direct quote
 DIRECT_SHARE = 0.8
 _RELATIVE = re.compile(r",\s*(?:der|die|das|welche[rs]?|who|which)$")
 #: function words a source never ends with ("Vertreter der USA und", "… des Präsidialamtes in")
 _TRAILING = re.compile(r"(?:\s+(?:und|oder|in|im|an|auf|aus|von|der|des|die|and|or|in|of|the))+$")
+_NEXT_NOUN = re.compile(r" (?:[A-ZÄÖÜ][a-zäöüß]+)(?=[\s,.:;])")
 _MARKS = "„“”\"»«‚‘’'‹›"
 _ARTICLE = re.compile(r"^(?:des|der|die|das|dem|den|ein|eine|einer|the|a|an)\s+", re.IGNORECASE)
 #: head nouns of sources that are texts or media, not people (issue 15: "ein koreanisches
@@ -124,8 +128,19 @@ def learned_quotes(
     from storyline.analyse.quotes import find_quotes
 
     rules = find_quotes(text, sentences, mentions, lang, tagger="rules")
-    chosen = [t.sentence for t in taggable(sentences)]
-    return assemble(text, chosen, tag(text, chosen, lang, rules), mentions, lang)
+    chosen: list[Sentence] = []
+    read = 0
+    bound: int | None = None
+    for t in taggable(sentences):
+        read += t.sentence.end - t.sentence.start
+        if read > MAX_TAGGED_CHARS:
+            bound = t.sentence.start
+            break
+        chosen.append(t.sentence)
+    quotes = assemble(text, chosen, tag(text, chosen, lang, rules), mentions, lang)
+    if bound is not None:  # past the bound, the rules' quotes
+        quotes += [q for q in rules if q.start >= bound]
+    return quotes
 
 
 def _messages(text: str, per_sentence: list[list[Span]]) -> list[_Message]:
@@ -170,7 +185,7 @@ def assemble(
 ) -> list[Quote]:
     """Quote records from the tagger's spans (sentences are the ones tagged)."""
     per_sentence = [
-        _join_sources(text, [_snap(text, sp) for sp in spans]) for spans in per_sentence
+        _join_sources(text, [_snap(text, sp) for sp in spans], lang) for spans in per_sentence
     ]
     messages = [
         m
@@ -239,17 +254,29 @@ def _snap(text: str, sp: Span) -> Span:
     return sp if (a, b) == (sp.start, sp.end) else replace(sp, start=a, end=b)
 
 
-def _join_sources(text: str, spans: list[Span]) -> list[Span]:
-    """Source pieces with only spaces between them are one source ("ein" + "koreanisches
-    Sprichwort": the tagger's subword path can break inside a phrase)."""
+def _join_sources(text: str, spans: list[Span], lang: str) -> list[Span]:
+    """Source pieces with only a space between them are one source when the first ends in
+    a lower-case word ("ein" + "koreanisches": the tagger's subword path can break inside a
+    phrase; "Peskow" + "Berichten zufolge" stay apart); a German source ending in a
+    lower-case word takes the capitalised noun after it ("ein koreanisches Sprichwort")."""
     srcs = sorted((sp for sp in spans if sp.kind == "source"), key=lambda sp: sp.start)
     out: list[Span] = []
     for sp in srcs:
-        if out and sp.start >= out[-1].end and not text[out[-1].end : sp.start].strip():
-            last = out[-1]
+        last = out[-1] if out else None
+        if (
+            last is not None
+            and sp.start >= last.end
+            and not text[last.end : sp.start].strip()
+            and text[last.start : last.end].split()[-1][:1].islower()
+        ):
             out[-1] = replace(last, end=sp.end, prob=max(last.prob, sp.prob))
         else:
             out.append(sp)
+    for i, sp in enumerate(out):
+        words = text[sp.start : sp.end].split()
+        nxt = _NEXT_NOUN.match(text, sp.end)
+        if lang == "de" and words and words[-1][:1].islower() and nxt is not None:
+            out[i] = replace(sp, end=nxt.end())
     return [sp for sp in spans if sp.kind != "source"] + out
 
 

@@ -15,7 +15,9 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
+from storyline.settings import QUOTE_MIN_CONFIDENCE
 from storyline.store import Store
+from storyline.store.analysis import QUOTE_SHOWN
 
 _IDS = "(SELECT value FROM json_each(?))"
 
@@ -143,9 +145,9 @@ def key_quotes(
         "q.via, a.outlet, a.published, e.name AS entity_name "
         "FROM quotes q JOIN articles a ON a.id = q.article_id "
         "LEFT JOIN entities e ON e.id = q.speaker "
-        f"WHERE q.article_id IN {_IDS} AND a.duplicate_of IS NULL "
+        f"WHERE q.article_id IN {_IDS} AND a.duplicate_of IS NULL AND {QUOTE_SHOWN} "
         "ORDER BY a.published IS NULL, a.published, q.article_id, q.start",
-        (json.dumps(list(ids)),),
+        (json.dumps(list(ids)), QUOTE_MIN_CONFIDENCE.get()),
     ).fetchall()
     groups: dict[str, dict[str, Any]] = {}
     for r in rows:

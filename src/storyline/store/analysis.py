@@ -22,6 +22,7 @@ from storyline.analyse.resolve_known import (
     strip_genitive_s,
 )
 from storyline.errors import NotFoundError
+from storyline.settings import QUOTE_MIN_CONFIDENCE
 from storyline.store.db import Store, now
 
 
@@ -431,6 +432,11 @@ def all_rows(store: Store, table: str) -> list[dict[str, Any]]:
     ]
 
 
+#: SQL condition (alias q, one parameter: quote_min_confidence) for quotes shown to readers:
+#: the rules' quotes (no confidence) and the learned tagger's above the setting
+QUOTE_SHOWN = "(q.confidence IS NULL OR q.confidence >= ?)"
+
+
 def quotes_by_speaker(store: Store, speaker: str | None = None) -> list[dict[str, Any]]:
     sql = (
         "SELECT q.article_id AS article, q.text, q.kind, q.speaker, q.speaker_name, q.cue, "
@@ -438,10 +444,11 @@ def quotes_by_speaker(store: Store, speaker: str | None = None) -> list[dict[str
         "FROM quotes q JOIN articles a ON a.id = q.article_id "
         "LEFT JOIN entities e ON e.id = q.speaker"
     )
-    args: list[str] = []
+    args: list[str | float] = [QUOTE_MIN_CONFIDENCE.get()]
+    sql += f" WHERE {QUOTE_SHOWN}"
     if speaker:
         ids = matching_entity_ids(store, speaker)
-        sql += f" WHERE q.speaker IN ({','.join('?' * len(ids))}) OR q.speaker_name LIKE ?"
-        args = [*ids, f"%{speaker}%"]
+        sql += f" AND (q.speaker IN ({','.join('?' * len(ids))}) OR q.speaker_name LIKE ?)"
+        args += [*ids, f"%{speaker}%"]
     sql += " ORDER BY a.published IS NULL, a.published, q.article_id, q.start"
     return [dict(r) for r in store.conn.execute(sql, args)]

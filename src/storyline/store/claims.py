@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from storyline.settings import QUOTE_MIN_CONFIDENCE
 from storyline.store.db import Store, now
 
 Matrix = npt.NDArray[np.float32]
@@ -102,8 +103,13 @@ def claim_inputs(store: Store, article_ids: Sequence[str]) -> list[dict[str, Any
             ("quantities", "start, end, text, value, unit, counted, hedge"),
             ("dates", "start, end, value"),
         ):
+            shown, args = "", list[str | float](chunk)
+            if table == "quotes":  # the learned tagger's unsure quotes make no claims
+                shown = " AND (confidence IS NULL OR confidence >= ?)"
+                args.append(QUOTE_MIN_CONFIDENCE.get())
             for row in store.conn.execute(
-                f"SELECT article_id, {cols} FROM {table} WHERE article_id IN ({marks})", chunk
+                f"SELECT article_id, {cols} FROM {table} WHERE article_id IN ({marks}){shown}",
+                args,
             ):
                 out[row["article_id"]][table].append(dict(row))
     return [out[a] for a in article_ids if a in out]

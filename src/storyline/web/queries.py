@@ -10,7 +10,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from storyline.settings import QUOTE_MIN_CONFIDENCE
 from storyline.store import Store
+from storyline.store.analysis import QUOTE_SHOWN
 from storyline.stories.dating import day_of
 from storyline.stories.echo import independent_sources
 from storyline.stories.read import _Member
@@ -113,16 +115,17 @@ _QUOTE_COLS = (
 
 def story_quotes(store: Store, story_id: str, page: int) -> tuple[list[dict[str, Any]], int]:
     """One page of the story's quotes, oldest first, and how many there are."""
-    where = "WHERE a.event_id IN (SELECT id FROM events WHERE story_id = ?) "
+    where = f"WHERE a.event_id IN (SELECT id FROM events WHERE story_id = ?) AND {QUOTE_SHOWN} "
+    least = QUOTE_MIN_CONFIDENCE.get()
     total = store.conn.execute(
         "SELECT count(*) FROM quotes q JOIN articles a ON a.id = q.article_id " + where,
-        (story_id,),
+        (story_id, least),
     ).fetchone()[0]
     found = rows(
         store,
         _QUOTE_COLS + where + "ORDER BY a.published IS NULL, a.published, q.article_id, q.start "
         "LIMIT ? OFFSET ?",
-        (story_id, PAGE, (page - 1) * PAGE),
+        (story_id, least, PAGE, (page - 1) * PAGE),
     )
     return found, int(total)
 
