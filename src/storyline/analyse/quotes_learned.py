@@ -17,6 +17,10 @@ Here they become :class:`Quote` records:
   recent person named outside quotes; a role noun ("der Sprecher") keeps its words and no
   entity; a proverb, report, study or medium is of kind "document", not a person;
 - confidence is the mean tag probability of the message, averaged with the source's.
+
+The sentences read are the encoder entity tagger's (prose sentences up to its character
+budget, :func:`ner.encoder_tagger.route`), so both use one encoder pass per article; in
+the sentences past the budget the rules' quotes stand.
 """
 
 from __future__ import annotations
@@ -27,6 +31,7 @@ from dataclasses import dataclass, field, replace
 from storyline.analyse.model import Mention, Quote, Sentence
 from storyline.analyse.names import strip_titles
 from storyline.analyse.ner.document import taggable
+from storyline.analyse.ner.encoder_tagger import route
 from storyline.analyse.quotes import _Doc
 from storyline.analyse.quotes_lex import PRONOUNS
 from storyline.analyse.quotes_marks import quote_spans
@@ -40,9 +45,6 @@ MAX_CUE_GAP = 150
 #: messages with fewer words are dropped: a scare-quoted word or a broken-off piece ("Im
 #: Gegenzug") is no utterance (dev joint F1 0.664 with 2, 0.666 with 3 and 4)
 MIN_MESSAGE_WORDS = 3
-#: the tagger reads at most this many characters of sentences per article (its encoder
-#: pass grows with the text); the rules' quotes stand for the rest
-MAX_TAGGED_CHARS = 20_000
 #: share of a message's characters inside quotation marks that makes it a direct quote
 DIRECT_SHARE = 0.8
 _RELATIVE = re.compile(r",\s*(?:der|die|das|welche[rs]?|who|which)$")
@@ -128,18 +130,13 @@ def learned_quotes(
     from storyline.analyse.quotes import find_quotes
 
     rules = find_quotes(text, sentences, mentions, lang, tagger="rules")
-    chosen: list[Sentence] = []
-    read = 0
-    bound: int | None = None
-    for t in taggable(sentences):
-        read += t.sentence.end - t.sentence.start
-        if read > MAX_TAGGED_CHARS:
-            bound = t.sentence.start
-            break
-        chosen.append(t.sentence)
+    routed, rest = route(taggable(sentences))
+    chosen = [t.sentence for t in routed]
     quotes = assemble(text, chosen, tag(text, chosen, lang, rules), mentions, lang)
-    if bound is not None:  # past the bound, the rules' quotes
-        quotes += [q for q in rules if q.start >= bound]
+    if rest:  # sentences the encoder does not read: the rules' quotes there
+        others = [(t.sentence.start, t.sentence.end) for t in rest]
+        quotes += [q for q in rules if any(a <= q.start < b for a, b in others)]
+        quotes.sort(key=lambda q: (q.start, q.end))
     return quotes
 
 

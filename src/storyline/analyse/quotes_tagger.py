@@ -248,7 +248,10 @@ def tag(
     if not sentences:
         return []
     wanted = tuple(n for n in model.layers if n != 12)
-    outs = get_encoder().encode([s.text for s in sentences], layers=wanted)
+    texts = [s.text for s in sentences]
+    unique = list(dict.fromkeys(texts))  # the entity tagger's call: repeated lines once
+    by_text = dict(zip(unique, get_encoder().encode(unique, layers=wanted), strict=True))
+    outs = [by_text[t] for t in texts]
     keeps = [o.offsets[:, 1] > o.offsets[:, 0] for o in outs]
     offs = [o.offsets[k] for o, k in zip(outs, keeps, strict=True)]
     extras = extra_features(text, sentences, offs, lang, rules)
