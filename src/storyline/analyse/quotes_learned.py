@@ -18,9 +18,10 @@ Here they become :class:`Quote` records:
   entity; a proverb, report, study or medium is of kind "document", not a person;
 - confidence is the mean tag probability of the message, averaged with the source's.
 
-The sentences read are the encoder entity tagger's (prose sentences up to its character
-budget, :func:`ner.encoder_tagger.route`), so both use one encoder pass per article; in
-the sentences past the budget the rules' quotes stand.
+The sentences read are first the encoder entity tagger's (prose sentences up to its
+character budget, :func:`ner.encoder_tagger.route`), encoded in the same call so the
+encoder serves it from memory, then up to ``MAX_TAGGED_CHARS`` of the others in a call of
+their own; past that the rules' quotes stand.
 """
 
 from __future__ import annotations
@@ -45,6 +46,9 @@ MAX_CUE_GAP = 150
 #: messages with fewer words are dropped: a scare-quoted word or a broken-off piece ("Im
 #: Gegenzug") is no utterance (dev joint F1 0.664 with 2, 0.666 with 3 and 4)
 MIN_MESSAGE_WORDS = 3
+#: characters of sentences the tagger reads beyond the entity tagger's (non-prose lines,
+#: lines past its budget) in a second encoder call; past that the rules' quotes stand
+MAX_TAGGED_CHARS = 5_000
 #: share of a message's characters inside quotation marks that makes it a direct quote
 DIRECT_SHARE = 0.8
 _RELATIVE = re.compile(r",\s*(?:der|die|das|welche[rs]?|who|which)$")
@@ -130,12 +134,25 @@ def learned_quotes(
     from storyline.analyse.quotes import find_quotes
 
     rules = find_quotes(text, sentences, mentions, lang, tagger="rules")
-    routed, rest = route(taggable(sentences))
-    chosen = [t.sentence for t in routed]
-    quotes = assemble(text, chosen, tag(text, chosen, lang, rules), mentions, lang)
-    if rest:  # sentences the encoder does not read: the rules' quotes there
-        others = [(t.sentence.start, t.sentence.end) for t in rest]
-        quotes += [q for q in rules if any(a <= q.start < b for a, b in others)]
+    seen = taggable(sentences)
+    routed = {id(t) for t in route(seen)[0]}
+    chosen: list[Sentence] = []
+    shared: set[int] = set()
+    budget = MAX_TAGGED_CHARS
+    rest: list[Sentence] = []
+    for t in seen:
+        if id(t) in routed:
+            shared.add(len(chosen))
+            chosen.append(t.sentence)
+        elif len(t.sentence.text) <= budget:  # not prose to the entity tagger, but read
+            budget -= len(t.sentence.text)
+            chosen.append(t.sentence)
+        else:
+            rest.append(t.sentence)
+    spans = tag(text, chosen, lang, rules, shared=frozenset(shared))
+    quotes = assemble(text, chosen, spans, mentions, lang)
+    if rest:  # sentences past the budget: the rules' quotes there
+        quotes += [q for q in rules if any(s.start <= q.start < s.end for s in rest)]
         quotes.sort(key=lambda q: (q.start, q.end))
     return quotes
 

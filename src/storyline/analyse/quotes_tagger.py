@@ -240,8 +240,14 @@ def tag(
     lang: str,
     rules: Sequence[Quote] = (),
     model: Head | None = None,
+    shared: frozenset[int] | None = None,
 ) -> list[list[Span]]:
-    """Decoded spans per sentence (absolute offsets), all sentences in one encoder call."""
+    """Decoded spans per sentence (absolute offsets).
+
+    The sentences whose indices are in ``shared`` (all when None) are encoded in one call
+    exactly as the encoder entity tagger asks for them (repeated lines once), so the
+    encoder serves that call from memory; the others in a second call.
+    """
     from storyline.encoder import get_encoder
 
     model = model or head()
@@ -249,8 +255,13 @@ def tag(
         return []
     wanted = tuple(n for n in model.layers if n != 12)
     texts = [s.text for s in sentences]
-    unique = list(dict.fromkeys(texts))  # the entity tagger's call: repeated lines once
-    by_text = dict(zip(unique, get_encoder().encode(unique, layers=wanted), strict=True))
+    picked = range(len(texts)) if shared is None else sorted(shared)
+    first = list(dict.fromkeys(texts[i] for i in picked))
+    second = list(dict.fromkeys(t for t in texts if t not in set(first)))
+    by_text: dict[str, Encoded] = {}
+    for call in (first, second):
+        if call:
+            by_text.update(zip(call, get_encoder().encode(call, layers=wanted), strict=True))
     outs = [by_text[t] for t in texts]
     keeps = [o.offsets[:, 1] > o.offsets[:, 0] for o in outs]
     offs = [o.offsets[k] for o, k in zip(outs, keeps, strict=True)]
