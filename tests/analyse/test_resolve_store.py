@@ -106,3 +106,29 @@ def test_resolve_store_export_lists_every_alias(store: Store) -> None:
     assert [(e["name"], e["aliases"]) for e in entities] == [("Zentrale Hafenagentur", ["ZHA"])]
     merges = explain_entity(store, "ZHA")[0]["merges"]
     assert "acronym" in merges[0]["reason"] or "parentheses" in merges[0]["reason"]
+
+
+def test_resolve_store_quote_by_a_role_goes_to_the_person_so_described(store: Store) -> None:
+    text = (
+        "Der nordkoreanische Führer Kim Jong Un empfing Putin. „Wir sind Freunde“, "
+        "sagte der nordkoreanische Führer. „Gut“, sagte ein Beamter."
+    )
+    names = [("Kim Jong Un", "PER"), ("Putin", "PER")]
+    mentions, pos = [], 0
+    for name, label in names:
+        i = text.index(name, pos)
+        mentions.append(Mention(i, i + len(name), name, label))  # type: ignore[arg-type]
+        pos = i + len(name)
+    resolved, entities = resolve_mentions(text, split_sentences(text), mentions)
+    quotes = []
+    for quote, speaker in (("Wir sind Freunde", "nordkoreanische Führer"), ("Gut", "ein Beamter")):
+        q = text.index(quote)
+        quotes.append(Quote(q, q + len(quote), quote, "direct", None, speaker, "sagte"))
+    store.conn.execute(
+        "INSERT INTO articles(id, text, raw_text, text_hash, created_at) VALUES ('a1', ?, ?, 'h', '')",
+        (text, text),
+    )
+    analysis = Analysis(text, "de", None, mentions=resolved, entities=entities, quotes=quotes)
+    save_analysis(store, "a1", analysis, "accurate")
+    got = {q["text"]: q["speaker_entity"] for q in quotes_by_speaker(store)}
+    assert got == {"Wir sind Freunde": "Kim Jong Un", "Gut": None}

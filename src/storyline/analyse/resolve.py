@@ -309,6 +309,26 @@ def resolve_mentions(
     return resolved, entities
 
 
+def described_entity(phrase: str, entities: list[Entity]) -> str | None:
+    """The one person of the article a role phrase names ("der nordkoreanische Führer" when
+    the article described Kim Jong Un as "nordkoreanischen Führer"), else None.
+
+    Why: quotes are often attributed to a role ("sagte der nordkoreanische Führer"); a
+    reader knows who that is from the apposition earlier in the article. Only an exact
+    match (articles dropped, adjective endings folded) with exactly one person counts.
+    """
+    words = [w for w in phrase.split() if w.lower() not in _ARTICLES]
+    if not words or not is_role_noun(words[-1]):
+        return None
+    key = name_key(" ".join(words))
+    found = {
+        e.id
+        for e in entities
+        if e.type == "PER" and any(name_key(d) == key for d in e.descriptions)
+    }
+    return found.pop() if len(found) == 1 else None
+
+
 def _display_name(counts: Counter[str], label: str) -> str:
     """The name shown for an entity: the fullest written form, most frequent first.
 

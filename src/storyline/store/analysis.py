@@ -14,6 +14,7 @@ from typing import Any
 
 from storyline.analyse.model import Analysis, Entity
 from storyline.analyse.names import name_key, name_parts, part_key
+from storyline.analyse.resolve import described_entity
 from storyline.analyse.resolve_known import (
     acronym_of,
     group_keys,
@@ -221,6 +222,7 @@ def save_analysis(store: Store, article_id: str, analysis: Analysis, profile: st
             for m in analysis.mentions
         ],
     )
+    roles = _roles(conn, analysis, ids)
     conn.executemany(
         "INSERT OR IGNORE INTO quotes(article_id, start, end, text, kind, speaker, speaker_name, "
         "cue, via, confidence, speaker_kind) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -231,7 +233,7 @@ def save_analysis(store: Store, article_id: str, analysis: Analysis, profile: st
                 q.end,
                 q.text,
                 q.kind,
-                ids.get(q.speaker or ""),
+                ids.get(q.speaker or "") or described_entity(q.speaker_name or "", roles),
                 q.speaker_name,
                 q.cue,
                 q.via,
@@ -258,6 +260,26 @@ def save_analysis(store: Store, article_id: str, analysis: Analysis, profile: st
     conn.execute(
         "UPDATE articles SET analysed_at=?, profile=? WHERE id=?", (now(), profile, article_id)
     )
+
+
+def _roles(conn: sqlite3.Connection, analysis: Analysis, ids: dict[str, str]) -> list[Entity]:
+    """The article's people (store ids) with every role the store knows for them, so a
+    quote attributed to a role ("sagte der nordkoreanische Führer") finds its speaker."""
+    if not any(q.speaker is None and q.speaker_name for q in analysis.quotes):
+        return []
+    out = []
+    for e in analysis.entities:
+        if e.type != "PER" or e.id not in ids:
+            continue
+        stored = [
+            str(r[0])
+            for r in conn.execute(
+                "SELECT DISTINCT description FROM entity_descriptions WHERE entity_id=?",
+                (ids[e.id],),
+            )
+        ]
+        out.append(Entity(ids[e.id], e.name, "PER", [], [*e.descriptions, *stored]))
+    return out
 
 
 def _retype(conn: sqlite3.Connection, entity_ids: set[str]) -> None:
