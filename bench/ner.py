@@ -41,6 +41,8 @@ PUBLISHED = {
     "GBERT-large, GermEval 2014 test (published)": 0.882,
     "Flair + German DistilBERT, GermEval 2014 test (published)": 0.856,
     "spaCy CNN from scratch, europarl + 1,760 GermEval dev, GermEval test (measured, docs)": 0.449,
+    "Stanford CRF (Finkel et al. 2005), CoNLL-2003 English test (published)": 0.868,
+    "BERT-large (Devlin et al. 2019), CoNLL-2003 English test (published)": 0.928,
 }
 
 Gold = list[tuple[str, set[tuple[int, int, str]]]]

@@ -31,9 +31,16 @@ SOURCES: dict[str, Callable[[], list[Doc]]] = {
     "smartdata-news": lambda: [d for d in corpora.smartdata() if d.source != "smartdata-tweet"],
     "hipe": corpora.hipe,
     "europeana": corpora.europeana,
+    "conll": lambda: _conll("train"),  # CoNLL-2003 English (Reuters), issue 14
 }
 # Settings of the shipped model (see MODEL_CARD.md for the runs that chose them).
 DEFAULTS = {"c1": 0.05, "c2": 0.01, "iters": 120, "minfreq": 1}
+
+
+def _conll(split: str) -> list[corpora.Doc]:
+    from train.ner_encoder.data import conll
+
+    return conll(split)
 
 
 def load(names: list[str], repeat_germeval: int = 1) -> list[Tagged]:
@@ -86,7 +93,7 @@ def evaluate(model: Path, sents: list[Tagged]) -> dict[str, float]:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__)
-    ap.add_argument("--sources", default="germeval,europarl,smartdata-news,hipe")
+    ap.add_argument("--sources", default="germeval,europarl,smartdata-news,hipe,conll")
     ap.add_argument("--repeat-germeval", type=int, default=2)
     ap.add_argument("--c1", type=float, default=DEFAULTS["c1"])
     ap.add_argument("--c2", type=float, default=DEFAULTS["c2"])
@@ -127,6 +134,9 @@ def main() -> None:
         "model_bytes": args.out.stat().st_size,
         "germeval_heldout_raw_crf": evaluate(args.out, held),
         "europarl_test_raw_crf": evaluate(args.out, parl),
+        "conll_valid_raw_crf": evaluate(
+            args.out, [t for d in _conll("valid") for t in corpora.to_sentences(d)[0]]
+        ),
     }
     print(json.dumps(report, indent=2), flush=True)
 
