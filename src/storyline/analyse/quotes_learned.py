@@ -55,7 +55,7 @@ _RELATIVE = re.compile(r",\s*(?:der|die|das|welche[rs]?|who|which)$")
 #: function words a source never ends with ("Vertreter der USA und", "… des Präsidialamtes in")
 _TRAILING = re.compile(r"(?:\s+(?:und|oder|in|im|an|auf|aus|von|der|des|die|and|or|in|of|the))+$")
 _NEXT_NOUN = re.compile(r" (?:[A-ZÄÖÜ][a-zäöüß]+)(?=[\s,.:;])")
-_MARKS = "„“”\"»«‚‘’'‹›"
+_EDGE = "„“”\"»«‚‘’'‹›,;:–"  # stripped from a direct quote's ends ('zeigen“,')
 _ARTICLE = re.compile(r"^(?:des|der|die|das|dem|den|ein|eine|einer|the|a|an)\s+", re.IGNORECASE)
 #: head nouns of sources that are texts or media, not people (issue 15: "ein koreanisches
 #: Sprichwort", "Berichten"); matched on the lower-cased last word's stem
@@ -329,9 +329,9 @@ def _quote(
     inside = sum(max(0, min(b, e) - max(a, s)) for s, e in marks)
     direct = inside >= DIRECT_SHARE * (b - a)
     if direct:  # the words inside the marks, as the rules give them
-        while a < b and (text[a] in _MARKS or text[a].isspace()):
+        while a < b and (text[a] in _EDGE or text[a].isspace()):
             a += 1
-        while b > a and (text[b - 1] in _MARKS or text[b - 1].isspace()):
+        while b > a and (text[b - 1] in _EDGE or text[b - 1].isspace()):
             b -= 1
     probs = list(msg.probs)
     if src.span is not None:
