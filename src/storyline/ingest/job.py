@@ -332,6 +332,8 @@ def ingest(
             if stop is not None and stop.is_set():
                 report.stopped = True
                 return report
+        if analysers is not None:
+            analysers.close()  # the workers' memory is not needed for grouping
         if group:
             from storyline.compare.job import update_claims
             from storyline.search import vector_index

@@ -24,11 +24,14 @@ and double the memory the encoder needs.
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import logging
 import multiprocessing
 import os
 import signal
 import threading
+import time
 import traceback
 from collections.abc import Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -44,6 +47,10 @@ log = logging.getLogger(__name__)
 #: the pool is started once this many articles have been analysed in the job's own process
 #: (one default batch): a small pile is done before a worker would have loaded its models
 POOL_AFTER_ARTICLES = 8
+#: Linux prctl option: the signal a process gets when its parent dies
+_PR_SET_PDEATHSIG = 1
+#: how often a worker without that option checks that the job's process still lives
+_PARENT_CHECK_SECONDS = 1.0
 
 
 @dataclass(frozen=True)
@@ -82,14 +89,36 @@ def worker_count() -> int:
     return 1 if PROFILE.get() == "accurate" else max(1, os.cpu_count() or 1)
 
 
-def _child_started(threads: int) -> None:
-    """Runs first in each worker: its own encoder (on its share of the cores)."""
+def _child_started(threads: int, parent: int) -> None:
+    """Runs first in each worker: die with the job's process, and use an encoder of its
+    own (on its share of the cores)."""
     from storyline.encoder.runtime import forget_after_fork
     from storyline.settings import ENCODER_THREADS
 
+    _die_with_parent(parent)
     forget_after_fork()
     if ENCODER_THREADS.env_var not in os.environ:
         os.environ[ENCODER_THREADS.env_var] = str(threads)
+
+
+def _die_with_parent(parent: int) -> None:
+    """A job's process killed outright (`kill -9`, the OOM killer) runs no cleanup, and its
+    workers would wait for work forever, holding memory and the terminal's pipes. Linux
+    can send them a signal when their parent dies; elsewhere a watch thread checks."""
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+        if libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL) != 0:
+            raise OSError(ctypes.get_errno(), "prctl failed")
+    except (OSError, AttributeError):
+        threading.Thread(target=_watch_parent, args=(parent,), daemon=True).start()
+    if os.getppid() != parent:  # it died before the request took effect
+        os._exit(1)
+
+
+def _watch_parent(parent: int) -> None:
+    while os.getppid() == parent:
+        time.sleep(_PARENT_CHECK_SECONDS)
+    os._exit(1)
 
 
 class _OverBudget(BaseException):
@@ -211,7 +240,7 @@ class Analysers:
             max_workers=self.workers,
             mp_context=multiprocessing.get_context("fork"),
             initializer=_child_started,
-            initargs=(max(1, cores // self.workers),),
+            initargs=(max(1, cores // self.workers), os.getpid()),
         )
         return self._pool
 
