@@ -243,10 +243,12 @@ def test_web_api_absent_or_broken(monkeypatch: pytest.MonkeyPatch, empty_db: Pat
 
 
 def test_web_serve_command(monkeypatch: pytest.MonkeyPatch, cli: Any, empty_db: Path) -> None:
-    import uvicorn
+    from storyline.cli import serve
 
     seen: dict[str, Any] = {}
-    monkeypatch.setattr(uvicorn, "run", lambda app, **kw: seen.update(kw, app=app))
+    monkeypatch.setattr(
+        serve, "_run_server", lambda app, host, port: seen.update(host=host, port=port, app=app)
+    )
     monkeypatch.setenv("STORYLINE_API_TOKEN", "t" * 40)
     help_text = cli("serve", "-h")
     assert help_text.exit_code == 0 and "Example" in help_text.output
@@ -270,3 +272,23 @@ def test_web_warm_start_fills_the_page_cache(web_db: Path, ids: dict[str, str]) 
         assert ("timeline", ids["story"]) in cache._items
         assert ("compare", ids["story"]) in cache._items
         assert c.get(f"/stories/{ids['story']}").status_code == 200
+
+
+def test_web_serve_signal_tells_ingests_to_stop(
+    monkeypatch: pytest.MonkeyPatch, empty_db: Path
+) -> None:
+    import signal
+
+    import uvicorn
+
+    from storyline.cli.serve import _run_server
+
+    app = web_app.create_app(empty_db)
+
+    def run(server: uvicorn.Server) -> None:  # instead of serving: the signal arrives
+        server.handle_exit(signal.SIGTERM, None)
+        assert server.should_exit
+
+    monkeypatch.setattr(uvicorn.Server, "run", run)
+    _run_server(app, "127.0.0.1", 0)
+    assert app.state.stopping.is_set()
