@@ -13,6 +13,14 @@ from storyline.analyse.quotes import find_quotes
 from storyline.analyse.sentences import split_sentences
 
 
+@pytest.fixture(autouse=True)
+def _rules(monkeypatch: pytest.MonkeyPatch) -> None:
+    """These tests pin the rules, which the fast profile uses (and the accurate one where
+    the learned tagger is switched off); the learned tagger, the accurate profile's
+    default, has its own tests in test_quotes_learned*.py."""
+    monkeypatch.setenv("STORYLINE_QUOTE_TAGGER", "rules")
+
+
 def _quotes(text: str, lang: str = "de", mentions: list[Mention] | None = None) -> list[Quote]:
     return find_quotes(text, split_sentences(text), mentions or [], lang)
 

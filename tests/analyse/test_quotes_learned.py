@@ -149,9 +149,11 @@ def test_lone_word_is_no_quote() -> None:
 
 def test_setting_picks_the_tagger(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("STORYLINE_QUOTE_TAGGER", raising=False)
-    assert not use_learned()  # the rules stay the default
-    monkeypatch.setenv("STORYLINE_QUOTE_TAGGER", "profile")
+    monkeypatch.setenv("STORYLINE_PROFILE", "accurate")
+    assert use_learned()  # the default: the learned tagger under the accurate profile
     monkeypatch.setenv("STORYLINE_PROFILE", "fast")
+    assert not use_learned()  # and the rules under fast
+    monkeypatch.setenv("STORYLINE_QUOTE_TAGGER", "profile")
     assert not use_learned()
     monkeypatch.setenv("STORYLINE_PROFILE", "accurate")
     assert use_learned()

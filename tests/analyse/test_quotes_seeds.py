@@ -20,6 +20,14 @@ pytestmark = [
 ]
 
 
+@pytest.fixture(autouse=True)
+def _rules(monkeypatch: pytest.MonkeyPatch) -> None:
+    """These tests pin the rules, which the fast profile uses (and the accurate one where
+    the learned tagger is switched off); the learned tagger, the accurate profile's
+    default, has its own tests in test_quotes_learned*.py."""
+    monkeypatch.setenv("STORYLINE_QUOTE_TAGGER", "rules")
+
+
 def _speaker_of(prefix: str, fragment: str) -> str | None:
     path = next(SEEDS.glob(f"{prefix}_*.txt"))
     text = path.read_text(encoding="utf-8")
