@@ -42,6 +42,10 @@ lint: venv
 bench: venv
 	$(BIN)/python -m bench.run
 
+# The long fuzz run of issue 13: 2,000 hostile inputs of up to 1 MB (about 30 minutes).
+bench-fuzz: venv
+	$(BIN)/python -m bench.fuzz --n 2000 --max-kb 1024
+
 # Grouping at scale on generated corpora (about 20 minutes on two cores).
 bench-scale: venv
 	$(BIN)/python -m bench.scale --n 10000 --backend static

@@ -193,8 +193,7 @@ def test_hostile_stray_nul_bytes_removed_and_reported(
     cut = 100 if where == "head" else 9_000
     path = tmp_path / "nul.txt"
     path.write_bytes(
-        "Rathaus empfängt Gäste\n\n".encode()
-        + (body[:cut] + "\x00" + body[cut:]).encode("utf-8")
+        "Rathaus empfängt Gäste\n\n".encode() + (body[:cut] + "\x00" + body[cut:]).encode("utf-8")
     )
     code, report = ingest_json(cli, db_path, path)
     assert code == 0, report

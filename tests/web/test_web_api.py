@@ -25,7 +25,6 @@ from storyline.web.api import API_PREFIX, api_exception_handlers
 ERROR_KEYS = {"error", "message", "hint", "status"}
 
 
-
 @pytest.fixture(scope="module")
 def client(examples_db: Path) -> Iterator[TestClient]:
     with api_client(examples_db) as c:
@@ -106,7 +105,9 @@ def test_web_api_story_by_prefix_equals_story_by_full_id(
     assert {"events", "articles", "event_details", "outlets", "languages", "timeline"} <= set(full)
 
 
-def test_web_api_story_timeline_is_paged_and_sourced(client: TestClient, ids: dict[str, str]) -> None:
+def test_web_api_story_timeline_is_paged_and_sourced(
+    client: TestClient, ids: dict[str, str]
+) -> None:
     whole = get(client, f"/stories/{ids['story'][:6]}/timeline", limit=500)
     entries = assert_page(whole, 500)
     assert entries and whole["total"] == len(entries)

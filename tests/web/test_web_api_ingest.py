@@ -24,7 +24,6 @@ URL = API_PREFIX + "/ingest?stories=false"  # grouping (e5) only where a test ne
 Files = list[tuple[str, tuple[str, bytes, str]]]
 
 
-
 def api_client(db: Path, token: str | None = TOKEN) -> TestClient:
     return _api_client(db, token)
 

@@ -20,7 +20,6 @@ from storyline.web.api import API_PREFIX, api_routes
 Schema = dict[str, Any]
 
 
-
 @pytest.fixture(scope="module")
 def client(examples_db: Path) -> Iterator[TestClient]:
     with api_client(examples_db, token="t" * 43) as c:

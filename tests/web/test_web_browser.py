@@ -108,7 +108,9 @@ def test_web_search_and_open_article(site: tuple[str, Any], page: Any) -> None:
     watch.assert_clean(page)
 
 
-def test_web_hostile_article_never_runs(site: tuple[str, Any], page: Any, ids: dict[str, str]) -> None:
+def test_web_hostile_article_never_runs(
+    site: tuple[str, Any], page: Any, ids: dict[str, str]
+) -> None:
     base, _ = site
     watch = Watch(page, base)
     page.goto(f"{base}/articles/{ids['hostile']}")
