@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 DEMO   := demo-output
 
-.PHONY: demo test lint bench bench-scale venv clean lock docs train-ner train-ner-encoder calibrate-encoder train-quotes
+.PHONY: demo test lint bench bench-fuzz bench-scale venv clean lock docs train-ner train-ner-encoder calibrate-encoder train-quotes
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
