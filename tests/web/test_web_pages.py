@@ -262,3 +262,24 @@ def test_web_pages_issue_few_queries(
         assert client.get(path).status_code == 200
         queries = [s for s in statements if s.lstrip().upper().startswith(("SELECT", "WITH"))]
         assert len(queries) <= most, (path, len(queries), queries)
+
+
+def test_web_article_page_greys_unsure_quotes(examples_copy: object) -> None:
+    import sqlite3
+    from pathlib import Path
+
+    from storyline.web.app import create_app
+
+    db = Path(str(examples_copy))
+    with sqlite3.connect(db) as con:
+        article, text = con.execute(
+            "SELECT article_id, text FROM quotes GROUP BY article_id HAVING count(*) >= 2 LIMIT 1"
+        ).fetchone()
+        con.execute("UPDATE quotes SET confidence = 0.9 WHERE article_id = ?", (article,))
+        con.execute(
+            "UPDATE quotes SET confidence = 0.1 WHERE article_id = ? AND text = ?", (article, text)
+        )
+    with TestClient(create_app(db)) as client:
+        page = client.get(f"/articles/{article}").text
+    greyed = re.findall(r'<li class="unsure"[^>]*>', page)
+    assert len(greyed) == 1 and "unsicher (0.10)" in page

@@ -140,6 +140,11 @@ TEXT: dict[str, dict[str, str]] = {
     "article.figures": {"de": "Zahlen", "en": "Figures"},
     "article.entities": {"de": "Namen", "en": "Names"},
     "article.via": {"de": "über", "en": "via"},
+    "article.unsure": {"de": "unsicher", "en": "unsure"},
+    "article.quote_unsure": {
+        "de": "Unsichere Zuordnung: nicht in Briefings, Storys und Vergleichen",
+        "en": "Unsure attribution: left out of briefings, stories and comparisons",
+    },
     "article.direct": {"de": "direkt", "en": "direct"},
     "article.indirect": {"de": "indirekt", "en": "indirect"},
     "source.metadata": {"de": "Metadaten", "en": "metadata"},

@@ -17,6 +17,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
+from storyline.settings import QUOTE_MIN_CONFIDENCE
 from storyline.store.analysis import article_analysis
 from storyline.stories.read import event_record, list_stories, resolve_cluster
 from storyline.web import cache, queries
@@ -97,6 +98,7 @@ def article_page(request: Request) -> Response:
         event_title=event.get(article["event"] or ""),
         story_title=story.get(article["story"] or ""),
         related_titles=related_titles,
+        quote_min=QUOTE_MIN_CONFIDENCE.get(),
     )
 
 
