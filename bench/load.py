@@ -132,8 +132,12 @@ def run(db: Path, seconds: float, clients: int, writer_articles: int) -> dict[st
                 t.join()
             elapsed = time.monotonic() - started
             writer_done = writer.poll() is not None
-            writer.terminate()
-            writer.wait(timeout=60)
+            writer.terminate()  # it ends after its batch or between grouping's articles
+            try:
+                writer.wait(timeout=60)
+            except subprocess.TimeoutExpired:
+                writer.kill()
+                writer.wait()
         rss_after = _rss_mb(server.pid)
     finally:
         server.terminate()

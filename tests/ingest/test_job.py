@@ -490,3 +490,21 @@ def test_job_stop_ends_the_run_after_a_committed_batch_and_a_rerun_completes(
         assert runs == ["interrupted"]
         again = ingest([str(tmp_path / "many")], store, batch_size=2, stories=False)
         assert not again.stopped and len(again.stored) == 4 and len(again.unchanged) == 2
+
+
+def test_job_stop_during_grouping_leaves_it_to_the_next_run(
+    tmp_path: Path, write: Write, make_article: MakeArticle
+) -> None:
+    import threading
+
+    for i in range(4):
+        write(f"g/{i}.txt", make_article(i))
+    stop = threading.Event()
+    with Store(tmp_path / "s.db") as store:
+        report = ingest([str(tmp_path / "g")], store, on_group=lambda _a: stop.set(), stop=stop)
+        assert report.stopped and len(report.stored) == 4 and report.stories is None
+        ungrouped = "SELECT count(*) FROM articles WHERE event_id IS NULL"
+        assert store.conn.execute(ungrouped).fetchone()[0] == 4
+        again = ingest([str(tmp_path / "g")], store)
+        assert not again.stopped and again.stories is not None
+        assert store.conn.execute(ungrouped).fetchone()[0] == 0

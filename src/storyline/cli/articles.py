@@ -176,11 +176,17 @@ def ingest_cmd(
 @contextmanager
 def _stop_on_sigterm(stop: threading.Event) -> Iterator[None]:
     """SIGTERM (a service manager, `kill`) sets `stop`: the ingest ends after the batch it
-    is writing, recorded as interrupted, instead of dying mid-batch."""
+    is writing (or between two articles of grouping, two stories of claims), recorded as
+    interrupted, instead of dying mid-batch. A second SIGTERM ends it at once."""
     if threading.current_thread() is not threading.main_thread():
         yield  # signals reach only the main thread (e.g. the CLI run inside a test runner)
         return
-    previous = signal.signal(signal.SIGTERM, lambda _sig, _frame: stop.set())
+
+    def first(_sig: int, _frame: object) -> None:
+        stop.set()
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)  # a second SIGTERM ends it at once
+
+    previous = signal.signal(signal.SIGTERM, first)
     try:
         yield
     finally:

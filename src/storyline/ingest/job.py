@@ -126,6 +126,28 @@ def _line_keys(doc: Document) -> list[str]:
     return [line_key(v.line) for v in doc.verdicts if not v.title]
 
 
+class _StopRequested(Exception):
+    """Raised from a progress callback once `stop` is set, to leave grouping or claims."""
+
+
+def _until(
+    stop: threading.Event | None, callback: Callable[[str], None] | None
+) -> Callable[[str], None] | None:
+    """`callback`, checking `stop` first: grouping embeds article by article and claims are
+    written story by story, so both can end between two items (what they committed stays;
+    grouping's placing, one transaction, is then done by the next run)."""
+    if stop is None:
+        return callback
+
+    def guarded(item: str) -> None:
+        if stop.is_set():
+            raise _StopRequested
+        if callback is not None:
+            callback(item)
+
+    return guarded
+
+
 @dataclass
 class _Work:
     """One input of a batch on its way to the store."""
@@ -339,8 +361,12 @@ def ingest(
             from storyline.search import vector_index
             from storyline.stories.job import update_stories  # loads the embedding model
 
-            report.stories = update_stories(store, on_group)
-            report.claims = update_claims(store, on_item=on_compare)
+            try:
+                report.stories = update_stories(store, _until(stop, on_group))
+                report.claims = update_claims(store, on_item=_until(stop, on_compare))
+            except _StopRequested:  # grouping and claims are resumable: the next run ends them
+                report.stopped = True
+                return report
             if vector_index.wanted(store):
                 vector_index.sync(store)
         status = "ok" if report.ok else "partial"
