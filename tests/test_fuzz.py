@@ -20,6 +20,8 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from bench.fuzz import ODD as ODD_CHARS
+from bench.fuzz import PIECES, SENTENCES
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -45,20 +47,7 @@ def examples(default: int) -> Any:
     )
 
 
-SENTENCES = [
-    "Der Stadtrat tagte am Dienstag, dem 3. Oktober 2023, in Bremen.",
-    "Anna Keller sagte: „Wir bauen rund 1.200 Wohnungen bis 2026.“",
-    "Die Kosten liegen bei 4,5 Millionen Euro, so die Verwaltung.",
-    'Mr. Smith said on Tuesday: "We will not pay $3.5 billion."',
-    "Vor 24 Jahren hatte die Stadt zuletzt gebaut, hieß es am Montag.",
-]
-PIECES = [
-    ".", "!", "?", "…", ". ", "a", "ab", "1", "1.", "1,", "2023", "„", "“", '"', "'", "(", ")",
-    "[", "-", "/", "a/", "a'", "A", "Ab ", " ", "\n", "\t", "\x00", "\ud800", "\udfff",
-    "\x1b[2J", "https://x.org/", "am 3. Oktober ", "sagte er", "3. ", "Dr. ", "z. B. ",
-    "\u00a0", "\u200b", "ß", "😀",
-]  # fmt: skip
-ODD = st.sampled_from(["\ud800", "\udbff", "\udc00", "\udfff", "\x00", "\x1b", "\x9b"])
+ODD = st.sampled_from(ODD_CHARS)
 
 # A repeated piece: the shape that made matching quadratic.
 RUNS = st.builds(lambda p, n: p * n, st.sampled_from(PIECES), st.integers(1, 4_000))
