@@ -20,7 +20,6 @@ reuses its pass (the encoder keeps its last calls whole).
 from __future__ import annotations
 
 import re
-import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,6 +27,7 @@ from pathlib import Path
 import numpy as np
 import numpy.typing as npt
 
+from storyline.analyse.heads import MlpHead, shipped
 from storyline.analyse.model import Quote, Sentence
 from storyline.analyse.ner.encoder_tagger import viterbi
 from storyline.analyse.quotes_lex import KONJUNKTIV, cues
@@ -73,54 +73,20 @@ class Span:
     continues: bool = False
 
 
-@dataclass(frozen=True)
-class Head:
+class Head(MlpHead):
     """Standardise, one ReLU layer, three softmaxes of (O, B, I): cue, source, message."""
-
-    layers: tuple[int, ...]
-    mean: F32
-    scale: F32
-    w1: F32
-    b1: F32
-    w2: F32
-    b2: F32
 
     def log_probs(self, x: F32) -> F32:
         """Per-token log-probabilities [n, 3 groups, 3 tags]."""
-        h = np.maximum((x - self.mean) / self.scale @ self.w1 + self.b1, 0.0)
-        z = (h @ self.w2 + self.b2).reshape(len(x), len(GROUPS), len(TAGS))
+        z = self.logits(x).reshape(len(x), len(GROUPS), len(TAGS))
         z = z - z.max(axis=2, keepdims=True)
         out: F32 = z - np.log(np.exp(z).sum(axis=2, keepdims=True))
         return out
 
-    def save(self, path: Path, settings: str = "") -> None:
-        np.savez_compressed(
-            path,
-            layers=np.array(self.layers, dtype=np.int32),
-            **{
-                k: getattr(self, k).astype(np.float16)
-                for k in ("mean", "scale", "w1", "b1", "w2", "b2")
-            },
-            settings=np.array(settings),
-        )
-
-    @classmethod
-    def load(cls, path: Path = MODEL) -> Head:
-        with np.load(path) as z:
-            arr = {k: z[k].astype(np.float32) for k in ("mean", "scale", "w1", "b1", "w2", "b2")}
-            return cls(layers=tuple(int(n) for n in z["layers"]), **arr)
-
-
-_lock = threading.Lock()
-_heads: dict[Path, Head] = {}
-
 
 def head(path: Path = MODEL) -> Head:
     """The shipped head, loaded once per process."""
-    with _lock:
-        if path not in _heads:
-            _heads[path] = Head.load(path)
-        return _heads[path]
+    return shipped(Head, path)
 
 
 def extra_features(

@@ -18,14 +18,13 @@ mention never starts or ends inside a word.
 from __future__ import annotations
 
 import re
-import threading
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import numpy.typing as npt
 
+from storyline.analyse.heads import MlpHead, shipped
 from storyline.analyse.model import EntityType, Mention, Sentence, Token
 from storyline.analyse.ner.document import Tokens, article_passes, taggable
 
@@ -134,60 +133,22 @@ def snap(span: Span, words: Sequence[Token]) -> Span:
     return s, e, label
 
 
-@dataclass(frozen=True)
-class Head:
+class Head(MlpHead):
     """The trained head: standardise, one ReLU layer, softmax over LABELS."""
 
-    layers: tuple[int, ...]  # encoder layers whose states are concatenated (12 = last)
-    mean: F32
-    scale: F32
-    w1: F32
-    b1: F32
-    w2: F32
-    b2: F32
+    LABELS = LABELS
 
     def log_probs(self, x: F32) -> F32:
         """Per-token log-probabilities [n, len(LABELS)] for features [n, d]."""
-        h = np.maximum((x - self.mean) / self.scale @ self.w1 + self.b1, 0.0)
-        z = h @ self.w2 + self.b2
+        z = self.logits(x)
         z = z - z.max(axis=1, keepdims=True)
         out: F32 = z - np.log(np.exp(z).sum(axis=1, keepdims=True))
         return out
 
-    def save(self, path: Path, settings: str = "") -> None:
-        """Write the head as float16 arrays (half the size; no measurable loss)."""
-        np.savez_compressed(
-            path,
-            layers=np.array(self.layers, dtype=np.int32),
-            mean=self.mean.astype(np.float16),
-            scale=self.scale.astype(np.float16),
-            w1=self.w1.astype(np.float16),
-            b1=self.b1.astype(np.float16),
-            w2=self.w2.astype(np.float16),
-            b2=self.b2.astype(np.float16),
-            labels=np.array(LABELS),
-            settings=np.array(settings),
-        )
-
-    @classmethod
-    def load(cls, path: Path = MODEL) -> Head:
-        with np.load(path) as z:
-            if tuple(str(x) for x in z["labels"]) != LABELS:
-                raise ValueError(f"{path}: labels differ from {LABELS}")
-            arr = {k: z[k].astype(np.float32) for k in ("mean", "scale", "w1", "b1", "w2", "b2")}
-            return cls(layers=tuple(int(n) for n in z["layers"]), **arr)
-
-
-_lock = threading.Lock()
-_head: dict[Path, Head] = {}
-
 
 def head(path: Path = MODEL) -> Head:
     """The shipped head, loaded once per process."""
-    with _lock:
-        if path not in _head:
-            _head[path] = Head.load(path)
-        return _head[path]
+    return shipped(Head, path)
 
 
 def features(layers: tuple[int, ...], states: F32 | None, by_layer: dict[int, F32]) -> F32:

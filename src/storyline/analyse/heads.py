@@ -1,0 +1,76 @@
+"""The small numpy heads that read encoder token states (entity tagger, quote tagger).
+
+Both are the same network: standardise the features, one ReLU layer, a linear output;
+they differ only in how the output is split into softmaxes. One place for the arithmetic,
+the float16 file format and the once-per-process loading.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+from typing import ClassVar, TypeVar
+
+import numpy as np
+import numpy.typing as npt
+
+F32 = npt.NDArray[np.float32]
+_WEIGHTS = ("mean", "scale", "w1", "b1", "w2", "b2")
+H = TypeVar("H", bound="MlpHead")
+
+
+@dataclass(frozen=True)
+class MlpHead:
+    """Standardise, one ReLU layer, a linear output (`logits`); subclasses turn the output
+    into log-probabilities. `LABELS`, where a subclass sets it, is written with the weights
+    and checked on loading, so a head never meets a decoder with other labels."""
+
+    LABELS: ClassVar[tuple[str, ...] | None] = None
+
+    layers: tuple[int, ...]  # encoder layers whose states are concatenated (12 = last)
+    mean: F32
+    scale: F32
+    w1: F32
+    b1: F32
+    w2: F32
+    b2: F32
+
+    def logits(self, x: F32) -> F32:
+        h = np.maximum((x - self.mean) / self.scale @ self.w1 + self.b1, 0.0)
+        out: F32 = h @ self.w2 + self.b2
+        return out
+
+    def save(self, path: Path, settings: str = "") -> None:
+        """Write the head as float16 arrays (half the size; no measurable loss)."""
+        arrays: dict[str, npt.NDArray[np.generic]] = {
+            "layers": np.array(self.layers, dtype=np.int32),
+            **{k: getattr(self, k).astype(np.float16) for k in _WEIGHTS},
+            "settings": np.array(settings),
+        }
+        if self.LABELS is not None:
+            arrays["labels"] = np.array(self.LABELS)
+        np.savez_compressed(path, **arrays)  # type: ignore[arg-type]
+
+    @classmethod
+    def load(cls: type[H], path: Path) -> H:
+        with np.load(path) as z:
+            found = tuple(str(x) for x in z["labels"]) if "labels" in z.files else None
+            if cls.LABELS is not None and found != cls.LABELS:
+                raise ValueError(f"{path}: labels differ from {cls.LABELS}")
+            arr = {k: z[k].astype(np.float32) for k in _WEIGHTS}
+            return cls(layers=tuple(int(n) for n in z["layers"]), **arr)
+
+
+_lock = threading.Lock()
+_loaded: dict[tuple[type[MlpHead], Path], MlpHead] = {}
+
+
+def shipped(cls: type[H], path: Path) -> H:
+    """The head at `path`, loaded once per process."""
+    with _lock:
+        if (cls, path) not in _loaded:
+            _loaded[(cls, path)] = cls.load(path)
+        found = _loaded[(cls, path)]
+    assert isinstance(found, cls)
+    return found
