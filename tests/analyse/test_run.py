@@ -39,7 +39,9 @@ def test_run_analyze_without_date_leaves_relative_dates_unresolved() -> None:
 @given(st.text(max_size=400))
 def test_run_analyze_never_crashes_and_spans_index_the_text(text: str) -> None:
     result = analyze(text, lang="de", published="2025-01-01")
+    # spans index Analysis.text: the input, unless NULs or lone surrogates were repaired
+    assert result.text == text or result.repairs
     for group in (result.mentions, result.quotes, result.dates, result.quantities):
         for item in group:
-            assert 0 <= item.start <= item.end <= len(text)
-            assert text[item.start : item.end] == item.text
+            assert 0 <= item.start <= item.end <= len(result.text)
+            assert result.text[item.start : item.end] == item.text
