@@ -28,6 +28,7 @@ import numpy as np
 import numpy.typing as npt
 
 from storyline.analyse.ner.encoder_tagger import LABELS, MODEL, Head, path_spans, viterbi
+from train import heads
 from train.ner_encoder.data import Encoded, load
 
 F32 = npt.NDArray[np.float32]
@@ -70,73 +71,25 @@ def subset(data: Encoded, start: int, stop: int) -> Encoded:
 
 
 def fit(parts: list[tuple[Encoded, int]], s: Settings, log: bool = True) -> Head:
-    """Adam on cross-entropy over all tokens of the (corpus, repeat) parts."""
-    rng = np.random.default_rng(SEED)
-    xs = [p.layers(s.layers) for p, _ in parts]
+    """The shared trainer over all tokens of the (corpus, repeat) parts."""
     ys = [p.y.astype(np.int64) for p, _ in parts]
-    idx = np.concatenate(
+    starts = np.cumsum([0, *(len(y) for y in ys[:-1])])
+    rows = np.concatenate(
         [
-            np.tile(np.arange(len(y)) + sum(len(v) for v in ys[:k]), r)
-            for k, ((_, r), y) in enumerate(zip(parts, ys, strict=True))
+            np.tile(np.arange(len(y)) + start, r)
+            for (_, r), y, start in zip(parts, ys, starts, strict=True)
         ]
     )
-    x_all = np.concatenate(xs)
-    y_all = np.concatenate(ys)
-    del xs
-    mean = x_all.mean(axis=0)
-    scale = x_all.std(axis=0) + 1e-4
-    x_all = (x_all - mean) / scale
-    d, h, k = x_all.shape[1], s.hidden, len(LABELS)
-    params = {
-        "w1": (rng.standard_normal((d, h)) * np.sqrt(2.0 / d)).astype(np.float32),
-        "b1": np.zeros(h, np.float32),
-        "w2": (rng.standard_normal((h, k)) * np.sqrt(1.0 / h)).astype(np.float32),
-        "b2": np.zeros(k, np.float32),
-    }
-    m = {n: np.zeros_like(v) for n, v in params.items()}
-    v = {n: np.zeros_like(p) for n, p in params.items()}
-    beta1, beta2, eps = 0.9, 0.999, 1e-8
-    step = 0
-    total = s.epochs * (len(idx) // s.batch)
-    for epoch in range(s.epochs):
-        started = time.perf_counter()
-        order = rng.permutation(idx)
-        loss_sum = 0.0
-        for b in range(len(order) // s.batch):
-            step += 1
-            lr = s.lr * min(1.0, 2.0 * (1 - step / total) + 0.05)  # flat, then linear decay
-            sel = order[b * s.batch : (b + 1) * s.batch]
-            xb, yb = x_all[sel], y_all[sel]
-            if s.dropout:
-                xb = xb * (rng.random(xb.shape, dtype=np.float32) >= s.dropout) / (1 - s.dropout)
-            pre = xb @ params["w1"] + params["b1"]
-            hid = np.maximum(pre, 0)
-            z = hid @ params["w2"] + params["b2"]
-            z -= z.max(axis=1, keepdims=True)
-            p = np.exp(z)
-            p /= p.sum(axis=1, keepdims=True)
-            loss_sum += float(-np.log(p[np.arange(len(yb)), yb] + 1e-9).mean())
-            g = p
-            g[np.arange(len(yb)), yb] -= 1
-            g /= len(yb)
-            grads = {"w2": hid.T @ g, "b2": g.sum(0)}
-            gh = (g @ params["w2"].T) * (pre > 0)
-            grads["w1"] = xb.T @ gh
-            grads["b1"] = gh.sum(0)
-            for n in params:
-                gr = grads[n] + (s.l2 * params[n] if n.startswith("w") else 0)
-                m[n] = beta1 * m[n] + (1 - beta1) * gr
-                v[n] = beta2 * v[n] + (1 - beta2) * gr * gr
-                mh = m[n] / (1 - beta1**step)
-                vh = v[n] / (1 - beta2**step)
-                params[n] -= (lr * mh / (np.sqrt(vh) + eps)).astype(np.float32)
-        if log:
-            print(
-                f"  epoch {epoch + 1}: loss {loss_sum / max(1, len(order) // s.batch):.4f} "
-                f"({time.perf_counter() - started:.0f}s)",
-                flush=True,
-            )
-    return Head(s.layers, mean.astype(np.float32), scale.astype(np.float32), **params)
+    x_all = np.concatenate([p.layers(s.layers) for p, _ in parts])
+    f = heads.fit(
+        x_all,
+        np.concatenate(ys),
+        len(LABELS),
+        heads.FitSettings(s.hidden, s.epochs, s.lr, s.batch, s.l2, s.dropout, SEED),
+        rows=rows,
+        log=log,
+    )
+    return Head(s.layers, f.mean, f.scale, f.w1, f.b1, f.w2, f.b2)
 
 
 def evaluate(model: Head, data: Encoded) -> dict[str, float]:

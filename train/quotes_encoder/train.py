@@ -47,6 +47,7 @@ from storyline.analyse.quotes_tagger import (
     decode,
     extra_features,
 )
+from train import heads
 from train.quotes_encoder.data import Cache, files, load
 
 F32 = npt.NDArray[np.float32]
@@ -153,64 +154,10 @@ def matrix(docs: list[Doc], cache: Cache, s: Settings) -> tuple[F32, npt.NDArray
 
 
 def fit(x: F32, y: npt.NDArray[np.int64], s: Settings, log: bool = True) -> Head:
-    """Adam on the summed cross-entropy of the three groups."""
-    rng = np.random.default_rng(SEED)
-    mean = x.mean(axis=0)
-    scale = x.std(axis=0) + 1e-4
-    x = (x - mean) / scale
-    d, h, k = x.shape[1], s.hidden, 3 * len(GROUPS)
-    params = {
-        "w1": (rng.standard_normal((d, h)) * np.sqrt(2.0 / d)).astype(np.float32),
-        "b1": np.zeros(h, np.float32),
-        "w2": (rng.standard_normal((h, k)) * np.sqrt(1.0 / h)).astype(np.float32),
-        "b2": np.zeros(k, np.float32),
-    }
-    m = {n: np.zeros_like(v) for n, v in params.items()}
-    v = {n: np.zeros_like(p) for n, p in params.items()}
-    beta1, beta2, eps = 0.9, 0.999, 1e-8
-    step = 0
-    steps = len(x) // s.batch
-    total = s.epochs * steps
-    for epoch in range(s.epochs):
-        started = time.perf_counter()
-        order = rng.permutation(len(x))
-        loss_sum = 0.0
-        for b in range(steps):
-            step += 1
-            lr = s.lr * min(1.0, 2.0 * (1 - step / total) + 0.05)
-            sel = order[b * s.batch : (b + 1) * s.batch]
-            xb, yb = x[sel], y[sel]
-            if s.dropout:
-                xb = xb * (rng.random(xb.shape, dtype=np.float32) >= s.dropout) / (1 - s.dropout)
-            pre = xb @ params["w1"] + params["b1"]
-            hid = np.maximum(pre, 0)
-            z = (hid @ params["w2"] + params["b2"]).reshape(len(xb), len(GROUPS), 3)
-            z -= z.max(axis=2, keepdims=True)
-            p = np.exp(z)
-            p /= p.sum(axis=2, keepdims=True)
-            rows = np.arange(len(yb))
-            for g in range(len(GROUPS)):
-                loss_sum += float(-np.log(p[rows, g, yb[:, g]] + 1e-9).mean())
-                p[rows, g, yb[:, g]] -= 1
-            gz = (p / len(yb)).reshape(len(xb), k).astype(np.float32)
-            grads = {"w2": hid.T @ gz, "b2": gz.sum(0)}
-            gh = (gz @ params["w2"].T) * (pre > 0)
-            grads["w1"] = xb.T @ gh
-            grads["b1"] = gh.sum(0)
-            for n in params:
-                gr = grads[n] + (s.l2 * params[n] if n.startswith("w") else 0)
-                m[n] = beta1 * m[n] + (1 - beta1) * gr
-                v[n] = beta2 * v[n] + (1 - beta2) * gr * gr
-                mh = m[n] / (1 - beta1**step)
-                vh = v[n] / (1 - beta2**step)
-                params[n] -= (lr * mh / (np.sqrt(vh) + eps)).astype(np.float32)
-        if log:
-            print(
-                f"  epoch {epoch + 1}: loss {loss_sum / max(1, steps):.4f} "
-                f"({time.perf_counter() - started:.0f}s)",
-                flush=True,
-            )
-    return Head(s.layers, mean.astype(np.float32), scale.astype(np.float32), **params)
+    """The shared trainer, one softmax of O/B/I per group."""
+    settings = heads.FitSettings(s.hidden, s.epochs, s.lr, s.batch, s.l2, s.dropout, SEED)
+    f = heads.fit(x, y, 3, settings, log=log)
+    return Head(s.layers, f.mean, f.scale, f.w1, f.b1, f.w2, f.b2)
 
 
 def evaluate(model: Head, docs: list[Doc], cache: Cache) -> dict[str, Any]:
