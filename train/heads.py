@@ -14,12 +14,16 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
+from typing import TypeVar
 
 import numpy as np
 import numpy.typing as npt
 
+from storyline.analyse.heads import MlpHead
+
 F32 = npt.NDArray[np.float32]
 I64 = npt.NDArray[np.int64]
+H = TypeVar("H", bound=MlpHead)
 ADAM_BETA1 = 0.9
 ADAM_BETA2 = 0.999
 ADAM_EPS = 1e-8
@@ -39,27 +43,18 @@ class FitSettings:
     seed: int
 
 
-@dataclass(frozen=True)
-class Fitted:
-    """What `fit` learned: the standardisation and the weights, for `MlpHead(layers, ...)`."""
-
-    mean: F32
-    scale: F32
-    w1: F32
-    b1: F32
-    w2: F32
-    b2: F32
-
-
 def fit(
+    head: type[H],
+    layers: tuple[int, ...],
     x: F32,
     y: I64,
     classes: int,
     s: FitSettings,
     rows: I64 | None = None,
     log: bool = True,
-) -> Fitted:
-    """Train on features `x` [n, d] and labels `y` [n, groups] (or [n] for one group).
+) -> H:
+    """A `head` reading encoder `layers`, trained on features `x` [n, d] and labels `y`
+    [n, groups] (or [n] for one group).
 
     `rows` lists the rows one epoch visits (a row may repeat, to weight a corpus up);
     by default every row once. The features are standardised over all rows of `x`.
@@ -122,4 +117,4 @@ def fit(
                 f"({time.perf_counter() - started:.0f}s)",
                 flush=True,
             )
-    return Fitted(mean.astype(np.float32), scale.astype(np.float32), **params)
+    return head(layers, mean.astype(np.float32), scale.astype(np.float32), **params)

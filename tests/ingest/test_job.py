@@ -25,6 +25,23 @@ Write = Callable[[str, "str | bytes"], Path]
 MakeArticle = Callable[..., str]
 
 
+def fails_on_call(
+    method: Callable[..., None], n: int, error: BaseException | type[BaseException]
+) -> Callable[..., None]:
+    """`method` that raises `error` on its n-th call instead of running (a crash or a bug
+    at a chosen point of an ingest)."""
+    calls = 0
+
+    def wrapped(self: Store, *args: object, **kw: object) -> None:
+        nonlocal calls
+        calls += 1
+        if calls == n:
+            raise error
+        method(self, *args, **kw)
+
+    return wrapped
+
+
 @pytest.fixture
 def pile(tmp_path: Path, write: Write, make_article: MakeArticle) -> Path:
     """A folder with two good articles."""
@@ -232,14 +249,7 @@ def test_job_interrupt_keeps_committed_batches(
     five: Path, db_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     original = Store.insert_article
-    calls = {"n": 0}
-
-    def crashing(self: Store, *args: object, **kw: object) -> None:
-        calls["n"] += 1
-        if calls["n"] == 3:
-            raise KeyboardInterrupt
-        original(self, *args, **kw)  # type: ignore[arg-type]
-
+    crashing = fails_on_call(original, 3, KeyboardInterrupt)
     with Store(db_path) as store:
         monkeypatch.setattr(Store, "insert_article", crashing)
         with pytest.raises(KeyboardInterrupt):
@@ -266,15 +276,7 @@ def test_job_interrupt_keeps_committed_batches(
 def test_job_internal_error_is_reported_and_batch_goes_on(
     five: Path, store: Store, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    original = Store.insert_article
-    calls = {"n": 0}
-
-    def flaky(self: Store, *args: object, **kw: object) -> None:
-        calls["n"] += 1
-        if calls["n"] == 2:
-            raise RuntimeError("simulated bug")
-        original(self, *args, **kw)  # type: ignore[arg-type]
-
+    flaky = fails_on_call(Store.insert_article, 2, RuntimeError("simulated bug"))
     monkeypatch.setattr(Store, "insert_article", flaky)
     report = ingest([str(five)], store, batch_size=10)
     assert len(report.stored) == 4
@@ -287,15 +289,9 @@ def test_job_internal_error_is_reported_and_batch_goes_on(
 def test_job_failed_item_leaves_no_partial_rows(
     five: Path, store: Store, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    original = Store.add_source
-    calls = {"n": 0}
-
-    def flaky(self: Store, *args: object, **kw: object) -> None:
-        calls["n"] += 1
-        if calls["n"] == 2:
-            raise RuntimeError("simulated bug after the article row was written")
-        original(self, *args, **kw)  # type: ignore[arg-type]
-
+    flaky = fails_on_call(
+        Store.add_source, 2, RuntimeError("simulated bug after the article row was written")
+    )
     monkeypatch.setattr(Store, "add_source", flaky)
     report = ingest([str(five)], store, batch_size=10)
     assert len(report.stored) == 4 and len(report.errors) == 1
@@ -399,15 +395,7 @@ def test_job_mostly_repeated_article_is_left_to_duplicate_detection(
 def test_job_batch_size_from_environment(
     five: Path, store: Store, monkeypatch: pytest.MonkeyPatch, size: str, committed: int
 ) -> None:
-    original = Store.insert_article
-    calls = {"n": 0}
-
-    def crashing(self: Store, *args: object, **kw: object) -> None:
-        calls["n"] += 1
-        if calls["n"] == 3:
-            raise KeyboardInterrupt
-        original(self, *args, **kw)  # type: ignore[arg-type]
-
+    crashing = fails_on_call(Store.insert_article, 3, KeyboardInterrupt)
     monkeypatch.setattr(Store, "insert_article", crashing)
     monkeypatch.setenv("STORYLINE_BATCH_SIZE", size)
     with pytest.raises(KeyboardInterrupt):

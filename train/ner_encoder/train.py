@@ -81,7 +81,9 @@ def fit(parts: list[tuple[Encoded, int]], s: Settings, log: bool = True) -> Head
         ]
     )
     x_all = np.concatenate([p.layers(s.layers) for p, _ in parts])
-    f = heads.fit(
+    return heads.fit(
+        Head,
+        s.layers,
         x_all,
         np.concatenate(ys),
         len(LABELS),
@@ -89,7 +91,6 @@ def fit(parts: list[tuple[Encoded, int]], s: Settings, log: bool = True) -> Head
         rows=rows,
         log=log,
     )
-    return Head(s.layers, f.mean, f.scale, f.w1, f.b1, f.w2, f.b2)
 
 
 def evaluate(model: Head, data: Encoded) -> dict[str, float]:

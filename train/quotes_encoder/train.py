@@ -156,8 +156,7 @@ def matrix(docs: list[Doc], cache: Cache, s: Settings) -> tuple[F32, npt.NDArray
 def fit(x: F32, y: npt.NDArray[np.int64], s: Settings, log: bool = True) -> Head:
     """The shared trainer, one softmax of O/B/I per group."""
     settings = heads.FitSettings(s.hidden, s.epochs, s.lr, s.batch, s.l2, s.dropout, SEED)
-    f = heads.fit(x, y, 3, settings, log=log)
-    return Head(s.layers, f.mean, f.scale, f.w1, f.b1, f.w2, f.b2)
+    return heads.fit(Head, s.layers, x, y, 3, settings, log=log)
 
 
 def evaluate(model: Head, docs: list[Doc], cache: Cache) -> dict[str, Any]:
