@@ -7,7 +7,7 @@ from __future__ import annotations
 import io
 import json
 
-from storyline.analyse.model import Analysis, Mention, Quote
+from storyline.analyse.model import Analysis, Entity, Mention, Quote
 from storyline.analyse.resolve import resolve_mentions
 from storyline.analyse.sentences import split_sentences
 from storyline.export import write_export
@@ -22,15 +22,20 @@ from storyline.store.analysis import (
 )
 
 
-def _save(
-    store: Store, article: str, text: str, names: list[tuple[str, str]], quote: str = ""
-) -> None:
+def _resolve(text: str, names: list[tuple[str, str]]) -> tuple[list[Mention], list[Entity]]:
+    """Resolve the given names, each found in order in `text`, as the tagger's mentions."""
     mentions, pos = [], 0
     for name, label in names:
         i = text.index(name, pos)
         mentions.append(Mention(i, i + len(name), name, label))  # type: ignore[arg-type]
         pos = i + len(name)
-    resolved, entities = resolve_mentions(text, split_sentences(text), mentions)
+    return resolve_mentions(text, split_sentences(text), mentions)
+
+
+def _save(
+    store: Store, article: str, text: str, names: list[tuple[str, str]], quote: str = ""
+) -> None:
+    resolved, entities = _resolve(text, names)
     quotes = []
     if quote:
         q = text.index(quote)
@@ -114,12 +119,7 @@ def test_resolve_store_quote_by_a_role_goes_to_the_person_so_described(store: St
         "sagte der nordkoreanische Führer. „Gut“, sagte ein Beamter."
     )
     names = [("Kim Jong Un", "PER"), ("Putin", "PER")]
-    mentions, pos = [], 0
-    for name, label in names:
-        i = text.index(name, pos)
-        mentions.append(Mention(i, i + len(name), name, label))  # type: ignore[arg-type]
-        pos = i + len(name)
-    resolved, entities = resolve_mentions(text, split_sentences(text), mentions)
+    resolved, entities = _resolve(text, names)
     quotes = []
     for quote, speaker in (("Wir sind Freunde", "nordkoreanische Führer"), ("Gut", "ein Beamter")):
         q = text.index(quote)
