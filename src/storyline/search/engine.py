@@ -19,7 +19,9 @@ from storyline.search.query import ParsedQuery, parse_query
 from storyline.search.semantic import semantic_ranking
 from storyline.search.snippet import snippet
 from storyline.store import Store
+from storyline.store import search as tables
 from storyline.store.analysis import matching_entity_ids
+from storyline.store.search import SearchFilters
 
 #: The k of reciprocal rank fusion.
 RRF_K = 60
@@ -29,8 +31,6 @@ RRF_K = 60
 BM25_WEIGHTS = (0.0, 3.0, 1.0)
 
 MAX_LIMIT = 500
-
-Filters = tuple[list[str], list[Any]]
 
 
 def _day(value: str | date | None, name: str) -> str | None:
@@ -53,55 +53,38 @@ def build_filters(
     until: str | date | None,
     entity: str | None,
     story: str | None,
-) -> Filters:
-    """SQL conditions on `articles a` for the filters given, with their arguments."""
-    where: list[str] = []
-    args: list[Any] = []
-    if outlet:
-        where.append("a.outlet = ? COLLATE NOCASE")
-        args.append(outlet)
-    if lang:
-        where.append("a.lang = ?")
-        args.append(lang.strip().lower())
+) -> SearchFilters:
+    """The filters given, checked: dates parsed, entity and story ids resolved from
+    unambiguous prefixes (NotFoundError otherwise)."""
     first, last = _day(since, "since"), _day(until, "until")
     if first and last and first > last:
         raise QueryError(f"since ({first}) is after until ({last})", hint="swap the dates")
-    if first:
-        where.append("a.published IS NOT NULL AND substr(a.published, 1, 10) >= ?")
-        args.append(first)
-    if last:
-        where.append("a.published IS NOT NULL AND substr(a.published, 1, 10) <= ?")
-        args.append(last)
-    if entity:
-        full = store.resolve_prefix("entities", "entity", entity, hint="see 'storyline entities'")
-        where.append("a.id IN (SELECT article_id FROM mentions WHERE entity_id = ?)")
-        args.append(full)
-    if story:
-        full = store.resolve_prefix("stories", "story", story, hint="see 'storyline stories'")
-        where.append("a.event_id IN (SELECT id FROM events WHERE story_id = ?)")
-        args.append(full)
-    return where, args
+    return SearchFilters(
+        outlet=outlet or None,
+        lang=lang.strip().lower() if lang else None,
+        first=first,
+        last=last,
+        entity_id=store.resolve_prefix(
+            "entities", "entity", entity, hint="see 'storyline entities'"
+        )
+        if entity
+        else None,
+        story_id=store.resolve_prefix("stories", "story", story, hint="see 'storyline stories'")
+        if story
+        else None,
+    )
 
 
 def text_ranking(
-    store: Store, parsed: ParsedQuery, filters: Filters, depth: int
+    store: Store, parsed: ParsedQuery, filters: SearchFilters, depth: int
 ) -> list[tuple[str, float]]:
     """(id, bm25) of matching articles, best first (lower bm25 is better)."""
-    where, args = filters
-    sql = (
-        f"SELECT a.id, bm25(articles_search, {', '.join(map(str, BM25_WEIGHTS))}) AS rank "
-        "FROM articles_search s JOIN articles a ON a.rowid = s.rowid AND a.id = s.article_id "
-        "WHERE articles_search MATCH ?"
-        + "".join(f" AND {w}" for w in where)
-        + " ORDER BY rank, a.id LIMIT ?"
-    )
     try:
-        rows = store.conn.execute(sql, [parsed.expression, *args, depth]).fetchall()
+        return tables.text_ranking(store, parsed.expression, filters, depth, BM25_WEIGHTS)
     except sqlite3.OperationalError as exc:  # parse_query should make this unreachable
         raise QueryError(
             f"the search could not be run ({exc})", hint="search for plain words"
         ) from exc
-    return [(str(r[0]), float(r[1])) for r in rows]
 
 
 #: A query of at most this many words may be a name: it also finds the articles that
@@ -109,7 +92,9 @@ def text_ranking(
 MAX_NAME_WORDS = 4
 
 
-def name_ranking(store: Store, parsed: ParsedQuery, filters: Filters, depth: int) -> list[str]:
+def name_ranking(
+    store: Store, parsed: ParsedQuery, filters: SearchFilters, depth: int
+) -> list[str]:
     """Articles mentioning an entity the query names, most mentions first.
 
     Why: the text index matches words, so "Peskov" misses articles that write "Peskow"
@@ -122,22 +107,7 @@ def name_ranking(store: Store, parsed: ParsedQuery, filters: Filters, depth: int
     ids = matching_entity_ids(store, parsed.text)
     if not ids:
         return []
-    where, args = filters
-    sql = (
-        "SELECT m.article_id, count(*) AS n FROM mentions m JOIN articles a ON a.id = m.article_id "
-        f"WHERE m.entity_id IN ({','.join('?' * len(ids))})"
-        + "".join(f" AND {w}" for w in where)
-        + " GROUP BY m.article_id ORDER BY n DESC, m.article_id LIMIT ?"
-    )
-    return [str(r[0]) for r in store.conn.execute(sql, [*ids, *args, depth])]
-
-
-def _allowed(store: Store, filters: Filters) -> set[str] | None:
-    where, args = filters
-    if not where:
-        return None
-    sql = "SELECT a.id FROM articles a WHERE " + " AND ".join(where)
-    return {str(r[0]) for r in store.conn.execute(sql, args)}
+    return tables.articles_mentioning(store, ids, filters, depth)
 
 
 def fuse(rankings: dict[str, list[str]], k: int = RRF_K) -> list[tuple[str, float, list[str]]]:
@@ -164,17 +134,7 @@ def _records(
     bm25: dict[str, float],
     sims: dict[str, float],
 ) -> list[dict[str, Any]]:
-    if not fused:
-        return []
-    marks = ",".join("?" * len(fused))
-    rows = {
-        str(r["id"]): r
-        for r in store.conn.execute(
-            "SELECT id, title, outlet, lang, published, text, duplicate_of, event_id "
-            f"FROM articles WHERE id IN ({marks})",
-            [a for a, _, _ in fused],
-        )
-    }
+    rows = tables.search_rows(store, [a for a, _, _ in fused])
     out = []
     for article, score, matched in fused:
         r = rows.get(article)
@@ -184,22 +144,22 @@ def _records(
         out.append(
             {
                 "id": article,
-                "title": r["title"],
-                "outlet": r["outlet"],
-                "lang": r["lang"],
-                "published": r["published"],
+                "title": r.title,
+                "outlet": r.outlet,
+                "lang": r.lang,
+                "published": r.published,
                 "score": round(score, 6),
                 "snippet": snippet(
-                    r["text"],
-                    r["lang"],
+                    r.text,
+                    r.lang,
                     parsed.keys if text_hit else set(),
                     parsed.prefixes if text_hit else set(),
                 ),
                 "matched_by": matched,
                 "bm25": round(bm25[article], 4) if article in bm25 else None,
                 "similarity": round(sims[article], 4) if article in sims else None,
-                "event": r["event_id"],
-                "duplicate_of": r["duplicate_of"],
+                "event": r.event_id,
+                "duplicate_of": r.duplicate_of,
             }
         )
     return out
@@ -253,7 +213,7 @@ def search(
         rankings["name"] = named
     sims: dict[str, float] = {}
     if semantic:
-        allowed = _allowed(store, filters)
+        allowed = tables.allowed_articles(store, filters)
         meaning = semantic_ranking(store, parsed.text, allowed=allowed, depth=depth)
         rankings["meaning"] = [a for a, _ in meaning]
         sims = dict(meaning)

@@ -20,12 +20,16 @@ renumber rowids of tables without an INTEGER PRIMARY KEY) is detected and rewrit
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager, suppress
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 
 from storyline.errors import StoreError
 from storyline.search.normalise import index_text
 from storyline.store import Store
+from storyline.store import search as tables
+from storyline.store.search import IndexRow, IndexSource, index_is_complete
+
+__all__ = ["ensure_index", "index_article", "index_is_complete", "reindex"]
 
 #: Articles written per transaction by `reindex`: short enough that an ingest waiting
 #: for the write lock is not starved, and an interrupted backfill keeps what it did.
@@ -35,22 +39,13 @@ CHUNK = 200
 #: it is: a search must not hang behind a long ingest.
 SEARCH_LOCK_WAIT_MS = 250
 
-_SELECT = "SELECT rowid, id, title, text, lang FROM articles"
 
-
-def _write(conn: sqlite3.Connection, rows: list[sqlite3.Row] | list[tuple[object, ...]]) -> None:
-    conn.executemany("DELETE FROM articles_search WHERE rowid = ?", [(r[0],) for r in rows])
-    conn.executemany(
-        "INSERT INTO articles_search(rowid, article_id, title, text) VALUES (?, ?, ?, ?)",
-        [
-            (r[0], r[1], index_text(_str(r[2]), _str(r[4])), index_text(_str(r[3]), _str(r[4])))
-            for r in rows
-        ],
-    )
-
-
-def _str(value: object) -> str | None:
-    return None if value is None else str(value)
+def _normalised(rows: Sequence[IndexSource]) -> list[IndexRow]:
+    """The index rows of these articles: title and text as stems, in each one's language."""
+    return [
+        (rowid, article, index_text(title, lang), index_text(text, lang))
+        for rowid, article, title, text, lang in rows
+    ]
 
 
 def index_article(conn: sqlite3.Connection, article_id: str) -> bool:
@@ -58,43 +53,23 @@ def index_article(conn: sqlite3.Connection, article_id: str) -> bool:
 
     Runs in the caller's transaction: call it right after inserting the article.
     """
-    row = conn.execute(_SELECT + " WHERE id = ?", (article_id,)).fetchone()
+    row = tables.index_source(conn, article_id)
     if row is None:
         return False
-    _write(conn, [row])
+    tables.write_index_rows(conn, _normalised([row]))
     return True
 
 
-def _stale_rowids(conn: sqlite3.Connection) -> list[int]:
-    """Search rows whose rowid is no article, or another article than the one indexed."""
-    rows = conn.execute(
-        "SELECT s.rowid FROM articles_search s LEFT JOIN articles a ON a.rowid = s.rowid "
-        "WHERE a.id IS NOT s.article_id"
-    )
-    return [int(r[0]) for r in rows]
-
-
-def _missing_rowids(conn: sqlite3.Connection) -> list[int]:
-    rows = conn.execute(
-        "SELECT a.rowid FROM articles a LEFT JOIN articles_search s ON s.rowid = a.rowid "
-        "WHERE s.article_id IS NOT a.id ORDER BY a.rowid"
-    )
-    return [int(r[0]) for r in rows]
-
-
 def _run_chunks(store: Store, todo: list[int], on_item: Callable[[str], None] | None) -> int:
-    conn = store.conn
     done = 0
     for start in range(0, len(todo), CHUNK):
-        chunk = todo[start : start + CHUNK]
-        marks = ",".join("?" * len(chunk))
         with _maybe_transaction(store):
-            rows = conn.execute(_SELECT + f" WHERE rowid IN ({marks})", chunk).fetchall()
-            _write(conn, rows)
+            rows = tables.index_sources(store.conn, todo[start : start + CHUNK])
+            tables.write_index_rows(store.conn, _normalised(rows))
         done += len(rows)
         if on_item is not None:
             for r in rows:
-                on_item(str(r[1]))
+                on_item(r[1])
     return done
 
 
@@ -119,29 +94,13 @@ def reindex(
     snowballstemmer). Works in chunks of `CHUNK` articles, each its own transaction
     (or inside the caller's, if one is open).
     """
-    conn = store.conn
     with _maybe_transaction(store):
         if full:
-            conn.execute("DELETE FROM articles_search")
+            tables.clear_index(store.conn)
         else:
-            stale = _stale_rowids(conn)
-            conn.executemany("DELETE FROM articles_search WHERE rowid = ?", [(r,) for r in stale])
-        todo = _missing_rowids(conn)
+            tables.drop_stale_index_rows(store.conn)
+        todo = tables.unindexed_rowids(store.conn)
     return _run_chunks(store, todo, on_item)
-
-
-def index_is_complete(conn: sqlite3.Connection) -> bool:
-    """Cheap check (two b-tree counts, ~1 ms at 50k articles) that every article has a row.
-
-    It reads the FTS5 shadow table `articles_search_docsize` (one row per indexed
-    document): counting the virtual table itself would scan every stored row. The
-    triggers delete search rows with their articles, so equal counts mean complete,
-    short of a rowid renumbering (VACUUM), which this check misses and `reindex` repairs.
-    """
-    row = conn.execute(
-        "SELECT (SELECT count(*) FROM articles), (SELECT count(*) FROM articles_search_docsize)"
-    ).fetchone()
-    return int(row[0]) == int(row[1])
 
 
 def ensure_index(store: Store) -> int:
@@ -156,14 +115,9 @@ def ensure_index(store: Store) -> int:
         return 0
     if conn.in_transaction:
         return reindex(store)
-    old = int(conn.execute("PRAGMA busy_timeout").fetchone()[0])
-    conn.execute(f"PRAGMA busy_timeout = {SEARCH_LOCK_WAIT_MS}")
-    try:
-        return reindex(store)
-    except (StoreError, sqlite3.OperationalError):
-        with suppress(sqlite3.Error):
-            if conn.in_transaction:
-                conn.execute("ROLLBACK")
-        return 0
-    finally:
-        conn.execute(f"PRAGMA busy_timeout = {old}")
+    with tables.lock_wait(conn, SEARCH_LOCK_WAIT_MS):
+        try:
+            return reindex(store)
+        except (StoreError, sqlite3.OperationalError):
+            tables.rollback_open(conn)
+            return 0

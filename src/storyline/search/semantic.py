@@ -24,6 +24,7 @@ import numpy.typing as npt
 
 from storyline.search import vector_index
 from storyline.store import Store
+from storyline.store import search as tables
 
 Matrix = npt.NDArray[np.float32]
 
@@ -50,33 +51,18 @@ _cache: dict[str, _Vectors] = {}
 _lock = threading.Lock()
 
 
-def _stamp(store: Store) -> tuple[int, int]:
-    row = store.conn.execute(
-        "SELECT count(*), coalesce(max(rowid), 0) FROM article_vectors"
-    ).fetchone()
-    return int(row[0]), int(row[1])
-
-
 def article_matrix(store: Store, dim: int) -> tuple[list[str], Matrix]:
     """Ids and stacked e5 vectors of every article that has one (rows of width `dim`)."""
     name = str(store.path)
     key = f"conn:{id(store.conn)}" if name in ("", ":memory:") else str(store.path.resolve())
-    stamp = _stamp(store)
+    stamp = tables.vectors_stamp(store)
     with _lock:
         cached = _cache.get(key)
         if cached is not None and cached.stamp == stamp and cached.matrix.shape[1] == dim:
             return cached.ids, cached.matrix
-    ids: list[str] = []
-    blobs: list[bytes] = []
-    for article, blob in store.conn.execute(
-        "SELECT article_id, vector FROM article_vectors WHERE backend = ? AND dim = ? "
-        "ORDER BY rowid",
-        (BACKEND, dim),
-    ):
-        ids.append(str(article))
-        blobs.append(bytes(blob))
+    ids, blob = tables.all_vectors(store, BACKEND, dim)
     matrix: Matrix = (
-        np.frombuffer(b"".join(blobs), dtype=np.float32).reshape(len(ids), dim)
+        np.frombuffer(blob, dtype=np.float32).reshape(len(ids), dim)
         if ids
         else np.zeros((0, dim), dtype=np.float32)
     )

@@ -27,10 +27,12 @@ import numpy.typing as npt
 
 from storyline.settings import VECTOR_INDEX_MIN
 from storyline.store import Store
+from storyline.store import search as tables
 
 Matrix = npt.NDArray[np.float32]
 
 BACKEND = "e5"
+ADD_CHUNK = 5000  # vectors read and added to the index at a time
 _lock = threading.Lock()
 _open: dict[str, tuple[Any, dict[str, int]]] = {}
 
@@ -46,19 +48,13 @@ def wanted(store: Store) -> bool:
     """True when the store is big enough for the index (and has a file to keep it by)."""
     if str(store.path) in ("", ":memory:"):
         return False
-    row = store.conn.execute(
-        "SELECT count(*) FROM article_vectors WHERE backend = ?", (BACKEND,)
-    ).fetchone()
-    return int(row[0]) >= VECTOR_INDEX_MIN.get()
+    return tables.vector_state(store, BACKEND).count >= VECTOR_INDEX_MIN.get()
 
 
 def _state(store: Store) -> dict[str, int]:
-    row = store.conn.execute(
-        "SELECT count(*), coalesce(max(rowid), 0), coalesce(max(dim), 0) FROM article_vectors "
-        "WHERE backend = ?",
-        (BACKEND,),
-    ).fetchone()
-    return {"count": int(row[0]), "max_rowid": int(row[1]), "dim": int(row[2])}
+    """The stored vectors' state as the index's JSON file records it."""
+    state = tables.vector_state(store, BACKEND)
+    return {"count": state.count, "max_rowid": state.max_rowid, "dim": state.dim}
 
 
 def _new(dim: int) -> Any:
@@ -68,12 +64,8 @@ def _new(dim: int) -> Any:
 
 
 def _add(index: Any, store: Store, after: int) -> None:
-    rows = store.conn.execute(
-        "SELECT rowid, vector FROM article_vectors WHERE backend = ? AND rowid > ? ORDER BY rowid",
-        (BACKEND, after),
-    )
-    while batch := rows.fetchmany(5000):
-        keys = np.fromiter((int(r[0]) for r in batch), dtype=np.uint64, count=len(batch))
+    for batch in tables.vectors_after(store, BACKEND, after, ADD_CHUNK):
+        keys = np.fromiter((r[0] for r in batch), dtype=np.uint64, count=len(batch))
         vectors = np.vstack([np.frombuffer(r[1], dtype=np.float32) for r in batch])
         index.add(keys, vectors)
 
@@ -96,12 +88,9 @@ def sync(store: Store) -> Any:
                 _open[key] = cached
                 return index
             # rows only added since: extend; anything else (replaced, deleted): rebuild
-            grown = meta["dim"] == state["dim"] and state["count"] - meta["count"] == len(
-                store.conn.execute(
-                    "SELECT rowid FROM article_vectors WHERE backend = ? AND rowid > ?",
-                    (BACKEND, meta["max_rowid"]),
-                ).fetchall()
-            )
+            grown = meta["dim"] == state["dim"] and state["count"] - meta[
+                "count"
+            ] == tables.count_vectors_after(store, BACKEND, meta["max_rowid"])
             if not grown:
                 index = _new(state["dim"])
                 meta = {"count": 0, "max_rowid": 0, "dim": state["dim"]}
@@ -127,10 +116,5 @@ def nearest(store: Store, query: Matrix, k: int) -> list[tuple[str, float]]:
     found = index.search(query.astype(np.float32), min(k, len(index)))
     keys = [int(x) for x in found.keys]
     sims = {int(x): 1.0 - float(d) for x, d in zip(found.keys, found.distances, strict=True)}
-    marks = ",".join("?" * len(keys))
-    ids = dict(
-        store.conn.execute(
-            f"SELECT rowid, article_id FROM article_vectors WHERE rowid IN ({marks})", keys
-        ).fetchall()
-    )
-    return [(str(ids[x]), sims[x]) for x in keys if x in ids]
+    ids = tables.vector_articles(store, keys)
+    return [(ids[x], sims[x]) for x in keys if x in ids]

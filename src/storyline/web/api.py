@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import inspect
 from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import asdict, replace
 from pathlib import Path
 from typing import Any
 
@@ -35,6 +36,7 @@ from storyline.store.analysis import (
     matching_entity_ids,
     quotes_by_speaker,
 )
+from storyline.store.search import list_filtered
 from storyline.stories.read import event_record, list_stories, resolve_cluster, story_record
 from storyline.stories.timeline import build_timeline
 from storyline.web.api_common import (
@@ -141,7 +143,7 @@ def articles(request: Request) -> dict[str, Any]:
     limit, offset = q.page()
     first, last = q.span()
     with store_for(request) as store:
-        where, args = build_filters(
+        filters = build_filters(
             store,
             outlet=q.text("outlet"),
             lang=q.text("lang"),
@@ -152,18 +154,9 @@ def articles(request: Request) -> dict[str, Any]:
         )
         event_id = q.text("event")
         if event_id:
-            where.append("a.event_id = ?")
-            args.append(resolve_cluster(store, "event", event_id))
-        cond = " WHERE " + " AND ".join(where) if where else ""
-        total = store.conn.execute(f"SELECT count(*) FROM articles a{cond}", args).fetchone()[0]
-        rows = store.conn.execute(
-            "SELECT a.id, a.title, a.outlet, a.lang, a.published, a.published_source, "
-            "a.duplicate_of, length(a.text) AS chars, a.event_id AS event, e.story_id AS story "
-            f"FROM articles a LEFT JOIN events e ON e.id = a.event_id{cond} "
-            "ORDER BY a.published IS NULL, a.published, a.rowid LIMIT ? OFFSET ?",
-            [*args, limit, offset],
-        )
-        return page([dict(r) for r in rows], total, limit, offset)
+            filters = replace(filters, event_id=resolve_cluster(store, "event", event_id))
+        rows, total = list_filtered(store, filters, limit, offset)
+        return page([asdict(r) for r in rows], total, limit, offset)
 
 
 def article(request: Request) -> dict[str, Any]:
