@@ -11,7 +11,7 @@ from collections.abc import Callable
 from storyline.analyse.run import analyze
 from storyline.settings import INFER_MIN_CONFIDENCE, PROFILE
 from storyline.store import Store
-from storyline.store.analysis import save_analysis, unanalysed
+from storyline.store.analysis import analysis_input, save_analysis, unanalysed
 
 
 def analyse_stored(
@@ -22,19 +22,14 @@ def analyse_stored(
     on_item: Callable[[str], None] | None = None,
 ) -> int:
     """Analyse stored articles (only unanalysed ones unless ``redo``); returns how many."""
-    if redo:
-        ids = [str(r[0]) for r in store.conn.execute("SELECT id FROM articles ORDER BY rowid")]
-    else:
-        ids = unanalysed(store)
+    ids = store.article_ids() if redo else unanalysed(store)
     for start in range(0, len(ids), batch_size):
         with store.transaction():
             for article_id in ids[start : start + batch_size]:
-                row = store.conn.execute(
-                    "SELECT text, lang, published FROM articles WHERE id=?", (article_id,)
-                ).fetchone()
-                result = analyze(row["text"], lang=row["lang"], published=row["published"])
+                text, lang, published = analysis_input(store, article_id)
+                result = analyze(text, lang=lang, published=published)
                 inferred = result.published_inferred
-                if row["published"] is None and inferred is not None:
+                if published is None and inferred is not None:
                     value, confidence, evidence = inferred
                     if confidence >= INFER_MIN_CONFIDENCE.get():
                         store.set_inferred_published(article_id, value, confidence, evidence)

@@ -37,9 +37,7 @@ def ensure_current(store: Store, story: str) -> None:
         update_claims(store, [story])
 
 
-def _restrict(
-    claims: list[dict[str, Any]], articles: set[str], event: str
-) -> list[dict[str, Any]]:
+def _restrict(claims: list[dict[str, Any]], articles: set[str], event: str) -> list[dict[str, Any]]:
     """Claims as carried by `articles` only (an event's view of its story's claims)."""
     out = []
     for c in claims:

@@ -212,16 +212,12 @@ def _write_atomically(
     doc: Document, store: Store, report: IngestReport, index: DuplicateIndex
 ) -> InputError | None:
     """Write one article inside a savepoint: on failure none of its rows remain."""
-    store.conn.execute("SAVEPOINT item")
-    failure: InputError | None = None
     try:
-        _write(doc, store, report, index)
+        with store.savepoint():
+            _write(doc, store, report, index)
     except Exception as exc:  # a bug must not lose the rest of the batch; it is reported
-        failure = _failure(doc.source, exc)
-    if failure is not None:
-        store.conn.execute("ROLLBACK TO item")
-    store.conn.execute("RELEASE item")
-    return failure
+        return _failure(doc.source, exc)
+    return None
 
 
 @dataclass

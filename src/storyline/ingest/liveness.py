@@ -76,11 +76,7 @@ def unfinished_runs(store: Store) -> dict[str, list[dict[str, Any]]]:
     ``running`` is interrupted too when no ingest holds the lock (it was killed).
     Each run: ``id``, ``started_at`` and the ``articles`` it stored before it stopped.
     """
-    rows = store.conn.execute(
-        "SELECT r.id, r.started_at, r.status, "
-        "(SELECT count(DISTINCT s.article_id) FROM sources s WHERE s.run_id = r.id) "
-        "FROM ingest_runs r WHERE r.status IN ('running', 'interrupted') ORDER BY r.id"
-    ).fetchall()
+    rows = store.open_runs()
     alive = ingest_alive(store.path) if any(r[2] == "running" for r in rows) else None
     out: dict[str, list[dict[str, Any]]] = {"running": [], "interrupted": []}
     for run_id, started_at, status, articles in rows:

@@ -111,9 +111,7 @@ def _unique(
         claims = [by_id[str(i)] for i in ids if str(i) in by_id]
         claims = [c for c in claims if c.get("kind") != "denial"][:UNIQUE_PER_OUTLET]
         if claims:
-            out.append(
-                {"outlet": outlet, "claims": [_claim_view(c, article_info) for c in claims]}
-            )
+            out.append({"outlet": outlet, "claims": [_claim_view(c, article_info) for c in claims]})
     return out
 
 

@@ -299,6 +299,16 @@ def unanalysed(store: Store) -> list[str]:
     return [str(r[0]) for r in rows]
 
 
+def analysis_input(store: Store, article_id: str) -> tuple[str, str | None, str | None]:
+    """(text, lang, published) of a stored article, as analysis reads it."""
+    row = store.conn.execute(
+        "SELECT text, lang, published FROM articles WHERE id=?", (article_id,)
+    ).fetchone()
+    if row is None:
+        raise NotFoundError(f"no article {article_id}", hint="see 'storyline list'")
+    return str(row["text"] or ""), row["lang"], row["published"]
+
+
 # -- reading ----------------------------------------------------------------------
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
@@ -40,9 +40,7 @@ def _json(value: Any) -> str | None:
 class Store:
     """A storyline database file. Use as a context manager or call :meth:`close`."""
 
-    def __init__(
-        self, path: str | Path, *, create: bool = True, wait: float | None = None
-    ) -> None:
+    def __init__(self, path: str | Path, *, create: bool = True, wait: float | None = None) -> None:
         """`wait`: seconds to wait for another writer's lock (default: store_wait)."""
         self.path = Path(path)
         self.wait = STORE_WAIT.get() if wait is None else wait
@@ -138,6 +136,45 @@ class Store:
             self.conn.execute("ROLLBACK")
             raise
         self.conn.execute("COMMIT")
+
+    @contextmanager
+    def savepoint(self) -> Iterator[None]:
+        """A nested step inside the open transaction: on an exception none of its writes
+        remain and the exception goes on; the rest of the transaction is untouched."""
+        self.conn.execute("SAVEPOINT item")
+        try:
+            yield
+        except BaseException:
+            self.conn.execute("ROLLBACK TO item")
+            self.conn.execute("RELEASE item")
+            raise
+        self.conn.execute("RELEASE item")
+
+    def rename_sources(self, prefix: str, rename: Callable[[str], str]) -> None:
+        """Rename the recorded sources and input errors whose name starts with `prefix`
+        (an upload's temporary folder) to `rename(name)`. A source the store already had
+        under its new name is a duplicate record and is dropped."""
+        with self.transaction():
+            for table in ("sources", "ingest_errors"):
+                rows = self.conn.execute(
+                    f"SELECT DISTINCT source FROM {table} WHERE substr(source, 1, ?) = ?",
+                    (len(prefix), prefix),
+                ).fetchall()
+                for (old,) in rows:
+                    self.conn.execute(
+                        f"UPDATE OR IGNORE {table} SET source = ? WHERE source = ?",
+                        (rename(old), old),
+                    )
+                    self.conn.execute(f"DELETE FROM {table} WHERE source = ?", (old,))
+
+    def open_runs(self) -> list[tuple[int, str, str, int]]:
+        """Ingest runs without a final status: (id, started_at, status, articles stored)."""
+        rows = self.conn.execute(
+            "SELECT r.id, r.started_at, r.status, "
+            "(SELECT count(DISTINCT s.article_id) FROM sources s WHERE s.run_id = r.id) "
+            "FROM ingest_runs r WHERE r.status IN ('running', 'interrupted') ORDER BY r.id"
+        ).fetchall()
+        return [(int(r[0]), str(r[1]), str(r[2]), int(r[3])) for r in rows]
 
     def start_run(self) -> int:
         with self.transaction():
@@ -288,6 +325,10 @@ class Store:
         return cur.rowcount > 0
 
     # -- reading ----------------------------------------------------------------
+
+    def article_ids(self) -> list[str]:
+        """Every stored article's id, oldest first."""
+        return [str(r[0]) for r in self.conn.execute("SELECT id FROM articles ORDER BY rowid")]
 
     def count(self) -> int:
         return int(self.conn.execute("SELECT count(*) FROM articles").fetchone()[0])

@@ -235,3 +235,73 @@ def clear_clusters(store: Store) -> None:
     store.conn.execute("UPDATE articles SET event_id=NULL, echo_of=NULL, echo_evidence=NULL")
     store.conn.execute("DELETE FROM events")
     store.conn.execute("DELETE FROM stories")
+
+
+#: Figures this small are mostly days of the month, not counts worth comparing.
+_DAY_LIKE = 31
+
+
+def echo_material(store: Store, article: str) -> tuple[set[str], set[float], str]:
+    """What telling an echo from an independent report reads of an article: the speakers
+    of its direct quotes, its figures (day-like values left out) and its text."""
+    speakers = {
+        str(r[0])
+        for r in store.conn.execute(
+            "SELECT speaker FROM quotes "
+            "WHERE article_id=? AND speaker IS NOT NULL AND kind='direct'",
+            (article,),
+        )
+    }
+    figures = {
+        float(r[0])
+        for r in store.conn.execute(
+            "SELECT value FROM quantities WHERE article_id=? AND value NOT BETWEEN 0 AND ?",
+            (article, _DAY_LIKE),
+        )
+    }
+    row = store.conn.execute("SELECT text FROM articles WHERE id=?", (article,)).fetchone()
+    return speakers, figures, row[0] if row else ""
+
+
+def entity_names(store: Store, ids: Sequence[str]) -> dict[str, str]:
+    """The display name of each of these entities that exists."""
+    if not ids:
+        return {}
+    marks = ",".join("?" * len(ids))
+    return {
+        str(r[0]): str(r[1])
+        for r in store.conn.execute(f"SELECT id, name FROM entities WHERE id IN ({marks})", ids)
+    }
+
+
+def story_title(store: Store, story_id: str) -> dict[str, Any]:
+    """A story's id and title (for a page that links back to it)."""
+    row = store.conn.execute("SELECT id, title FROM stories WHERE id=?", (story_id,)).fetchone()
+    if row is None:
+        raise NotFoundError(f"no story {story_id}", hint="see 'storyline stories'")
+    return {"id": str(row[0]), "title": row[1]}
+
+
+Version = tuple[object, ...]
+
+
+def story_version(store: Store, story_id: str) -> Version:
+    """What a story's timeline and comparison depend on: its articles (count, newest),
+    their analysis, its events. Equal versions mean nothing they show has changed."""
+    row = store.conn.execute(
+        "SELECT count(*), max(a.rowid), max(a.analysed_at), max(e.updated_at), "
+        "group_concat(DISTINCT e.id) FROM events e JOIN articles a ON a.event_id = e.id "
+        "WHERE e.story_id = ?",
+        (story_id,),
+    ).fetchone()
+    return tuple(row)
+
+
+def store_version(store: Store) -> Version:
+    """What the list of all stories depends on: articles and cluster changes."""
+    row = store.conn.execute(
+        "SELECT (SELECT count(*) FROM articles), (SELECT max(rowid) FROM articles), "
+        "(SELECT max(updated_at) FROM events), (SELECT count(*) FROM events), "
+        "(SELECT max(updated_at) FROM stories), (SELECT count(*) FROM stories)"
+    ).fetchone()
+    return tuple(row)

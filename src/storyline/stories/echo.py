@@ -18,6 +18,7 @@ from datetime import date
 from typing import Any, Protocol
 
 from storyline.store import Store
+from storyline.store.stories import echo_material
 
 _MIN_SHARED_FIGURES = 3
 
@@ -40,32 +41,12 @@ def outlet_pattern(outlet: str) -> re.Pattern[str]:
     return re.compile(rf"(?<![\w-]){body}(?![\w-])", re.IGNORECASE)
 
 
-def _material(store: Store, article: str) -> tuple[set[str], set[float], str]:
-    speakers = {
-        str(r[0])
-        for r in store.conn.execute(
-            "SELECT speaker FROM quotes "
-            "WHERE article_id=? AND speaker IS NOT NULL AND kind='direct'",
-            (article,),
-        )
-    }
-    figures = {
-        float(r[0])
-        for r in store.conn.execute(
-            "SELECT value FROM quantities WHERE article_id=? AND value NOT BETWEEN 0 AND 31",
-            (article,),
-        )
-    }
-    row = store.conn.execute("SELECT text FROM articles WHERE id=?", (article,)).fetchone()
-    return speakers, figures, row[0] if row else ""
-
-
 def find_echoes(
     store: Store, members: Sequence[_Member]
 ) -> dict[str, tuple[str | None, dict[str, Any] | None]]:
     """For each member of one event: (the article it echoes, evidence), or (None, None)."""
     order = sorted(members, key=lambda m: (m.published or date.max, m.id))
-    material = {m.id: _material(store, m.id) for m in order}
+    material = {m.id: echo_material(store, m.id) for m in order}
     out: dict[str, tuple[str | None, dict[str, Any] | None]] = {m.id: (None, None) for m in order}
     for i, b in enumerate(order):
         if b.duplicate_of is not None:

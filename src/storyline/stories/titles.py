@@ -12,6 +12,7 @@ from collections import Counter
 import numpy as np
 
 from storyline.store import Store
+from storyline.store.stories import entity_names
 from storyline.stories.cluster import Clusters
 
 _STORY_ENTITIES = 3
@@ -47,11 +48,7 @@ def story_title(store: Store, clusters: Clusters, story: str) -> str:
             : _STORY_ENTITIES * 3
         ]
     ]
-    names = dict(
-        store.conn.execute(
-            f"SELECT id, name FROM entities WHERE id IN ({','.join('?' * len(top))})", top
-        ).fetchall()
-    )
+    names = entity_names(store, top)
     picked: list[str] = []
     for e in top:
         name = names.get(e)

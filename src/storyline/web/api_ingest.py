@@ -152,19 +152,7 @@ class _Names:
     def fix_store(self, store: Store) -> None:
         """Rename this request's sources and errors in the store. A source that the
         store already had under its original name is a duplicate record and is dropped."""
-        conn = store.conn
-        with store.transaction():
-            for table in ("sources", "ingest_errors"):
-                rows = conn.execute(
-                    f"SELECT DISTINCT source FROM {table} WHERE substr(source, 1, ?) = ?",
-                    (len(self.prefix), self.prefix),
-                ).fetchall()
-                for (old,) in rows:
-                    conn.execute(
-                        f"UPDATE OR IGNORE {table} SET source = ? WHERE source = ?",
-                        (self(old), old),
-                    )
-                    conn.execute(f"DELETE FROM {table} WHERE source = ?", (old,))
+        store.rename_sources(self.prefix, self)
 
 
 def _run(

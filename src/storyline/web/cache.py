@@ -15,11 +15,11 @@ from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from typing import TypeVar, cast
 
-from storyline.store import Store
+from storyline.store.stories import Version, store_version, story_version
+
+__all__ = ["PageCache", "Version", "store_version", "story_version"]
 
 T = TypeVar("T")
-
-Version = tuple[object, ...]
 
 
 class PageCache:
@@ -45,25 +45,3 @@ class PageCache:
             while len(self._items) > self.size:
                 self._items.popitem(last=False)
         return value
-
-
-def story_version(store: Store, story_id: str) -> Version:
-    """What a story's timeline and comparison depend on: its articles (count, newest),
-    their analysis, its events."""
-    row = store.conn.execute(
-        "SELECT count(*), max(a.rowid), max(a.analysed_at), max(e.updated_at), "
-        "group_concat(DISTINCT e.id) FROM events e JOIN articles a ON a.event_id = e.id "
-        "WHERE e.story_id = ?",
-        (story_id,),
-    ).fetchone()
-    return tuple(row)
-
-
-def store_version(store: Store) -> Version:
-    """What the list of all stories depends on: articles and cluster changes."""
-    row = store.conn.execute(
-        "SELECT (SELECT count(*) FROM articles), (SELECT max(rowid) FROM articles), "
-        "(SELECT max(updated_at) FROM events), (SELECT count(*) FROM events), "
-        "(SELECT max(updated_at) FROM stories), (SELECT count(*) FROM stories)"
-    ).fetchone()
-    return tuple(row)

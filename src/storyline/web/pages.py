@@ -19,6 +19,7 @@ from starlette.routing import BaseRoute, Route
 
 from storyline.settings import QUOTE_MIN_CONFIDENCE
 from storyline.store.analysis import article_analysis
+from storyline.store.stories import story_title
 from storyline.stories.read import event_record, list_stories, resolve_cluster
 from storyline.web import cache, queries
 from storyline.web.charts import month_bars
@@ -58,14 +59,10 @@ def event_page(request: Request) -> Response:
         if (moved := canonical(request, event_id)) is not None:
             return moved
         event = event_record(store, event_id, full=True)
-        story = store.conn.execute(
-            "SELECT id, title FROM stories WHERE id=?", (event["story"],)
-        ).fetchone()
+        story = story_title(store, event["story"])
         actors = queries.event_actors(store, event_id)
         quotes = queries.event_quotes(store, event_id)
-    return render(
-        request, "event.html", event=event, story=dict(story), actors=actors, quotes=quotes
-    )
+    return render(request, "event.html", event=event, story=story, actors=actors, quotes=quotes)
 
 
 def article_page(request: Request) -> Response:
