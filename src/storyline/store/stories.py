@@ -305,3 +305,86 @@ def store_version(store: Store) -> Version:
         "(SELECT max(updated_at) FROM stories), (SELECT count(*) FROM stories)"
     ).fetchone()
     return tuple(row)
+
+
+# -- events and stories as records ----------------------------------------------------
+
+
+def cluster_articles(
+    store: Store, *, event_id: str | None = None, story_id: str | None = None
+) -> list[dict[str, Any]]:
+    """The articles of one event or one story, oldest first (undated last), with the
+    columns the records show."""
+    where, arg = (
+        ("a.event_id = ?", event_id) if event_id is not None else ("e.story_id = ?", story_id)
+    )
+    return [
+        dict(r)
+        for r in store.conn.execute(
+            "SELECT a.id, a.title, a.outlet, a.lang, a.published, a.published_source, "
+            "a.duplicate_of, a.echo_of, a.echo_evidence, a.event_id AS event, e.story_id AS story "
+            f"FROM articles a JOIN events e ON e.id = a.event_id WHERE {where} "
+            "ORDER BY a.published IS NULL, a.published, a.id",
+            (arg,),
+        )
+    ]
+
+
+def event_row(store: Store, event_id: str) -> dict[str, Any]:
+    """Every stored column of an event."""
+    row = store.conn.execute("SELECT * FROM events WHERE id=?", (event_id,)).fetchone()
+    if row is None:
+        raise NotFoundError(f"no event with id {event_id!r}", hint="see 'storyline stories'")
+    return dict(row)
+
+
+def story_row(store: Store, story_id: str) -> dict[str, Any]:
+    """Every stored column of a story."""
+    row = store.conn.execute("SELECT * FROM stories WHERE id=?", (story_id,)).fetchone()
+    if row is None:
+        raise NotFoundError(f"no story with id {story_id!r}", hint="see 'storyline stories'")
+    return dict(row)
+
+
+def story_event_ids(store: Store, story_id: str) -> list[str]:
+    """A story's events, earliest first (undated last)."""
+    return [
+        str(r[0])
+        for r in store.conn.execute(
+            "SELECT id FROM events WHERE story_id=? ORDER BY date_start IS NULL, date_start, id",
+            (story_id,),
+        )
+    ]
+
+
+def event_ids(store: Store) -> list[str]:
+    return [str(r[0]) for r in store.conn.execute("SELECT id FROM events ORDER BY date_start, id")]
+
+
+def story_ids(store: Store) -> list[str]:
+    return [str(r[0]) for r in store.conn.execute("SELECT id FROM stories ORDER BY id")]
+
+
+def story_summaries(store: Store) -> list[dict[str, Any]]:
+    """Every story with its counts, date range and languages (comma-joined), largest first."""
+    return [
+        dict(r)
+        for r in store.conn.execute(
+            "SELECT s.id, s.title, count(DISTINCT e.id) AS events, count(a.id) AS articles, "
+            "count(DISTINCT a.outlet) AS outlets, min(e.date_start) AS first, "
+            "max(e.date_end) AS last, group_concat(DISTINCT a.lang) AS langs "
+            "FROM stories s JOIN events e ON e.story_id = s.id "
+            "JOIN articles a ON a.event_id = e.id "
+            "GROUP BY s.id ORDER BY articles DESC, first, s.id"
+        )
+    ]
+
+
+def cluster_log_rows(store: Store, cluster: str | None = None) -> list[dict[str, Any]]:
+    """The grouping log (of one cluster, or whose evidence names it), oldest first."""
+    sql = "SELECT id, kind, action, cluster, subject, evidence, created_at FROM cluster_log"
+    args: tuple[str, ...] = ()
+    if cluster:
+        sql += " WHERE cluster = ? OR evidence LIKE ?"
+        args = (cluster, f"%{cluster}%")
+    return [dict(r) for r in store.conn.execute(sql + " ORDER BY id", args)]

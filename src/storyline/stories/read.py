@@ -13,6 +13,16 @@ from typing import Any
 
 from storyline.errors import NotFoundError
 from storyline.store import Store
+from storyline.store.stories import (
+    cluster_articles,
+    cluster_log_rows,
+    event_ids,
+    event_row,
+    story_event_ids,
+    story_ids,
+    story_row,
+    story_summaries,
+)
 from storyline.stories.dating import day_of
 from storyline.stories.echo import independent_sources
 from storyline.stories.timeline import build_timeline
@@ -53,19 +63,6 @@ def resolve_story_or_event(store: Store, value: str) -> tuple[str, str]:
     )
 
 
-def _articles(store: Store, where: str, arg: str) -> list[dict[str, Any]]:
-    return [
-        dict(r)
-        for r in store.conn.execute(
-            "SELECT a.id, a.title, a.outlet, a.lang, a.published, a.published_source, "
-            "a.duplicate_of, a.echo_of, a.echo_evidence, a.event_id AS event, e.story_id AS story "
-            f"FROM articles a JOIN events e ON e.id = a.event_id WHERE {where} "
-            "ORDER BY a.published IS NULL, a.published, a.id",
-            (arg,),
-        )
-    ]
-
-
 def _sources(articles: list[dict[str, Any]]) -> int:
     members = [
         _Member(a["id"], a["outlet"], day_of(a["published"]), a["duplicate_of"]) for a in articles
@@ -75,10 +72,8 @@ def _sources(articles: list[dict[str, Any]]) -> int:
 
 def event_record(store: Store, event_id: str, *, full: bool = False) -> dict[str, Any]:
     """An event: id, story, title, date, articles and how many independent sources."""
-    row = store.conn.execute("SELECT * FROM events WHERE id=?", (event_id,)).fetchone()
-    if row is None:
-        raise NotFoundError(f"no event with id {event_id!r}", hint="see 'storyline stories'")
-    arts = _articles(store, "a.event_id = ?", event_id)
+    row = event_row(store, event_id)
+    arts = cluster_articles(store, event_id=event_id)
     date_value = (
         row["date_start"]
         if row["date_start"] == row["date_end"]
@@ -105,17 +100,9 @@ def event_record(store: Store, event_id: str, *, full: bool = False) -> dict[str
 def story_record(store: Store, story_id: str, *, full: bool = False) -> dict[str, Any]:
     """A story: id, title, its events (oldest first) and articles; with `full`, the
     events' details, the outlets and the timeline."""
-    row = store.conn.execute("SELECT * FROM stories WHERE id=?", (story_id,)).fetchone()
-    if row is None:
-        raise NotFoundError(f"no story with id {story_id!r}", hint="see 'storyline stories'")
-    events = [
-        r[0]
-        for r in store.conn.execute(
-            "SELECT id FROM events WHERE story_id=? ORDER BY date_start IS NULL, date_start, id",
-            (story_id,),
-        )
-    ]
-    arts = _articles(store, "e.story_id = ?", story_id)
+    row = story_row(store, story_id)
+    events = story_event_ids(store, story_id)
+    arts = cluster_articles(store, story_id=story_id)
     out: dict[str, Any] = {
         "id": row["id"],
         "title": row["title"],
@@ -135,13 +122,7 @@ def story_record(store: Store, story_id: str, *, full: bool = False) -> dict[str
 
 def list_stories(store: Store) -> list[dict[str, Any]]:
     """Every story with its counts and date range, largest first."""
-    rows = store.conn.execute(
-        "SELECT s.id, s.title, count(DISTINCT e.id) AS events, count(a.id) AS articles, "
-        "count(DISTINCT a.outlet) AS outlets, min(e.date_start) AS first, "
-        "max(e.date_end) AS last, group_concat(DISTINCT a.lang) AS langs "
-        "FROM stories s JOIN events e ON e.story_id = s.id JOIN articles a ON a.event_id = e.id "
-        "GROUP BY s.id ORDER BY articles DESC, first, s.id"
-    )
+    rows = story_summaries(store)
     return [
         {
             "id": r["id"],
@@ -158,20 +139,15 @@ def list_stories(store: Store) -> list[dict[str, Any]]:
 
 
 def all_events(store: Store) -> list[dict[str, Any]]:
-    ids = [r[0] for r in store.conn.execute("SELECT id FROM events ORDER BY date_start, id")]
-    return [event_record(store, e) for e in ids]
+    return [event_record(store, e) for e in event_ids(store)]
 
 
 def all_timelines(store: Store) -> list[dict[str, Any]]:
-    ids = [r[0] for r in store.conn.execute("SELECT id FROM stories ORDER BY id")]
-    return [e.to_dict() for s in ids for e in build_timeline(store, s)]
+    return [e.to_dict() for s in story_ids(store) for e in build_timeline(store, s)]
 
 
 def cluster_log(store: Store, cluster: str | None = None) -> list[dict[str, Any]]:
-    sql = "SELECT id, kind, action, cluster, subject, evidence, created_at FROM cluster_log"
-    args: tuple[str, ...] = ()
-    if cluster:
-        sql += " WHERE cluster = ? OR evidence LIKE ?"
-        args = (cluster, f"%{cluster}%")
-    rows = store.conn.execute(sql + " ORDER BY id", args)
-    return [{**dict(r), "evidence": json.loads(r["evidence"] or "null")} for r in rows]
+    return [
+        {**r, "evidence": json.loads(r["evidence"] or "null")}
+        for r in cluster_log_rows(store, cluster)
+    ]

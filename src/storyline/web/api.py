@@ -29,7 +29,7 @@ from storyline import __version__
 from storyline.errors import StorylineError
 from storyline.export import EXPORT_SCHEMA
 from storyline.search.engine import build_filters, search
-from storyline.store import Store
+from storyline.store import pages as reads
 from storyline.store.analysis import (
     article_analysis,
     entity_record,
@@ -85,15 +85,9 @@ def events(request: Request) -> dict[str, Any]:
     limit, offset = q.page()
     story_id = q.text("story")
     with store_for(request) as store:
-        where, args = "", []
-        if story_id:
-            where, args = " WHERE story_id = ?", [resolve_cluster(store, "story", story_id)]
-        total = store.conn.execute(f"SELECT count(*) FROM events{where}", args).fetchone()[0]
-        ids = store.conn.execute(
-            f"SELECT id FROM events{where} ORDER BY date_start, id LIMIT ? OFFSET ?",
-            [*args, limit, offset],
-        ).fetchall()
-        return page([event_record(store, r[0]) for r in ids], total, limit, offset)
+        story = resolve_cluster(store, "story", story_id) if story_id else None
+        ids, total = reads.event_page(store, story, limit, offset)
+        return page([event_record(store, e) for e in ids], total, limit, offset)
 
 
 def event(request: Request) -> dict[str, Any]:
@@ -165,37 +159,18 @@ def article(request: Request) -> dict[str, Any]:
         return {**record, **article_analysis(store, record["id"])}
 
 
-def _like(value: str) -> str:
-    return "%" + value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-
-
 def entities(request: Request) -> dict[str, Any]:
     """Entities, most mentioned first; the query mirrors `store.analysis.list_entities`,
     paged in SQL so a large store is not read whole for one page."""
     q = Query(request)
     limit, offset = q.page()
     etype, name = q.choice("type", ENTITY_TYPES), q.text("q")
-    where: list[str] = []
-    args: list[Any] = []
-    if etype:
-        where.append("e.type = ?")
-        args.append(etype)
     with store_for(request) as store:
-        if name:
-            ids = matching_entity_ids(store, name)  # spelling variants and name parts
-            where.append(
-                f"(e.id IN ({','.join('?' * len(ids))}) OR e.id IN "
-                "(SELECT entity_id FROM entity_aliases WHERE alias LIKE ? ESCAPE '\\'))"
-            )
-            args += [*ids, _like(name)]
-        cond = " WHERE " + " AND ".join(where) if where else ""
-        total = store.conn.execute(f"SELECT count(*) FROM entities e{cond}", args).fetchone()[0]
-        rows = store.conn.execute(
-            "SELECT e.id, (SELECT count(*) FROM mentions m WHERE m.entity_id = e.id) AS n "
-            f"FROM entities e{cond} ORDER BY n DESC, e.name LIMIT ? OFFSET ?",
-            [*args, limit, offset],
-        ).fetchall()
-        items = [entity_record(store, r[0]) | {"mention_count": r[1]} for r in rows]
+        ids = matching_entity_ids(store, name) if name else []  # variants and name parts
+        found, total = reads.entity_list(
+            store, etype=etype, name=name, name_ids=ids, limit=limit, offset=offset
+        )
+        items = [entity_record(store, e) | {"mention_count": n} for e, n in found]
         return page(items, total, limit, offset)
 
 
@@ -206,17 +181,7 @@ def entity(request: Request) -> dict[str, Any]:
             "entities", "entity", request.path_params["id"], hint="see GET /entities"
         )
         record = entity_record(store, full)
-        count = store.conn.execute(
-            "SELECT count(*) FROM mentions WHERE entity_id = ?", (full,)
-        ).fetchone()[0]
-        merges = [
-            dict(r)
-            for r in store.conn.execute(
-                "SELECT alias, reason, article_id, created_at FROM entity_merges "
-                "WHERE entity_id = ? ORDER BY created_at, alias",
-                (full,),
-            )
-        ]
+        count, merges = reads.entity_mentions_and_merges(store, full)
         quotes = [q for q in quotes_by_speaker(store, record["name"]) if q["speaker"] == full]
     return {**record, "mention_count": count, "merges": merges, "quotes": quotes}
 
@@ -248,10 +213,6 @@ def search_articles(request: Request) -> dict[str, Any]:
     return sliced(found, limit, offset)
 
 
-def _count(store: Store, table: str) -> int:
-    return int(store.conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
-
-
 def status(request: Request) -> dict[str, Any]:
     """The CLI's `status --json`, with counts per record type; the store's file name only,
     since the folder it sits in is nobody's business over HTTP."""
@@ -265,7 +226,7 @@ def status(request: Request) -> dict[str, Any]:
             "migrations": store.migrations(),
             "articles": store.count(),
             "outlets": {name or "": n for name, n in store.outlet_counts()},
-            "counts": {t: _count(store, t) for t in (*tables, "quantities")},
+            "counts": {t: reads.table_count(store, t) for t in (*tables, "quantities")},
         }
 
 

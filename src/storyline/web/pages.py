@@ -18,10 +18,11 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
 from storyline.settings import QUOTE_MIN_CONFIDENCE
+from storyline.store import pages as queries
 from storyline.store.analysis import article_analysis
 from storyline.store.stories import story_title
 from storyline.stories.read import event_record, list_stories, resolve_cluster
-from storyline.web import cache, queries
+from storyline.web import cache
 from storyline.web.charts import month_bars
 from storyline.web.deps import store_for
 from storyline.web.highlight import marks_for

@@ -15,7 +15,7 @@ from starlette.responses import Response
 
 from storyline.errors import NotFoundError, QueryError
 from storyline.search.engine import MAX_LIMIT, search
-from storyline.web import queries
+from storyline.store import pages as queries
 from storyline.web.deps import store_for
 from storyline.web.highlight import mark_words
 from storyline.web.render import page_number, render

@@ -20,9 +20,12 @@ from starlette.responses import Response
 
 from storyline.errors import NotFoundError
 from storyline.store import Store
-from storyline.stories.read import resolve_cluster
+from storyline.store import pages as queries
+from storyline.stories.dating import day_of
+from storyline.stories.echo import independent_sources
+from storyline.stories.read import _Member, resolve_cluster
 from storyline.stories.timeline import build_timeline
-from storyline.web import cache, data, queries
+from storyline.web import cache, data
 from storyline.web.deps import store_for
 from storyline.web.i18n import translate
 from storyline.web.render import canonical, lang_of, page_cache, page_number, render
@@ -41,6 +44,30 @@ SOURCES_SHOWN = 10
 ARTICLES_SHOWN = 100
 
 
+def sources(articles: list[dict[str, Any]]) -> int:
+    """Independent sources behind the articles, counted as the CLI counts them."""
+    members = [
+        _Member(a["id"], a["outlet"], day_of(a["published"]), a["duplicate_of"]) for a in articles
+    ]
+    return independent_sources(members, {a["id"]: a["echo_of"] for a in articles})
+
+
+def with_sources(
+    events: list[dict[str, Any]], articles: list[dict[str, Any]]
+) -> list[dict[str, Any]]:
+    """Events with their article counts, outlets and independent sources, computed from
+    the story's `articles` (fetched once for the page)."""
+    by_event: dict[str, list[dict[str, Any]]] = {}
+    for a in articles:
+        by_event.setdefault(a["event"], []).append(a)
+    for e in events:
+        arts = by_event.get(e["id"], [])
+        e["articles"] = len(arts)
+        e["outlets"] = sorted({a["outlet"] for a in arts if a["outlet"]})
+        e["independent_sources"] = sources(arts)
+    return events
+
+
 def story_page(request: Request) -> Response:
     lang = lang_of(request)
     qpage = page_number(request, "qpage")
@@ -50,9 +77,9 @@ def story_page(request: Request) -> Response:
         story_id = resolve_cluster(store, "story", request.path_params["id"])
         if (moved := canonical(request, story_id)) is not None:
             return moved
-        story = dict(store.conn.execute("SELECT * FROM stories WHERE id=?", (story_id,)).fetchone())
+        story = queries.story_row(store, story_id)
         articles = queries.story_articles(store, story_id)
-        events = queries.events_of(store, "e.story_id = ?", story_id, articles)
+        events = with_sources(queries.story_events(store, story_id), articles)
         timeline, comparison, version = expensive_parts(store, cached, story_id)
         actors = queries.key_actors(store, story_id)
         quotes, quote_total = queries.story_quotes(store, story_id, qpage)
@@ -109,14 +136,7 @@ def warm_stories(db_path: str | Path, cached: cache.PageCache, limit: int) -> No
     visit (run by the server in a background thread when it starts): these are the pages
     an analyst opens first, and the ones that take seconds to compute."""
     with Store(db_path, create=False) as store:
-        largest = [
-            str(r[0])
-            for r in store.conn.execute(
-                "SELECT e.story_id FROM events e JOIN articles a ON a.event_id = e.id "
-                "GROUP BY e.story_id ORDER BY count(*) DESC, e.story_id LIMIT ?",
-                (limit,),
-            )
-        ]
+        largest = queries.largest_stories(store, limit)
         for story_id in largest:
             expensive_parts(store, cached, story_id)
     log.info("page cache warm: %d stories", len(largest))

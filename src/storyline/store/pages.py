@@ -1,4 +1,4 @@
-"""The SQL behind the pages: a few set-wise queries per page, every list limited.
+"""The SQL behind the web pages: a few set-wise queries per page, every list limited.
 
 Why not the CLI's record functions throughout: they build complete records (every
 article id of an entity, one query per event), which is right for an export and too much
@@ -13,9 +13,9 @@ from typing import Any
 from storyline.settings import QUOTE_MIN_CONFIDENCE
 from storyline.store import Store
 from storyline.store.analysis import QUOTE_SHOWN
-from storyline.stories.dating import day_of
-from storyline.stories.echo import independent_sources
-from storyline.stories.read import _Member
+from storyline.store.stories import story_row
+
+__all__ = ["story_row"]  # pages read a story whole, as the records do
 
 #: Rows per page of a paged list.
 PAGE = 50
@@ -62,34 +62,27 @@ def story_articles(store: Store, story_id: str) -> list[dict[str, Any]]:
     )
 
 
-def events_of(
-    store: Store, where: str, arg: str, articles: list[dict[str, Any]]
-) -> list[dict[str, Any]]:
-    """Events (``where`` on ``events e``) with article counts, outlets and independent
-    sources computed from `articles` (their rows, fetched once by the caller)."""
-    by_event: dict[str, list[dict[str, Any]]] = {}
-    for a in articles:
-        by_event.setdefault(a["event"], []).append(a)
-    out = rows(
+def story_events(store: Store, story_id: str) -> list[dict[str, Any]]:
+    """The story's events, earliest first (undated last)."""
+    return rows(
         store,
-        f"SELECT e.id, e.story_id AS story, e.title, e.date_start, e.date_end FROM events e "
-        f"WHERE {where} ORDER BY e.date_start IS NULL, e.date_start, e.id",
-        (arg,),
+        "SELECT e.id, e.story_id AS story, e.title, e.date_start, e.date_end FROM events e "
+        "WHERE e.story_id = ? ORDER BY e.date_start IS NULL, e.date_start, e.id",
+        (story_id,),
     )
-    for e in out:
-        arts = by_event.get(e["id"], [])
-        e["articles"] = len(arts)
-        e["outlets"] = sorted({a["outlet"] for a in arts if a["outlet"]})
-        e["independent_sources"] = sources(arts)
-    return out
 
 
-def sources(articles: list[dict[str, Any]]) -> int:
-    """Independent sources behind the articles, counted as the CLI counts them."""
-    members = [
-        _Member(a["id"], a["outlet"], day_of(a["published"]), a["duplicate_of"]) for a in articles
-    ]
-    return independent_sources(members, {a["id"]: a["echo_of"] for a in articles})
+def event_page(
+    store: Store, story_id: str | None, limit: int, offset: int
+) -> tuple[list[str], int]:
+    """A page of event ids (of one story, or all), earliest first, and how many in all."""
+    where, args = ("", []) if story_id is None else (" WHERE story_id = ?", [story_id])
+    total = int(store.conn.execute(f"SELECT count(*) FROM events{where}", args).fetchone()[0])
+    ids = store.conn.execute(
+        f"SELECT id FROM events{where} ORDER BY date_start, id LIMIT ? OFFSET ?",
+        [*args, limit, offset],
+    ).fetchall()
+    return [str(r[0]) for r in ids], total
 
 
 def key_actors(store: Store, story_id: str, limit: int = 16) -> list[dict[str, Any]]:
@@ -255,5 +248,85 @@ def languages(store: Store) -> list[str]:
         str(r[0])
         for r in store.conn.execute(
             "SELECT DISTINCT lang FROM articles WHERE lang IS NOT NULL ORDER BY lang"
+        )
+    ]
+
+
+def _like(value: str) -> str:
+    """`value` anywhere in a LIKE pattern, its wildcards taken literally."""
+    return "%" + value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
+
+def entity_list(
+    store: Store,
+    *,
+    etype: str | None,
+    name: str | None,
+    name_ids: list[str],
+    limit: int,
+    offset: int,
+) -> tuple[list[tuple[str, int]], int]:
+    """A page of (entity id, mentions), most mentioned first, and how many match in all.
+
+    `etype` keeps one type; `name` keeps the entities in `name_ids` (the spelling variants
+    and name parts the caller matched) and those with an alias containing `name`.
+    """
+    where: list[str] = []
+    args: list[Any] = []
+    if etype:
+        where.append("e.type = ?")
+        args.append(etype)
+    if name:
+        where.append(
+            f"(e.id IN ({','.join('?' * len(name_ids))}) OR e.id IN "
+            "(SELECT entity_id FROM entity_aliases WHERE alias LIKE ? ESCAPE '\\'))"
+        )
+        args += [*name_ids, _like(name)]
+    cond = " WHERE " + " AND ".join(where) if where else ""
+    total = int(store.conn.execute(f"SELECT count(*) FROM entities e{cond}", args).fetchone()[0])
+    found = store.conn.execute(
+        "SELECT e.id, (SELECT count(*) FROM mentions m WHERE m.entity_id = e.id) AS n "
+        f"FROM entities e{cond} ORDER BY n DESC, e.name LIMIT ? OFFSET ?",
+        [*args, limit, offset],
+    ).fetchall()
+    return [(str(r[0]), int(r[1])) for r in found], total
+
+
+def entity_mentions_and_merges(store: Store, entity_id: str) -> tuple[int, list[dict[str, Any]]]:
+    """How often an entity is mentioned, and every merge behind it with its reason."""
+    count = int(
+        store.conn.execute(
+            "SELECT count(*) FROM mentions WHERE entity_id = ?", (entity_id,)
+        ).fetchone()[0]
+    )
+    merges = rows(
+        store,
+        "SELECT alias, reason, article_id, created_at FROM entity_merges "
+        "WHERE entity_id = ? ORDER BY created_at, alias",
+        (entity_id,),
+    )
+    return count, merges
+
+
+#: Tables whose rows the status counts.
+COUNTED = frozenset(
+    {"articles", "events", "stories", "entities", "mentions", "quotes", "dates", "quantities"}
+)
+
+
+def table_count(store: Store, table: str) -> int:
+    if table not in COUNTED:
+        raise ValueError(f"no count of {table!r}")
+    return int(store.conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
+
+
+def largest_stories(store: Store, limit: int) -> list[str]:
+    """The `limit` stories with the most articles."""
+    return [
+        str(r[0])
+        for r in store.conn.execute(
+            "SELECT e.story_id FROM events e JOIN articles a ON a.event_id = e.id "
+            "GROUP BY e.story_id ORDER BY count(*) DESC, e.story_id LIMIT ?",
+            (limit,),
         )
     ]
