@@ -54,8 +54,9 @@ def test_compare_job_quality_gate_examples_denial_linked(examples_db: Path) -> N
     denials = [c for c in result["claims"] if c["kind"] == "denial"]
     assert denials
     targets = [by_id[d] for c in denials for d in c["disputes"]]
-    assert any("Streikbrecher" in s["text"] or "strike" in s["text"]
-               for t in targets for s in t["sources"])
+    assert any(
+        "Streikbrecher" in s["text"] or "strike" in s["text"] for t in targets for s in t["sources"]
+    )
 
 
 def test_compare_job_story_change_makes_claims_stale_and_rerun_fixes(
@@ -67,7 +68,8 @@ def test_compare_job_story_change_makes_claims_stale_and_rerun_fixes(
         story = _largest_story(store)
         moved = store.conn.execute(
             "SELECT a.id FROM articles a JOIN events e ON e.id = a.event_id "
-            "WHERE e.story_id = ? LIMIT 1", (story,)
+            "WHERE e.story_id = ? LIMIT 1",
+            (story,),
         ).fetchone()[0]
         with store.transaction():
             store.conn.execute("UPDATE articles SET event_id = NULL WHERE id = ?", (moved,))
@@ -75,9 +77,11 @@ def test_compare_job_story_change_makes_claims_stale_and_rerun_fixes(
         assert update_claims(store) >= 1
         assert stale_stories(store) == []
         sources = {
-            r[0] for r in store.conn.execute(
+            r[0]
+            for r in store.conn.execute(
                 "SELECT s.article_id FROM claim_sources s JOIN claims c ON c.id = s.claim_id "
-                "WHERE c.story_id = ?", (story,)
+                "WHERE c.story_id = ?",
+                (story,),
             )
         }
     assert moved not in sources
@@ -99,8 +103,16 @@ def test_compare_job_cli_claims_and_export(examples_db: Path, tmp_path: Path) ->
     res = runner.invoke(main, ["export", "--db", str(examples_db), "-o", str(out)])
     assert res.exit_code == 0
     claims = json.loads(out.read_text())["claims"]
-    assert claims and {"id", "story", "event", "kind", "sources", "independent_sources",
-                       "disputes", "text"} <= set(claims[0])
+    assert claims and {
+        "id",
+        "story",
+        "event",
+        "kind",
+        "sources",
+        "independent_sources",
+        "disputes",
+        "text",
+    } <= set(claims[0])
 
 
 def test_compare_job_library_call_forms(examples_db: Path) -> None:
@@ -109,5 +121,5 @@ def test_compare_job_library_call_forms(examples_db: Path) -> None:
     with Store(examples_db) as store:
         story = _largest_story(store)
         direct = compare(store, story)
-    by_path = storyline.compare(story, db=examples_db)  # type: ignore[operator]
+    by_path = storyline.compare(examples_db, story)
     assert by_path["claims"] == direct["claims"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import json
 import subprocess
 import sys
@@ -98,8 +99,7 @@ def test_report_build_uses_the_given_comparison(examples_db: Path) -> None:
 
 
 def test_report_build_calls_compare(examples_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import storyline.compare
-
+    comparison = importlib.import_module("storyline.compare")  # the package, not the function
     calls = []
 
     def fake(store: Store, cluster: str) -> dict[str, Any]:
@@ -107,7 +107,7 @@ def test_report_build_calls_compare(examples_db: Path, monkeypatch: pytest.Monke
         events, arts = store_articles(store, cluster)
         return make_comparison(cluster, events, arts)
 
-    monkeypatch.setattr(storyline.compare, "compare", fake)
+    monkeypatch.setattr(comparison, "compare", fake)
     with Store(examples_db) as store:
         story = _largest_story(store)
         build_briefing(store, story[:7])

@@ -1,16 +1,13 @@
 """Cross-source comparison: which outlets carry which claim, who disputes it, where figures differ.
 
-``storyline.compare("s-8554", db="news.db")`` (the module itself is callable) or
-``storyline.compare.compare(store, "s-8554")`` return the comparison of a story or event:
+``storyline.compare(db, "s-8554")`` (db: an open store or a path; :mod:`storyline.library`)
+returns the comparison of a story or event:
 claims with the passage from every source, independent and echoed sources, denials linked
 to what they deny, hedges, and differing figures side by side. See docs/compare.md.
 """
 
 from __future__ import annotations
 
-import sys
-import types
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -29,26 +26,3 @@ def compare(store: Store, cluster_id: str, *, refresh: bool = True) -> dict[str,
     from storyline.compare.read import compare as _compare  # loads the embedding model lazily
 
     return _compare(store, cluster_id, refresh=refresh)
-
-
-def compare_in(cluster_id: str, db: str | Path | None = None) -> dict[str, Any]:
-    """The comparison of `cluster_id` in the store file `db` (default: the `db` setting)."""
-    from storyline.settings import DB_PATH
-    from storyline.store import Store
-
-    with Store(db if db is not None else DB_PATH.get(), create=False) as store:
-        return compare(store, cluster_id)
-
-
-class _CallableModule(types.ModuleType):
-    """Lets ``storyline.compare(id, db=...)`` work while ``storyline.compare`` stays a package."""
-
-    def __call__(self, cluster_id: Any, db: Any = None) -> dict[str, Any]:
-        from storyline.store import Store
-
-        if isinstance(cluster_id, Store):  # storyline.compare(store, id)
-            return compare(cluster_id, str(db))
-        return compare_in(str(cluster_id), db)
-
-
-sys.modules[__name__].__class__ = _CallableModule
