@@ -35,7 +35,7 @@ from storyline.analyse.model import Mention
 from storyline.analyse.resolve import resolve_mentions
 from storyline.analyse.sentences import split_sentences
 from storyline.store import Store
-from storyline.store.analysis import link_entity
+from storyline.store.entities import link_entity
 
 DATA = ROOT / "bench" / "data" / "resolution.json"
 HELDOUT = ROOT / "bench" / "data" / "resolution_heldout.json"

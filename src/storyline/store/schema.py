@@ -362,4 +362,26 @@ MIGRATIONS += (
     ),
 )
 
+MIGRATIONS += (
+    Migration(
+        10,
+        "entities: an index of the first and last name part of every entity whose name has "
+        "several (a single 'Kim' is looked up there instead of reading every stored person); "
+        "filled from Python on first use, as the part keys are Python's",
+        """
+        CREATE TABLE entity_name_parts (
+            part_key  TEXT NOT NULL,
+            entity_id TEXT NOT NULL REFERENCES entities(id) ON DELETE CASCADE,
+            PRIMARY KEY (part_key, entity_id)
+        ) WITHOUT ROWID;
+        CREATE INDEX entity_name_parts_entity ON entity_name_parts(entity_id);
+        CREATE TABLE backfills (
+            name       TEXT PRIMARY KEY,
+            done_at    TEXT
+        );
+        INSERT INTO backfills(name) VALUES ('entity_name_parts');
+        """,
+    ),
+)
+
 SCHEMA_VERSION = MIGRATIONS[-1].version
