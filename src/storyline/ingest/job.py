@@ -17,10 +17,10 @@ from typing import TYPE_CHECKING, BinaryIO
 
 from storyline.api import build_pipeline
 from storyline.clean import line_key
+from storyline.engine import Engine, Failed, Job, engine_for, internal_failure
 from storyline.errors import ConfigError, InputError
 from storyline.ingest.liveness import ingest_lock
 from storyline.ingest.readers import Item, iter_inputs
-from storyline.ingest.workers import Analysers, Failed, Job, internal_failure
 from storyline.model import Document, Hints
 from storyline.pipeline import Pipeline, Stage, check_stage
 from storyline.search.index import index_article
@@ -229,7 +229,7 @@ class _Batch:
     pipeline: Pipeline
     pending: PendingLines
     index: DuplicateIndex
-    analysers: Analysers | None
+    analysers: Engine | None
     on_item: Callable[[str], None] | None
 
     def run(self, batch: list[Item]) -> None:
@@ -302,6 +302,8 @@ def ingest(
     on_group: Callable[[str], None] | None = None,
     on_compare: Callable[[str], None] | None = None,
     stop: threading.Event | None = None,
+    engine: str | None = None,
+    address: str | None = None,
 ) -> IngestReport:
     """Ingest files, folders or '-' (stdin) into ``store``; bad inputs are reported, not fatal.
 
@@ -315,6 +317,9 @@ def ingest(
     `stop`, once set, ends the run after the batch being written (a server shutting
     down): the run is recorded as interrupted, grouping and claims are left to the next
     ingest, and running the same ingest again completes it.
+
+    `engine` ('local' or 'ray'; default: the engine setting) says where analysis and the
+    grouping's encoding run; `address` is the Ray cluster's (engine/ray_actors.py).
     """
     base = hints or Hints()
     limit = max_bytes if max_bytes is not None else MAX_FILE_BYTES.get()
@@ -338,7 +343,9 @@ def ingest(
     alive = ExitStack()  # held while the run lives: `status` tells a dead run from a live one
     alive.enter_context(ingest_lock(store.path))
     report = IngestReport(run_id=store.start_run())
-    analysers = alive.enter_context(Analysers()) if analyse_step is not None else None
+    analysers = (
+        alive.enter_context(engine_for(engine, address)) if analyse_step is not None else None
+    )
     batches = _Batch(
         store, report, pipeline, pending, load_duplicate_index(store), analysers, on_item
     )
@@ -350,7 +357,8 @@ def ingest(
             if stop is not None and stop.is_set():
                 report.stopped = True
                 return report
-        if analysers is not None:
+        encode = analysers.encoder() if analysers is not None else None
+        if analysers is not None and encode is None:
             analysers.close()  # the workers' memory is not needed for grouping
         if group:
             from storyline.compare.job import update_claims
@@ -358,7 +366,7 @@ def ingest(
             from storyline.stories.job import update_stories  # loads the embedding model
 
             try:
-                report.stories = update_stories(store, _until(stop, on_group))
+                report.stories = update_stories(store, _until(stop, on_group), encode=encode)
                 report.claims = update_claims(store, on_item=_until(stop, on_compare))
             except _StopRequested:  # grouping and claims are resumable: the next run ends them
                 report.stopped = True

@@ -367,7 +367,8 @@ MIGRATIONS += (
         10,
         "entities: an index of the first and last name part of every entity whose name has "
         "several (a single 'Kim' is looked up there instead of reading every stored person); "
-        "filled from Python on first use, as the part keys are Python's",
+        "filled from Python on first use, as the part keys are Python's; the queue of a "
+        "resumable re-analysis",
         """
         CREATE TABLE entity_name_parts (
             part_key  TEXT NOT NULL,
@@ -380,6 +381,12 @@ MIGRATIONS += (
             done_at    TEXT
         );
         INSERT INTO backfills(name) VALUES ('entity_name_parts');
+        -- articles a re-analysis (`storyline analyse --redo`) has still to do: each batch
+        -- removes its ids in the transaction that stores their new analysis, so a killed
+        -- run resumes where it stopped and analyses nothing twice
+        CREATE TABLE reanalysis (
+            article_id TEXT PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE
+        ) WITHOUT ROWID;
         """,
     ),
 )
