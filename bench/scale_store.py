@@ -16,6 +16,8 @@ articles a second a million would take days on two cores):
    ingest (read, clean, analyse, near-duplicate check, write) and grouping (embed, find
    the stories near it, place it, write); then the latency of its story page, its article
    page and a search through the web app (Starlette's test client, no network).
+4. Then `WRITER_BATCH` more held-out articles are written without analysis and grouped:
+   what the one writer takes per second at that size, analysis being the workers' part.
 
 Peak memory (RSS) is reported per step. Results go to bench/results/scale_store.json.
 """
@@ -37,6 +39,7 @@ import numpy as np
 from bench.common import save
 from bench.gen_corpus import generate
 from storyline.ingest.job import ingest
+from storyline.search import vector_index
 from storyline.store import Store, grouping
 
 #: spread of the noise added to a copied article's vector (unit vectors of dimension a few
@@ -46,6 +49,8 @@ NOISE = 0.02
 COPY_CHUNK = 50_000
 #: requests timed per page
 REQUESTS = 5
+#: held-out articles written per size to measure the writer's throughput
+WRITER_BATCH = 200
 
 
 def _rss_mb() -> float:
@@ -135,7 +140,7 @@ def _timed_get(client: Any, url: str) -> float:
     return time.perf_counter() - started
 
 
-def _pages(db: Path, article: str) -> dict[str, float]:
+def _pages(db: Path, article: str, query: str) -> dict[str, float]:
     from starlette.testclient import TestClient
 
     from storyline.web.app import create_app
@@ -150,12 +155,36 @@ def _pages(db: Path, article: str) -> dict[str, float]:
         for name, url in (
             ("story_page", f"/stories/{story}"),
             ("article_page", f"/articles/{article}"),
-            ("search_api", "/api/v1/search?q=Hafen"),
+            ("search_api", f"/api/v1/search?q={query}"),
         ):
             times = [_timed_get(client, url) for _ in range(REQUESTS)]
             out[f"{name}_first_s"] = round(times[0], 3)
             out[f"{name}_median_s"] = round(float(np.median(times[1:])), 3)
     return out
+
+
+def _writer(store: Store, batch: Path) -> dict[str, float]:
+    """What the one writer takes at this size: a batch read, cleaned, checked for near
+    duplicates and written without analysis (that runs on the engine's workers), then
+    grouped (static vectors, no entities: analysis was skipped)."""
+    from storyline.stories import job
+
+    started = time.perf_counter()
+    report = ingest([str(batch)], store, analyse=False, stories=False)
+    write_s = time.perf_counter() - started
+    started = time.perf_counter()
+    placed = job.update_stories(store)
+    group_s = time.perf_counter() - started
+    return {
+        "writer_articles_per_s": round(len(report.stored) / write_s, 1),
+        "grouping_articles_per_s": round(placed.placed / group_s, 1),
+    }
+
+
+def _query(article: Path) -> str:
+    """A word of the article's title (the longest): a search a reader of it might run."""
+    title = article.read_text(encoding="utf-8").splitlines()[0]
+    return max((w.strip(".,:;!?\"'()") for w in title.split()), key=len)
 
 
 def run(sizes: list[int], base: int, seed: int = 7) -> dict[str, Any]:
@@ -164,12 +193,19 @@ def run(sizes: list[int], base: int, seed: int = 7) -> dict[str, Any]:
     result: dict[str, Any] = {"base": base, "noise": NOISE, "sizes": {}}
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
-        generate(base + len(sizes), root / "corpus", seed)
+        per_size = 1 + WRITER_BATCH
+        generate(base + len(sizes) * per_size, root / "corpus", seed)
         files = sorted((root / "corpus" / "articles").iterdir())
-        held = root / "held"
-        held.mkdir()
-        for f in files[base:]:
-            shutil.move(str(f), held / f.name)
+        held: list[tuple[Path, Path]] = []
+        for k in range(len(sizes)):
+            one, batch = root / f"one{k}", root / f"batch{k}"
+            one.mkdir()
+            batch.mkdir()
+            mine = files[base + k * per_size : base + (k + 1) * per_size]
+            shutil.move(str(mine[0]), one / mine[0].name)
+            for f in mine[1:]:
+                shutil.move(str(f), batch / f.name)
+            held.append((one / mine[0].name, batch))
         db = root / "scale.db"
         with Store(db) as store:
             started = time.perf_counter()
@@ -178,13 +214,19 @@ def run(sizes: list[int], base: int, seed: int = 7) -> dict[str, Any]:
             stored = len(report.stored)
             _remember_originals(store, stored)
             copy = 0
-            for size, extra in zip(sizes, sorted(held.iterdir()), strict=True):
+            for size, (extra, batch) in zip(sizes, held, strict=True):
                 started = time.perf_counter()
                 while store.count() + stored <= size:
                     copy += 1
                     _grow(store, copy, rng)
                 grow_s = time.perf_counter() - started
                 row: dict[str, Any] = {"articles": store.count(), "grow_s": round(grow_s, 1)}
+                # a store grown by ingests keeps its index current as it grows; this one
+                # was copied together, so the index is built here, outside the add's clock
+                started = time.perf_counter()
+                if vector_index.wanted(store, "static"):
+                    vector_index.sync(store, "static")
+                row["index_build_s"] = round(time.perf_counter() - started, 1)
                 started = time.perf_counter()
                 added = ingest([str(extra)], store, stories=False)
                 row["add_one_ingest_s"] = round(time.perf_counter() - started, 2)
@@ -207,7 +249,8 @@ def run(sizes: list[int], base: int, seed: int = 7) -> dict[str, Any]:
                 row["articles_loaded_for_grouping"] = sum(loaded)
                 row["placed"] = placed.placed
                 row["rss_after_group_mb"] = round(_rss_mb())
-                row.update(_pages(db, added.stored[0]))
+                row.update(_pages(db, added.stored[0], _query(extra)))
+                row.update(_writer(store, batch))
                 row["db_mb"] = round(db.stat().st_size / 2**20)
                 result["sizes"][str(size)] = row
                 print(json.dumps({size: row}), flush=True)

@@ -26,8 +26,9 @@ from storyline.pipeline import Pipeline, Stage, check_stage
 from storyline.search.index import index_article
 from storyline.settings import BATCH_SIZE, MAX_FILE_BYTES, PROFILE
 from storyline.store import Store
+from storyline.store import duplicates as dupes
 from storyline.store.analysis import save_analysis
-from storyline.stories.dedupe import DuplicateIndex, from_bytes, signature, to_bytes
+from storyline.stories.dedupe import BandedDuplicates, band_keys, from_bytes, signature, to_bytes
 
 if TYPE_CHECKING:
     from storyline.stories.job import StoriesReport
@@ -78,11 +79,15 @@ def analysis_stage(cleaning: Pipeline) -> Stage:
     return analyse_stage
 
 
-def load_duplicate_index(store: Store) -> DuplicateIndex:
-    index = DuplicateIndex()
-    for article_id, blob in store.original_signatures():
-        index.add(article_id, from_bytes(blob))
-    return index
+def load_duplicate_index(store: Store) -> BandedDuplicates:
+    """Near-duplicate look-up through the store's band index (filled once for stores made
+    before it existed): adding an article reads the few originals sharing a band with it,
+    not every stored signature."""
+    dupes.backfill_bands(store, lambda blob: band_keys(from_bytes(blob)))
+    return BandedDuplicates(
+        lambda keys: dupes.band_candidates(store, keys),
+        lambda article_id, keys: dupes.save_bands(store, article_id, keys),
+    )
 
 
 def _batches(items: Iterable[Item], size: int) -> Iterator[list[Item]]:
@@ -178,7 +183,7 @@ def _clean(work: _Work, store: Store, pipeline: Pipeline, pending: PendingLines)
     return None
 
 
-def _write(doc: Document, store: Store, report: IngestReport, index: DuplicateIndex) -> None:
+def _write(doc: Document, store: Store, report: IngestReport, index: BandedDuplicates) -> None:
     """Store one cleaned (and analysed) article; written in batch order, so an earlier
     article of the same batch counts as stored."""
     known = store.known_source(doc.source, doc.byte_hash)
@@ -198,18 +203,18 @@ def _write(doc: Document, store: Store, report: IngestReport, index: DuplicateIn
     store.insert_article(doc, _line_keys(doc), report.run_id)
     index_article(store.conn, doc.id)
     store.save_signature(doc.id, to_bytes(minhash))
+    if doc.duplicate_of is None:
+        index.add(doc.id, minhash)
     if doc.analysis is not None:
         save_analysis(store, doc.id, doc.analysis, PROFILE.get())
     # Only in-memory bookkeeping from here: nothing below can fail half-way.
-    if doc.duplicate_of is None:
-        index.add(doc.id, minhash)
     report.stored.append(doc.id)
     if doc.duplicate_of:
         report.duplicates.append((doc.id, doc.duplicate_of))
 
 
 def _write_atomically(
-    doc: Document, store: Store, report: IngestReport, index: DuplicateIndex
+    doc: Document, store: Store, report: IngestReport, index: BandedDuplicates
 ) -> InputError | None:
     """Write one article inside a savepoint: on failure none of its rows remain."""
     try:
@@ -228,7 +233,7 @@ class _Batch:
     report: IngestReport
     pipeline: Pipeline
     pending: PendingLines
-    index: DuplicateIndex
+    index: BandedDuplicates
     analysers: Engine | None
     on_item: Callable[[str], None] | None
 

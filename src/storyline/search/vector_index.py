@@ -10,7 +10,8 @@ system dependency.
 
 The index is derived data: its keys are ``article_vectors`` rowids, a small JSON file
 beside it records what it holds, and it is brought up to date (new rows added; rebuilt
-when rows were replaced or deleted) after grouping and before a search. Deleting the
+when rows were replaced or deleted) after grouping and before a search; the file itself
+is rewritten only every `SAVE_AFTER` added rows. Deleting the
 files only costs a rebuild.
 """
 
@@ -35,6 +36,12 @@ BACKEND = "e5"
 ADD_CHUNK = 5000  # vectors read and added to the index at a time
 _lock = threading.Lock()
 _open: dict[str, tuple[Any, dict[str, int]]] = {}
+#: rows each index file holds, by file: the file is rewritten only when this many rows
+#: were added since (a million-row file is a gigabyte; rewriting it for every added article
+#: would make adding one article cost as much as the store). A process that opens the file
+#: adds the rows it lacks from the store, at most `SAVE_AFTER`.
+_saved: dict[str, int] = {}
+SAVE_AFTER = 10_000
 
 
 def paths(store: Store, backend: str = BACKEND) -> tuple[Path, Path]:
@@ -85,6 +92,7 @@ def sync(store: Store, backend: str = BACKEND) -> Any:
 
             meta = json.loads(meta_file.read_text())
             cached = (Index.restore(str(index_file)), meta)
+            _saved[key] = meta["count"]
         if cached is not None:
             index, meta = cached
             if meta == state:
@@ -97,18 +105,25 @@ def sync(store: Store, backend: str = BACKEND) -> Any:
             if not grown:
                 index = _new(state["dim"])
                 meta = {"count": 0, "max_rowid": 0, "dim": state["dim"]}
+                _saved.pop(key, None)
         else:
             index, meta = _new(state["dim"]), {"count": 0, "max_rowid": 0, "dim": state["dim"]}
         _add(index, store, backend, meta["max_rowid"])
-        # written aside and renamed: a reader in another process never sees half a file
-        tmp = index_file.with_name(f"{index_file.name}.{os.getpid()}.tmp")
-        index.save(str(tmp))
-        tmp.replace(index_file)
-        tmp_meta = meta_file.with_name(f"{meta_file.name}.{os.getpid()}.tmp")
-        tmp_meta.write_text(json.dumps(state))
-        tmp_meta.replace(meta_file)
         _open[key] = (index, state)
+        if key not in _saved or state["count"] - _saved[key] >= SAVE_AFTER:
+            _save(index, state, index_file, meta_file)
+            _saved[key] = state["count"]
         return index
+
+
+def _save(index: Any, state: dict[str, int], index_file: Path, meta_file: Path) -> None:
+    # written aside and renamed: a reader in another process never sees half a file
+    tmp = index_file.with_name(f"{index_file.name}.{os.getpid()}.tmp")
+    index.save(str(tmp))
+    tmp.replace(index_file)
+    tmp_meta = meta_file.with_name(f"{meta_file.name}.{os.getpid()}.tmp")
+    tmp_meta.write_text(json.dumps(state))
+    tmp_meta.replace(meta_file)
 
 
 def nearest(store: Store, query: Matrix, k: int, backend: str = BACKEND) -> list[tuple[str, float]]:
