@@ -243,7 +243,15 @@ def run(sizes: list[int], base: int, seed: int = 7) -> dict[str, Any]:
                 from storyline.stories import job
 
                 started = time.perf_counter()
-                placed = job.update_stories(store)
+                if os.environ.get("SCALE_PROFILE"):  # where the add's time goes
+                    import cProfile
+                    import pstats
+
+                    profiler = cProfile.Profile()
+                    placed = profiler.runcall(job.update_stories, store)
+                    pstats.Stats(profiler).sort_stats("cumulative").print_stats(30)
+                else:
+                    placed = job.update_stories(store)
                 row["add_one_group_s"] = round(time.perf_counter() - started, 2)
                 grouping.story_member_rows = real  # type: ignore[assignment]
                 row["articles_loaded_for_grouping"] = sum(loaded)
