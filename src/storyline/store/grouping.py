@@ -38,10 +38,16 @@ def load_vectors(store: Store, backend: str) -> dict[str, Matrix]:
     return out
 
 
-def articles_without_vectors(store: Store, backend: str) -> list[dict[str, Any]]:
+def articles_without_vectors(
+    store: Store, backend: str, *, placed: bool = True
+) -> list[dict[str, Any]]:
+    """Articles with no `backend` vector, oldest first; without `placed`, only those that
+    belong to no event yet (an index of the unplaced: no pass over the store)."""
+    where = "" if placed else "a.event_id IS NULL AND "
     rows = store.conn.execute(
-        "SELECT a.id, a.title, a.text, a.lang FROM articles a LEFT JOIN article_vectors v "
-        "ON v.article_id = a.id AND v.backend = ? WHERE v.article_id IS NULL ORDER BY a.rowid",
+        f"SELECT a.id, a.title, a.text, a.lang FROM articles a WHERE {where}NOT EXISTS "
+        "(SELECT 1 FROM article_vectors v WHERE v.article_id = a.id AND v.backend = ?) "
+        "ORDER BY a.rowid",
         (backend,),
     )
     return [dict(r) for r in rows]
@@ -138,12 +144,12 @@ def _rows(cursor: Iterable[sqlite3.Row]) -> list[dict[str, Any]]:
 
 
 def unplaced_rows(store: Store, backend: str) -> list[dict[str, Any]]:
-    """Articles with a `backend` vector that belong to no event (yet), oldest first."""
+    """Articles with a `backend` vector that belong to no event (yet), oldest first (the
+    foreign key keeps `event_id` to existing events; an index holds the unplaced)."""
     return _rows(
         store.conn.execute(
             f"SELECT {_ROW_COLUMNS} FROM articles a JOIN article_vectors v "
-            "ON v.article_id = a.id AND v.backend = ? "
-            "WHERE a.event_id IS NULL OR a.event_id NOT IN (SELECT id FROM events) "
+            "ON v.article_id = a.id AND v.backend = ? WHERE a.event_id IS NULL "
             "ORDER BY a.rowid",
             (backend,),
         )

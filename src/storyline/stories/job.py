@@ -68,15 +68,18 @@ def embed_missing(
     store: Store,
     on_item: Callable[[str], None] | None = None,
     encode: Encoder | None = None,
+    *,
+    placed: bool = False,
 ) -> int:
-    """Embed (title + lead) every article that has no vector yet; returns how many.
+    """Embed (title + lead) every unplaced article that has no vector yet (with `placed`,
+    every article: after a change of profile, `recluster`); returns how many.
 
     Call it outside a transaction: the encoder runs with no lock held, and each batch's
     vectors are written in a short transaction of their own (other writers wait
     milliseconds, not minutes; a killed run keeps the vectors it finished). `encode` runs
     the profile's model elsewhere (the ray engine's actors)."""
     name = embed_backend()
-    todo = grouping.articles_without_vectors(store, name)
+    todo = grouping.articles_without_vectors(store, name, placed=placed)
     if not todo:
         return 0
     run = encode if encode is not None else get_backend(name).encode
@@ -274,9 +277,9 @@ def update_stories(
 def recluster(store: Store, on_item: Callable[[str], None] | None = None) -> StoriesReport:
     """Recompute all events and stories from scratch, keeping ids where clusters survive."""
     report = StoriesReport()
-    embed_missing(store, on_item)
+    embed_missing(store, on_item, placed=True)  # e.g. every article after a profile change
     with store.transaction():
-        embed_missing(store)  # what another writer stored meanwhile (usually nothing)
+        embed_missing(store, placed=True)  # what another writer stored meanwhile
         before = dict(
             store.conn.execute(
                 "SELECT id, event_id FROM articles WHERE event_id IS NOT NULL"
