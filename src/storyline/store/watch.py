@@ -153,6 +153,14 @@ def due_sources(store: Store, at: datetime | None = None) -> list[WatchSource]:
     return [_source(r) for r in rows]
 
 
+def make_all_due(store: Store) -> None:
+    """Every source not paused is due now (`watch run --once --all`)."""
+    with store.transaction(join=True):
+        store.conn.execute(
+            "UPDATE watch_sources SET next_due = ? WHERE paused_reason IS NULL", (now(),)
+        )
+
+
 def next_due(store: Store) -> str | None:
     row = store.conn.execute(
         "SELECT min(next_due) FROM watch_sources WHERE paused_reason IS NULL"

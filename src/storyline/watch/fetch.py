@@ -246,13 +246,17 @@ class Fetcher:
 
     def _load_robots(self, site: str) -> RobotFileParser | FetchError:
         parser = RobotFileParser()
+        url = site + "/robots.txt"
+        started = time.monotonic()
         try:
-            got = self._get_once(site + "/robots.txt", {}, ROBOTS_MAX_BYTES, "robots")
+            got = self._get_once(url, {}, ROBOTS_MAX_BYTES, "robots")
         except FetchError as err:
+            self._record(url, "robots", None, started, error=err)
             if err.status is not None and 400 <= err.status < 500:
                 parser.parse([])  # no robots.txt: everything allowed
                 return parser
             return err
+        self._record(url, "robots", None, started, got=got)
         parser.parse(got.body.decode("utf-8", "replace").splitlines())
         return parser
 
