@@ -14,6 +14,7 @@ import hashlib
 import json
 import re
 import time
+import warnings
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -136,19 +137,22 @@ def _text(value: Any) -> str | None:
 def parse_feed(body: bytes, url: str) -> Listing:
     """RSS 0.9x/1.0/2.0 and Atom; a feed that is not well-formed is read as far as it goes
     and refused only when nothing could be read."""
-    result = feedparser.parse(body, sanitize_html=False, resolve_relative_uris=False)
-    listing = Listing("feed", title=_text(result.feed.get("title")))
-    for item in result.entries:
-        published = item.get("published_parsed") or item.get("updated_parsed")
-        _entry(
-            item.get("link"),
-            url,
-            listing,
-            title=_text(item.get("title")),
-            published=_iso(published),
-            author=_text(item.get("author")),
-            extra=f"{item.get('updated', '')}{item.get('summary', '')}",
-        )
+    with warnings.catch_warnings():
+        # feedparser 6 warns on every read of "updated" where a feed has only "published"
+        warnings.simplefilter("ignore", DeprecationWarning)
+        result = feedparser.parse(body, sanitize_html=False, resolve_relative_uris=False)
+        listing = Listing("feed", title=_text(result.feed.get("title")))
+        for item in result.entries:
+            published = item.get("published_parsed") or item.get("updated_parsed")
+            _entry(
+                item.get("link"),
+                url,
+                listing,
+                title=_text(item.get("title")),
+                published=_iso(published),
+                author=_text(item.get("author")),
+                extra=f"{item.get('updated', '')}{item.get('summary', '')}",
+            )
     if not listing.entries and result.get("bozo"):
         reason = result.get("bozo_exception")
         raise FormatError(url, f"is not a readable feed ({reason})", hint="check the feed URL")
@@ -258,8 +262,9 @@ class _Links(HTMLParser):
 
 
 def looks_like_article(url: str) -> bool:
-    """A heuristic for links on a front or section page: a path with a long slug, an id of
-    three or more digits, or an .html page, not under a tag, author or service section."""
+    """A heuristic for links on a front or section page: a long slug, three or more digits
+    in the path (an id, a year), or an .html page; not under a tag, author or service
+    section."""
     path = urlsplit(url).path
     segments = [s for s in path.split("/") if s]
     if not segments or path.lower().endswith(NOT_ARTICLES):
@@ -269,7 +274,7 @@ def looks_like_article(url: str) -> bool:
     last = segments[-1]
     return (
         len(last.split("-")) >= SLUG_WORDS
-        or bool(_DIGITS.search(last))
+        or bool(_DIGITS.search(path))
         or last.lower().endswith((".html", ".htm"))
     )
 
