@@ -4,6 +4,7 @@ limits, redirects, gzip, the User-Agent."""
 from __future__ import annotations
 
 import gzip
+import itertools
 import threading
 import time
 
@@ -34,7 +35,7 @@ def test_watch_fetch_honours_robots_txt(site: Site, fetcher: Fetcher) -> None:
     site.page("/privat/geheim", b"nein")
     site.page("/offen", b"ja")
     assert fetcher.get(site.base + "/offen").body == b"ja"
-    with pytest.raises(FetchError, match="robots.txt"):
+    with pytest.raises(FetchError, match=r"robots\.txt"):
         fetcher.get(site.base + "/privat/geheim")
     assert site.count("/privat/geheim") == 0
     assert site.count("/robots.txt") == 1  # read once, cached
@@ -53,7 +54,7 @@ def test_watch_fetch_robots_override_is_logged(
 def test_watch_fetch_unreadable_robots_txt_forbids_for_now(site: Site) -> None:
     site.page("/robots.txt", b"", status=500)
     site.page("/a", b"x")
-    with Fetcher(policy(retries=0)) as f, pytest.raises(FetchError, match="robots.txt"):
+    with Fetcher(policy(retries=0)) as f, pytest.raises(FetchError, match=r"robots\.txt"):
         f.get(site.base + "/a")
     assert site.count("/a") == 0
 
@@ -65,7 +66,7 @@ def test_watch_fetch_keeps_the_interval_per_host(site: Site) -> None:
         for i in range(4):
             f.get(site.base + f"/p{i}")
     hits = [h for h in site.hits if h.path.startswith("/p")]
-    gaps = [b.start - a.end for a, b in zip(hits, hits[1:], strict=False)]
+    gaps = [b.start - a.end for a, b in itertools.pairwise(hits)]
     assert all(g >= 0.14 for g in gaps), gaps
 
 
@@ -131,9 +132,11 @@ def test_watch_fetch_retries_after_what_retry_after_says(site: Site, status: int
 def test_watch_fetch_backoff_grows_with_jitter(site: Site) -> None:
     site.page("/kaputt", b"", status=500)
     slept: list[float] = []
-    with Fetcher(policy(retries=3, backoff=1.0), sleep=slept.append) as f:
-        with pytest.raises(FetchError, match="HTTP 500 after 4 tries"):
-            f.get(site.base + "/kaputt")
+    with (
+        Fetcher(policy(retries=3, backoff=1.0), sleep=slept.append) as f,
+        pytest.raises(FetchError, match="HTTP 500 after 4 tries"),
+    ):
+        f.get(site.base + "/kaputt")
     assert len(slept) == 3
     for attempt, wait in enumerate(slept):
         assert 2**attempt <= wait <= 1.5 * 2**attempt
