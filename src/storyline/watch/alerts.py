@@ -121,8 +121,12 @@ def query_sentence(text: str, query: str, lang: str | None) -> str | None:
     if not wanted:
         return None
     for bounds in sentences(text):
-        have = {key(w, lang) for w in words(text[bounds[0] : bounds[1]])}
-        have |= {key(w, None) for w in words(text[bounds[0] : bounds[1]])}
+        have: set[str] = set()
+        for word in words(text[bounds[0] : bounds[1]]):
+            # every key the word may stand under (the query side's bridges too: a sentence
+            # that says "streikten" matches "Streik")
+            have.add(key(word, lang))
+            have.update(query_keys(word))
         if all(keys & have for keys in wanted):
             return _quote(text, bounds)
     return None

@@ -30,7 +30,7 @@ from storyline.settings import WATCH_MAX_ITEMS, WATCH_PAUSE_AFTER
 from storyline.store import Store
 from storyline.store import watch as db
 from storyline.store.watch import FetchRecord, WatchSource
-from storyline.watch.alerts import AlertReport, run_alerts
+from storyline.watch.alerts import AlertReport, Deliverer, run_alerts
 from storyline.watch.fetch import Fetcher, FetchError
 from storyline.watch.parse import Entry, Listing, parse
 from storyline.watch.sources import sync_settings_file
@@ -121,8 +121,15 @@ def _fetch_line(record: FetchRecord) -> str:
 class Poll:
     """One poll over the due sources; `run()` does it all."""
 
-    def __init__(self, store: Store, fetcher: Fetcher, say: Say | None = None) -> None:
+    def __init__(
+        self,
+        store: Store,
+        fetcher: Fetcher,
+        say: Say | None = None,
+        deliverer: Deliverer | None = None,
+    ) -> None:
         self.store = store
+        self.deliverer = deliverer
         self.fetcher = fetcher
         self.say = say
         self.report = PollReport()
@@ -160,7 +167,7 @@ class Poll:
                 db.source_ok(self.store, source, kind=kind, etag=etag, last_modified=modified)
         finally:
             self.fetcher.on_fetch = self._restore
-        self.report.alerts = run_alerts(self.store, say=self.say)
+        self.report.alerts = run_alerts(self.store, say=self.say, deliverer=self.deliverer)
         return self.report
 
     # -- sources ---------------------------------------------------------------------
@@ -306,12 +313,13 @@ def poll_once(
     *,
     say: Say | None = None,
     stop: threading.Event | None = None,
+    deliverer: Deliverer | None = None,
 ) -> PollReport:
     """Poll every due source once (`storyline watch run --once`)."""
     if fetcher is not None:
-        return Poll(store, fetcher, say).run(stop)
+        return Poll(store, fetcher, say, deliverer).run(stop)
     with Fetcher() as own:
-        return Poll(store, own, say).run(stop)
+        return Poll(store, own, say, deliverer).run(stop)
 
 
 def seconds_until_due(store: Store, now: datetime | None = None) -> float:
@@ -331,13 +339,14 @@ def run_loop(
     fetcher: Fetcher | None = None,
     say: Say | None = None,
     on_poll: Callable[[PollReport], None] | None = None,
+    deliverer: Deliverer | None = None,
 ) -> int:
     """Poll until `stop` is set; sleeps until the next source is due. Returns the polls."""
     polls = 0
     client = fetcher if fetcher is not None else Fetcher()
     try:
         while not stop.is_set():
-            report = Poll(store, client, say).run(stop)
+            report = Poll(store, client, say, deliverer).run(stop)
             polls += 1
             if on_poll is not None:
                 on_poll(report)
