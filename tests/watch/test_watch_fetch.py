@@ -12,8 +12,9 @@ import pytest
 from watch_site import Reply, Request, Site, http_date
 
 from conftest import policy
+from storyline.errors import FetchError
 from storyline.store.watch import FetchRecord
-from storyline.watch.fetch import Fetcher, FetchError, HostGate, retry_after
+from storyline.watch.fetch import Fetcher, HostGate, retry_after
 
 ROBOTS = b"User-agent: *\nDisallow: /privat/\n"
 

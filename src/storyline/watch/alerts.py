@@ -37,7 +37,7 @@ from typing import TextIO
 
 import httpx
 
-from storyline.errors import ConfigError, StorylineError
+from storyline.errors import ConfigError, DeliveryError
 from storyline.search.normalise import key, query_keys, words
 from storyline.settings import (
     ALERT_BASE_URL,
@@ -65,12 +65,6 @@ DELIVERY_BACKOFF = 0.5
 #: Longest sentence quoted in an alert (characters).
 MAX_SENTENCE = 400
 _SENTENCE_END = re.compile(r"(?<=[.!?…])[\"'»“”]?\s+|\n+")
-
-
-class DeliveryError(StorylineError):
-    """An alert could not be delivered (kept, tried again on the next poll)."""
-
-    code = "delivery_error"
 
 
 def check_deliver(value: str) -> str:

@@ -25,7 +25,7 @@ from urllib.robotparser import RobotFileParser
 import httpx
 
 from storyline import __version__
-from storyline.errors import InputError, InputTooLargeError
+from storyline.errors import FetchError, InputTooLargeError
 from storyline.settings import (
     WATCH_BACKOFF,
     WATCH_CONTACT,
@@ -55,26 +55,6 @@ ACCEPT = (
     "application/rss+xml, application/atom+xml, application/feed+json, application/xml;q=0.9, "
     "text/xml;q=0.9, text/html;q=0.8, */*;q=0.5"
 )
-
-
-class FetchError(InputError):
-    """A URL that could not be fetched (network, status, robots.txt, limits)."""
-
-    code = "fetch_error"
-
-    def __init__(
-        self,
-        url: str,
-        reason: str,
-        *,
-        hint: str | None = None,
-        status: int | None = None,
-        retryable: bool = False,
-    ) -> None:
-        super().__init__(url, reason, hint=hint)
-        self.status = status
-        #: worth another try within this poll (a network error, not a refusal)
-        self.retryable = retryable
 
 
 def user_agent(contact: str | None = None) -> str:

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from itertools import chain
 
-from storyline.errors import InputError, StorylineError
+from storyline.errors import FetchError, InputError, StorylineError
 from storyline.ingest.job import IngestReport, ingest
 from storyline.ingest.readers import read_bytes
 from storyline.model import Document, Hints
@@ -31,7 +31,7 @@ from storyline.store import Store
 from storyline.store import watch as db
 from storyline.store.watch import FetchRecord, WatchSource
 from storyline.watch.alerts import AlertReport, Deliverer, run_alerts
-from storyline.watch.fetch import Fetcher, FetchError
+from storyline.watch.fetch import Fetcher
 from storyline.watch.parse import Entry, Listing, parse
 from storyline.watch.sources import sync_settings_file
 
