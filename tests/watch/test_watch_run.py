@@ -253,3 +253,14 @@ def test_watch_run_settings_file_adds_sources(
     assert len(report.stored) == 1
     (source,) = db.list_sources(wstore)
     assert source.origin == "settings" and source.every_s == 1800 and source.name == "Testblatt"
+
+
+def test_watch_run_takes_at_most_max_items_per_poll(
+    site: Site, wstore: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("STORYLINE_WATCH_MAX_ITEMS", "2")
+    _feed(site, 3)
+    sources.add(wstore, site.base + "/feed.xml")
+    first = _poll(wstore)
+    assert len(first.stored) == 2 and first.sources[0].new == 2
+    assert len(_poll(wstore).stored) == 1 and wstore.count() == 3

@@ -163,6 +163,10 @@ class Poll:
                 )
                 self.report.ingest = report
                 self.report.stored = list(report.stored)
+                if report.stopped:
+                    # items of a listing may be left unread: keep the old validators, so the
+                    # next poll reads every listing again (and skips what was stored)
+                    self._done.clear()
             for source, kind, etag, modified in self._done:
                 db.source_ok(self.store, source, kind=kind, etag=etag, last_modified=modified)
         finally:
@@ -233,24 +237,29 @@ class Poll:
     def _items(
         self, source: WatchSource, listing: Listing, result: SourceResult
     ) -> Iterator[Document | InputError]:
-        entries = list({e.url: e for e in reversed(listing.entries)}.values())[::-1]
-        seen = db.seen_items(self.store, [e.url for e in entries])
+        entries: dict[str, Entry] = {}
+        for entry in listing.entries:  # the first listing of a URL wins
+            entries.setdefault(entry.url, entry)
+        seen = db.seen_items(self.store, list(entries))
         budget = WATCH_MAX_ITEMS.get()
-        for entry in entries:
+        for entry in entries.values():
             known = seen.get(entry.url)
             if entry.url in self.pending:
                 continue  # listed by two sources in this poll
+            changed = False
             if known is not None and known.content_hash is not None:
                 if not entry.signal or entry.signal == known.entry_hash:
-                    continue
-                result.changed += 1
+                    continue  # stored, and its listing says nothing new
+                changed = True
             elif known is not None and known.tries >= ITEM_MAX_TRIES:
-                continue
+                continue  # given up on
+            if budget <= 0:
+                break  # the rest waits for the next poll
+            budget -= 1
+            if changed:
+                result.changed += 1
             else:
                 result.new += 1
-            if budget <= 0:
-                break
-            budget -= 1
             doc = self._item(source, entry, known)
             if doc is not None:
                 yield doc
