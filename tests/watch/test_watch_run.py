@@ -260,7 +260,15 @@ def test_watch_run_takes_at_most_max_items_per_poll(
 ) -> None:
     monkeypatch.setenv("STORYLINE_WATCH_MAX_ITEMS", "2")
     _feed(site, 3)
-    sources.add(wstore, site.base + "/feed.xml")
+    listing = site.routes["/feed.xml"]
+    assert isinstance(listing, Reply)
+    site.routes["/feed.xml"] = lambda r: (
+        Reply(304)
+        if r.headers.get("If-None-Match") == '"e"'
+        else Reply(body=listing.body, headers={"ETag": '"e"'})
+    )
+    source, _ = sources.add(wstore, site.base + "/feed.xml")
     first = _poll(wstore)
     assert len(first.stored) == 2 and first.sources[0].new == 2
+    assert db.get_source(wstore, source.id).etag is None  # so the next poll reads it all
     assert len(_poll(wstore).stored) == 1 and wstore.count() == 3

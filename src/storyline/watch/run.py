@@ -57,6 +57,8 @@ class SourceResult:
     new: int = 0
     changed: int = 0
     error: str | None = None
+    #: items left for the next poll (over watch_max_items)
+    deferred: bool = False
 
     def to_dict(self) -> dict[str, object]:
         return {
@@ -208,7 +210,10 @@ class Poll:
         result.kind = listing.kind
         result.entries = len(listing.entries)
         yield from self._items(source, listing, result)
-        self._done.append((source, listing.kind, got.etag, got.last_modified))
+        if result.deferred:  # no validators: the next poll must read the listing in full
+            self._done.append((source, listing.kind, None, None))
+        else:
+            self._done.append((source, listing.kind, got.etag, got.last_modified))
 
     def _children(self, source: WatchSource, listing: Listing) -> None:
         """The child sitemaps of a sitemap index, read into `listing`."""
@@ -254,7 +259,8 @@ class Poll:
             elif known is not None and known.tries >= ITEM_MAX_TRIES:
                 continue  # given up on
             if budget <= 0:
-                break  # the rest waits for the next poll
+                result.deferred = True  # the rest waits for the next poll
+                break
             budget -= 1
             if changed:
                 result.changed += 1
