@@ -21,6 +21,8 @@ from storyline.store.db import Store, now
 
 #: How many fetch-log lines `recent_fetches` returns by default.
 RECENT_FETCHES = 20
+#: URLs per IN (...) look-up: well under SQLite's limit of bound parameters.
+LOOKUP_CHUNK = 500
 
 
 def _when(at: datetime | None) -> str:
@@ -331,8 +333,8 @@ class SeenItem:
 def seen_items(store: Store, urls: Sequence[str]) -> dict[str, SeenItem]:
     out: dict[str, SeenItem] = {}
     unique = sorted(set(urls))
-    for start in range(0, len(unique), 500):
-        chunk = unique[start : start + 500]
+    for start in range(0, len(unique), LOOKUP_CHUNK):
+        chunk = unique[start : start + LOOKUP_CHUNK]
         rows = store.conn.execute(
             "SELECT url, entry_hash, content_hash, article_id, tries FROM watch_items "
             f"WHERE url IN ({','.join('?' * len(chunk))})",

@@ -33,6 +33,8 @@ MAX_JSON_BODY = 10_000
 API_DELIVERIES = ("stdout", "webhook", "email")
 #: Fetch-log lines shown with each source.
 FETCHES_PER_SOURCE = 5
+#: Largest `min_sources` accepted: more outlets than any story has is a typo.
+MAX_MIN_SOURCES = 1000
 
 
 async def _json_body(request: Request) -> dict[str, Any]:
@@ -138,8 +140,9 @@ def alert_fields(data: dict[str, Any]) -> tuple[str, str, int, str, str | None]:
     kind, value = given[0]
     assert value is not None
     minimum = data.get("min_sources", 1)
-    if not isinstance(minimum, int) or isinstance(minimum, bool) or not 1 <= minimum <= 1000:
-        raise invalid("min_sources", "must be a whole number from 1 to 1000")
+    whole = isinstance(minimum, int) and not isinstance(minimum, bool)
+    if not whole or not 1 <= minimum <= MAX_MIN_SOURCES:
+        raise invalid("min_sources", f"must be a whole number from 1 to {MAX_MIN_SOURCES}")
     deliver = _text(data, "deliver") or "stdout"
     if deliver.partition(":")[0] not in API_DELIVERIES:
         raise invalid("deliver", "over the API: stdout, webhook:URL or email:ADDRESS")
