@@ -239,7 +239,8 @@ def run(n: int, feeds: int, budget: float, profile: str) -> dict[str, Any]:
                 for item in items[: site.published]:
                     url = normalise(base + item.path)
                     due = item.n % CHANGE_EVERY == 0 and url not in changed
-                    if due and db.seen_items(store, [url]).get(url) is not None:
+                    seen = db.seen_items(store, [url]).get(url) if due else None
+                    if seen is not None and seen.article_id is not None:  # stored, not failed
                         item.version = 2
                         changed.add(url)
                         marked += 1
