@@ -101,7 +101,7 @@ class Fetched:
     last_modified: str | None
     redirects: list[str] = field(default_factory=list)
     attempts: int = 1
-    elapsed: float = 0.0
+    elapsed: float = 0.0  #: seconds of the last exchange (without waits between tries)
     location: str | None = None  #: of a redirect
     retry_after: str | None = None  #: of a 429 or 5xx
 
@@ -293,7 +293,7 @@ class Fetcher:
                 purpose=purpose,
                 status=got.status,
                 bytes=len(got.body),
-                elapsed_ms=elapsed,
+                elapsed_ms=int(got.elapsed * 1000),  # the exchange, not the polite wait
                 attempts=got.attempts,
                 etag=got.etag,
                 last_modified=got.last_modified,
