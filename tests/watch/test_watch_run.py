@@ -272,3 +272,28 @@ def test_watch_run_takes_at_most_max_items_per_poll(
     assert len(first.stored) == 2 and first.sources[0].new == 2
     assert db.get_source(wstore, source.id).etag is None  # so the next poll reads it all
     assert len(_poll(wstore).stored) == 1 and wstore.count() == 3
+
+
+def test_watch_run_source_recovers_after_failures(site: Site, wstore: Store) -> None:
+    _feed(site, 2)
+    good = site.routes["/feed.xml"]
+    calls = {"n": 0}
+
+    def flaky(request: Request) -> Reply:
+        calls["n"] += 1
+        if calls["n"] <= 2:
+            return Reply(502, b"bad gateway")
+        assert isinstance(good, Reply)
+        return good
+
+    site.routes["/feed.xml"] = flaky
+    source, _ = sources.add(wstore, site.base + "/feed.xml")
+    assert _poll(wstore, retries=0).sources[0].status == "failed"
+    assert db.get_source(wstore, source.id).failures == 1
+    assert _poll(wstore, retries=0).sources[0].status == "failed"
+    recovered = _poll(wstore, retries=0)
+    assert recovered.sources[0].status == "ok" and len(recovered.stored) == 2
+    healthy = db.get_source(wstore, source.id)
+    assert healthy.failures == 0 and healthy.last_error is None and healthy.last_ok
+    fetches = db.recent_fetches(wstore, source.id)
+    assert [f.status for f in fetches if f.purpose == "source"] == [200, 502, 502]
