@@ -51,6 +51,9 @@ JITTER = 0.5
 ROBOTS_MAX_BYTES = 500_000
 #: Seconds a robots.txt stays cached within one process.
 ROBOTS_TTL = 3600.0
+#: Seconds an unreadable robots.txt (5xx, network) keeps its site closed before it is asked
+#: again: a short outage should not cost an hour.
+ROBOTS_ERROR_TTL = 300.0
 ACCEPT = (
     "application/rss+xml, application/atom+xml, application/feed+json, application/xml;q=0.9, "
     "text/xml;q=0.9, text/html;q=0.8, */*;q=0.5"
@@ -212,7 +215,8 @@ class Fetcher:
         site for now (RFC 9309, 2.3.1.4)."""
         site = origin(url)
         cached = self._robots.get(site)
-        if cached is None or time.monotonic() - cached[0] > ROBOTS_TTL:
+        ttl = ROBOTS_ERROR_TTL if cached and isinstance(cached[1], FetchError) else ROBOTS_TTL
+        if cached is None or time.monotonic() - cached[0] > ttl:
             cached = (time.monotonic(), self._load_robots(site))
             self._robots[site] = cached
         rules = cached[1]
