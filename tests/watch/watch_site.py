@@ -226,6 +226,18 @@ def _handler(site: Site) -> type[BaseHTTPRequestHandler]:
                 site.active += 1
                 site.max_active = max(site.max_active, site.active)
                 site.hits.append(hit)
+            done = False
+
+            def finished() -> None:
+                # counted as over once the answer is ready, before it is sent: the client may
+                # read it and send its next request before this thread runs again
+                nonlocal done
+                if not done:
+                    done = True
+                    with site.lock:
+                        site.active -= 1
+                        hit.end = time.monotonic()
+
             try:
                 request = Request(self.path, dict(self.headers.items()), body_in)
                 if self.command == "POST":
@@ -234,6 +246,7 @@ def _handler(site: Site) -> type[BaseHTTPRequestHandler]:
                 if reply.delay:
                     time.sleep(reply.delay)
                 body = gzip.compress(reply.body) if reply.gzip else reply.body
+                finished()
                 self.send_response(reply.status)
                 headers = {"Content-Length": str(len(body)), **reply.headers}
                 if reply.gzip:
@@ -246,9 +259,7 @@ def _handler(site: Site) -> type[BaseHTTPRequestHandler]:
             except (BrokenPipeError, ConnectionResetError):
                 pass  # the client stopped reading (a size limit, a timeout): what tests want
             finally:
-                with site.lock:
-                    site.active -= 1
-                    hit.end = time.monotonic()
+                finished()
 
         def do_GET(self) -> None:
             self._serve(b"")
