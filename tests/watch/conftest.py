@@ -6,10 +6,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from watch_site import Site, serve
+from watch_site import Site, policy, serve
 
 from storyline.store import Store
-from storyline.watch.fetch import Fetcher, FetchPolicy, user_agent
+from storyline.watch.fetch import Fetcher
 
 
 @pytest.fixture(autouse=True)
@@ -33,20 +33,6 @@ def site() -> Iterator[Site]:
 def wstore(tmp_path: Path) -> Iterator[Store]:
     with Store(tmp_path / "watch.db") as s:
         yield s
-
-
-def policy(**changes: object) -> FetchPolicy:
-    base = FetchPolicy(
-        user_agent=user_agent("tests@example.invalid"),
-        host_interval=0.0,
-        timeout=5.0,
-        retries=2,
-        backoff=0.01,
-        max_wait=5.0,
-        max_bytes=1_000_000,
-        max_redirects=3,
-    )
-    return FetchPolicy(**{**base.__dict__, **changes})  # type: ignore[arg-type]
 
 
 @pytest.fixture

@@ -13,9 +13,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from watch_site import Reply, Request, Site, article_html, rss
+from watch_site import Reply, Request, Site, article_html, policy, rss
 
-from conftest import policy
 from storyline.store import Store
 from storyline.store import alerts as adb
 from storyline.store import watch as db

@@ -9,9 +9,8 @@ import threading
 import time
 
 import pytest
-from watch_site import Reply, Request, Site, http_date
+from watch_site import Reply, Request, Site, http_date, policy
 
-from conftest import policy
 from storyline.errors import FetchError
 from storyline.store.watch import FetchRecord
 from storyline.watch.fetch import Fetcher, HostGate, retry_after

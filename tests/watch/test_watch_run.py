@@ -7,9 +7,18 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from watch_site import Reply, Request, Site, article_html, front_page, rss, sitemap, sitemap_index
+from watch_site import (
+    Reply,
+    Request,
+    Site,
+    article_html,
+    front_page,
+    policy,
+    rss,
+    sitemap,
+    sitemap_index,
+)
 
-from conftest import policy
 from storyline.store import Store
 from storyline.store import watch as db
 from storyline.watch import sources

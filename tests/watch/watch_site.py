@@ -18,6 +18,8 @@ from email.utils import format_datetime
 from html import escape
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
+from storyline.watch.fetch import FetchPolicy, user_agent
+
 TOWNS = ["Lindenau", "Kaltbrunn", "Oberwies", "Sandhafen", "Birkenfeld", "Moorstadt",
          "Eschental", "Rabenau", "Weidenbach", "Steinhude"]  # fmt: skip
 TOPICS = [
@@ -288,3 +290,19 @@ def serve(site: Site | None = None) -> Iterator[Site]:
 
 def http_date(at: datetime | None = None) -> str:
     return format_datetime(at or datetime.now(UTC), usegmt=True)
+
+
+def policy(**changes: object) -> FetchPolicy:
+    """Quick limits for tests (no waiting between requests, short backoffs); `changes`
+    replace any of them."""
+    base = FetchPolicy(
+        user_agent=user_agent("tests@example.invalid"),
+        host_interval=0.0,
+        timeout=5.0,
+        retries=2,
+        backoff=0.01,
+        max_wait=5.0,
+        max_bytes=1_000_000,
+        max_redirects=3,
+    )
+    return FetchPolicy(**{**base.__dict__, **changes})  # type: ignore[arg-type]
