@@ -46,10 +46,12 @@ bench: venv
 bench-fuzz: venv
 	$(BIN)/python -m bench.fuzz --n 2000 --max-kb 1024
 
-# Grouping at scale on generated corpora (about 20 minutes on two cores).
+# Grouping at scale on generated corpora (about 20 minutes on two cores), then adding one
+# article to stores grown to 10k, 100k and 1M articles (about 40 minutes, 15 GB of disk).
 bench-scale: venv
 	$(BIN)/python -m bench.scale --n 10000 --backend static
 	$(BIN)/python -m bench.scale --n 1000 --backend e5
+	$(BIN)/python -m bench.scale_store --sizes 10000,100000,1000000
 
 docs: venv
 	$(BIN)/storyline settings --markdown > docs/settings.md

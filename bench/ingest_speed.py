@@ -7,6 +7,11 @@ starts (a warm-up ingest into another store), fresh store, grouping and claims i
 
     .venv/bin/python -m bench.ingest_speed --n 400 --profile accurate
     .venv/bin/python -m bench.ingest_speed --n 400 --profile fast
+    .venv/bin/python -m bench.ingest_speed --n 400 --profile accurate --engine ray
+
+With `--engine ray` a local Ray is started before the clock (as a running cluster would
+be); the run's actors start and load their models inside it, as every `storyline ingest
+--engine ray` does.
 """
 
 from __future__ import annotations
@@ -55,10 +60,16 @@ def seed_length_articles(n: int, out: Path) -> list[Path]:
     return paths
 
 
-def run(n: int, profile: str) -> dict[str, Any]:
+def run(n: int, profile: str, engine: str = "local") -> dict[str, Any]:
     os.environ["STORYLINE_PROFILE"] = profile
+    os.environ["STORYLINE_ENGINE"] = engine
     from storyline.ingest.job import ingest
     from storyline.store import Store
+
+    if engine == "ray":
+        import ray
+
+        ray.init(include_dashboard=False, log_to_driver=False, configure_logging=False)
 
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
@@ -74,6 +85,7 @@ def run(n: int, profile: str) -> dict[str, Any]:
     stored = len(report.stored)  # near-duplicates included
     return {
         "profile": profile,
+        "engine": engine,
         "articles": stored,
         "failed": len(report.errors),
         "of_which_duplicates": len(report.duplicates),
@@ -91,9 +103,10 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--n", type=int, default=400)
     ap.add_argument("--profile", choices=["accurate", "fast"], default="accurate")
+    ap.add_argument("--engine", choices=["local", "ray"], default="local")
     args = ap.parse_args()
-    result = run(args.n, args.profile)
-    save(f"ingest_speed_{args.profile}", result)
+    result = run(args.n, args.profile, args.engine)
+    save(f"ingest_speed_{args.profile}_{args.engine}", result)
     print(json.dumps(result, indent=2))
 
 

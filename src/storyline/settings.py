@@ -103,6 +103,39 @@ ANALYSE_BUDGET: Setting[float] = Setting(
     "batch goes on. Enforced where the analysis runs in a process's main thread (the CLI "
     "and its workers), not inside a web server's background job.",
 )
+ENGINE: Setting[str] = Setting(
+    "engine",
+    "local",
+    "Where ingest and analyse run analysis and encoding: 'local' (this machine: the ingest's "
+    "process and its workers) or 'ray' (actors on a Ray cluster, models loaded once per "
+    "actor; needs the ray extra). Reading, cleaning, writes and grouping stay in the "
+    "process that holds the store.",
+    ("local", "ray"),
+)
+RAY_ADDRESS: Setting[str] = Setting(
+    "ray_address",
+    "",
+    "The Ray cluster of the ray engine: 'auto' (the one this machine belongs to), "
+    "'ray://host:10001', or empty to start a Ray on this machine for the run.",
+)
+RAY_WORKERS: Setting[int] = Setting(
+    "ray_workers",
+    0,
+    "Ray actors that analyse and encode (0: one per GPU on a cluster with GPUs under the "
+    "accurate profile, else the cluster's CPUs divided by ray_cpus_per_worker).",
+)
+RAY_CPUS_PER_WORKER: Setting[int] = Setting(
+    "ray_cpus_per_worker",
+    0,
+    "CPUs each Ray actor reserves and gives its encoder as threads (0: 2 under the accurate "
+    "profile, 1 under fast).",
+)
+RAY_CHUNK: Setting[int] = Setting(
+    "ray_chunk",
+    8,
+    "Articles sent to a Ray actor per call: larger chunks cost less in messages, smaller "
+    "ones spread a batch over more actors.",
+)
 ENTITY_TAGGER: Setting[str] = Setting(
     "entity_tagger",
     "profile",
@@ -325,6 +358,11 @@ SETTINGS: tuple[Setting[int] | Setting[str] | Setting[float], ...] = (
     PROFILE,
     ANALYSE_WORKERS,
     ANALYSE_BUDGET,
+    ENGINE,
+    RAY_ADDRESS,
+    RAY_WORKERS,
+    RAY_CPUS_PER_WORKER,
+    RAY_CHUNK,
     ENTITY_TAGGER,
     QUOTE_TAGGER,
     QUOTE_MIN_CONFIDENCE,

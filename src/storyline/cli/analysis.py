@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 import click
 
 from storyline.cli.common import (
@@ -9,6 +11,7 @@ from storyline.cli.common import (
     Progress,
     db_option,
     emit_json,
+    engine_options,
     fail,
     for_terminal,
     json_option,
@@ -101,16 +104,33 @@ def quotes_cmd(db: str, speaker: str | None, as_json: bool) -> None:
 
 @click.command("analyse", context_settings=CONTEXT)
 @db_option
-@click.option("--redo", is_flag=True, help="Analyse every article again (after a model update).")
+@click.option(
+    "--redo",
+    is_flag=True,
+    help="Analyse every article again (after a model update); a killed re-analysis is "
+    "resumed by the next 'storyline analyse', not restarted.",
+)
+@click.option(
+    "--limit", type=click.IntRange(min=1), help="Stop after this many articles (resume later)."
+)
+@engine_options
 @profile_option
 @json_option
-def analyse_cmd(db: str, redo: bool, as_json: bool) -> None:
+def analyse_cmd(
+    db: str,
+    redo: bool,
+    limit: int | None,
+    engine: str | None,
+    address: str | None,
+    as_json: bool,
+) -> None:
     """Analyse stored articles that have no analysis yet (or all with --redo), then
     group articles that have no event yet into events and stories.
 
     \b
     Example:
       storyline analyse --db news.db
+      storyline analyse --redo --engine ray --address auto --db archive.db
     """
     from storyline.analyse.job import analyse_stored
     from storyline.compare.job import update_claims
@@ -119,19 +139,32 @@ def analyse_cmd(db: str, redo: bool, as_json: bool) -> None:
     bar = Progress(not as_json, "analyse")
     try:
         with open_store(db) as store:
-            n = analyse_stored(store, redo=redo, on_item=bar)
+            report = analyse_stored(
+                store, redo=redo, on_item=bar, engine=engine, address=address, limit=limit
+            )
             grouped = update_stories(store)
             compared = update_claims(store)
     except StorylineError as err:
         fail(err, as_json)
     bar.done()
     if as_json:
-        emit_json({"analysed": n, "stories": grouped.to_dict(), "claims": compared})
-    else:
-        click.echo(
-            f"analyse: {n} article(s) analysed; {grouped.placed} placed into events; "
-            f"claims of {compared} stories compared"
+        emit_json(
+            {
+                "analysed": report.analysed,
+                "failed": [e.to_dict() for e in report.failed],
+                "stories": grouped.to_dict(),
+                "claims": compared,
+            }
         )
+    else:
+        for error in report.failed:
+            click.echo(f"analyse: {error}", err=True)
+        click.echo(
+            f"analyse: {report.analysed} article(s) analysed, {len(report.failed)} failed; "
+            f"{grouped.placed} placed into events; claims of {compared} stories compared"
+        )
+    if not report.ok:
+        sys.exit(1)
 
 
 COMMANDS = (entities_cmd, quotes_cmd, analyse_cmd)

@@ -20,6 +20,7 @@ from storyline.cli.common import (
     Progress,
     db_option,
     emit_json,
+    engine_options,
     fail,
     for_terminal,
     json_option,
@@ -109,6 +110,7 @@ def _print_report(report: IngestReport, store: Store, seconds: float) -> None:
     show_default=True,
     help="Group the articles into events and stories after reading them.",
 )
+@engine_options
 @profile_option
 @json_option
 def ingest_cmd(
@@ -122,6 +124,8 @@ def ingest_cmd(
     batch_size: int,
     progress: bool,
     stories: bool,
+    engine: str | None,
+    address: str | None,
     as_json: bool,
 ) -> None:
     """Read files, folders (recursively) or '-' (stdin) into the store.
@@ -134,6 +138,7 @@ def ingest_cmd(
     Example:
       storyline ingest ../shared/seeds/ --db news.db
       storyline ingest big-archive/ --profile fast --db archive.db
+      storyline ingest big-archive/ --engine ray --address auto --db archive.db
       cat page.html | storyline ingest - --url https://example.org/a --db news.db
     """
     hints = Hints(outlet=outlet, published=published, lang=lang, url=url)
@@ -155,6 +160,8 @@ def ingest_cmd(
                 on_group=group_bar,
                 on_compare=compare_bar,
                 stop=stop,
+                engine=engine,
+                address=address,
             )
             bar.done()
             group_bar.done()

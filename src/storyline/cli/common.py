@@ -14,7 +14,7 @@ import click
 
 from storyline.clean.published import parse_date_value
 from storyline.errors import StorylineError
-from storyline.settings import DB_PATH, PROFILE
+from storyline.settings import DB_PATH, ENGINE, PROFILE, RAY_ADDRESS
 from storyline.store import Store
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -50,6 +50,22 @@ def profile_option(fn: F) -> F:
         is_eager=True,
         callback=_set_profile,
         help=f"{PROFILE.help} [default: {PROFILE.default}, or STORYLINE_PROFILE]",
+    )(fn)
+
+
+def engine_options(fn: F) -> F:
+    """--engine and --address: where analysis and encoding run (storyline.engine)."""
+    fn = click.option(
+        "--address",
+        metavar="ADDR",
+        default=None,
+        help=f"{RAY_ADDRESS.help} [default: STORYLINE_RAY_ADDRESS or empty]",
+    )(fn)
+    return click.option(
+        "--engine",
+        type=click.Choice(ENGINE.choices),
+        default=None,
+        help=f"{ENGINE.help} [default: {ENGINE.default}, or STORYLINE_ENGINE]",
     )(fn)
 
 

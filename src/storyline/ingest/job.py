@@ -17,17 +17,18 @@ from typing import TYPE_CHECKING, BinaryIO
 
 from storyline.api import build_pipeline
 from storyline.clean import line_key
+from storyline.engine import Engine, Failed, Job, engine_for, internal_failure
 from storyline.errors import ConfigError, InputError
 from storyline.ingest.liveness import ingest_lock
 from storyline.ingest.readers import Item, iter_inputs
-from storyline.ingest.workers import Analysers, Failed, Job, internal_failure
 from storyline.model import Document, Hints
 from storyline.pipeline import Pipeline, Stage, check_stage
 from storyline.search.index import index_article
 from storyline.settings import BATCH_SIZE, MAX_FILE_BYTES, PROFILE
 from storyline.store import Store
+from storyline.store import duplicates as dupes
 from storyline.store.analysis import save_analysis
-from storyline.stories.dedupe import DuplicateIndex, from_bytes, signature, to_bytes
+from storyline.stories.dedupe import BandedDuplicates, band_keys, from_bytes, signature, to_bytes
 
 if TYPE_CHECKING:
     from storyline.stories.job import StoriesReport
@@ -78,11 +79,15 @@ def analysis_stage(cleaning: Pipeline) -> Stage:
     return analyse_stage
 
 
-def load_duplicate_index(store: Store) -> DuplicateIndex:
-    index = DuplicateIndex()
-    for article_id, blob in store.original_signatures():
-        index.add(article_id, from_bytes(blob))
-    return index
+def load_duplicate_index(store: Store) -> BandedDuplicates:
+    """Near-duplicate look-up through the store's band index (filled once for stores made
+    before it existed): adding an article reads the few originals sharing a band with it,
+    not every stored signature."""
+    dupes.backfill_bands(store, lambda blob: band_keys(from_bytes(blob)))
+    return BandedDuplicates(
+        lambda keys: dupes.band_candidates(store, keys),
+        lambda article_id, keys: dupes.save_bands(store, article_id, keys),
+    )
 
 
 def _batches(items: Iterable[Item], size: int) -> Iterator[list[Item]]:
@@ -183,7 +188,7 @@ def _clean(work: _Work, store: Store, pipeline: Pipeline, pending: PendingLines)
 OnWritten = Callable[[Document | InputError, str | None], None]
 
 
-def _write(doc: Document, store: Store, report: IngestReport, index: DuplicateIndex) -> str:
+def _write(doc: Document, store: Store, report: IngestReport, index: BandedDuplicates) -> str:
     """Store one cleaned (and analysed) article; written in batch order, so an earlier
     article of the same batch counts as stored. Returns the stored article's id."""
     known = store.known_source(doc.source, doc.byte_hash)
@@ -203,11 +208,11 @@ def _write(doc: Document, store: Store, report: IngestReport, index: DuplicateIn
     store.insert_article(doc, _line_keys(doc), report.run_id)
     index_article(store.conn, doc.id)
     store.save_signature(doc.id, to_bytes(minhash))
+    if doc.duplicate_of is None:
+        index.add(doc.id, minhash)
     if doc.analysis is not None:
         save_analysis(store, doc.id, doc.analysis, PROFILE.get())
     # Only in-memory bookkeeping from here: nothing below can fail half-way.
-    if doc.duplicate_of is None:
-        index.add(doc.id, minhash)
     report.stored.append(doc.id)
     if doc.duplicate_of:
         report.duplicates.append((doc.id, doc.duplicate_of))
@@ -218,7 +223,7 @@ def _write_atomically(
     doc: Document,
     store: Store,
     report: IngestReport,
-    index: DuplicateIndex,
+    index: BandedDuplicates,
     on_written: OnWritten | None,
 ) -> InputError | None:
     """Write one article inside a savepoint: on failure none of its rows remain (nor
@@ -241,8 +246,8 @@ class _Batch:
     report: IngestReport
     pipeline: Pipeline
     pending: PendingLines
-    index: DuplicateIndex
-    analysers: Analysers | None
+    index: BandedDuplicates
+    analysers: Engine | None
     on_item: Callable[[str], None] | None
     on_written: OnWritten | None = None
 
@@ -324,6 +329,8 @@ def ingest(
     stop: threading.Event | None = None,
     documents: Iterable[Document | InputError] | None = None,
     on_written: OnWritten | None = None,
+    engine: str | None = None,
+    address: str | None = None,
 ) -> IngestReport:
     """Ingest files, folders or '-' (stdin) into ``store``; bad inputs are reported, not fatal.
 
@@ -343,6 +350,9 @@ def ingest(
     `on_written(item, article_id)` is called for every input inside the transaction of
     its batch (article_id None when it failed), so a caller's own record of the input
     commits, or rolls back, with the article.
+
+    `engine` ('local' or 'ray'; default: the engine setting) says where analysis and the
+    grouping's encoding run; `address` is the Ray cluster's (engine/ray_actors.py).
     """
     base = hints or Hints()
     limit = max_bytes if max_bytes is not None else MAX_FILE_BYTES.get()
@@ -366,7 +376,9 @@ def ingest(
     alive = ExitStack()  # held while the run lives: `status` tells a dead run from a live one
     alive.enter_context(ingest_lock(store.path))
     report = IngestReport(run_id=store.start_run())
-    analysers = alive.enter_context(Analysers()) if analyse_step is not None else None
+    analysers = (
+        alive.enter_context(engine_for(engine, address)) if analyse_step is not None else None
+    )
     batches = _Batch(
         store,
         report,
@@ -386,7 +398,8 @@ def ingest(
             if stop is not None and stop.is_set():
                 report.stopped = True
                 return report
-        if analysers is not None:
+        encode = analysers.encoder() if analysers is not None else None
+        if analysers is not None and encode is None:
             analysers.close()  # the workers' memory is not needed for grouping
         if group:
             from storyline.compare.job import update_claims
@@ -394,7 +407,7 @@ def ingest(
             from storyline.stories.job import update_stories  # loads the embedding model
 
             try:
-                report.stories = update_stories(store, _until(stop, on_group))
+                report.stories = update_stories(store, _until(stop, on_group), encode=encode)
                 report.claims = update_claims(store, on_item=_until(stop, on_compare))
             except _StopRequested:  # grouping and claims are resumable: the next run ends them
                 report.stopped = True

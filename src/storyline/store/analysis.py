@@ -8,6 +8,7 @@ and reads it back for the interfaces.
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Sequence
 from typing import Any
 
 from storyline.analyse.model import Analysis, Entity
@@ -112,6 +113,30 @@ def _retype(conn: sqlite3.Connection, entity_ids: set[str]) -> None:
 def unanalysed(store: Store) -> list[str]:
     rows = store.conn.execute("SELECT id FROM articles WHERE analysed_at IS NULL ORDER BY rowid")
     return [str(r[0]) for r in rows]
+
+
+def queue_reanalysis(store: Store) -> int:
+    """Put every stored article in the re-analysis queue (unless a re-analysis is still
+    queued: that one is resumed, not restarted); returns the queue's length."""
+    if not pending_reanalysis(store):
+        store.conn.execute("INSERT OR IGNORE INTO reanalysis SELECT id FROM articles")
+    return len(pending_reanalysis(store))
+
+
+def pending_reanalysis(store: Store) -> list[str]:
+    """Articles a re-analysis has still to do, oldest first."""
+    rows = store.conn.execute(
+        "SELECT r.article_id FROM reanalysis r JOIN articles a ON a.id = r.article_id "
+        "ORDER BY a.rowid"
+    )
+    return [str(r[0]) for r in rows]
+
+
+def reanalysed(store: Store, article_ids: Sequence[str]) -> None:
+    """Take analysed articles out of the queue (in the transaction that stores them)."""
+    store.conn.executemany(
+        "DELETE FROM reanalysis WHERE article_id = ?", [(a,) for a in article_ids]
+    )
 
 
 def analysis_input(store: Store, article_id: str) -> tuple[str, str | None, str | None]:

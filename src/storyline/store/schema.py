@@ -367,7 +367,8 @@ MIGRATIONS += (
         10,
         "entities: an index of the first and last name part of every entity whose name has "
         "several (a single 'Kim' is looked up there instead of reading every stored person); "
-        "filled from Python on first use, as the part keys are Python's",
+        "filled from Python on first use, as the part keys are Python's; the queue of a "
+        "resumable re-analysis; LSH bands of the near-duplicate signatures",
         """
         CREATE TABLE entity_name_parts (
             part_key  TEXT NOT NULL,
@@ -375,11 +376,29 @@ MIGRATIONS += (
             PRIMARY KEY (part_key, entity_id)
         ) WITHOUT ROWID;
         CREATE INDEX entity_name_parts_entity ON entity_name_parts(entity_id);
+        -- derived indexes filled from Python once per store, resumably: `progress` is the
+        -- last article rowid done
         CREATE TABLE backfills (
             name       TEXT PRIMARY KEY,
-            done_at    TEXT
+            done_at    TEXT,
+            progress   INTEGER NOT NULL DEFAULT 0
         );
         INSERT INTO backfills(name) VALUES ('entity_name_parts');
+        -- LSH bands of the originals' MinHash signatures (stories/dedupe.py): a new
+        -- article is compared only with the originals sharing a band. No foreign key:
+        -- articles are never deleted, and the look-up joins articles anyway
+        CREATE TABLE signature_bands (
+            band       INTEGER NOT NULL,
+            article_id TEXT NOT NULL,
+            PRIMARY KEY (band, article_id)
+        ) WITHOUT ROWID;
+        INSERT INTO backfills(name) VALUES ('signature_bands');
+        -- articles a re-analysis (`storyline analyse --redo`) has still to do: each batch
+        -- removes its ids in the transaction that stores their new analysis, so a killed
+        -- run resumes where it stopped and analyses nothing twice
+        CREATE TABLE reanalysis (
+            article_id TEXT PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE
+        ) WITHOUT ROWID;
         """,
     ),
 )

@@ -16,90 +16,16 @@ import numpy.typing as npt
 from storyline.analyse.model import DateMention
 from storyline.errors import NotFoundError
 from storyline.store.db import Store, now
+from storyline.store.grouping import id_chunks, marks
 
 Matrix = npt.NDArray[np.float32]
 
 
-def save_vectors(store: Store, backend: str, rows: Iterable[tuple[str, Matrix]]) -> None:
-    store.conn.executemany(
-        "INSERT OR REPLACE INTO article_vectors(article_id, backend, dim, vector) VALUES (?,?,?,?)",
-        [
-            (a, backend, int(v.shape[-1]), np.asarray(v, dtype=np.float32).tobytes())
-            for a, v in rows
-        ],
-    )
-
-
-def load_vectors(store: Store, backend: str) -> dict[str, Matrix]:
-    out: dict[str, Matrix] = {}
-    for article, blob in store.conn.execute(
-        "SELECT article_id, vector FROM article_vectors WHERE backend=?", (backend,)
-    ):
-        out[article] = np.frombuffer(blob, dtype=np.float32)
-    return out
-
-
-def articles_without_vectors(store: Store, backend: str) -> list[dict[str, Any]]:
-    rows = store.conn.execute(
-        "SELECT a.id, a.title, a.text, a.lang FROM articles a LEFT JOIN article_vectors v "
-        "ON v.article_id = a.id AND v.backend = ? WHERE v.article_id IS NULL ORDER BY a.rowid",
-        (backend,),
-    )
-    return [dict(r) for r in rows]
-
-
-def article_rows(store: Store, *, details: bool = True) -> list[dict[str, Any]]:
-    """What clustering needs of every article (no text): dates, outlet, event; with
-    `details`, also its entities (id -> mentions) and dated mentions (value, precision)."""
-    rows = [
-        dict(r)
-        for r in store.conn.execute(
-            "SELECT id, title, lang, outlet, published, published_source, published_confidence, "
-            "duplicate_of, event_id FROM articles ORDER BY rowid"
-        )
-    ]
-    for r in rows:
-        r["entities"], r["dates"] = {}, []
-    if details:
-        by_id = {r["id"]: r for r in rows}
-        for article, extra in article_details(store, None).items():
-            by_id[article].update(extra)
-    return rows
-
-
-def article_details(store: Store, ids: Sequence[str] | None) -> dict[str, dict[str, Any]]:
-    """Entities (id -> mentions) and dated mentions of the articles (all when `ids` is None)."""
-    chunks = [None] if ids is None else [list(ids[i : i + 500]) for i in range(0, len(ids), 500)]
-    out: dict[str, dict[str, Any]] = {}
-    for chunk in chunks:
-        where, args = "", []
-        if chunk is not None:
-            where, args = f" AND article_id IN ({','.join('?' * len(chunk))})", chunk
-        for article, entity, n in store.conn.execute(
-            "SELECT article_id, entity_id, count(*) FROM mentions WHERE entity_id IS NOT NULL"
-            f"{where} GROUP BY article_id, entity_id",
-            args,
-        ):
-            out.setdefault(article, {"entities": {}, "dates": []})["entities"][entity] = float(n)
-        for article, value, precision in store.conn.execute(
-            f"SELECT article_id, value, precision FROM dates WHERE 1{where} "
-            "ORDER BY article_id, start",
-            args,
-        ):
-            out.setdefault(article, {"entities": {}, "dates": []})["dates"].append(
-                (value, precision)
-            )
-    return out
-
-
-def entity_article_counts(store: Store) -> dict[str, int]:
-    """In how many articles each entity is named (for rarity weights)."""
-    return dict(
-        store.conn.execute(
-            "SELECT entity_id, count(DISTINCT article_id) FROM mentions "
-            "WHERE entity_id IS NOT NULL GROUP BY entity_id"
-        ).fetchall()
-    )
+def cluster_counts(store: Store) -> tuple[int, int]:
+    """How many events and stories the store holds."""
+    events = store.conn.execute("SELECT count(*) FROM events").fetchone()[0]
+    stories = store.conn.execute("SELECT count(*) FROM stories").fetchone()[0]
+    return int(events), int(stories)
 
 
 def article_text(store: Store, article_id: str) -> dict[str, Any]:
@@ -174,9 +100,17 @@ def save_clusters(
     events: dict[str, dict[str, Any]],
     stories: dict[str, dict[str, Any]],
     assignments: dict[str, str | None],
+    *,
+    sweep: bool = False,
 ) -> None:
-    """Write events and stories (id -> fields) and article -> event; drop emptied clusters."""
+    """Write events and stories (id -> fields) and article -> event; drop emptied clusters.
+
+    Only clusters these writes can have emptied are checked (the events the assigned
+    articles leave, and those events' stories): adding to a store of a million articles
+    must not read every event. `sweep` checks them all (a full regrouping)."""
     stamp = now()
+    left = _events_of(store, assignments) | set(events)
+    left_stories = _stories_of_events(store, left) | set(stories)
     store.conn.executemany(
         "INSERT INTO stories(id, title, created_at, updated_at) VALUES (?,?,?,?) "
         "ON CONFLICT(id) DO UPDATE SET title=excluded.title, updated_at=excluded.updated_at",
@@ -195,11 +129,51 @@ def save_clusters(
     store.conn.executemany(
         "UPDATE articles SET event_id=? WHERE id=?", [(e, a) for a, e in assignments.items()]
     )
-    store.conn.execute(
-        "DELETE FROM events WHERE id NOT IN (SELECT DISTINCT event_id FROM articles "
-        "WHERE event_id IS NOT NULL)"
-    )
-    store.conn.execute("DELETE FROM stories WHERE id NOT IN (SELECT story_id FROM events)")
+    if sweep:
+        store.conn.execute(
+            "DELETE FROM events WHERE id NOT IN (SELECT DISTINCT event_id FROM articles "
+            "WHERE event_id IS NOT NULL)"
+        )
+        store.conn.execute("DELETE FROM stories WHERE id NOT IN (SELECT story_id FROM events)")
+        return
+    for chunk in id_chunks(sorted(left)):
+        store.conn.execute(
+            f"DELETE FROM events WHERE id IN ({marks(chunk)}) "
+            "AND NOT EXISTS (SELECT 1 FROM articles a WHERE a.event_id = events.id)",
+            chunk,
+        )
+    for chunk in id_chunks(sorted(left_stories)):
+        store.conn.execute(
+            f"DELETE FROM stories WHERE id IN ({marks(chunk)}) "
+            "AND NOT EXISTS (SELECT 1 FROM events e WHERE e.story_id = stories.id)",
+            chunk,
+        )
+
+
+def _events_of(store: Store, assignments: dict[str, str | None]) -> set[str]:
+    out: set[str] = set()
+    for chunk in id_chunks(sorted(assignments)):
+        out.update(
+            str(r[0])
+            for r in store.conn.execute(
+                f"SELECT DISTINCT event_id FROM articles WHERE id IN ({marks(chunk)}) "
+                "AND event_id IS NOT NULL",
+                chunk,
+            )
+        )
+    return out
+
+
+def _stories_of_events(store: Store, event_ids: set[str]) -> set[str]:
+    out: set[str] = set()
+    for chunk in id_chunks(sorted(event_ids)):
+        out.update(
+            str(r[0])
+            for r in store.conn.execute(
+                f"SELECT DISTINCT story_id FROM events WHERE id IN ({marks(chunk)})", chunk
+            )
+        )
+    return out
 
 
 def save_echoes(store: Store, echoes: dict[str, tuple[str | None, dict[str, Any] | None]]) -> None:

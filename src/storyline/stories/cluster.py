@@ -125,6 +125,9 @@ class Clusters:
         self._lang_codes: np.ndarray = np.zeros(0, dtype=np.int32)
         self._codes: dict[str | None, int] = {None: 0}
         self._df: Counter[str] = Counter()
+        #: placed articles of the store not loaded here (grouping loads only the stories
+        #: near the new articles): they still count in the rarity of entities
+        self.unloaded = 0
 
     # -- state ------------------------------------------------------------------
 
@@ -142,6 +145,15 @@ class Clusters:
     def set_entity_counts(self, counts: dict[str, int]) -> None:
         """Entity document frequencies counted by the store (when not every article is loaded)."""
         self._df = Counter(counts)
+
+    def uncounted(self, entities: Iterable[str]) -> set[str]:
+        """Of `entities`, those whose store-wide counts are not known here yet."""
+        return {e for e in entities if e not in self._df}
+
+    def add_entity_counts(self, counts: dict[str, int]) -> None:
+        """Store-wide counts of entities met as more stories are loaded."""
+        for entity, n in counts.items():
+            self._df.setdefault(entity, n)
 
     def _set_story(self, event: str, story: str) -> None:
         old = self.story_of.get(event)
@@ -207,7 +219,7 @@ class Clusters:
         }
 
     def _idf(self, entity: str) -> float:
-        return math.log(1 + len(self.items) / max(1, self._df[entity]))
+        return math.log(1 + (len(self.items) + self.unloaded) / max(1, self._df[entity]))
 
     def entity_overlap(self, item: Item, articles: Iterable[str]) -> float:
         """Share of the item's (rarity-weighted) top entities that the articles name too."""

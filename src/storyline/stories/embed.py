@@ -11,7 +11,7 @@ returns L2-normalised float32 rows, so a dot product is the cosine.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from functools import cache
 from typing import Protocol
 
@@ -19,6 +19,8 @@ import numpy as np
 import numpy.typing as npt
 
 Matrix = npt.NDArray[np.float32]
+#: embeds texts as L2-normalised rows: a backend's `encode`, or an engine's workers
+Encoder = Callable[[Sequence[str]], Matrix]
 
 #: Characters of body text embedded after the title. The lead carries the who/what/where of
 #: a news story; e5 costs grow with length (~4.5 articles/s at this size on 2 cores) and the

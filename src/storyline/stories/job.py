@@ -11,30 +11,28 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
-
-import numpy as np
 
 from storyline.analyse.dates import find_dates
 from storyline.analyse.model import Sentence
 from storyline.analyse.sentences import split_sentences
 from storyline.settings import INFER_MIN_CONFIDENCE, embed_backend
-from storyline.store import Store
+from storyline.store import Store, grouping
 from storyline.store import stories as db
 from storyline.stories.cluster import CONFIDENT, Clusters, Item, LogEntry
 from storyline.stories.dating import (
     ContextDate,
     Fact,
-    day_of,
     explicit_spans,
     infer_from_story,
     interval,
 )
 from storyline.stories.echo import find_echoes
+from storyline.stories.embed import Encoder, get_backend
 from storyline.stories.embed import article_text as embed_text
-from storyline.stories.embed import get_backend
+from storyline.stories.load import Details, load, set_dates
 
 #: What grouping needs of a stored article and what it adds (checked by the ingest job
 #: against the stages before it, as `Pipeline` checks the per-article stages).
@@ -66,119 +64,31 @@ class StoriesReport:
         }
 
 
-def embed_missing(store: Store, on_item: Callable[[str], None] | None = None) -> int:
+def embed_missing(
+    store: Store,
+    on_item: Callable[[str], None] | None = None,
+    encode: Encoder | None = None,
+) -> int:
     """Embed (title + lead) every article that has no vector yet; returns how many.
 
     Call it outside a transaction: the encoder runs with no lock held, and each batch's
     vectors are written in a short transaction of their own (other writers wait
-    milliseconds, not minutes; a killed run keeps the vectors it finished)."""
+    milliseconds, not minutes; a killed run keeps the vectors it finished). `encode` runs
+    the profile's model elsewhere (the ray engine's actors)."""
     name = embed_backend()
-    todo = db.articles_without_vectors(store, name)
-    backend = get_backend(name)
+    todo = grouping.articles_without_vectors(store, name)
+    if not todo:
+        return 0
+    run = encode if encode is not None else get_backend(name).encode
     for i in range(0, len(todo), _EMBED_BATCH):
         batch = todo[i : i + _EMBED_BATCH]
-        vectors = backend.encode([embed_text(r["text"], r["title"]) for r in batch])
+        vectors = run([embed_text(r["text"], r["title"]) for r in batch])
         with store.transaction(join=True):
-            db.save_vectors(store, name, [(r["id"], vectors[k]) for k, r in enumerate(batch)])
+            grouping.save_vectors(store, name, [(r["id"], vectors[k]) for k, r in enumerate(batch)])
         if on_item is not None:
             for r in batch:
                 on_item(r["id"])
     return len(todo)
-
-
-def _item(row: dict[str, Any], vector: np.ndarray) -> Item:
-    published = day_of(row["published"])
-    source = row["published_source"]
-    confidence = (
-        1.0 if source in ("metadata", "text") else float(row["published_confidence"] or 0.3)
-    )
-    item = Item(
-        id=row["id"],
-        vector=vector,
-        lang=row["lang"],
-        title=row["title"],
-        outlet=row["outlet"],
-        published=published,
-        confidence=confidence if published else 0.0,
-        duplicate_of=row["duplicate_of"],
-        entities=row["entities"],
-    )
-    _set_dates(item, row["dates"])
-    return item
-
-
-def _set_dates(item: Item, dates: list[tuple[str, str]]) -> None:
-    item.announced, item.months, item.days = [], [], []
-    p = item.published
-    if p is None:
-        return
-    for value, _precision in dates:
-        span = interval(value)
-        if span is None:
-            continue
-        lo, hi, prec = span
-        if prec == "day":
-            item.days.extend(lo + timedelta(days=k) for k in range((hi - lo).days + 1))
-        if prec == "day" and p < lo <= p + timedelta(days=14):
-            item.announced.append((lo, hi))
-        elif prec == "month" and lo <= p + timedelta(days=31) and hi >= p:
-            item.months.append((lo, hi))
-
-
-class _Details:
-    """Entities and dates of placed articles, loaded story by story when a decision needs
-    them: adding one article to a store of 10,000 should not read all 10,000."""
-
-    def __init__(self, store: Store, clusters: Clusters, loaded: bool) -> None:
-        self.store, self.clusters = store, clusters
-        self.done: set[str] = set(clusters.stories_ids()) if loaded else set()
-
-    def stories(self, stories: set[str]) -> None:
-        todo = sorted(stories - self.done)
-        if not todo:
-            return
-        self.done.update(todo)
-        ids = [a for s in todo for a in self.clusters.story_articles(s)]
-        for article, extra in db.article_details(self.store, ids).items():
-            old = self.clusters.items[article]
-            item = replace(old, entities=extra["entities"])
-            _set_dates(item, extra["dates"])
-            self.clusters.fill(item)
-
-    def around(self, sims: dict[str, float]) -> None:
-        """Load the stories of an article's neighbours."""
-        c = self.clusters
-        self.stories({c.story_of[c.event_of[a]] for a in sims if a in c.event_of})
-
-
-def _load(store: Store, *, everything: bool) -> tuple[Clusters, list[Item], _Details]:
-    """The store's clusters, the articles to place, and the loader of the rest.
-
-    For `everything` (recluster) all details are read at once; else only the new
-    articles' details, and the placed articles' as their stories come up.
-    """
-    backend = embed_backend()
-    vectors = db.load_vectors(store, backend)
-    story_of = dict(store.conn.execute("SELECT id, story_id FROM events").fetchall())
-    rows = db.article_rows(store, details=everything)
-    fresh = [r for r in rows if r["id"] in vectors and r["event_id"] not in story_of]
-    if not everything:
-        extra = db.article_details(store, [r["id"] for r in fresh])
-        for r in fresh:
-            r.update(extra.get(r["id"], {}))
-    clusters, new = Clusters(backend), []
-    for row in rows:
-        vector = vectors.get(row["id"])
-        if vector is None:
-            continue
-        item = _item(row, vector)
-        if row["event_id"] in story_of:
-            clusters.load(item, row["event_id"], story_of[row["event_id"]])
-        else:
-            new.append(item)
-    if not everything:
-        clusters.set_entity_counts(db.entity_article_counts(store))
-    return clusters, new, _Details(store, clusters, everything)
 
 
 def _order(items: list[Item]) -> list[Item]:
@@ -263,7 +173,7 @@ def _take(
     cache.pop((item.id, True), None)
     cache.pop((item.id, False), None)
     item.published, item.confidence = date.fromisoformat(found.value), found.confidence
-    _set_dates(item, [(d.value, d.precision) for d in dates])
+    set_dates(item, [(d.value, d.precision) for d in dates])
     return True
 
 
@@ -305,7 +215,7 @@ def _place_all(
     clusters: Clusters,
     items: list[Item],
     report: StoriesReport,
-    details: _Details,
+    details: Details,
     retry: bool = True,
 ) -> None:
     cache: FactCache = {}
@@ -342,14 +252,20 @@ def _place_all(
                     clusters.log.append(LogEntry("event", "move", new, a, {"from": old}))
 
 
-def update_stories(store: Store, on_item: Callable[[str], None] | None = None) -> StoriesReport:
+def update_stories(
+    store: Store,
+    on_item: Callable[[str], None] | None = None,
+    *,
+    encode: Encoder | None = None,
+) -> StoriesReport:
     """Place every article without an event into events and stories: embedding first,
-    with no lock held, then the placing in one transaction."""
+    with no lock held (on `encode`'s workers when given), then the placing in one
+    transaction."""
     report = StoriesReport()
-    embed_missing(store, on_item)
+    embed_missing(store, on_item, encode)
     with store.transaction():
         embed_missing(store)  # what another writer stored meanwhile (usually nothing)
-        clusters, new, details = _load(store, everything=False)
+        clusters, new, details = load(store, everything=False)
         _place_all(store, clusters, new, report, details)
         _save(store, clusters, report)
     return report
@@ -368,11 +284,11 @@ def recluster(store: Store, on_item: Callable[[str], None] | None = None) -> Sto
         )
         old_story = dict(store.conn.execute("SELECT id, story_id FROM events").fetchall())
         db.clear_clusters(store)
-        clusters, items, details = _load(store, everything=True)
+        clusters, items, details = load(store, everything=True)
         _place_all(store, clusters, items, report, details, retry=False)
         _keep_ids(clusters, before, old_story)
         clusters.touched = set(clusters.events)
-        _save(store, clusters, report)
+        _save(store, clusters, report, sweep=True)
     return report
 
 
@@ -431,7 +347,7 @@ def _fresh(name: str, taken: set[str]) -> str:
     return candidate
 
 
-def _save(store: Store, clusters: Clusters, report: StoriesReport) -> None:
+def _save(store: Store, clusters: Clusters, report: StoriesReport, *, sweep: bool = False) -> None:
     from storyline.stories.titles import event_title, story_title
 
     touched_events = {e for e in clusters.touched if e in clusters.events}
@@ -448,15 +364,14 @@ def _save(store: Store, clusters: Clusters, report: StoriesReport) -> None:
         }
     stories = {s: {"title": story_title(store, clusters, s)} for s in sorted(touched_stories)}
     assignments: dict[str, str | None] = {a: e for e in touched_events for a in clusters.events[e]}
-    db.save_clusters(store, events, stories, assignments)
+    db.save_clusters(store, events, stories, assignments, sweep=sweep)
     echoes = {}
     for e in sorted(touched_events):
         echoes.update(find_echoes(store, [clusters.items[a] for a in clusters.events[e]]))
     db.save_echoes(store, echoes)
     db.append_log(store, clusters.log)
     report.log = list(clusters.log)
-    report.events = len(clusters.events)
-    report.stories = len(set(clusters.story_of.values()))
+    report.events, report.stories = db.cluster_counts(store)
 
 
 def _event_days(members: list[Item]) -> tuple[str | None, str | None]:

@@ -13,8 +13,8 @@ from typing import Any
 import pytest
 
 from storyline.analyse import run as analyse_run
+from storyline.engine import local as workers
 from storyline.errors import ConfigError
-from storyline.ingest import workers
 from storyline.ingest.job import ingest
 from storyline.store import Store
 from storyline.store.analysis import article_analysis

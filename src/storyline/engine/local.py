@@ -1,4 +1,4 @@
-"""Analysis on every core: the ingest job's worker processes.
+"""The local engine: analysis on every core of this machine, in worker processes.
 
 Why processes: analysis outside the encoder (the CRF, dates, quotes, figures) is Python
 and holds the interpreter lock, so threads would take turns on one core. The cleaning of
@@ -37,10 +37,14 @@ from collections.abc import Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from storyline.analyse.model import Analysis
 from storyline.errors import ConfigError, InputError
 from storyline.settings import ANALYSE_BUDGET, ANALYSE_WORKERS, PROFILE
+
+if TYPE_CHECKING:
+    from storyline.stories.embed import Encoder
 
 log = logging.getLogger(__name__)
 
@@ -130,7 +134,7 @@ def _on_alarm(signum: int, frame: object) -> None:
     raise _OverBudget
 
 
-def _analyse(job: Job, budget: float = 0.0) -> Analysis | Failed:
+def analyse_job(job: Job, budget: float = 0.0) -> Analysis | Failed:
     """Analyse one article within `budget` seconds (0: no limit); whatever goes wrong is
     returned, not raised, so that a bug on one input is reported against it and the batch
     goes on.
@@ -197,8 +201,8 @@ class Analysers:
         pool = self._pool_for_now()
         if pool is None:
             self._done_here += len(jobs)
-            return [_analyse(job, self.budget) for job in jobs]
-        futures = [pool.submit(_analyse, job, self.budget) for job in jobs]
+            return [analyse_job(job, self.budget) for job in jobs]
+        futures = [pool.submit(analyse_job, job, self.budget) for job in jobs]
         results = [_outcome(f) for f in futures]
         lost = [i for i, f in enumerate(futures) if isinstance(f.exception(), BrokenProcessPool)]
         if lost:
@@ -214,8 +218,8 @@ class Analysers:
     def _alone(self, job: Job) -> Analysis | Failed:
         pool = self._pool_for_now()
         if pool is None:  # workers are off now (another thread started meanwhile)
-            return _analyse(job, self.budget)
-        future = pool.submit(_analyse, job, self.budget)
+            return analyse_job(job, self.budget)
+        future = pool.submit(analyse_job, job, self.budget)
         result = _outcome(future)
         if isinstance(future.exception(), BrokenProcessPool):
             self.close()
@@ -243,6 +247,11 @@ class Analysers:
             initargs=(max(1, cores // self.workers), os.getpid()),
         )
         return self._pool
+
+    def encoder(self) -> Encoder | None:
+        """Title + lead encoding elsewhere than here: none (grouping encodes in this
+        process, where its model is loaded once)."""
+        return None
 
     def close(self) -> None:
         if self._pool is not None:

@@ -1,0 +1,279 @@
+"""Adding one article to stores of 10k, 100k and 1M articles, and page latency there.
+
+    python -m bench.scale_store [--sizes 10000,100000,1000000] [--base 2000]
+
+What it does, stated because the large stores are not real ingests (at a few dozen
+articles a second a million would take days on two cores):
+
+1. `--base` articles from bench/gen_corpus.py are ingested for real under the fast profile
+   (static vectors, CRF): texts, entities, mentions, dates, signatures, events and stories.
+2. The store is grown to each size by copying those articles with new ids (`id~k`), each
+   copy with its own events and stories, the same mentions (so popular entities get
+   popular), the same signatures and search rows, and **vectors that are the original's
+   plus Gaussian noise** (sigma `NOISE`), renormalised: random where embedding would take
+   too long, but clustered like real ones.
+3. At each size one held-out generated article is ingested for real, timed in two parts:
+   ingest (read, clean, analyse, near-duplicate check, write) and grouping (embed, find
+   the stories near it, place it, write); then the latency of its story page, its article
+   page and a search through the web app (Starlette's test client, no network).
+4. Then `WRITER_BATCH` more held-out articles are written without analysis and grouped:
+   what the one writer takes per second at that size, analysis being the workers' part.
+
+Peak memory (RSS) is reported per step. Results go to bench/results/scale_store.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import shutil
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from bench.common import save
+from bench.gen_corpus import generate
+from storyline.ingest.job import ingest
+from storyline.search import vector_index
+from storyline.store import Store, grouping
+
+#: spread of the noise added to a copied article's vector (unit vectors of dimension a few
+#: hundred: copies stay nearer their original than to other stories)
+NOISE = 0.02
+#: articles copied per transaction while growing the store
+COPY_CHUNK = 50_000
+#: requests timed per page
+REQUESTS = 5
+#: held-out articles written per size to measure the writer's throughput
+WRITER_BATCH = 200
+
+
+def _rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _remember_originals(store: Store, base: int) -> None:
+    """Temporary tables of the originals, so that each copy reads `base` rows, not the store."""
+    conn = store.conn
+    conn.execute(
+        "CREATE TEMP TABLE base_articles AS SELECT * FROM articles WHERE rowid <= ?", (base,)
+    )
+    conn.execute(
+        "CREATE TEMP TABLE base_events AS SELECT * FROM events WHERE id IN "
+        "(SELECT event_id FROM base_articles)"
+    )
+    conn.execute(
+        "CREATE TEMP TABLE base_stories AS SELECT * FROM stories WHERE id IN "
+        "(SELECT story_id FROM base_events)"
+    )
+    conn.execute(
+        "CREATE TEMP TABLE base_search AS SELECT article_id, title, text FROM articles_search "
+        "WHERE article_id IN (SELECT id FROM base_articles)"
+    )
+    for table in ("mentions", "dates", "article_signatures", "article_vectors"):
+        conn.execute(
+            f"CREATE TEMP TABLE base_{table} AS SELECT * FROM {table} "
+            "WHERE article_id IN (SELECT id FROM base_articles)"
+        )
+
+
+def _grow(store: Store, copy: int, rng: np.random.Generator) -> None:
+    """Add copy number `copy` of the original articles (see the module's docstring)."""
+    conn = store.conn
+    suffix = f"~{copy}"
+    with store.transaction():
+        conn.execute(
+            "INSERT INTO stories(id, title, created_at, updated_at) SELECT id || ?, title, "
+            "created_at, updated_at FROM base_stories",
+            (suffix,),
+        )
+        conn.execute(
+            "INSERT INTO events(id, story_id, title, date_start, date_end, created_at, "
+            "updated_at) SELECT id || ?, story_id || ?, title, date_start, date_end, "
+            "created_at, updated_at FROM base_events",
+            (suffix, suffix),
+        )
+        conn.execute(
+            "INSERT INTO articles(id, title, text, raw_text, url, outlet, lang, published, "
+            "published_source, repairs, text_hash, created_at, analysed_at, event_id, "
+            "published_confidence, profile) SELECT id || ?, title, text, '', url, outlet, "
+            "lang, published, published_source, repairs, text_hash || ?, created_at, "
+            "analysed_at, event_id || ?, published_confidence, profile FROM base_articles",
+            (suffix, suffix, suffix),
+        )
+        conn.execute(
+            "INSERT INTO articles_search(rowid, article_id, title, text) SELECT a.rowid, a.id, "
+            "s.title, s.text FROM base_search s JOIN articles a ON a.id = s.article_id || ?",
+            (suffix,),
+        )
+        for table, cols in (
+            ("mentions", "start, end, text, label, entity_id"),
+            ("dates", "start, end, text, value, precision"),
+            ("article_signatures", "minhash"),
+        ):
+            conn.execute(
+                f"INSERT INTO {table}(article_id, {cols}) SELECT article_id || ?, {cols} "
+                f"FROM base_{table}",
+                (suffix,),
+            )
+        rows = conn.execute(
+            "SELECT article_id, backend, dim, vector FROM base_article_vectors"
+        ).fetchall()
+        vectors = np.vstack([np.frombuffer(r[3], dtype=np.float32) for r in rows])
+        vectors = vectors + rng.normal(0, NOISE, vectors.shape).astype(np.float32)
+        vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+        conn.executemany(
+            "INSERT INTO article_vectors(article_id, backend, dim, vector) VALUES (?,?,?,?)",
+            [(r[0] + suffix, r[1], r[2], v.tobytes()) for r, v in zip(rows, vectors, strict=True)],
+        )
+
+
+def _timed_get(client: Any, url: str) -> float:
+    started = time.perf_counter()
+    response = client.get(url)
+    assert response.status_code == 200, (url, response.status_code)
+    return time.perf_counter() - started
+
+
+def _pages(db: Path, article: str, query: str) -> dict[str, float]:
+    from starlette.testclient import TestClient
+
+    from storyline.web.app import create_app
+
+    with Store(db) as store:
+        story = store.conn.execute(
+            "SELECT e.story_id FROM articles a JOIN events e ON e.id = a.event_id WHERE a.id=?",
+            (article,),
+        ).fetchone()[0]
+    out: dict[str, float] = {}
+    with TestClient(create_app(db), base_url="http://127.0.0.1") as client:
+        for name, url in (
+            ("story_page", f"/stories/{story}"),
+            ("article_page", f"/articles/{article}"),
+            ("search_api", f"/api/v1/search?q={query}"),
+        ):
+            times = [_timed_get(client, url) for _ in range(REQUESTS)]
+            out[f"{name}_first_s"] = round(times[0], 3)
+            out[f"{name}_median_s"] = round(float(np.median(times[1:])), 3)
+    return out
+
+
+def _writer(store: Store, batch: Path) -> dict[str, float]:
+    """What the one writer takes at this size: a batch read, cleaned, checked for near
+    duplicates and written without analysis (that runs on the engine's workers), then
+    grouped (static vectors, no entities: analysis was skipped)."""
+    from storyline.stories import job
+
+    started = time.perf_counter()
+    report = ingest([str(batch)], store, analyse=False, stories=False)
+    write_s = time.perf_counter() - started
+    started = time.perf_counter()
+    placed = job.update_stories(store)
+    group_s = time.perf_counter() - started
+    return {
+        "writer_articles_per_s": round(len(report.stored) / write_s, 1),
+        "grouping_articles_per_s": round(placed.placed / group_s, 1),
+    }
+
+
+def _query(article: Path) -> str:
+    """A word of the article's title (the longest): a search a reader of it might run."""
+    title = article.read_text(encoding="utf-8").splitlines()[0]
+    return max((w.strip(".,:;!?\"'()") for w in title.split()), key=len)
+
+
+def run(sizes: list[int], base: int, seed: int = 7) -> dict[str, Any]:
+    os.environ["STORYLINE_PROFILE"] = "fast"
+    rng = np.random.default_rng(seed)
+    result: dict[str, Any] = {"base": base, "noise": NOISE, "sizes": {}}
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp)
+        per_size = 1 + WRITER_BATCH
+        generate(base + len(sizes) * per_size, root / "corpus", seed)
+        files = sorted((root / "corpus" / "articles").iterdir())
+        held: list[tuple[Path, Path]] = []
+        for k in range(len(sizes)):
+            one, batch = root / f"one{k}", root / f"batch{k}"
+            one.mkdir()
+            batch.mkdir()
+            mine = files[base + k * per_size : base + (k + 1) * per_size]
+            shutil.move(str(mine[0]), one / mine[0].name)
+            for f in mine[1:]:
+                shutil.move(str(f), batch / f.name)
+            held.append((one / mine[0].name, batch))
+        db = root / "scale.db"
+        with Store(db) as store:
+            started = time.perf_counter()
+            report = ingest([str(root / "corpus" / "articles")], store)
+            result["base_ingest_s"] = round(time.perf_counter() - started, 1)
+            stored = len(report.stored)
+            _remember_originals(store, stored)
+            copy = 0
+            for size, (extra, batch) in zip(sizes, held, strict=True):
+                started = time.perf_counter()
+                while store.count() + stored <= size:
+                    copy += 1
+                    _grow(store, copy, rng)
+                grow_s = time.perf_counter() - started
+                row: dict[str, Any] = {"articles": store.count(), "grow_s": round(grow_s, 1)}
+                # a store grown by ingests keeps its index current as it grows; this one
+                # was copied together, so the index is built here, outside the add's clock
+                started = time.perf_counter()
+                if vector_index.wanted(store, "static"):
+                    vector_index.sync(store, "static")
+                row["index_build_s"] = round(time.perf_counter() - started, 1)
+                started = time.perf_counter()
+                added = ingest([str(extra)], store, stories=False)
+                row["add_one_ingest_s"] = round(time.perf_counter() - started, 2)
+                row["rss_after_ingest_mb"] = round(_rss_mb())
+                loaded: list[int] = []
+                real = grouping.story_member_rows
+
+                def spy(s: Store, ids: Any, real: Any = real, loaded: list[int] = loaded) -> Any:
+                    rows = real(s, ids)
+                    loaded.append(len(rows))
+                    return rows
+
+                grouping.story_member_rows = spy  # type: ignore[assignment]
+                from storyline.stories import job
+
+                started = time.perf_counter()
+                if os.environ.get("SCALE_PROFILE"):  # where the add's time goes
+                    import cProfile
+                    import pstats
+
+                    profiler = cProfile.Profile()
+                    placed = profiler.runcall(job.update_stories, store)
+                    pstats.Stats(profiler).sort_stats("cumulative").print_stats(30)
+                else:
+                    placed = job.update_stories(store)
+                row["add_one_group_s"] = round(time.perf_counter() - started, 2)
+                grouping.story_member_rows = real  # type: ignore[assignment]
+                row["articles_loaded_for_grouping"] = sum(loaded)
+                row["placed"] = placed.placed
+                row["rss_after_group_mb"] = round(_rss_mb())
+                row.update(_pages(db, added.stored[0], _query(extra)))
+                row.update(_writer(store, batch))
+                row["db_mb"] = round(db.stat().st_size / 2**20)
+                result["sizes"][str(size)] = row
+                print(json.dumps({size: row}), flush=True)
+    save("scale_store", result)
+    return result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="10000,100000,1000000")
+    parser.add_argument("--base", type=int, default=2000)
+    args = parser.parse_args()
+    sizes = [int(s) for s in args.sizes.split(",")]
+    print(json.dumps(run(sizes, args.base), indent=2))
+
+
+if __name__ == "__main__":
+    main()

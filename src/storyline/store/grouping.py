@@ -1,0 +1,219 @@
+"""What grouping reads and writes of articles: vectors, dates, entities, story members.
+
+Apart from store/stories.py (events, stories and their pages) because these reads
+decide what grouping costs as the store grows: everything for a full regrouping, only
+the stories around new articles otherwise (stories/load.py), each through an index.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from storyline.store.db import Store
+
+Matrix = npt.NDArray[np.float32]
+
+
+def save_vectors(store: Store, backend: str, rows: Iterable[tuple[str, Matrix]]) -> None:
+    store.conn.executemany(
+        "INSERT OR REPLACE INTO article_vectors(article_id, backend, dim, vector) VALUES (?,?,?,?)",
+        [
+            (a, backend, int(v.shape[-1]), np.asarray(v, dtype=np.float32).tobytes())
+            for a, v in rows
+        ],
+    )
+
+
+def load_vectors(store: Store, backend: str) -> dict[str, Matrix]:
+    out: dict[str, Matrix] = {}
+    for article, blob in store.conn.execute(
+        "SELECT article_id, vector FROM article_vectors WHERE backend=?", (backend,)
+    ):
+        out[article] = np.frombuffer(blob, dtype=np.float32)
+    return out
+
+
+def articles_without_vectors(store: Store, backend: str) -> list[dict[str, Any]]:
+    rows = store.conn.execute(
+        "SELECT a.id, a.title, a.text, a.lang FROM articles a LEFT JOIN article_vectors v "
+        "ON v.article_id = a.id AND v.backend = ? WHERE v.article_id IS NULL ORDER BY a.rowid",
+        (backend,),
+    )
+    return [dict(r) for r in rows]
+
+
+def article_rows(store: Store, *, details: bool = True) -> list[dict[str, Any]]:
+    """What clustering needs of every article (no text): dates, outlet, event; with
+    `details`, also its entities (id -> mentions) and dated mentions (value, precision)."""
+    rows = [
+        dict(r)
+        for r in store.conn.execute(
+            "SELECT id, title, lang, outlet, published, published_source, published_confidence, "
+            "duplicate_of, event_id FROM articles ORDER BY rowid"
+        )
+    ]
+    for r in rows:
+        r["entities"], r["dates"] = {}, []
+    if details:
+        by_id = {r["id"]: r for r in rows}
+        for article, extra in article_details(store, None).items():
+            by_id[article].update(extra)
+    return rows
+
+
+def article_details(store: Store, ids: Sequence[str] | None) -> dict[str, dict[str, Any]]:
+    """Entities (id -> mentions) and dated mentions of the articles (all when `ids` is None)."""
+    chunks = [None] if ids is None else [list(ids[i : i + 500]) for i in range(0, len(ids), 500)]
+    out: dict[str, dict[str, Any]] = {}
+    for chunk in chunks:
+        where, args = "", []
+        if chunk is not None:
+            where, args = f" AND article_id IN ({','.join('?' * len(chunk))})", chunk
+        for article, entity, n in store.conn.execute(
+            "SELECT article_id, entity_id, count(*) FROM mentions WHERE entity_id IS NOT NULL"
+            f"{where} GROUP BY article_id, entity_id",
+            args,
+        ):
+            out.setdefault(article, {"entities": {}, "dates": []})["entities"][entity] = float(n)
+        for article, value, precision in store.conn.execute(
+            f"SELECT article_id, value, precision FROM dates WHERE 1{where} "
+            "ORDER BY article_id, start",
+            args,
+        ):
+            out.setdefault(article, {"entities": {}, "dates": []})["dates"].append(
+                (value, precision)
+            )
+    return out
+
+
+def entity_article_counts(store: Store, entity_ids: Iterable[str] | None = None) -> dict[str, int]:
+    """In how many articles each entity (of `entity_ids`; all when None) is named, for
+    rarity weights; a few entities cost an index look-up each, not a pass over mentions."""
+    if entity_ids is None:
+        return dict(
+            store.conn.execute(
+                "SELECT entity_id, count(DISTINCT article_id) FROM mentions "
+                "WHERE entity_id IS NOT NULL GROUP BY entity_id"
+            ).fetchall()
+        )
+    out: dict[str, int] = {}
+    for chunk in id_chunks(sorted(set(entity_ids))):
+        out.update(
+            store.conn.execute(
+                "SELECT entity_id, count(DISTINCT article_id) FROM mentions "
+                f"WHERE entity_id IN ({marks(chunk)}) GROUP BY entity_id",
+                chunk,
+            ).fetchall()
+        )
+    return out
+
+
+#: the columns grouping reads of an article (no text)
+_ROW_COLUMNS = (
+    "a.id, a.title, a.lang, a.outlet, a.published, a.published_source, "
+    "a.published_confidence, a.duplicate_of, a.event_id"
+)
+#: ids per `IN (...)` list: under SQLite's default limit of host parameters
+_CHUNK = 500
+
+
+def id_chunks(ids: Sequence[str]) -> list[list[str]]:
+    return [list(ids[i : i + _CHUNK]) for i in range(0, len(ids), _CHUNK)]
+
+
+def marks(chunk: Sequence[object]) -> str:
+    return ",".join("?" * len(chunk))
+
+
+def _rows(cursor: Iterable[sqlite3.Row]) -> list[dict[str, Any]]:
+    rows = [dict(r) for r in cursor]
+    for r in rows:
+        r["entities"], r["dates"] = {}, []
+    return rows
+
+
+def unplaced_rows(store: Store, backend: str) -> list[dict[str, Any]]:
+    """Articles with a `backend` vector that belong to no event (yet), oldest first."""
+    return _rows(
+        store.conn.execute(
+            f"SELECT {_ROW_COLUMNS} FROM articles a JOIN article_vectors v "
+            "ON v.article_id = a.id AND v.backend = ? "
+            "WHERE a.event_id IS NULL OR a.event_id NOT IN (SELECT id FROM events) "
+            "ORDER BY a.rowid",
+            (backend,),
+        )
+    )
+
+
+def placed_count(store: Store) -> int:
+    """Articles that belong to an event (an index count: no pass over the articles)."""
+    row = store.conn.execute("SELECT count(*) FROM articles WHERE event_id IS NOT NULL").fetchone()
+    return int(row[0])
+
+
+def placed_vectors(store: Store, backend: str) -> tuple[list[str], Matrix]:
+    """Ids and `backend` vectors of every placed article: an exact scan for neighbours."""
+    ids: list[str] = []
+    blobs: list[bytes] = []
+    for article, blob in store.conn.execute(
+        "SELECT v.article_id, v.vector FROM article_vectors v JOIN articles a "
+        "ON a.id = v.article_id WHERE v.backend = ? AND a.event_id IN (SELECT id FROM events) "
+        "ORDER BY a.rowid",
+        (backend,),
+    ):
+        ids.append(str(article))
+        blobs.append(blob)
+    if not blobs:
+        return ids, np.zeros((0, 0), dtype=np.float32)
+    return ids, np.frombuffer(b"".join(blobs), dtype=np.float32).reshape(len(ids), -1)
+
+
+def stories_of(store: Store, article_ids: Iterable[str]) -> set[str]:
+    """The stories the articles belong to."""
+    out: set[str] = set()
+    for chunk in id_chunks(sorted(set(article_ids))):
+        out.update(
+            str(r[0])
+            for r in store.conn.execute(
+                "SELECT DISTINCT e.story_id FROM articles a JOIN events e ON e.id = a.event_id "
+                f"WHERE a.id IN ({marks(chunk)})",
+                chunk,
+            )
+        )
+    return out
+
+
+def story_member_rows(store: Store, story_ids: Iterable[str]) -> list[dict[str, Any]]:
+    """Grouping's rows of every article of the stories, oldest first."""
+    rows: list[dict[str, Any]] = []
+    for chunk in id_chunks(sorted(set(story_ids))):
+        rows.extend(
+            _rows(
+                store.conn.execute(
+                    f"SELECT {_ROW_COLUMNS}, e.story_id, a.rowid AS _rowid FROM articles a "
+                    "JOIN events e ON e.id = a.event_id "
+                    f"WHERE e.story_id IN ({marks(chunk)})",
+                    chunk,
+                )
+            )
+        )
+    rows.sort(key=lambda r: r.pop("_rowid"))
+    return rows
+
+
+def vectors_for(store: Store, backend: str, article_ids: Iterable[str]) -> dict[str, Matrix]:
+    """The `backend` vectors of the articles."""
+    out: dict[str, Matrix] = {}
+    for chunk in id_chunks(sorted(set(article_ids))):
+        for article, blob in store.conn.execute(
+            "SELECT article_id, vector FROM article_vectors "
+            f"WHERE backend = ? AND article_id IN ({marks(chunk)})",
+            [backend, *chunk],
+        ):
+            out[str(article)] = np.frombuffer(blob, dtype=np.float32)
+    return out

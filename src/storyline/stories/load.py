@@ -1,0 +1,172 @@
+"""What grouping reads of the store: the placed articles near the new ones, whole stories.
+
+Separate from stories/job.py (which decides and writes) because what is read decides
+what grouping costs as a store grows: a full regrouping reads everything, adding articles
+reads only the stories around them (:func:`load`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import timedelta
+from typing import Any
+
+import numpy as np
+
+from storyline.settings import embed_backend
+from storyline.store import Store, grouping
+from storyline.stories.cluster import NEIGHBOURS, Clusters, Item
+from storyline.stories.dating import day_of, interval
+
+#: placed articles looked up around each new one when only part of the store is loaded:
+#: more than the `NEIGHBOURS` the decisions read, as calibration can reorder cosine ranks
+CANDIDATES = 3 * NEIGHBOURS
+
+
+def item_from_row(row: dict[str, Any], vector: np.ndarray) -> Item:
+    published = day_of(row["published"])
+    source = row["published_source"]
+    confidence = (
+        1.0 if source in ("metadata", "text") else float(row["published_confidence"] or 0.3)
+    )
+    item = Item(
+        id=row["id"],
+        vector=vector,
+        lang=row["lang"],
+        title=row["title"],
+        outlet=row["outlet"],
+        published=published,
+        confidence=confidence if published else 0.0,
+        duplicate_of=row["duplicate_of"],
+        entities=row["entities"],
+    )
+    set_dates(item, row["dates"])
+    return item
+
+
+def set_dates(item: Item, dates: list[tuple[str, str]]) -> None:
+    item.announced, item.months, item.days = [], [], []
+    p = item.published
+    if p is None:
+        return
+    for value, _precision in dates:
+        span = interval(value)
+        if span is None:
+            continue
+        lo, hi, prec = span
+        if prec == "day":
+            item.days.extend(lo + timedelta(days=k) for k in range((hi - lo).days + 1))
+        if prec == "day" and p < lo <= p + timedelta(days=14):
+            item.announced.append((lo, hi))
+        elif prec == "month" and lo <= p + timedelta(days=31) and hi >= p:
+            item.months.append((lo, hi))
+
+
+class Details:
+    """Entities and dates of placed articles, loaded story by story when a decision needs
+    them: adding one article to a store of 10,000 should not read all 10,000."""
+
+    def __init__(self, store: Store, clusters: Clusters, loaded: bool) -> None:
+        self.store, self.clusters = store, clusters
+        self.done: set[str] = set(clusters.stories_ids()) if loaded else set()
+
+    def stories(self, stories: set[str]) -> None:
+        todo = sorted(stories - self.done)
+        if not todo:
+            return
+        self.done.update(todo)
+        ids = [a for s in todo for a in self.clusters.story_articles(s)]
+        met: set[str] = set()
+        for article, extra in grouping.article_details(self.store, ids).items():
+            old = self.clusters.items[article]
+            item = replace(old, entities=extra["entities"])
+            set_dates(item, extra["dates"])
+            self.clusters.fill(item)
+            met.update(item.entities)
+        missing = self.clusters.uncounted(met)
+        if missing:
+            self.clusters.add_entity_counts(grouping.entity_article_counts(self.store, missing))
+
+    def around(self, sims: dict[str, float]) -> None:
+        """Load the stories of an article's neighbours."""
+        c = self.clusters
+        self.stories({c.story_of[c.event_of[a]] for a in sims if a in c.event_of})
+
+
+def load(store: Store, *, everything: bool) -> tuple[Clusters, list[Item], Details]:
+    """The store's clusters, the articles to place, and the loader of the rest.
+
+    For `everything` (recluster) every article and all details are read at once; else
+    only the stories near the new articles (:func:`_load_around`).
+    """
+    if not everything:
+        return _load_around(store)
+    backend = embed_backend()
+    vectors = grouping.load_vectors(store, backend)
+    story_of = dict(store.conn.execute("SELECT id, story_id FROM events").fetchall())
+    rows = grouping.article_rows(store, details=True)
+    clusters, new = Clusters(backend), []
+    for row in rows:
+        vector = vectors.get(row["id"])
+        if vector is None:
+            continue
+        item = item_from_row(row, vector)
+        if row["event_id"] in story_of:
+            clusters.load(item, row["event_id"], story_of[row["event_id"]])
+        else:
+            new.append(item)
+    return clusters, new, Details(store, clusters, True)
+
+
+def _load_around(store: Store) -> tuple[Clusters, list[Item], Details]:
+    """The new articles, and the stories of their nearest placed articles, whole.
+
+    Why this is enough: a new article's decisions only read its `NEIGHBOURS` most similar
+    placed articles and the stories those belong to (cluster.py), so the stories of its
+    `CANDIDATES` nearest (a margin for the calibration's reordering of cross-language
+    pairs) give the decisions a store-wide load would give, up to the approximate index's
+    recall in stores past ``vector_index_min``. Adding one article to a store of a million
+    reads a few stories, not a million rows; entity rarities still count the whole store.
+    """
+    backend = embed_backend()
+    fresh = grouping.unplaced_rows(store, backend)
+    clusters = Clusters(backend)
+    if not fresh:
+        return clusters, [], Details(store, clusters, False)
+    fresh_ids = [r["id"] for r in fresh]
+    extra = grouping.article_details(store, fresh_ids)
+    for r in fresh:
+        r.update(extra.get(r["id"], {}))
+    fresh_vectors = grouping.vectors_for(store, backend, fresh_ids)
+    near = _neighbours(store, backend, [fresh_vectors[a] for a in fresh_ids])
+    near.update(r["duplicate_of"] for r in fresh if r["duplicate_of"])
+    members = grouping.story_member_rows(store, grouping.stories_of(store, near))
+    member_vectors = grouping.vectors_for(store, backend, [r["id"] for r in members])
+    for row in members:
+        vector = member_vectors.get(row["id"])
+        if vector is not None:
+            clusters.load(item_from_row(row, vector), row["event_id"], row["story_id"])
+    clusters.unloaded = max(0, grouping.placed_count(store) - len(clusters.items))
+    new = [item_from_row(r, fresh_vectors[r["id"]]) for r in fresh]
+    clusters.set_entity_counts(
+        grouping.entity_article_counts(store, {e for item in new for e in item.entities})
+    )
+    return clusters, new, Details(store, clusters, False)
+
+
+def _neighbours(store: Store, backend: str, vectors: list[np.ndarray]) -> set[str]:
+    """Placed articles among the `CANDIDATES` nearest of each vector: from the approximate
+    index in large stores, else by one exact product with every placed vector."""
+    from storyline.search import vector_index
+
+    query = np.vstack(vectors).astype(np.float32)
+    if vector_index.wanted(store, backend):
+        found = vector_index.nearest_ids(store, query, 2 * CANDIDATES, backend)
+        return {a for row in found for a in row}
+    ids, matrix = grouping.placed_vectors(store, backend)
+    if not ids:
+        return set()
+    sims = matrix @ query.T  # placed x new
+    k = min(CANDIDATES, len(ids))
+    top = np.argpartition(-sims, k - 1, axis=0)[:k] if len(ids) > k else np.arange(len(ids))
+    return {ids[i] for i in np.unique(top)}

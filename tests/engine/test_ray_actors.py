@@ -1,0 +1,180 @@
+"""The ray engine (storyline.engine.ray_actors) against the local one, on a Ray started
+here for the module (two CPUs, like the machines the suite runs on).
+
+Ray is a dev dependency, so these tests run in CI; the tests of what happens without Ray
+patch the import and need no cluster.
+"""
+
+from __future__ import annotations
+
+import builtins
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from storyline.analyse.job import analyse_stored
+from storyline.engine import engine_for, ray_actors
+from storyline.errors import ConfigError
+from storyline.ingest.job import ingest
+from storyline.store import Store
+from storyline.store.analysis import article_analysis, pending_reanalysis
+
+ray = pytest.importorskip("ray", reason="ray is a dev dependency: run `make venv`")
+
+
+@pytest.fixture(scope="module")
+def local_ray() -> Iterator[None]:
+    """One Ray for the module: starting one costs about ten seconds."""
+    ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False, configure_logging=False)
+    yield
+    ray.shutdown()
+
+
+@pytest.fixture
+def fast(monkeypatch: pytest.MonkeyPatch) -> None:
+    # the static model and the CRF: the engines must agree, whichever models they run
+    monkeypatch.setenv("STORYLINE_PROFILE", "fast")
+
+
+def _pile(tmp_path: Path, make_article: Any, n: int) -> Path:
+    folder = tmp_path / "pile"
+    folder.mkdir()
+    for i in range(n):
+        (folder / f"a{i}.txt").write_text(make_article(i), encoding="utf-8")
+    return folder
+
+
+def _analyses(store: Store) -> dict[str, Any]:
+    return {a: article_analysis(store, a) for a in store.article_ids()}
+
+
+def test_ray_ingest_stores_what_the_local_engine_stores(
+    tmp_path: Path, make_article: Any, local_ray: None, fast: None
+) -> None:
+    pile = _pile(tmp_path, make_article, 6)
+    with Store(tmp_path / "local.db") as local, Store(tmp_path / "ray.db") as remote:
+        a = ingest([str(pile)], local, engine="local")
+        b = ingest([str(pile)], remote, engine="ray")
+        assert a.ok and b.ok
+        assert sorted(a.stored) == sorted(b.stored) and len(b.stored) == 6
+        assert _analyses(local) == _analyses(remote)
+        # the grouping's vectors came from the actors, and group the same way
+        assert (
+            local.conn.execute("SELECT count(*) FROM stories").fetchone()[0]
+            == (remote.conn.execute("SELECT count(*) FROM stories").fetchone()[0])
+        )
+        assert remote.conn.execute("SELECT count(*) FROM article_vectors").fetchone()[0] == 6
+
+
+def test_redo_on_ray_resumes_and_analyses_nothing_twice(
+    tmp_path: Path, make_article: Any, local_ray: None, fast: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pile = _pile(tmp_path, make_article, 5)
+    with Store(tmp_path / "redo.db") as store:
+        ingest([str(pile)], store, stories=False)
+        before = _analyses(store)
+        seen: list[str] = []
+        first = analyse_stored(
+            store, redo=True, engine="ray", batch_size=2, limit=3, on_item=seen.append
+        )
+        assert first.analysed == 3 and len(pending_reanalysis(store)) == 2
+        # a new --redo resumes the queue instead of starting over
+        second = analyse_stored(store, redo=True, engine="ray", batch_size=2, on_item=seen.append)
+        assert second.analysed == 2 and pending_reanalysis(store) == []
+        assert sorted(seen) == sorted(store.article_ids())  # each exactly once
+        assert _analyses(store) == before  # same models, same results
+
+
+def test_an_actor_that_dies_is_replaced_and_only_its_input_fails(
+    tmp_path: Path, local_ray: None, fast: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from storyline.engine.local import Job
+
+    monkeypatch.setenv("STORYLINE_RAY_WORKERS", "1")
+    monkeypatch.setenv("STORYLINE_RAY_CHUNK", "3")
+    jobs = [Job(f"Der Rat tagte am Montag in Musterstadt. Satz {i}.", "de", None) for i in range(3)]
+    jobs[1] = Job("__die__", "de", None)
+    # the workers cannot import this test module: send the actor class by value
+    ray.cloudpickle.register_pickle_by_value(sys.modules[__name__])
+    with ray_actors.RayAnalysers() as engine:
+        engine._remote = ray.remote(_Dying).options(num_cpus=1)
+        engine._actors = [engine._new_actor()]
+        engine.plan = ray_actors.Plan(1, 1.0, 0.0)
+        results = engine.run(jobs)
+    assert [type(r).__name__ for r in results] == ["str", "Failed", "str"]
+    assert "died" in results[1].reason  # type: ignore[union-attr]
+
+
+class _Dying:
+    """An actor that dies (the process exits) on one input, like one killed for memory."""
+
+    def __init__(self, budget: float) -> None:
+        pass
+
+    def analyse(self, jobs: list[Any]) -> list[str]:
+        import os
+
+        if any(j.text == "__die__" for j in jobs):
+            os._exit(1)
+        return ["ok" for _ in jobs]
+
+    def ready(self) -> str:
+        return "test"
+
+
+def test_without_ray_the_engine_says_how_to_get_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    real_import = builtins.__import__
+
+    def no_ray(name: str, *args: Any, **kwargs: Any) -> Any:
+        if name == "ray" or name.startswith("ray."):
+            raise ImportError("No module named 'ray'")
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", no_ray)
+    with pytest.raises(ConfigError, match="storyline\\[ray\\]"):
+        engine_for("ray")
+
+
+def test_unknown_engine_is_a_config_error() -> None:
+    with pytest.raises(ConfigError, match="unknown engine"):
+        engine_for("spark")
+
+
+@pytest.mark.parametrize(
+    ("resources", "profile", "env", "expected"),
+    [
+        ({"CPU": 16.0}, "accurate", {}, ray_actors.Plan(8, 2.0, 0.0)),
+        ({"CPU": 16.0}, "fast", {}, ray_actors.Plan(16, 1.0, 0.0)),
+        ({"CPU": 16.0, "GPU": 2.0}, "accurate", {}, ray_actors.Plan(2, 2.0, 1.0)),
+        # the fast profile runs no encoder: GPUs would idle
+        ({"CPU": 16.0, "GPU": 2.0}, "fast", {}, ray_actors.Plan(16, 1.0, 0.0)),
+        ({"CPU": 1.0}, "accurate", {}, ray_actors.Plan(1, 1.0, 0.0)),
+        ({"CPU": 2.0}, "fast", {"STORYLINE_RAY_WORKERS": "4"}, ray_actors.Plan(4, 0.5, 0.0)),
+        (
+            {"CPU": 8.0, "GPU": 1.0},
+            "accurate",
+            {"STORYLINE_ENCODER_DEVICE": "cpu"},
+            ray_actors.Plan(4, 2.0, 0.0),
+        ),
+    ],
+)
+def test_plan_fits_the_cluster(
+    resources: dict[str, float],
+    profile: str,
+    env: dict[str, str],
+    expected: ray_actors.Plan,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("STORYLINE_PROFILE", profile)
+    for key, value in env.items():
+        monkeypatch.setenv(key, value)
+    assert ray_actors.plan(resources) == expected
+
+
+def test_negative_worker_counts_are_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("STORYLINE_RAY_WORKERS", "-1")
+    with pytest.raises(ConfigError, match="ray_workers"):
+        ray_actors.plan({"CPU": 4.0})

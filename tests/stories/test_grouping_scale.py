@@ -1,0 +1,80 @@
+"""Grouping reads only the stories near new articles (stories/load.py `_load_around`), and
+decides as a load of the whole store would.
+
+The example corpus is ingested one file at a time (each ingest groups its articles into
+a store that already holds the earlier ones), under three ways of finding the stories
+near a new article: every placed article loaded (as before, the reference), the exact
+scan over placed vectors, and the approximate index (usearch) of large stores.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from storyline.ingest.job import ingest
+from storyline.store import Store
+from storyline.store import grouping as tables
+from storyline.stories import load
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "articles"
+
+
+def _partition(store: Store) -> set[frozenset[str]]:
+    rows = store.conn.execute(
+        "SELECT e.story_id, a.id FROM articles a JOIN events e ON e.id = a.event_id"
+    ).fetchall()
+    stories: dict[str, set[str]] = {}
+    for story, article in rows:
+        stories.setdefault(story, set()).add(article)
+    return {frozenset(s) for s in stories.values()}
+
+
+def _grow(db: Path) -> set[frozenset[str]]:
+    with Store(db) as store:
+        for path in sorted(EXAMPLES.iterdir()):
+            assert ingest([str(path)], store).ok
+        return _partition(store)
+
+
+@pytest.fixture(autouse=True)
+def fast(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("STORYLINE_PROFILE", "fast")
+
+
+def test_nearby_stories_decide_as_the_whole_store_does(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(load, "CANDIDATES", 10**6)  # every placed article: the reference
+    everything = _grow(tmp_path / "all.db")
+    monkeypatch.setattr(load, "CANDIDATES", 4)  # a few neighbours, exact scan
+    exact = _grow(tmp_path / "exact.db")
+    monkeypatch.setenv("STORYLINE_VECTOR_INDEX_MIN", "1")  # the approximate index
+    approximate = _grow(tmp_path / "ann.db")
+    assert len(everything) >= 3  # the corpus has several stories
+    assert exact == everything
+    assert approximate == everything
+    assert (tmp_path / "ann.db.static.usearch").exists()
+
+
+def test_adding_one_article_loads_only_nearby_stories(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    files = sorted(EXAMPLES.iterdir())
+    monkeypatch.setattr(load, "CANDIDATES", 2)
+    with Store(tmp_path / "s.db") as store:
+        for path in files[:-1]:
+            ingest([str(path)], store)
+        total = len(_partition(store))
+        loaded: list[set[str]] = []
+        real = tables.story_member_rows
+
+        def spy(s: Store, story_ids: set[str]) -> list[dict[str, object]]:
+            loaded.append(set(story_ids))
+            return real(s, story_ids)
+
+        monkeypatch.setattr(tables, "story_member_rows", spy)
+        ingest([str(files[-1])], store)
+    assert loaded and total >= 3
+    assert all(len(s) < total for s in loaded)
