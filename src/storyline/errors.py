@@ -10,14 +10,16 @@ that names the input and says what to do. The tree is kept small on purpose::
     │   ├── BinaryInputError
     │   ├── InputTooLargeError
     │   ├── DecodeError
-    │   └── FormatError     readable, but not the shape we need (bad JSON, no text)
+    │   ├── FormatError     readable, but not the shape we need (bad JSON, no text)
+    │   └── FetchError      a URL storyline watch could not fetch (network, status, robots.txt)
     ├── StoreError          the database is unusable (locked, newer schema, corrupt)
     │   ├── SchemaError
     │   └── StoreBusyError  another writer held the lock longer than we could wait
     ├── PipelineError       stages wired so that one lacks what it needs
     ├── NotFoundError       an id or name that the store does not hold
     ├── ConfigError         a setting with an invalid value
-    └── QueryError          a search request that cannot be run as given
+    ├── QueryError          a search request that cannot be run as given
+    └── DeliveryError       an alert that could not be delivered (tried again later)
 """
 
 from __future__ import annotations
@@ -75,6 +77,27 @@ class FormatError(InputError):
     code = "format_error"
 
 
+class FetchError(InputError):
+    """A URL that could not be fetched (network, HTTP status, robots.txt, size or redirect
+    limits); `status` is the HTTP status when there was one."""
+
+    code = "fetch_error"
+
+    def __init__(
+        self,
+        url: str,
+        reason: str,
+        *,
+        hint: str | None = None,
+        status: int | None = None,
+        retryable: bool = False,
+    ) -> None:
+        super().__init__(url, reason, hint=hint)
+        self.status = status
+        #: worth another try within this poll (a network error, not a refusal)
+        self.retryable = retryable
+
+
 class StoreError(StorylineError):
     code = "store_error"
 
@@ -105,3 +128,9 @@ class QueryError(StorylineError):
     """A search request that cannot be run as given (no words, a bad date, a bad limit)."""
 
     code = "query_error"
+
+
+class DeliveryError(StorylineError):
+    """An alert could not be delivered; it is kept and tried again on the next poll."""
+
+    code = "delivery_error"

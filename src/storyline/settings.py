@@ -237,6 +237,117 @@ API_MAX_BODY: Setting[int] = Setting(
     "requests get a 413 error while they are still being read.",
 )
 
+WATCH_CONTACT: Setting[str] = Setting(
+    "watch_contact",
+    "",
+    "Contact (an e-mail address or URL) put in the User-Agent of storyline watch, so a site "
+    "that has a question about the requests can reach whoever runs them.",
+)
+WATCH_EVERY: Setting[str] = Setting(
+    "watch_every",
+    "15m",
+    "How often a watched source is polled when `watch add` gives no --every (30s, 15m, 2h, 1d).",
+)
+WATCH_HOST_INTERVAL: Setting[float] = Setting(
+    "watch_host_interval",
+    2.0,
+    "Seconds between two requests to the same host: storyline watch sends one request at a "
+    "time per host and waits at least this long before the next.",
+)
+WATCH_TIMEOUT: Setting[float] = Setting(
+    "watch_timeout",
+    20.0,
+    "Seconds storyline watch waits to connect to a host and for each read of a response.",
+)
+WATCH_RETRIES: Setting[int] = Setting(
+    "watch_retries",
+    3,
+    "Retries of a request that failed with 429, a 5xx status or a network error, with "
+    "exponential backoff and jitter; a Retry-After header is honoured (up to watch_max_wait).",
+)
+WATCH_BACKOFF: Setting[float] = Setting(
+    "watch_backoff",
+    1.0,
+    "Seconds before the first retry; each further retry waits twice as long (plus up to "
+    "half of it at random, so clients do not retry in step).",
+)
+WATCH_MAX_WAIT: Setting[float] = Setting(
+    "watch_max_wait",
+    300.0,
+    "Longest wait (seconds) for one retry, whatever a Retry-After header asks; a longer "
+    "wait counts as a failure of this poll.",
+)
+WATCH_MAX_BYTES: Setting[int] = Setting(
+    "watch_max_bytes",
+    5_000_000,
+    "Largest response body (bytes, after decompression) storyline watch reads; a larger one "
+    "(or a gzip bomb) is cut off and reported.",
+)
+WATCH_MAX_REDIRECTS: Setting[int] = Setting(
+    "watch_max_redirects",
+    5,
+    "Redirects followed per request (each one logged); more, or a loop, is a failure.",
+)
+WATCH_PAUSE_AFTER: Setting[int] = Setting(
+    "watch_pause_after",
+    5,
+    "A source that fails this many polls in a row is paused, with the reason shown in "
+    "`watch list`; `watch add` of the same URL resumes it.",
+)
+WATCH_MAX_ITEMS: Setting[int] = Setting(
+    "watch_max_items",
+    200,
+    "Most new or changed items fetched from one source per poll; the rest wait for the next.",
+)
+WATCH_SOURCES: Setting[str] = Setting(
+    "watch_sources",
+    "",
+    "A TOML file of sources to watch ([[source]] with url, and optionally every, name, "
+    "ignore_robots); `watch run` adds them to the store. Empty: none.",
+)
+ALERT_BASE_URL: Setting[str] = Setting(
+    "alert_base_url",
+    "http://127.0.0.1:8000",
+    "Address of the storyline web UI, for the story links in alerts.",
+)
+ALERT_WEBHOOK_SECRET: Setting[str] = Setting(
+    "alert_webhook_secret",
+    "",
+    "Secret with which webhook alerts are signed: header X-Storyline-Signature carries "
+    "sha256=HMAC-SHA256(secret, body) in hex. Empty: not signed.",
+)
+ALERT_RETRIES: Setting[int] = Setting(
+    "alert_retries",
+    3,
+    "Tries of a webhook or e-mail delivery within one poll; an alert still undelivered is "
+    "tried again on later polls until it has failed alert_max_attempts times.",
+)
+ALERT_MAX_ATTEMPTS: Setting[int] = Setting(
+    "alert_max_attempts",
+    10,
+    "Polls on which an undelivered alert is tried before it is given up (kept, marked).",
+)
+SMTP_HOST: Setting[str] = Setting("smtp_host", "localhost", "SMTP server for e-mail alerts.")
+SMTP_PORT: Setting[int] = Setting("smtp_port", 25, "Port of the SMTP server for e-mail alerts.")
+SMTP_STARTTLS: Setting[str] = Setting(
+    "smtp_starttls",
+    "auto",
+    "STARTTLS for e-mail alerts: 'auto' (when the server offers it), 'yes' (required) or 'no'.",
+    ("auto", "yes", "no"),
+)
+SMTP_USER: Setting[str] = Setting(
+    "smtp_user", "", "User for SMTP login (empty: no login) for e-mail alerts."
+)
+SMTP_PASSWORD_ENV: Setting[str] = Setting(
+    "smtp_password_env",
+    "STORYLINE_SMTP_PASSWORD",
+    "Name of the environment variable holding the SMTP password (never stored in the store "
+    "or a settings file).",
+)
+SMTP_FROM: Setting[str] = Setting(
+    "smtp_from", "storyline@localhost", "Sender address of e-mail alerts."
+)
+
 SETTINGS: tuple[Setting[int] | Setting[str] | Setting[float], ...] = (
     DB_PATH,
     MAX_FILE_BYTES,
@@ -267,6 +378,28 @@ SETTINGS: tuple[Setting[int] | Setting[str] | Setting[float], ...] = (
     EVENT_MAX_DAYS,
     STORE_WAIT,
     API_MAX_BODY,
+    WATCH_CONTACT,
+    WATCH_EVERY,
+    WATCH_HOST_INTERVAL,
+    WATCH_TIMEOUT,
+    WATCH_RETRIES,
+    WATCH_BACKOFF,
+    WATCH_MAX_WAIT,
+    WATCH_MAX_BYTES,
+    WATCH_MAX_REDIRECTS,
+    WATCH_PAUSE_AFTER,
+    WATCH_MAX_ITEMS,
+    WATCH_SOURCES,
+    ALERT_BASE_URL,
+    ALERT_WEBHOOK_SECRET,
+    ALERT_RETRIES,
+    ALERT_MAX_ATTEMPTS,
+    SMTP_HOST,
+    SMTP_PORT,
+    SMTP_STARTTLS,
+    SMTP_USER,
+    SMTP_PASSWORD_ENV,
+    SMTP_FROM,
 )
 
 

@@ -55,6 +55,24 @@ def test_db_new_store_records_migration_one(db_path: Path) -> None:
         assert [m["version"] for m in migrations] == list(range(1, SCHEMA_VERSION + 1))
 
 
+def test_db_migration_11_adds_the_watch_and_alert_tables(db_path: Path) -> None:
+    with Store(db_path) as store:
+        names = {m["version"]: m["name"] for m in store.migrations()}
+        tables = {
+            r[0] for r in store.conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+        }
+    assert "watch" in names[11]
+    assert {
+        "watch_sources",
+        "watch_fetches",
+        "watch_items",
+        "article_versions",
+        "alerts",
+        "alert_queue",
+        "alert_matches",
+    } <= tables
+
+
 def test_db_reopening_applies_nothing_again(db_path: Path) -> None:
     Store(db_path).close()
     with Store(db_path) as store:

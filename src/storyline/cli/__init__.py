@@ -11,7 +11,7 @@ from typing import Any
 import click
 
 from storyline import __version__
-from storyline.cli import analysis, articles, compare, report, search, serve, stories
+from storyline.cli import analysis, articles, compare, report, search, serve, stories, watch
 from storyline.cli.common import CONTEXT, for_terminal
 from storyline.errors import StorylineError
 
@@ -48,6 +48,7 @@ for _command in (
     *report.COMMANDS,
     *search.COMMANDS,
     *serve.COMMANDS,
+    *watch.COMMANDS,
 ):
     main.add_command(_command)
 

@@ -38,7 +38,9 @@ from storyline.ingest.readers import HTML_SUFFIXES
 from storyline.model import Hints
 from storyline.settings import BATCH_SIZE, MAX_FILE_BYTES, SETTINGS, settings_markdown
 from storyline.store import Store
+from storyline.store.alerts import recent_matches
 from storyline.store.analysis import article_analysis
+from storyline.store.watch import list_sources
 
 
 def _print_report(report: IngestReport, store: Store, seconds: float) -> None:
@@ -397,6 +399,8 @@ def status_cmd(db: str, as_json: bool) -> None:
                 "articles": store.count(),
                 "outlets": {name or "": n for name, n in outlets},
                 "runs": unfinished_runs(store),
+                "watch": [s.to_dict() for s in list_sources(store)],
+                "alerts": [m.to_dict() for m in recent_matches(store)],
             }
     except StorylineError as err:
         fail(err, as_json)
@@ -407,6 +411,20 @@ def status_cmd(db: str, as_json: bool) -> None:
     click.echo(f"articles: {info['articles']}")
     for name, n in for_terminal(outlets):
         click.echo(f"  {n:5d}  {name or '(unknown outlet)'}")
+    for source in for_terminal(info["watch"]):
+        health = (
+            f"PAUSED ({source['paused_reason']})"
+            if source["paused"]
+            else f"{source['failures']} failure(s) in a row"
+            if source["failures"]
+            else "ok"
+        )
+        click.echo(f"watch {source['id']}: {source['url']} [{source['kind']}] {health}")
+    for m in for_terminal(info["alerts"]):
+        click.echo(
+            f"alert {m['alert']} matched {m['title'] or m['article']} [{m['outlet'] or '?'}] "
+            f"{'delivered' if m['delivered_at'] else 'not delivered yet'}"
+        )
     for state, runs in info["runs"].items():
         for run in runs:
             click.echo(

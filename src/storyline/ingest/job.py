@@ -183,18 +183,23 @@ def _clean(work: _Work, store: Store, pipeline: Pipeline, pending: PendingLines)
     return None
 
 
-def _write(doc: Document, store: Store, report: IngestReport, index: BandedDuplicates) -> None:
+#: Called inside a batch's transaction with each input's source and the id of its stored
+#: article (None when it failed), so a caller's own bookkeeping commits with the article.
+OnWritten = Callable[[Document | InputError, str | None], None]
+
+
+def _write(doc: Document, store: Store, report: IngestReport, index: BandedDuplicates) -> str:
     """Store one cleaned (and analysed) article; written in batch order, so an earlier
-    article of the same batch counts as stored."""
+    article of the same batch counts as stored. Returns the stored article's id."""
     known = store.known_source(doc.source, doc.byte_hash)
     if known is not None:  # the same input twice in one batch
         report.unchanged.append(known)
-        return
+        return known
     assert doc.id is not None and doc.text_hash is not None and doc.text is not None
     if store.has_article(doc.id):
         store.add_source(doc.id, doc, report.run_id)
         report.known.append(doc.id)
-        return
+        return doc.id
     doc.duplicate_of = store.find_duplicate(doc.text_hash, doc.id)
     minhash = signature(doc.text)
     if doc.duplicate_of is None:
@@ -211,15 +216,23 @@ def _write(doc: Document, store: Store, report: IngestReport, index: BandedDupli
     report.stored.append(doc.id)
     if doc.duplicate_of:
         report.duplicates.append((doc.id, doc.duplicate_of))
+    return doc.id
 
 
 def _write_atomically(
-    doc: Document, store: Store, report: IngestReport, index: BandedDuplicates
+    doc: Document,
+    store: Store,
+    report: IngestReport,
+    index: BandedDuplicates,
+    on_written: OnWritten | None,
 ) -> InputError | None:
-    """Write one article inside a savepoint: on failure none of its rows remain."""
+    """Write one article inside a savepoint: on failure none of its rows remain (nor
+    those `on_written` wrote for it)."""
     try:
         with store.savepoint():
-            _write(doc, store, report, index)
+            article_id = _write(doc, store, report, index)
+            if on_written is not None:
+                on_written(doc, article_id)
     except Exception as exc:  # a bug must not lose the rest of the batch; it is reported
         return _failure(doc.source, exc)
     return None
@@ -236,6 +249,7 @@ class _Batch:
     index: BandedDuplicates
     analysers: Engine | None
     on_item: Callable[[str], None] | None
+    on_written: OnWritten | None = None
 
     def run(self, batch: list[Item]) -> None:
         """Clean every input in order, analyse the new ones (on every core when there are
@@ -255,12 +269,16 @@ class _Batch:
                 continue
             if known is not None:
                 report.unchanged.append(known)
+                if self.on_written is not None:
+                    self.on_written(item, known)
                 self._progress(item.source)
             else:
                 works.append(work)
         self._analyse([w for w in works if w.new])
         for work in works:
-            failure = work.failure or _write_atomically(work.doc, store, report, self.index)
+            failure = work.failure or _write_atomically(
+                work.doc, store, report, self.index, self.on_written
+            )
             if failure is not None:
                 self._failed(failure)
             else:
@@ -286,6 +304,8 @@ class _Batch:
     def _failed(self, error: InputError) -> None:
         self.report.errors.append(error)
         self.store.record_error(self.report.run_id, error)
+        if self.on_written is not None:
+            self.on_written(error, None)
         self._progress(error.source)
 
     def _progress(self, source: str) -> None:
@@ -307,6 +327,8 @@ def ingest(
     on_group: Callable[[str], None] | None = None,
     on_compare: Callable[[str], None] | None = None,
     stop: threading.Event | None = None,
+    documents: Iterable[Document | InputError] | None = None,
+    on_written: OnWritten | None = None,
     engine: str | None = None,
     address: str | None = None,
 ) -> IngestReport:
@@ -322,6 +344,12 @@ def ingest(
     `stop`, once set, ends the run after the batch being written (a server shutting
     down): the run is recorded as interrupted, grouping and claims are left to the next
     ingest, and running the same ingest again completes it.
+
+    `documents` (already read, e.g. pages `storyline watch` fetched; each with its
+    `source`, `byte_hash` and `html` or `raw_text`) are ingested instead of `paths`.
+    `on_written(item, article_id)` is called for every input inside the transaction of
+    its batch (article_id None when it failed), so a caller's own record of the input
+    commits, or rolls back, with the article.
 
     `engine` ('local' or 'ray'; default: the engine setting) says where analysis and the
     grouping's encoding run; `address` is the Ray cluster's (engine/ray_actors.py).
@@ -352,11 +380,19 @@ def ingest(
         alive.enter_context(engine_for(engine, address)) if analyse_step is not None else None
     )
     batches = _Batch(
-        store, report, pipeline, pending, load_duplicate_index(store), analysers, on_item
+        store,
+        report,
+        pipeline,
+        pending,
+        load_duplicate_index(store),
+        analysers,
+        on_item,
+        on_written,
     )
+    inputs = iter(documents) if documents is not None else iter_inputs(paths, base, limit, stdin)
     status = "interrupted"
     try:
-        for batch in _batches(iter_inputs(paths, base, limit, stdin), size):
+        for batch in _batches(inputs, size):
             with store.transaction():
                 batches.run(batch)
             if stop is not None and stop.is_set():

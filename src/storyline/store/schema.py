@@ -403,4 +403,97 @@ MIGRATIONS += (
     ),
 )
 
+MIGRATIONS += (
+    Migration(
+        11,
+        "watch: followed sources (feeds, sitemaps, pages) with their health, a fetch log, "
+        "the items seen with their content hashes, article versions, alerts and their "
+        "matches (one per alert and article, so an alert fires once)",
+        """
+        CREATE TABLE watch_sources (
+            id            INTEGER PRIMARY KEY,
+            url           TEXT NOT NULL UNIQUE,
+            kind          TEXT NOT NULL DEFAULT 'auto'
+                          CHECK (kind IN ('auto', 'feed', 'jsonfeed', 'sitemap', 'page')),
+            every_s       INTEGER NOT NULL,
+            name          TEXT,
+            ignore_robots INTEGER NOT NULL DEFAULT 0,
+            origin        TEXT NOT NULL DEFAULT 'cli',
+            etag          TEXT,
+            last_modified TEXT,
+            failures      INTEGER NOT NULL DEFAULT 0,
+            paused_reason TEXT,
+            next_due      TEXT NOT NULL,
+            last_ok       TEXT,
+            last_error    TEXT,
+            created_at    TEXT NOT NULL
+        );
+        CREATE TABLE watch_fetches (
+            id            INTEGER PRIMARY KEY,
+            source_id     INTEGER REFERENCES watch_sources(id) ON DELETE SET NULL,
+            url           TEXT NOT NULL,
+            purpose       TEXT NOT NULL,
+            status        INTEGER,
+            bytes         INTEGER NOT NULL DEFAULT 0,
+            elapsed_ms    INTEGER NOT NULL DEFAULT 0,
+            attempts      INTEGER NOT NULL DEFAULT 1,
+            etag          TEXT,
+            last_modified TEXT,
+            redirects     TEXT NOT NULL DEFAULT '[]',
+            error         TEXT,
+            fetched_at    TEXT NOT NULL
+        );
+        CREATE INDEX watch_fetches_source ON watch_fetches(source_id, id);
+        CREATE TABLE watch_items (
+            url          TEXT PRIMARY KEY,
+            source_id    INTEGER REFERENCES watch_sources(id) ON DELETE SET NULL,
+            link         TEXT NOT NULL,
+            entry_hash   TEXT,
+            content_hash TEXT,
+            article_id   TEXT REFERENCES articles(id) ON DELETE SET NULL,
+            error        TEXT,
+            tries        INTEGER NOT NULL DEFAULT 0,
+            first_seen   TEXT NOT NULL,
+            last_seen    TEXT NOT NULL
+        ) WITHOUT ROWID;
+        CREATE INDEX watch_items_source ON watch_items(source_id);
+        CREATE TABLE article_versions (
+            url          TEXT NOT NULL REFERENCES watch_items(url) ON DELETE CASCADE,
+            version      INTEGER NOT NULL,
+            article_id   TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+            content_hash TEXT NOT NULL,
+            fetched_at   TEXT NOT NULL,
+            PRIMARY KEY (url, version)
+        ) WITHOUT ROWID;
+        CREATE INDEX article_versions_article ON article_versions(article_id);
+        CREATE TABLE alerts (
+            id             INTEGER PRIMARY KEY,
+            kind           TEXT NOT NULL CHECK (kind IN ('entity', 'query', 'story')),
+            value          TEXT NOT NULL,
+            min_sources    INTEGER NOT NULL DEFAULT 1,
+            deliver        TEXT NOT NULL DEFAULT 'stdout',
+            digest         TEXT CHECK (digest IN ('hourly', 'daily')),
+            last_digest_at TEXT,
+            created_at     TEXT NOT NULL
+        );
+        CREATE TABLE alert_queue (
+            article_id TEXT PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE,
+            queued_at  TEXT NOT NULL
+        ) WITHOUT ROWID;
+        CREATE TABLE alert_matches (
+            alert_id     INTEGER NOT NULL REFERENCES alerts(id) ON DELETE CASCADE,
+            article_id   TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+            sentence     TEXT NOT NULL,
+            story_id     TEXT,
+            matched_at   TEXT NOT NULL,
+            delivered_at TEXT,
+            attempts     INTEGER NOT NULL DEFAULT 0,
+            last_error   TEXT,
+            PRIMARY KEY (alert_id, article_id)
+        ) WITHOUT ROWID;
+        CREATE INDEX alert_matches_pending ON alert_matches(delivered_at);
+        """,
+    ),
+)
+
 SCHEMA_VERSION = MIGRATIONS[-1].version

@@ -52,6 +52,7 @@ from storyline.web.api_common import (
 )
 from storyline.web.api_ingest import ingest_endpoint
 from storyline.web.api_jobs import job_endpoint
+from storyline.web.api_watch import watch_routes
 from storyline.web.deps import store_for, storyline_error_json
 from storyline.web.openapi import openapi_schema
 
@@ -278,6 +279,7 @@ def api_routes() -> list[BaseRoute]:
     routes: list[BaseRoute] = [Route(p, json_endpoint(fn), methods=["GET"]) for p, fn in _GETS]
     routes.append(Route("/ingest", async_json_endpoint(ingest_endpoint), methods=["POST"]))
     routes.append(Route("/jobs/{id}", json_endpoint(job_endpoint), methods=["GET"]))
+    routes.extend(watch_routes())
     routes.append(
         Route("/{path:path}", _unmatched(routes), methods=_ALL_METHODS, include_in_schema=False)
     )

@@ -171,6 +171,48 @@ SCHEMAS: dict[str, Schema] = {
         "Reads never compute claims: after an ingest without grouping they may lag.",
     ),
     "OpenApi": obj("openapi info:obj paths:obj"),
+    "Fetch": obj(
+        "url purpose status:int? bytes:int elapsed_ms:int attempts:int etag:str? "
+        "last_modified:str? redirects:[str] error:str? fetched_at"
+    ),
+    "Watch": obj(
+        "id:int url kind every_s:int name:str? ignore_robots:bool failures:int paused:bool "
+        "paused_reason:str? next_due last_ok:str? last_error:str?",
+        "A watched feed, sitemap or page and its health (`storyline watch list`).",
+    ),
+    "WatchDetail": obj(
+        "id:int url kind every_s:int name:str? ignore_robots:bool failures:int paused:bool "
+        "paused_reason:str? next_due last_ok:str? last_error:str? fetches:[@Fetch]"
+    ),
+    "WatchPage": obj(f"items:[@WatchDetail] {_PAGE}"),
+    "Alert": obj(
+        "id:int kind value min_sources:int deliver digest:str? created_at",
+        "An alert on an entity, a query or a story (`storyline alert list`).",
+    ),
+    "AlertMatch": obj(
+        "alert:int article title:str? outlet:str? url:str? sentence story:str? matched_at "
+        "delivered_at:str?"
+    ),
+    "AlertPage": obj(f"items:[@Alert] {_PAGE} recent:[@AlertMatch]"),
+    "WatchInput": {
+        "type": "object",
+        "required": ["url"],
+        "properties": {
+            **fields("url every name"),
+            "ignore_robots": {"type": "boolean", "default": False},
+        },
+    },
+    "AlertInput": {
+        "type": "object",
+        "description": "Exactly one of entity, query, story. Deliveries over the API: stdout, "
+        "webhook:URL, email:ADDRESS.",
+        "properties": {
+            **fields("entity query story deliver"),
+            "min_sources": {"type": "integer", "minimum": 1, "default": 1},
+            "digest": {"enum": ["hourly", "daily"]},
+        },
+    },
+    "Removed": obj("removed:any"),
 }
 
 STR = _type("str")
@@ -275,6 +317,29 @@ _INGEST: Schema = {
     }
 }
 
+def _write(summary: str, body: str | None, response: str, params: list[Schema]) -> Schema:
+    """A write operation (POST with a JSON body, or DELETE): needs the token."""
+    op: Schema = {
+        "summary": summary,
+        "security": [{"bearer": []}],
+        "parameters": params,
+        "responses": {
+            "200": _json(response),
+            "401": _json("Error", "No token, or a wrong one."),
+            "403": _json("Error", "The server has no token: it takes no writes."),
+            "default": _json("Error", "An error."),
+        },
+    }
+    if body is not None:
+        op["requestBody"] = {
+            "required": True,
+            "content": {"application/json": {"schema": ref(body)}},
+        }
+    return op
+
+
+_NUMBER_ID = [param("id", {"type": "integer"}, "The id `list` shows.", where="path")]
+
 PATHS: dict[str, Schema] = {
     "/stories": get("Stories, largest first.", "StoryPage", PAGING),
     "/stories/{id}": get(
@@ -342,6 +407,20 @@ PATHS: dict[str, Schema] = {
         "Job",
         [param("id", STR, "The job id that POST /ingest?background=true gave.", where="path")],
     ),
+    "/watches": {
+        **get("Watched sources, their health and latest fetches.", "WatchPage", PAGING),
+        "post": _write("Watch a feed, sitemap or page.", "WatchInput", "Watch", []),
+    },
+    "/watches/{id}": {
+        "delete": _write("Stop watching a source.", None, "Removed", _NUMBER_ID),
+    },
+    "/alerts": {
+        **get("Alerts and the latest matches.", "AlertPage", PAGING),
+        "post": _write("Add an alert.", "AlertInput", "Alert", []),
+    },
+    "/alerts/{id}": {
+        "delete": _write("Remove an alert.", None, "Removed", _NUMBER_ID),
+    },
 }
 
 

@@ -31,6 +31,7 @@ from storyline.web.i18n import translate
 from storyline.web.render import canonical, lang_of, link_for, page_cache, page_number, render
 from storyline.web.search_page import search_page
 from storyline.web.story_page import briefing_page, story_page
+from storyline.web.watch_page import routes as watch_routes
 
 
 def stories_page(request: Request) -> Response:
@@ -150,4 +151,5 @@ def routes() -> list[BaseRoute]:
         Route("/articles/{id}", article_page, name="article"),
         Route("/entities/{id}", entity_page, name="entity"),
         Route("/search", search_page, name="search"),
+        *watch_routes(),
     ]
