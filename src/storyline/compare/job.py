@@ -15,6 +15,7 @@ from typing import Any
 
 import numpy as np
 
+from storyline.compare.quantities import unit_quantities
 from storyline.compare.group import Scores, copies, dispute_links, group_units, score_units
 from storyline.compare.units import Unit, article_units
 from storyline.settings import embed_backend
@@ -191,9 +192,18 @@ def _claim(
                 "article": units[i].article,
                 "speaker": units[i].speaker,
                 "speaker_name": units[i].speaker_name,
+                # what makes it a quantity (compare/quantities.py): only the same
+                # quantity with other values "differs"
+                "thing": q.thing,
+                "context": sorted(q.context),
+                "dates": sorted(q.dates),
             }
             for i in ordered
-            for f in units[i].figures
+            for f, q in zip(
+                units[i].figures,
+                unit_quantities(units[i], articles[units[i].article]["lang"]),
+                strict=True,
+            )
         ],
         "disputes": [],
         "dispute_evidence": {},

@@ -28,8 +28,9 @@ from typing import Any, Protocol
 
 from storyline.search.normalise import key
 
-#: Characters on each side of a figure read as the words that say what it counts.
-CONTEXT_CHARS = 60
+#: Characters on each side of a figure read as the words that say what happened to what
+#: it counts ("were evacuated", "rescued ... who were trapped").
+CONTEXT_CHARS = 45
 #: Two values within this ratio count as aligned when matching claims (3,000 vs 3,200
 #: evacuated are one claim with two figures; 41 vs 4,800 are not).
 ALIGNED_RATIO = 1.35
@@ -102,7 +103,11 @@ def context(sentence: str, offset: int, figure: HasFigure, lang: str | None = No
     """Stemmed content words near a figure in its sentence (offset: sentence start)."""
     lo, hi = figure.start - offset, figure.end - offset
     near = sentence[max(0, lo - CONTEXT_CHARS) : max(0, lo)] + " " + sentence[hi : hi + CONTEXT_CHARS]
-    return frozenset(key(w, lang) for w in _WORD.findall(near) if w.casefold() not in _STOP)
+    # lower-case words carry the predicate; names ("Millbrook") are shared by every
+    # figure of a story and would make all of them one quantity
+    return frozenset(
+        key(w, lang) for w in _WORD.findall(near) if w.islower() and w not in _STOP
+    )
 
 
 def quantity(
