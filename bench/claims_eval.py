@@ -86,7 +86,12 @@ def article_input(article_id: str, text: str, lang: str) -> dict[str, Any]:
         "text": found.text,
         "lang": lang,
         "mentions": [
-            {"start": m.start, "end": m.end, "entity_id": m.entity, "name": names.get(m.entity or "")}
+            {
+                "start": m.start,
+                "end": m.end,
+                "entity_id": m.entity,
+                "name": names.get(m.entity or ""),
+            }
             for m in found.mentions
         ],
         "quotes": [
@@ -117,7 +122,9 @@ def article_input(article_id: str, text: str, lang: str) -> dict[str, Any]:
     }
 
 
-def predict_pair(texts: dict[str, str]) -> tuple[dict[int, int], dict[int, Any], set[tuple[int, int]]]:
+def predict_pair(
+    texts: dict[str, str],
+) -> tuple[dict[int, int], dict[int, Any], set[tuple[int, int]]]:
     """Claim groups of one article pair: {unit start in a or b: group}, units by start,
     and the (start a, start b) pairs whose figures differ for the same quantity."""
     import numpy as np
@@ -197,7 +204,10 @@ def evaluate(labels: list[dict[str, Any]], csv_path: Path) -> dict[str, Any]:
     for part, c in sorted(counts.items()):
         out[part] = {
             "pairs": c["pairs"],
-            "same": {**prf(c["same_tp"], c["same_fp"], c["same_fn"]), "gold": c["same_tp"] + c["same_fn"]},
+            "same": {
+                **prf(c["same_tp"], c["same_fp"], c["same_fn"]),
+                "gold": c["same_tp"] + c["same_fn"],
+            },
             "differ": {
                 **prf(c["differ_tp"], c["differ_fp"], c["differ_fn"]),
                 "gold": c["differ_tp"] + c["differ_fn"],

@@ -15,8 +15,8 @@ from typing import Any
 
 import numpy as np
 
-from storyline.compare.quantities import unit_quantities
 from storyline.compare.group import Scores, copies, dispute_links, group_units, score_units
+from storyline.compare.quantities import unit_quantities
 from storyline.compare.units import Unit, article_units
 from storyline.settings import embed_backend
 from storyline.store import Store

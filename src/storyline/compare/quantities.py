@@ -99,15 +99,17 @@ def thing(counted: str | None) -> str | None:
     return low
 
 
-def context(sentence: str, offset: int, figure: HasFigure, lang: str | None = None) -> frozenset[str]:
+def context(
+    sentence: str, offset: int, figure: HasFigure, lang: str | None = None
+) -> frozenset[str]:
     """Stemmed content words near a figure in its sentence (offset: sentence start)."""
     lo, hi = figure.start - offset, figure.end - offset
-    near = sentence[max(0, lo - CONTEXT_CHARS) : max(0, lo)] + " " + sentence[hi : hi + CONTEXT_CHARS]
+    near = (
+        sentence[max(0, lo - CONTEXT_CHARS) : max(0, lo)] + " " + sentence[hi : hi + CONTEXT_CHARS]
+    )
     # lower-case words carry the predicate; names ("Millbrook") are shared by every
     # figure of a story and would make all of them one quantity
-    return frozenset(
-        key(w, lang) for w in _WORD.findall(near) if w.islower() and w not in _STOP
-    )
+    return frozenset(key(w, lang) for w in _WORD.findall(near) if w.islower() and w not in _STOP)
 
 
 def quantity(
