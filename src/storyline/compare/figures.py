@@ -19,7 +19,7 @@ from collections import Counter
 from collections.abc import Sequence
 from typing import Any
 
-from storyline.compare.quantities import Quantity, same_quantity, thing
+from storyline.compare.quantities import Quantity, pairs, same_quantity, thing
 
 #: Counts below this ("drei Terminals", "zwei Schiffe") group only within one claim.
 SMALL = 10
@@ -153,34 +153,37 @@ def _quantity(row: dict[str, Any]) -> Quantity:
 def _differences(rows: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
     """Pairs of rows from two articles that give one quantity with other values.
 
-    A row pairs with the closest value of the same quantity in each other article, and
-    not at all when that article also gives its value (then the two agree).
+    Each two articles' figures are paired one to one (storyline.compare.quantities.pairs:
+    equal values first, then the closest), so a figure the other article repeats agrees
+    and is not also set against that article's other numbers.
     """
+    by_article: dict[str, list[dict[str, Any]]] = {}
+    for r in rows:
+        by_article.setdefault(r["article"], []).append(r)
+    articles = sorted(by_article)
     out: list[dict[str, Any]] = []
-    seen: set[tuple[int, int]] = set()
-    for i, a in enumerate(rows):
-        qa = _quantity(a)
-        by_article: dict[str, list[int]] = {}
-        for j, b in enumerate(rows):
-            if b["article"] != a["article"] and same_quantity(
-                qa, _quantity(b), same_claim=a["claim"] == b["claim"]
-            ):
-                by_article.setdefault(b["article"], []).append(j)
-        for partners in by_article.values():
-            if any(rows[j]["value"] == a["value"] for j in partners):
-                continue
-            j = min(partners, key=lambda k: abs(rows[k]["value"] - a["value"]))
-            if (min(i, j), max(i, j)) in seen:
-                continue
-            seen.add((min(i, j), max(i, j)))
-            first, second = sorted((a, rows[j]), key=lambda r: (str(r["outlet"]), r["start"]))
-            out.append(
-                {
-                    "thing": a.get("thing") or a["counted"],
-                    "unit": a["unit"],
-                    "values": [_side(first), _side(second)],
-                }
+    for x, first in enumerate(articles):
+        for second in articles[x + 1 :]:
+            left, right = by_article[first], by_article[second]
+            ql, qr = [_quantity(r) for r in left], [_quantity(r) for r in right]
+            found = pairs(
+                ql,
+                qr,
+                lambda i, j: same_quantity(
+                    ql[i], qr[j], same_claim=left[i]["claim"] == right[j]["claim"]
+                ),
             )
+            for i, j in found:
+                if left[i]["value"] == right[j]["value"]:
+                    continue
+                a, b = sorted((left[i], right[j]), key=lambda r: (str(r["outlet"]), r["start"]))
+                out.append(
+                    {
+                        "thing": a.get("thing") or a["counted"],
+                        "unit": a["unit"],
+                        "values": [_side(a), _side(b)],
+                    }
+                )
     return out
 
 
