@@ -11,7 +11,6 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-
 from bench.claims_eval import evaluate, load_labels
 from bench.common import SHARED
 

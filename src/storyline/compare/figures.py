@@ -165,15 +165,7 @@ def _differences(rows: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
     for x, first in enumerate(articles):
         for second in articles[x + 1 :]:
             left, right = by_article[first], by_article[second]
-            ql, qr = [_quantity(r) for r in left], [_quantity(r) for r in right]
-            found = pairs(
-                ql,
-                qr,
-                lambda i, j: same_quantity(
-                    ql[i], qr[j], same_claim=left[i]["claim"] == right[j]["claim"]
-                ),
-            )
-            for i, j in found:
+            for i, j in _paired(left, right):
                 if left[i]["value"] == right[j]["value"]:
                     continue
                 a, b = sorted((left[i], right[j]), key=lambda r: (str(r["outlet"]), r["start"]))
@@ -185,6 +177,17 @@ def _differences(rows: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
                     }
                 )
     return out
+
+
+def _paired(
+    left: Sequence[dict[str, Any]], right: Sequence[dict[str, Any]]
+) -> list[tuple[int, int]]:
+    ql, qr = [_quantity(r) for r in left], [_quantity(r) for r in right]
+
+    def same(i: int, j: int) -> bool:
+        return same_quantity(ql[i], qr[j], same_claim=left[i]["claim"] == right[j]["claim"])
+
+    return pairs(ql, qr, same)
 
 
 def _side(row: dict[str, Any]) -> dict[str, Any]:
