@@ -13,14 +13,15 @@ skips with a message when they are absent); a sentence whose hash no longer matc
 counted as missing, never guessed.
 
 Each article pair is run through storyline's own path: analysis (entities, figures,
-dates, quotes), claim units, sentence vectors (e5), scores and grouping
-(storyline.compare.group), and quantities (storyline.compare.quantities).
+dates, quotes), claim units, sentence vectors (e5), claims
+(storyline.compare.job.claims_of_units: scores, grouping, disputes) and figure groups
+with their differences (storyline.compare.figures, quantities).
 
 * "same claim" predicted: both sentences are units of one claim group. Gold positives
   are the pairs labelled same; pairs labelled differ count neither way (grouping a
   differing figure with its claim is right, so is leaving it beside it).
-* "differ" predicted: a figure of one sentence and a figure of the other are the same
-  quantity with other values. Gold positives are the pairs labelled differ.
+* "differ" predicted: the figure groups list a difference between a figure of one
+  sentence and a figure of the other. Gold positives are the pairs labelled differ.
 
 The held-out part (int(sha1(pair id)) % 3 == 0) was never looked at while tuning.
 
@@ -125,12 +126,13 @@ def article_input(article_id: str, text: str, lang: str) -> dict[str, Any]:
 def predict_pair(
     texts: dict[str, str],
 ) -> tuple[dict[int, int], dict[int, Any], set[tuple[int, int]]]:
-    """Claim groups of one article pair: {unit start in a or b: group}, units by start,
-    and the (start a, start b) pairs whose figures differ for the same quantity."""
+    """Claims of one article pair as storyline makes them (compare.job.claims_of_units,
+    compare.figures.figure_groups): {unit start in a, or -1 - start in b: claim}, units by
+    the same key, and the (start a, start b) sentence pairs listed as differing figures."""
     import numpy as np
 
-    from storyline.compare.group import group_units, score_units
-    from storyline.compare.quantities import differing
+    from storyline.compare.figures import figure_groups
+    from storyline.compare.job import claims_of_units
     from storyline.compare.units import article_units
     from storyline.stories.embed import get_backend
 
@@ -140,21 +142,34 @@ def predict_pair(
     if not units:
         return {}, {}, set()
     vectors = get_backend("e5").encode([u.text for u in units]).astype(np.float32)
-    langs = [texts["lang_a"] if u.article == "a" else texts["lang_b"] for u in units]
-    scores = score_units(units, vectors, langs)
-    groups = group_units(units, scores)
+    articles = {
+        side: {"lang": texts[f"lang_{side}"], "outlet": side, "published": None, "echo_of": None}
+        for side in ("a", "b")
+    }
+    claims = claims_of_units(units, vectors, articles, {"a": "e", "b": "e"})
+    by_key = {(u.article, u.start): u for u in units}
     group_of: dict[int, int] = {}
     by_start: dict[int, Any] = {}
-    for g, members in enumerate(groups):
-        for i in members:
-            key = units[i].start if units[i].article == "a" else -1 - units[i].start
+    for g, claim in enumerate(claims):
+        for src in claim["sources"]:
+            unit = by_key[(src["article"], src["start"])]
+            key = unit.start if unit.article == "a" else -1 - unit.start
             group_of[key] = g
-            by_start[key] = units[i]
+            by_start[key] = unit
+            src["outlet"], src["text"] = unit.article, unit.text  # as read_claims adds them
     differ: set[tuple[int, int]] = set()
-    for ua in (u for u in units if u.article == "a"):
-        for ub in (u for u in units if u.article == "b"):
-            if differing(ua, ub, same_claim=group_of[ua.start] == group_of[-1 - ub.start]):
-                differ.add((ua.start, ub.start))
+    for group in figure_groups(claims):
+        for d in group["differences"]:
+            sides = {
+                v["article"]: next(
+                    u.start
+                    for u in units
+                    if u.article == v["article"] and u.start <= v["start"] < u.end
+                )
+                for v in d["values"]
+            }
+            if set(sides) == {"a", "b"}:
+                differ.add((sides["a"], sides["b"]))
     return group_of, by_start, differ
 
 

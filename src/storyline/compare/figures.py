@@ -193,5 +193,15 @@ def _paired(
 def _side(row: dict[str, Any]) -> dict[str, Any]:
     return {
         k: row[k]
-        for k in ("value", "text", "hedge", "outlet", "article", "claim", "speaker_name", "passage")
+        for k in (
+            "value",
+            "text",
+            "hedge",
+            "outlet",
+            "article",
+            "start",
+            "claim",
+            "speaker_name",
+            "passage",
+        )
     }

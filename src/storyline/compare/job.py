@@ -88,12 +88,27 @@ def story_claims(
     units = [u for a in articles.values() for u in article_units(a)]
     if not units:
         return [], []
-    langs = [articles[u.article]["lang"] for u in units]
     fresh: list[tuple[str, int, int, Matrix]] = []
     if len(articles) > 1:
         vectors, fresh = _vectors(store, units)
     else:  # one article: nothing to group, no need to embed
         vectors = np.eye(len(units), dtype=np.float32)
+    return claims_of_units(units, vectors, articles, event_of), fresh
+
+
+def claims_of_units(
+    units: Sequence[Unit],
+    vectors: Matrix,
+    articles: dict[str, dict[str, Any]],
+    event_of: dict[str, str],
+) -> list[dict[str, Any]]:
+    """Claims made from claim units and their sentence vectors (no store needed: the
+    claim benchmark, bench/claims_eval.py, runs the same path on texts).
+
+    `articles` maps each article id to its ``lang``, ``outlet``, ``published`` and
+    ``echo_of``; `event_of` maps article ids to events.
+    """
+    langs = [articles[u.article]["lang"] for u in units]
     scores = score_units(units, vectors, langs, [event_of.get(u.article) for u in units])
     groups = group_units(units, scores)
     disputes = dispute_links(units, groups, scores)
@@ -107,7 +122,7 @@ def story_claims(
             claims[g]["dispute_evidence"][claims[t]["id"]] = evidence
             claims[g]["weight"] += 0.6
             claims[t]["weight"] += 0.6
-    return claims, fresh
+    return claims
 
 
 def _salient_entities(units: Sequence[Unit]) -> set[str]:

@@ -189,10 +189,3 @@ def pairs(
 def unit_quantities(unit: Any, lang: str | None = None) -> list[Quantity]:
     """Quantities of a claim unit's figures (storyline.compare.units.Unit)."""
     return [quantity(f, unit.text, unit.start, unit.dates, lang) for f in unit.figures]
-
-
-def differing(a: Any, b: Any, *, same_claim: bool) -> bool:
-    """True when two units give the same quantity with other values."""
-    qa, qb = unit_quantities(a), unit_quantities(b)
-    found = pairs(qa, qb, lambda i, j: same_quantity(qa[i], qb[j], same_claim=same_claim))
-    return any(qa[i].value != qb[j].value for i, j in found)
