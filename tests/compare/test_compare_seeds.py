@@ -41,8 +41,26 @@ def test_compare_seeds_defence_minister_figures_side_by_side(seeds_db: Path) -> 
     ]
     assert groups, "container and shell counts appear in one figures group"
     rows = groups[0]["rows"]
-    assert len({r["outlet"] for r in rows}) >= 2 and groups[0]["differ"]
+    assert len({r["outlet"] for r in rows}) >= 2
     assert any(r["speaker_name"] and r["speaker_name"].startswith("Shin") for r in rows)
+    # issue 17: containers and shells are two quantities, side by side but not "differing"
+    for d in groups[0]["differences"]:
+        assert len({v["text"].split()[-1] for v in d["values"]}) == 1, d
+
+
+def test_compare_seeds_issue17_false_ticks_and_headings_are_gone(seeds_db: Path) -> None:
+    """Issue 17: a photo caption gave the Tass claim a Fox News tick, "Dies veranlasste
+    die USA und Südkorea …" got an RT tick, and a CNN subheading was a claim."""
+    with Store(seeds_db) as store:
+        result = compare(store, _story(store))
+    passages = [(c, s) for c in result["claims"] for s in c["sources"]]
+    tass = [c for c, s in passages if s["text"].startswith("Tass erinnert")]
+    assert tass and not any(
+        "zu sehen" in s["text"] or "(links)" in s["text"] for s in tass[0]["sources"]
+    )
+    dies = [c for c, s in passages if s["text"].startswith("Dies veranlasste die USA")]
+    assert all("RT" not in c["outlets"] for c in dies)
+    assert not any(s["text"].startswith("Warum es wichtig ist") for _c, s in passages)
 
 
 def test_compare_seeds_event_view_keeps_only_its_articles(seeds_db: Path) -> None:

@@ -88,3 +88,30 @@ def test_report_summary_empty_without_usable_claims() -> None:
     assert summarize([], ["e-1"]) == []
     junk = [{**_claims()[0], "text": "Teilen | Drucken | Mailen"}]
     assert summarize(junk, ["e-1"]) == []
+
+
+def test_report_summary_order_is_the_order_the_briefing_states() -> None:
+    """Issue 17: the note said "ordered by independent sources" above a first bullet with
+    one source. The order is events in time order, then independent sources, most first,
+    and the note (German and English) says so."""
+    from storyline.report.i18n import t
+
+    got = summarize(_claims(), ["e-1", "e-2"])
+    keys = [({"e-1": 0, "e-2": 1}.get(s["event"], 2), -s["independent_sources"]) for s in got]
+    assert keys == sorted(keys)
+    assert "innerhalb eines Ereignisses" in t("summary_note", "de")
+    assert "within an event" in t("summary_note", "en")
+
+
+def test_report_summary_seeds_briefing_order_matches_its_statement(seeds_db: Any) -> None:
+    from storyline.report.build import build_briefing
+    from storyline.store import Store
+
+    with Store(seeds_db) as store:
+        story = str(store.conn.execute("SELECT id FROM stories").fetchone()[0])
+        b = build_briefing(store, story)
+    rank = {e["id"]: i for i, e in enumerate(b["events"])}
+    summary = b["summary"]
+    assert summary and all(s["outlets"] for s in summary)
+    keys = [(rank.get(s["event"], len(rank)), -s["independent_sources"]) for s in summary]
+    assert keys == sorted(keys)

@@ -61,3 +61,47 @@ def accusation(text: str) -> bool:
 def points_back(text: str) -> bool:
     """True when a denial refers to an earlier sentence ("die Vorwürfe", "the allegations")."""
     return ANAPHOR.search(text) is not None
+
+
+#: Captions, credits and "seen here" lines: they describe a photo, not what happened.
+_CAPTION = (
+    r"^\W*(?:foto|fotos|photo|photos|bild|bilder|image|grafik|video|symbolbild|quelle|credit)"
+    r"\s*[:/]|\((?:links|rechts|mitte|vorne|hinten|left|right|centre|center)\)|"
+    r"\b(?:sind|ist|wird|werden) hier\b[^.!?]{0,160}\bzu sehen\b|"
+    r"\b(?:is|are) (?:seen|pictured|shown) here\b|\(symbolbild\)|\(archivbild\)|\(file photo\)"
+)
+#: "By Helen Marsh, Riverside Courier", "Von Anna Schmidt": who wrote it, not a claim.
+_BYLINE = r"^(?:by|von)\s+\w[\w.'-]*(?:\s+\w[\w.'-]*){0,3}\s*(?:[,|/–-][^.!?]{0,60})?\W*$"
+#: Links to other articles, newsletters, paywalls and contact boxes.
+_TEASER = (
+    r"^\W*(?:read more|read also|see also|more on this|related:|watch:|listen:|"
+    r"lesen sie (?:auch|hier|mehr|in unserem)|mehr zum thema|mehr dazu|auch interessant|"
+    r"das könnte sie auch interessieren|hier können sie|weitere informationen|rückfragen|"
+    r"mit dem kauf|melden sie sich|werden sie mitglied|sie haben die maximale|abonnieren|"
+    r"jetzt abonnieren|sign up|subscribe|alle bisherigen entwicklungen|den vollständigen artikel)"
+)
+CAPTION = re.compile(_CAPTION, re.I)
+BYLINE = re.compile(_BYLINE, re.I)
+TEASER = re.compile(_TEASER, re.I)
+#: A line of its own that does not end like a sentence is a heading (or a teaser).
+_SENTENCE_END = tuple(".!?…:;\"'»«“”)")
+
+
+def not_a_claim(text: str, *, own_line: bool = False, first_line: bool = False) -> str | None:
+    """Why `text` is no claim ("caption", "byline", "teaser", "subheading"), or None.
+
+    Captions, bylines, teasers and subheadings were grouped like claims and gave outlets
+    ticks they had not earned (a photo caption matching a report of a visit). A heading
+    is a line of its own without a sentence end; the article's first line (its title)
+    stays a claim.
+    """
+    body = " ".join(text.split())
+    if CAPTION.search(body):
+        return "caption"
+    if TEASER.search(body):
+        return "teaser"
+    if BYLINE.match(body):
+        return "byline"
+    if own_line and not first_line and not body.endswith(_SENTENCE_END):
+        return "subheading"
+    return None

@@ -6,6 +6,11 @@ outlet against his shell count in another), or when they count the same noun
 counts ("drei Terminals") only group within a claim: they would chain unrelated claims.
 A group is shown only when at least two articles give figures in it: a number only one
 article gives has nothing to be compared with.
+
+Standing side by side is not disagreeing: a group *differs* only where two articles give
+the same quantity (storyline.compare.quantities: counted thing, unit, referent, time)
+with other values, and each such difference is listed with both values and both sources.
+"7,000 Container" against "4,8 Millionen Artilleriegranaten" is two quantities.
 """
 
 from __future__ import annotations
@@ -13,6 +18,8 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 from typing import Any
+
+from storyline.compare.quantities import Quantity, pairs, same_quantity, thing
 
 #: Counts below this ("drei Terminals", "zwei Schiffe") group only within one claim.
 SMALL = 10
@@ -66,6 +73,9 @@ def figure_groups(claims: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
                     "speaker": f.get("speaker"),
                     "speaker_name": f.get("speaker_name"),
                     "passage": source["text"] if source else "",
+                    "thing": f.get("thing", thing(f["counted"])),
+                    "context": f.get("context", []),
+                    "dates": f.get("dates", []),
                 }
             )
     parent = list(range(len(rows)))
@@ -81,7 +91,7 @@ def figure_groups(claims: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
     buckets: dict[str, list[int]] = {}
     for i, row in enumerate(rows):
         buckets.setdefault("c:" + row["claim"], []).append(i)
-        noun = _noun(row["counted"])
+        noun = row["thing"] or _noun(row["counted"])
         if noun and row["value"] >= SMALL:
             for key in {noun[-5:], noun[:6]}:
                 buckets.setdefault(f"n:{row['unit']}:{key}", []).append(i)
@@ -97,7 +107,10 @@ def figure_groups(claims: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
                     related
                     and min(a["value"], b["value"]) >= SMALL
                     and a["unit"] == b["unit"]
-                    and _same_noun(_noun(a["counted"]), _noun(b["counted"]))
+                    and (
+                        (a["thing"] is not None and a["thing"] == b["thing"])
+                        or _same_noun(_noun(a["counted"]), _noun(b["counted"]))
+                    )
                 )
                 if a["claim"] == b["claim"] or same_thing:
                     parent[find(i)] = find(j)
@@ -113,20 +126,82 @@ def figure_groups(claims: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
         speaker = speakers.most_common(1)[0][0] if speakers else None
         subject = ", ".join(n for n, _ in nouns.most_common(3)) or (members[0]["text"])
         unique = {(r["article"], r["value"], r["unit"], r["counted"]): r for r in members}
-        values: dict[str, set[float]] = {}
-        for r in unique.values():
-            values.setdefault(r["article"], set()).add(r["value"])
-        sets = list(values.values())
-        # two articles that give figures and share none of them disagree (or count
-        # different things for the same claim): that is what an analyst must see
-        differ = any(not (a & b) for i, a in enumerate(sets) for b in sets[:i])
+        differences = _differences(list(unique.values()))
         out.append(
             {
                 "subject": subject,
                 "speaker": speaker,
-                "differ": differ,
+                "differ": bool(differences),
+                "differences": differences,
                 "rows": sorted(unique.values(), key=lambda r: (str(r["outlet"]), r["start"])),
             }
         )
     out.sort(key=lambda g: (not g["differ"], -len({r["article"] for r in g["rows"]}), g["subject"]))
     return out
+
+
+def _quantity(row: dict[str, Any]) -> Quantity:
+    return Quantity(
+        value=float(row["value"]),
+        unit=row["unit"],
+        thing=row.get("thing"),
+        context=frozenset(row.get("context") or ()),
+        dates=frozenset(row.get("dates") or ()),
+    )
+
+
+def _differences(rows: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Pairs of rows from two articles that give one quantity with other values.
+
+    Each two articles' figures are paired one to one (storyline.compare.quantities.pairs:
+    equal values first, then the closest), so a figure the other article repeats agrees
+    and is not also set against that article's other numbers.
+    """
+    by_article: dict[str, list[dict[str, Any]]] = {}
+    for r in rows:
+        by_article.setdefault(r["article"], []).append(r)
+    articles = sorted(by_article)
+    out: list[dict[str, Any]] = []
+    for x, first in enumerate(articles):
+        for second in articles[x + 1 :]:
+            left, right = by_article[first], by_article[second]
+            for i, j in _paired(left, right):
+                if left[i]["value"] == right[j]["value"]:
+                    continue
+                a, b = sorted((left[i], right[j]), key=lambda r: (str(r["outlet"]), r["start"]))
+                out.append(
+                    {
+                        "thing": a.get("thing") or a["counted"],
+                        "unit": a["unit"],
+                        "values": [_side(a), _side(b)],
+                    }
+                )
+    return out
+
+
+def _paired(
+    left: Sequence[dict[str, Any]], right: Sequence[dict[str, Any]]
+) -> list[tuple[int, int]]:
+    ql, qr = [_quantity(r) for r in left], [_quantity(r) for r in right]
+
+    def same(i: int, j: int) -> bool:
+        return same_quantity(ql[i], qr[j], same_claim=left[i]["claim"] == right[j]["claim"])
+
+    return pairs(ql, qr, same)
+
+
+def _side(row: dict[str, Any]) -> dict[str, Any]:
+    return {
+        k: row[k]
+        for k in (
+            "value",
+            "text",
+            "hedge",
+            "outlet",
+            "article",
+            "start",
+            "claim",
+            "speaker_name",
+            "passage",
+        )
+    }

@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 
 from storyline.compare.group import Scores, copies, dispute_links, group_units, score_units
+from storyline.compare.quantities import unit_quantities
 from storyline.compare.units import Unit, article_units
 from storyline.settings import embed_backend
 from storyline.store import Store
@@ -87,12 +88,27 @@ def story_claims(
     units = [u for a in articles.values() for u in article_units(a)]
     if not units:
         return [], []
-    langs = [articles[u.article]["lang"] for u in units]
     fresh: list[tuple[str, int, int, Matrix]] = []
     if len(articles) > 1:
         vectors, fresh = _vectors(store, units)
     else:  # one article: nothing to group, no need to embed
         vectors = np.eye(len(units), dtype=np.float32)
+    return claims_of_units(units, vectors, articles, event_of), fresh
+
+
+def claims_of_units(
+    units: Sequence[Unit],
+    vectors: Matrix,
+    articles: dict[str, dict[str, Any]],
+    event_of: dict[str, str],
+) -> list[dict[str, Any]]:
+    """Claims made from claim units and their sentence vectors (no store needed: the
+    claim benchmark, bench/claims_eval.py, runs the same path on texts).
+
+    `articles` maps each article id to its ``lang``, ``outlet``, ``published`` and
+    ``echo_of``; `event_of` maps article ids to events.
+    """
+    langs = [articles[u.article]["lang"] for u in units]
     scores = score_units(units, vectors, langs, [event_of.get(u.article) for u in units])
     groups = group_units(units, scores)
     disputes = dispute_links(units, groups, scores)
@@ -106,7 +122,7 @@ def story_claims(
             claims[g]["dispute_evidence"][claims[t]["id"]] = evidence
             claims[g]["weight"] += 0.6
             claims[t]["weight"] += 0.6
-    return claims, fresh
+    return claims
 
 
 def _salient_entities(units: Sequence[Unit]) -> set[str]:
@@ -191,9 +207,18 @@ def _claim(
                 "article": units[i].article,
                 "speaker": units[i].speaker,
                 "speaker_name": units[i].speaker_name,
+                # what makes it a quantity (compare/quantities.py): only the same
+                # quantity with other values "differs"
+                "thing": q.thing,
+                "context": sorted(q.context),
+                "dates": sorted(q.dates),
             }
             for i in ordered
-            for f in units[i].figures
+            for f, q in zip(
+                units[i].figures,
+                unit_quantities(units[i], articles[units[i].article]["lang"]),
+                strict=True,
+            )
         ],
         "disputes": [],
         "dispute_evidence": {},

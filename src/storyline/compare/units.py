@@ -116,6 +116,13 @@ class _Spans:
         return [self._rows[k] for k in sorted(hits, key=self._index.__getitem__)]
 
 
+def _own_line(text: str, lo: int, hi: int) -> bool:
+    """True when the sentence is a whole line of the text (a heading, a caption)."""
+    before = text[:lo].rstrip(" \t")
+    after = text[hi:].lstrip(" \t")
+    return (not before or before.endswith("\n")) and (not after or after.startswith("\n"))
+
+
 def article_units(article: dict[str, Any]) -> list[Unit]:
     """Units of one stored article.
 
@@ -133,6 +140,10 @@ def article_units(article: dict[str, Any]) -> list[Unit]:
         # a short denial ("Er wies die Vorwürfe zurück.") is still a claim
         if not (MIN_CHARS if not denied else MIN_DENIAL_CHARS) <= hi - lo <= MAX_CHARS:
             continue
+        if cues.not_a_claim(
+            sent.text, own_line=_own_line(text, lo, hi), first_line=not text[:lo].strip()
+        ):
+            continue  # captions, bylines, teasers and subheadings are no claims
         named = [m for m in spans["mentions"].within(lo, hi) if m["entity_id"]]
         entities = frozenset(str(m["entity_id"]) for m in named)
         actors = frozenset(

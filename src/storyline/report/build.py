@@ -196,6 +196,14 @@ def _figures(comparison: Mapping[str, Any]) -> list[dict[str, Any]]:
                     "subject": g.get("subject"),
                     "speaker": g.get("speaker"),
                     "differ": bool(g.get("differ")),
+                    # the same quantity with other values: both values, both sources
+                    "differences": [
+                        [
+                            {"text": v.get("text"), "outlet": v.get("outlet")}
+                            for v in d.get("values") or []
+                        ]
+                        for d in g.get("differences") or []
+                    ],
                     "rows": rows,
                     "reports": _reports(rows),
                 }

@@ -22,10 +22,12 @@ STRINGS: dict[str, dict[str, str]] = {
     "contents": {"de": "Inhalt", "en": "Contents"},
     "summary": {"de": "Zusammenfassung", "en": "Summary"},
     "summary_note": {
-        "de": "Sätze aus den Artikeln, ausgewählt nach Zahl unabhängiger Quellen; "
-        "in Klammern die Medien, die sie tragen.",
+        "de": "Sätze aus den Artikeln, ausgewählt nach Zahl unabhängiger Quellen; geordnet "
+        "nach Ereignissen in zeitlicher Folge, innerhalb eines Ereignisses nach Zahl "
+        "unabhängiger Quellen. In Klammern die Medien, die sie tragen.",
         "en": "Sentences taken from the articles, chosen by the number of independent "
-        "sources; in brackets the outlets carrying them.",
+        "sources; ordered by event in time order, and within an event by the number of "
+        "independent sources. In brackets the outlets carrying them.",
     },
     "no_summary": {
         "de": "Keine geeigneten Aussagen für eine Zusammenfassung.",

@@ -172,7 +172,14 @@ def _figures(b: Mapping[str, Any], L: Mapping[str, str]) -> list[str]:
         subject = md_escape(g["subject"]) + (
             f" ({md_escape(g['speaker'])})" if g["speaker"] else ""
         )
-        rows.append((subject, reports, f"**≠ {L['differ']}**" if g["differ"] else ""))
+        flag = ""
+        if g["differ"]:
+            pairs = "; ".join(
+                " ≠ ".join(f"{md_escape(v['text'])} ({md_escape(v['outlet'] or '?')})" for v in d)
+                for d in g.get("differences") or []
+            )
+            flag = f"**≠ {L['differ']}**" + (f": {pairs}" if pairs else "")
+        rows.append((subject, reports, flag))
     return out + _table([L["subject"], L["reports"], ""], rows)
 
 

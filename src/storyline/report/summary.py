@@ -9,7 +9,9 @@ relevance (MMR: score minus word overlap with what is already chosen) keeps the 
 from saying the same thing twice. Every event gets its best sentence first, taken from
 an article's lead where it can (the lead says what happened), so a story of three events
 is not summarised by its loudest day only; the result is put back into event order so it
-reads as a chronology.
+reads as a chronology, and within an event the best-sourced sentence comes first. The
+briefing states exactly that order (it once said "ordered by independent sources" above
+a first bullet with one source).
 """
 
 from __future__ import annotations
@@ -132,7 +134,8 @@ def summarize(
 
     ``claims`` are the comparison's claims, ``events`` the cluster's event ids in
     chronological order. Each result: ``{"claim", "event", "text", "outlets",
-    "articles"}``; ``outlets`` is never empty.
+    "independent_sources", "articles"}``; ``outlets`` is never empty. Sentences come in
+    event order, and within an event by independent sources, most first.
     """
     pool = []
     for c in claims:
@@ -180,17 +183,30 @@ def summarize(
         pick([p for p in own if _is_lead(p[0])] or own)
     while len(chosen) < budget and pick(pool):
         pass
-    chosen.sort(key=lambda p: (rank.get(str(p[0].get("event")), len(rank)), _first_seen(p[0])))
+    # the order the briefing states (i18n "summary_note"): events in time order, and
+    # within an event the sentence with more independent sources first
+    chosen.sort(
+        key=lambda p: (
+            rank.get(str(p[0].get("event")), len(rank)),
+            -_independent(p[0]),
+            _first_seen(p[0]),
+        )
+    )
     return [
         {
             "claim": c.get("id"),
             "event": c.get("event"),
             "text": _display_text(c, article_lang, lang),
             "outlets": outlets,
+            "independent_sources": _independent(c),
             "articles": sorted({str(s.get("article")) for s in c.get("sources") or []}),
         }
         for c, _text, outlets, _words in chosen
     ]
+
+
+def _independent(claim: Mapping[str, Any]) -> int:
+    return max(1, int(claim.get("independent_sources") or 1))
 
 
 def cite(sentence: Mapping[str, Any]) -> str:

@@ -49,7 +49,7 @@ def story_members(
 
 #: Part of every story's state: raising it makes every stored story's claims stale, so a
 #: change to how claims are made reaches stores made before it.
-CLAIMS_VERSION = 6
+CLAIMS_VERSION = 7
 
 
 def members_hash(members: Sequence[tuple[str, str]]) -> str:

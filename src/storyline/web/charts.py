@@ -17,6 +17,9 @@ from markupsafe import Markup, escape
 WIDTH = 880
 LEFT = 8
 RIGHT = 8
+#: Widest slot a month gets: an entity with one month of data once got one bar across
+#: the whole chart, which read as a long period. A few months stay short bars at the left.
+MAX_SLOT = 44.0
 
 
 def _months(first: date, last: date) -> list[date]:
@@ -45,13 +48,14 @@ def month_bars(
     axis = _months(first, last)
     peak = max(counts.values()) or 1
     height, base, bar_top = 140, 110, 16
-    slot = (WIDTH - LEFT - RIGHT) / max(len(axis), 1)
+    slot = min((WIDTH - LEFT - RIGHT) / max(len(axis), 1), MAX_SLOT)
     step = max(1, len(axis) // 12)
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="chart bars" role="img" '
         f'viewBox="0 0 {WIDTH} {height}" width="100%" preserveAspectRatio="xMinYMin meet">',
         f"<title>{escape(title)}</title>",
-        f'<line x1="{LEFT}" y1="{base}" x2="{WIDTH - RIGHT}" y2="{base}" class="axis"/>',
+        f'<line x1="{LEFT}" y1="{base}" x2="{LEFT + slot * len(axis):.1f}" y2="{base}" '
+        'class="axis"/>',
     ]
     for i, m in enumerate(axis):
         key = m.strftime("%Y-%m")

@@ -8,6 +8,8 @@ Article text is never translated: it is shown as the source wrote it.
 
 from __future__ import annotations
 
+import re
+
 LANGS = ("de", "en")
 DEFAULT_LANG = "de"
 
@@ -82,6 +84,10 @@ TEXT: dict[str, dict[str, str]] = {
         "en": "The source comparison is not available in this version of storyline.",
     },
     "story.compare.figures": {"de": "Abweichende Zahlen", "en": "Figures that differ"},
+    "story.compare.differs": {
+        "de": "gleiche Größe, andere Werte",
+        "en": "same quantity, other values",
+    },
     "story.compare.claims": {
         "de": "Aussagen und wer sie bringt",
         "en": "Claims and who carries them",
@@ -175,6 +181,17 @@ TEXT: dict[str, dict[str, str]] = {
     "search.any": {"de": "alle", "en": "any"},
     "search.from": {"de": "von", "en": "from"},
     "search.to": {"de": "bis", "en": "to"},
+    "story.brief": {"de": "Zusammenfassung", "en": "Summary"},
+    "story.brief.note": {
+        "de": "Sätze aus den Artikeln, ausgewählt nach Zahl unabhängiger Quellen; geordnet "
+        "nach Ereignissen in zeitlicher Folge, innerhalb eines Ereignisses nach Zahl "
+        "unabhängiger Quellen.",
+        "en": "Sentences taken from the articles, chosen by the number of independent "
+        "sources; ordered by event in time order, and within an event by the number of "
+        "independent sources.",
+    },
+    "story.compare.claims.folded": {"de": "Weitere {n} Aussagen", "en": "{n} more claims"},
+    "search.date_hint": {"de": "TT.MM.JJJJ", "en": "YYYY-MM-DD"},
     "search.entity": {"de": "Name (Kennung)", "en": "Entity (id)"},
     "search.semantic": {
         "de": "auch nach Bedeutung suchen (jede Sprache)",
@@ -256,7 +273,33 @@ TEXT: dict[str, dict[str, str]] = {
         "de": "Das API-Token fehlt oder stimmt nicht.",
         "en": "The API token is missing or wrong.",
     },
+    # how an outlet or a date was found (stored as codes: "text:outlet-name", "url", ...)
+    "evidence.metadata": {"de": "aus den Metadaten", "en": "from the metadata"},
+    "evidence.url": {"de": "aus der Adresse", "en": "from the address"},
+    "evidence.url_unknown": {
+        "de": "kein bekanntes Medium, Hostname verwendet",
+        "en": "not a known outlet, host name used",
+    },
+    "evidence.inferred": {"de": "Anhaltspunkt im Text", "en": "clue in the text"},
+    "evidence.text": {"de": "aus dem Text", "en": "from the text"},
+    "evidence.text.source-line": {"de": "Quellenzeile", "en": "source line"},
+    "evidence.text.outlet-name": {
+        "de": "Name des Mediums im Text",
+        "en": "outlet name in the text",
+    },
+    "evidence.text.navigation": {"de": "Navigationszeile", "en": "navigation line"},
+    "evidence.text.copyright": {"de": "Copyright-Zeile", "en": "copyright line"},
+    "evidence.text.paywall": {"de": "Bezahlschranke", "en": "paywall"},
+    "evidence.text.app-promo": {"de": "App-Werbung", "en": "app promotion"},
+    "evidence.text.newsletter-promo": {"de": "Newsletter-Werbung", "en": "newsletter promotion"},
+    "evidence.text.outlet-promo": {"de": "Eigenwerbung", "en": "outlet promotion"},
+    "evidence.text.cookie-banner": {"de": "Cookie-Hinweis", "en": "cookie notice"},
+    "evidence.text.dateline": {"de": "Ortsmarke", "en": "dateline"},
+    "evidence.text.metadata-line": {"de": "Metadatenzeile", "en": "metadata line"},
 }
+
+#: Suffix the outlet detector adds to a host name it does not know.
+_URL_UNKNOWN = " (not a known outlet; host name used)"
 
 
 def pick_lang(value: str | None, default: str = DEFAULT_LANG) -> str:
@@ -272,3 +315,43 @@ def translate(key: str, lang: str, **values: object) -> str:
     """
     text = TEXT[key][lang]
     return text.format(**values) if values else text
+
+
+def evidence_text(method: str | None, detail: str | None, lang: str) -> tuple[str, str]:
+    """(label, detail) of stored evidence in the page's language.
+
+    Evidence is stored as codes ("text:outlet-name", "inferred (confidence 0.45)") that
+    once reached the page as they are, English inside a German page. A code without a
+    label of its own gets the general one for its kind, never the raw code.
+    """
+    method, detail = method or "", detail or ""
+    if method.startswith("inferred"):
+        return translate("evidence.inferred", lang), detail  # confidence is shown already
+    if method == "url" and detail.endswith(_URL_UNKNOWN):
+        host = detail[: -len(_URL_UNKNOWN)]
+        note = translate("evidence.url_unknown", lang)
+        return translate("evidence.url", lang), f"{host} ({note})"
+    if method in ("metadata", "url"):
+        return translate(f"evidence.{method}", lang), detail
+    if method.startswith("text:"):
+        specific = f"evidence.text.{method[5:]}"
+        return translate(specific if specific in TEXT else "evidence.text", lang), detail
+    return translate("evidence.text", lang), detail
+
+
+_GERMAN_DAY = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})$")
+
+
+def iso_day(value: str) -> str:
+    """A day typed as "17.06.2024" (the German form's format) as "2024-06-17"; anything
+    else unchanged (ISO days pass, and a bad value is the search's to reject)."""
+    m = _GERMAN_DAY.match(value.strip())
+    return f"{m.group(3)}-{int(m.group(2)):02d}-{int(m.group(1)):02d}" if m else value
+
+
+def local_day(value: str | None, lang: str) -> str:
+    """An ISO day ("2024-06-17…") as the page's language writes it: 17.06.2024 in German."""
+    if not value or not re.match(r"^\d{4}-\d{2}-\d{2}", value):
+        return value or ""
+    year, month, day = value[:10].split("-")
+    return f"{day}.{month}.{year}" if lang == "de" else value[:10]

@@ -18,7 +18,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from storyline.web.cache import PageCache
-from storyline.web.i18n import LANGS, pick_lang, translate
+from storyline.web.i18n import LANGS, evidence_text, pick_lang, translate
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 
@@ -106,10 +106,14 @@ def render(request: Request, template: str, status: int = 200, **context: Any) -
     def t(key: str, **values: object) -> str:
         return translate(key, lang, **values)
 
+    def evidence(found: Any) -> tuple[str, str]:
+        return evidence_text(found.get("method"), found.get("detail"), lang)
+
     context.update(
         request=request,
         lang=lang,
         t=t,
+        evidence=evidence,
         link=link_for(request),
         switch=switch_link(request, lang),
         lang_param=lang if lang != default_lang(request) else "",

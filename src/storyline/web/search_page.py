@@ -18,6 +18,7 @@ from storyline.search.engine import MAX_LIMIT, search
 from storyline.store import pages as queries
 from storyline.web.deps import store_for
 from storyline.web.highlight import mark_words
+from storyline.web.i18n import iso_day, local_day
 from storyline.web.render import page_number, render
 
 #: Results per page.
@@ -48,8 +49,8 @@ def search_page(request: Request) -> Response:
                     semantic=semantic,
                     outlet=form["outlet"] or None,
                     lang=form["language"] or None,
-                    since=form["from"] or None,
-                    until=form["to"] or None,
+                    since=iso_day(form["from"]) or None,
+                    until=iso_day(form["to"]) or None,
                     entity=form["entity"] or None,
                     limit=limit + 1,
                 )
@@ -76,4 +77,5 @@ def search_page(request: Request) -> Response:
         more=more,
         entity_name=entity_name,
         snippet=mark_words,
+        local_day=local_day,
     )

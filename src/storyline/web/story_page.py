@@ -19,6 +19,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from storyline.errors import NotFoundError
+from storyline.report.summary import summarize
 from storyline.store import Store
 from storyline.store import pages as queries
 from storyline.stories.dating import day_of
@@ -32,12 +33,14 @@ from storyline.web.render import canonical, lang_of, page_cache, page_number, re
 
 log = logging.getLogger("storyline.web")
 
-#: Events listed before the rest folds into a <details>.
-EVENTS_SHOWN = 30
+#: Events listed before the rest folds into a <details>. The page once ran to 7,900 px:
+#: it now opens with the summary, the events and the top claims, and folds the rest.
+EVENTS_SHOWN = 12
 #: Timeline entries listed before the rest folds into a <details>.
-TIMELINE_SHOWN = 25
-#: Claims of the comparison shown; the rest are counted.
-CLAIMS_SHOWN = 25
+TIMELINE_SHOWN = 12
+#: Claims of the comparison shown open; the next ones fold, the rest are counted.
+CLAIMS_SHOWN = 8
+CLAIMS_FOLDED = 25
 #: Sources listed under one claim, rows under one figure group.
 SOURCES_SHOWN = 10
 #: Articles per page of the story's article list.
@@ -110,6 +113,12 @@ def story_page(request: Request) -> Response:
         languages=sorted({a["lang"] for a in articles if a["lang"]}),
         span=_span(events) or translate("undated", lang),
         comparison=_comparison_view(comparison),
+        summary=summarize(
+            (comparison or {}).get("claims", []),
+            [e["id"] for e in events],
+            article_lang={a["id"]: a["lang"] for a in articles if a["lang"]},
+            lang=lang,
+        ),
         briefings=data.briefings_available(),
     )
 
@@ -185,11 +194,12 @@ def _comparison_view(found: dict[str, Any] | None) -> dict[str, Any] | None:
             "sources": c["sources"][:SOURCES_SHOWN],
             "more": max(len(c["sources"]) - SOURCES_SHOWN, 0),
         }
-        for c in ranked[:CLAIMS_SHOWN]
+        for c in ranked[:CLAIMS_FOLDED]
     ]
     return {
         "outlets": found.get("outlets", []),
-        "claims": shown,
+        "claims": shown[:CLAIMS_SHOWN],
+        "claims_folded": shown[CLAIMS_SHOWN:],
         "claims_total": len(claims),
         "disputes": disputes,
         "figures": figures,
