@@ -331,6 +331,24 @@ def story_event_ids(store: Store, story_id: str) -> list[str]:
     ]
 
 
+def event_story(store: Store, event_id: str) -> str:
+    """The story an event belongs to."""
+    row = store.conn.execute("SELECT story_id FROM events WHERE id = ?", (event_id,)).fetchone()
+    if row is None:
+        raise NotFoundError(f"no event {event_id}", hint="see 'storyline stories'")
+    return str(row[0])
+
+
+def event_article_ids(store: Store, event_id: str) -> list[str]:
+    """The articles of an event, oldest first."""
+    return [
+        str(r[0])
+        for r in store.conn.execute(
+            "SELECT id FROM articles WHERE event_id = ? ORDER BY rowid", (event_id,)
+        )
+    ]
+
+
 def event_ids(store: Store) -> list[str]:
     return [str(r[0]) for r in store.conn.execute("SELECT id FROM events ORDER BY date_start, id")]
 

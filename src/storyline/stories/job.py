@@ -280,12 +280,8 @@ def recluster(store: Store, on_item: Callable[[str], None] | None = None) -> Sto
     embed_missing(store, on_item, placed=True)  # e.g. every article after a profile change
     with store.transaction():
         embed_missing(store, placed=True)  # what another writer stored meanwhile
-        before = dict(
-            store.conn.execute(
-                "SELECT id, event_id FROM articles WHERE event_id IS NOT NULL"
-            ).fetchall()
-        )
-        old_story = dict(store.conn.execute("SELECT id, story_id FROM events").fetchall())
+        before = grouping.event_assignments(store)
+        old_story = grouping.story_of_events(store)
         db.clear_clusters(store)
         clusters, items, details = load(store, everything=True)
         _place_all(store, clusters, items, report, details, retry=False)
