@@ -33,6 +33,7 @@ from storyline.analyse.dates_infer import explicit_bounds, weekday_cost
 from storyline.analyse.dates_lex import FUTURE, PAST
 from storyline.analyse.dates_resolve import resolve
 from storyline.analyse.model import Sentence
+from storyline.analyse.preview import is_preview, preview_sentences
 
 #: How many days around a known date a publication date is looked for.
 SEARCH_DAYS = 21
@@ -67,6 +68,8 @@ class Fact:
     entities: frozenset[str]
     article: str
     text: str
+    #: The date lies after its article's publication: an event that article announces.
+    announced: bool = False
 
 
 @dataclass(frozen=True)
@@ -197,14 +200,29 @@ def infer_from_story(
     exprs = [e for e in every if _depends_on_publication(e)]
     if not exprs or not facts:
         return None
-    floor, ceiling, _ = explicit_bounds(every, text)
+    floor, ceiling, _ = explicit_bounds(every, text, frozenset(preview_sentences(sents, lang)))
+    before = _announced_ceiling(sents, lang, mentions, facts, common)
+    if before is not None and (ceiling is None or before < ceiling):
+        ceiling = before
     recalled = _recalled(every)
     if recalled is not None and (floor is None or recalled > floor):
         floor = recalled
     explicit = [d for e in every if not _depends_on_publication(e) for d in [_first(e)] if d]
     told = max(explicit) if explicit else date.min
     ents = [es - common for es in _sentence_entities(sents, mentions)]
+    salient = _salient_months(facts)
     anchors = sorted({f.lo for f in facts if f.precision == "day"} | set(neighbour_dates))
+    if neighbour_dates and all(e.kind in _WEEKDAY_KINDS for e in exprs):
+        # Only weekdays and "gestern"/"heute": they fit any week, so a background date one
+        # report recalls would do as well as the story's own days. Stay near the dated
+        # reports or the story's milestones (months two articles date things in).
+        near = set(neighbour_dates)
+        anchors = [
+            a
+            for a in anchors
+            if any(abs((a - n).days) <= SEARCH_DAYS for n in near)
+            or any(lo <= a <= hi for lo, hi in salient)
+        ]
     candidates: set[date] = set()
     for a in anchors:
         candidates.update(a + timedelta(days=k) for k in range(-SEARCH_DAYS, SEARCH_DAYS + 1))
@@ -212,7 +230,6 @@ def infer_from_story(
         candidates = {p for p in candidates if p >= floor}
     if ceiling is not None:
         candidates = {p for p in candidates if p <= ceiling}
-    salient = _salient_months(facts)
     named_day = _named_days(every, text)
     weekdays = [
         e for e in exprs if e.kind == "weekday" and not e.strict and e.start not in named_day
@@ -254,9 +271,49 @@ def infer_from_story(
         return None
     top = max(s[0] for s in scored)
     window = [s for s in scored if s[0] >= top - 1e-9]
-    target = _target([w[1] for w in window], window[0][2], neighbour_dates)
+    days = [w[1] for w in window]
+    close = [
+        n for n in neighbour_dates if days[0] - _NEAR <= n <= days[-1] + _NEAR
+    ]  # a dated report a year away says nothing about where in this window `p` lies
+    target = _target(days, window[0][2], close)
     _, p, matched = min(window, key=lambda s: (abs((s[1] - target).days), s[1]))
     return ContextDate(p.isoformat(), _confidence(matched), _evidence(matched, sents))
+
+
+#: Expressions that fit any week: dated by them alone, an article stays near its story.
+_WEEKDAY_KINDS = frozenset({"weekday", "relday"})
+#: How far a dated report may lie from the window of candidate dates to pull `p` to it.
+_NEAR = timedelta(days=SEARCH_DAYS)
+
+
+def _announced_ceiling(
+    sents: Sequence[Sentence],
+    lang: str | None,
+    mentions: Sequence[tuple[int, int, str]],
+    facts: Sequence[Fact],
+    common: frozenset[str],
+) -> date | None:
+    """The day before the earliest event the article announces, when it is a preview.
+
+    Why: "Putin reist bald nach Nordkorea" was written before the visit that other
+    reports date ahead of their own publication ("am 18. und 19. Juni"). The event is an
+    announced fact whose sentence shares with a preview sentence of this article a
+    distinctive entity, or two of any (the story's common names alone relate everything).
+    """
+    if not is_preview(sents, lang):
+        return None
+    ents = _sentence_entities(sents, mentions)
+    named: set[str] = set()
+    for i in preview_sentences(sents, lang):
+        named |= ents[i]
+    found: date | None = None
+    for f in facts:
+        if not f.announced or f.precision != "day":
+            continue
+        shared = f.entities & named
+        if (shared - common or len(shared) >= 2) and (found is None or f.lo < found):
+            found = f.lo
+    return found - timedelta(days=1) if found is not None else None
 
 
 #: The most a weekday tied to a date costs (in days, see _named_cost).

@@ -281,6 +281,7 @@ def _facts(store: Store, clusters: Clusters, article: str, cache: FactCache) -> 
     count only where the article's own date is sure: else they would pass one guess on.
     Kept for the run: many articles of a story are dated against the same articles."""
     primary = clusters.items[article].confidence >= PRIMARY
+    published = clusters.items[article].published
     key = (article, primary)
     if key not in cache:
         rows = db.date_rows(store, [article])
@@ -295,7 +296,17 @@ def _facts(store: Store, clusters: Clusters, article: str, cache: FactCache) -> 
                 continue
             span = interval(row["value"])
             if span is not None:
-                facts.append(Fact(span[0], span[1], span[2], row["entities"], article, row["text"]))
+                facts.append(
+                    Fact(
+                        span[0],
+                        span[1],
+                        span[2],
+                        row["entities"],
+                        article,
+                        row["text"],
+                        announced=published is not None and span[0] > published,
+                    )
+                )
         cache[key] = facts
     return cache[key]
 
