@@ -265,6 +265,8 @@ def show_cmd(article_id: str, db: str, removed: bool, as_json: bool) -> None:
     click.secho(art["title"] or "(no title)", bold=True)
     click.echo(f"id:        {art['id']}")
     click.echo(f"outlet:    {art['outlet'] or '?'}  [{ev.get('method', '-')}]")
+    if art.get("author") or art.get("agency"):
+        click.echo(f"byline:    {art.get('author') or '-'}  [agency: {art.get('agency') or '-'}]")
     click.echo(f"language:  {art['lang'] or '?'}")
     sure = art["published_confidence"]
     how = art["published_source"] or "-"

@@ -107,8 +107,9 @@ SCHEMAS: dict[str, Schema] = {
     "DateMention": obj(f"{_SPAN} value precision"),
     "Quantity": obj(f"{_SPAN} value:num unit:str? counted:str? hedge:str?"),
     "Article": obj(
-        "id source:str? title:str? outlet:str? outlet_evidence:obj? lang:str? published:str? "
-        "published_source:str? published_confidence:num? text removed:[@RemovedLine] "
+        "id source:str? title:str? outlet:str? outlet_evidence:obj? author:str? agency:str? "
+        "lang:str? published:str? published_source:str? published_confidence:num? text "
+        "removed:[@RemovedLine] "
         "duplicate_of:str? event:str? story:str? echo_of:str? echo_evidence:obj? url:str? "
         "lang_confidence:num? published_evidence:obj? repairs:[str] sources:[@Provenance] "
         "created_at mentions:[@Mention] quotes:[@Quote] dates:[@DateMention] "
