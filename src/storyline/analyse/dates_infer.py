@@ -28,6 +28,8 @@ from storyline.analyse.model import Sentence
 from storyline.analyse.preview import preview_sentences
 from storyline.analyse.sentences import split_sentences
 
+#: Sentences that make the lead: a past date there is the news itself, not a recall.
+LEAD_SENTENCES = 2
 #: How many days before the date it announces a preview is looked for.
 PREVIEW_LEAD_DAYS = 14
 #: Confidence of a date only an announced date bounds: the lowest that is still stored.
@@ -223,7 +225,7 @@ def infer_published(
             and any(w.tense == PAST and w.weekday == lo.weekday() for w in weekdays)
         )
         confidence = 0.55 if agree else 0.3 if lo_expr.kind in ("date", "range") else 0.2
-        if lo_expr.sentence > 0 and lo_expr.tense == PAST:
+        if lo_expr.sentence >= LEAD_SENTENCES and lo_expr.tense == PAST:
             # "Zur Erinnerung: Am 2. April 2025 hatte …" recalls an older happening: a
             # lower bound only, and the article may be weeks later (a weekday of the text
             # falling on that date's weekday is chance, one in seven)

@@ -25,6 +25,9 @@ MAX_QUESTION_WORDS = 6
 #: Second-person words that may follow a German or French imperative ("Klicken Sie").
 _ADDRESS = frozenset({"sie", "du", "ihr", "vous", "you"})
 
+#: How a German infinitive ends, closing a call ("… und nichts verpassen!").
+_INFINITIVE = ("en", "ern", "eln")
+
 _SENTENCES = re.compile(r"[^.!?]+[.!?]*")
 _WORD = re.compile(r"[\w'-]+")
 _QUOTES = re.compile(r"[\"“”„»«]")
@@ -60,8 +63,14 @@ def _is_call(sentence: str) -> bool:
         i += n
     if i < len(words) and _starts_with(words[i:], "verb"):
         return True  # "Click here …", "Teilen Sie …", "Jetzt abonnieren"
-    # "Jetzt Stromtarife vergleichen und sparen!": a lead word, then infinitives at the end
-    return i > 0 and words[-1] in verbs and sentence.rstrip().endswith("!")
+    # "Jetzt Stromtarife vergleichen und sparen!", "Jetzt den Newsletter abonnieren und
+    # nichts verpassen!": a lead word, a call's verb, an infinitive at the end
+    return (
+        i > 0
+        and sentence.rstrip().endswith("!")
+        and any(w in verbs for w in words[i:])
+        and (words[-1] in verbs or words[-1].endswith(_INFINITIVE))
+    )
 
 
 def is_call_to_action(line: str) -> bool:

@@ -120,6 +120,18 @@ def _date_of(text: str) -> str | None:
 _ARTICLES = frozenset("the der die das le la les il lo el los las".split())
 
 
+def _outlet_word(word: str) -> bool:
+    """A publication word, alone or closing a compound ("Stadtkurier", "Westküsten-Echo")."""
+    low = word.lower().strip(".,")
+    return low in outlet_words() or any(
+        low.endswith(w) for w in outlet_words() if len(w) >= _MIN_COMPOUND_TAIL
+    )
+
+
+#: The shortest publication word read as the tail of a compound ("-bote", not "-tv").
+_MIN_COMPOUND_TAIL = 4
+
+
 def _is_outlet_name(text: str) -> bool:
     """A short capitalised name, as an outlet's masthead is written."""
     text = text.strip()
@@ -131,7 +143,7 @@ def _is_outlet_name(text: str) -> bool:
     capitals = [w for w in words if w[:1].isupper() or w[:1].isdigit()]
     if len(capitals) < len(words) - 1 or not words[0][:1].isupper():
         return False  # "der Gazette" is text; "The Outlet Post", "Il Corriere di Roma" names
-    return any(w.lower().strip(".,") in outlet_words() for w in words) or (
+    return any(_outlet_word(w) for w in words) or (
         len(words) >= 2 and words[0].lower() in _ARTICLES
     )
 

@@ -388,3 +388,13 @@ def cluster_log_rows(store: Store, cluster: str | None = None) -> list[dict[str,
         sql += " WHERE cluster = ? OR evidence LIKE ?"
         args = (cluster, f"%{cluster}%")
     return [dict(r) for r in store.conn.execute(sql + " ORDER BY id", args)]
+
+
+def direct_quote_spans(store: Store, article_id: str) -> list[tuple[int, int]]:
+    """(start, end) of the article's direct quotes: dates inside them are said, not done."""
+    return [
+        (int(r[0]), int(r[1]))
+        for r in store.conn.execute(
+            "SELECT start, end FROM quotes WHERE article_id=? AND kind='direct'", (article_id,)
+        )
+    ]

@@ -70,6 +70,9 @@ class Fact:
     text: str
     #: The date lies after its article's publication: an event that article announces.
     announced: bool = False
+    #: The date is the news of its article (a report, not a preview, of the days just
+    #: before its publication): what a preview of it was written before.
+    recent: bool = False
 
 
 @dataclass(frozen=True)
@@ -268,7 +271,7 @@ def infer_from_story(
             )
             scored.append((total, p, [(e, f, g) for g, e, f in per_span.values()]))
     if not scored:
-        return None
+        return _preview_only(before, weekdays, sents, lang)
     top = max(s[0] for s in scored)
     window = [s for s in scored if s[0] >= top - 1e-9]
     days = [w[1] for w in window]
@@ -296,24 +299,53 @@ def _announced_ceiling(
     """The day before the earliest event the article announces, when it is a preview.
 
     Why: "Putin reist bald nach Nordkorea" was written before the visit that other
-    reports date ahead of their own publication ("am 18. und 19. Juni"). The event is an
-    announced fact whose sentence shares with a preview sentence of this article a
-    distinctive entity, or two of any (the story's common names alone relate everything).
+    reports date ahead of their own publication ("am 18. und 19. Juni") or report as
+    their news. The event is such a fact whose sentence shares with the article's lead or
+    preview sentences a distinctive entity, or two of any: the announced visit is about
+    the story's main actors, whom nearly every article names.
     """
     if not is_preview(sents, lang):
         return None
     ents = _sentence_entities(sents, mentions)
     named: set[str] = set()
-    for i in preview_sentences(sents, lang):
+    for i in {*preview_sentences(sents, lang), *range(min(_LEAD, len(sents)))}:
         named |= ents[i]
     found: date | None = None
     for f in facts:
-        if not f.announced or f.precision != "day":
+        if not (f.announced or f.recent) or f.precision != "day":
             continue
         shared = f.entities & named
         if (shared - common or len(shared) >= 2) and (found is None or f.lo < found):
             found = f.lo
     return found - timedelta(days=1) if found is not None else None
+
+
+#: Sentences that make an article's lead (what it announces is named there).
+_LEAD = 3
+#: A preview is looked for this many days before the event it announces.
+PREVIEW_LEAD_DAYS = 14
+#: Confidence of a preview dated only by the event it announces and its weekdays.
+PREVIEW_ONLY_CONFIDENCE = 0.3
+
+
+def _preview_only(
+    before: date | None, weekdays: list[Expr], sents: Sequence[Sentence], lang: str | None
+) -> ContextDate | None:
+    """A preview none of whose dates match the story: the days before the event it
+    announces, the weekdays it names picking the day ("sagte am Freitag" on a Friday)."""
+    if before is None:
+        return None
+    best = min(
+        (before - timedelta(days=k) for k in range(PREVIEW_LEAD_DAYS)),
+        key=lambda p: (weekday_cost(p, weekdays), (before - p).days),
+    )
+    lead = preview_sentences(sents, lang)
+    where = sents[lead[0]].text if lead else ""
+    return ContextDate(
+        best.isoformat(),
+        PREVIEW_ONLY_CONFIDENCE,
+        f"{where} [a preview, dated before the event it announces ({before + timedelta(days=1)})]",
+    )
 
 
 #: The most a weekday tied to a date costs (in days, see _named_cost).

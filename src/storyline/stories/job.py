@@ -19,6 +19,7 @@ import numpy as np
 
 from storyline.analyse.dates import find_dates
 from storyline.analyse.model import Sentence
+from storyline.analyse.preview import is_preview
 from storyline.analyse.sentences import split_sentences
 from storyline.settings import INFER_MIN_CONFIDENCE, embed_backend
 from storyline.store import Store
@@ -195,6 +196,8 @@ def _order(items: list[Item]) -> list[Item]:
 
 
 FactCache = dict[tuple[str, bool], list[Fact]]
+#: A report's dates this many days before its publication are its news (see Fact.recent).
+RECENT_DAYS = 2
 
 
 def _date_from_story(
@@ -290,6 +293,9 @@ def _facts(store: Store, clusters: Clusters, article: str, cache: FactCache) -> 
             if primary or not rows
             else explicit_spans(rows[0]["article_text"], rows[0]["lang"])
         )
+        preview = bool(rows) and is_preview(
+            split_sentences(rows[0]["article_text"]), rows[0]["lang"]
+        )
         facts = []
         for row in rows:
             if keep is not None and (row["start"], row["end"]) not in keep:
@@ -305,6 +311,9 @@ def _facts(store: Store, clusters: Clusters, article: str, cache: FactCache) -> 
                         article,
                         row["text"],
                         announced=published is not None and span[0] > published,
+                        recent=published is not None
+                        and not preview
+                        and published - timedelta(days=RECENT_DAYS) <= span[0] <= published,
                     )
                 )
         cache[key] = facts
