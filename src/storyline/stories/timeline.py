@@ -32,6 +32,7 @@ from storyline.store import Store
 from storyline.store.stories import direct_quote_spans
 from storyline.stories.dating import interval
 
+_YEAR = re.compile(r"\d{4}")  # a date that carries its year needs no publication date
 _PRECISION_ORDER = {"day": 0, "range": 1, "month": 2, "year": 3, "decade": 4}
 
 
@@ -50,6 +51,9 @@ class _Candidate:
     text: str
     entities: frozenset[str]
     at: int = 0  # where the date itself starts
+    #: The date was resolved against an inferred publication date ("am Dienstag" in an
+    #: article whose own date is inferred): as unsure as that date.
+    inferred: bool = False
 
 
 @dataclass
@@ -61,6 +65,8 @@ class TimelineEntry:
     precision: str
     text: str
     sources: list[dict[str, Any]] = field(default_factory=list)
+    #: Every source's date for it rests on an inferred publication date.
+    inferred: bool = False
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -69,6 +75,7 @@ class TimelineEntry:
             "precision": self.precision,
             "text": self.text,
             "sources": self.sources,
+            "inferred": self.inferred,
         }
 
 
@@ -80,7 +87,7 @@ def _candidates(store: Store, article: dict[str, Any]) -> list[_Candidate]:
         (article["id"],),
     ).fetchall()
     rows = store.conn.execute(
-        "SELECT start, end, value, precision FROM dates WHERE article_id=? ORDER BY start",
+        "SELECT start, end, text, value, precision FROM dates WHERE article_id=? ORDER BY start",
         (article["id"],),
     ).fetchall()
     quoted = direct_quote_spans(store, article["id"])
@@ -112,6 +119,7 @@ def _candidates(store: Store, article: dict[str, Any]) -> list[_Candidate]:
                 sent.text.strip(" •*-–\t"),
                 ents,
                 r["start"],
+                article.get("published_source") == "inferred" and not _YEAR.search(r["text"]),
             )
         )
     return _drop_inner(out)
@@ -170,7 +178,8 @@ def build_timeline(store: Store, story: str) -> list[TimelineEntry]:
     articles = [
         dict(r)
         for r in store.conn.execute(
-            "SELECT a.id, a.event_id, a.text, a.outlet, a.published, a.lang FROM articles a "
+            "SELECT a.id, a.event_id, a.text, a.outlet, a.published, a.published_source, a.lang "
+            "FROM articles a "
             "JOIN events e ON e.id = a.event_id WHERE e.story_id=? ORDER BY a.published, a.id",
             (story,),
         )
@@ -252,4 +261,5 @@ def _entry(story: str, group: list[_Candidate]) -> TimelineEntry:
             sources.append(
                 {"article": c.article, "outlet": c.outlet, "start": c.start, "end": c.end}
             )
-    return TimelineEntry(story, value, precision, voice.text, sources)
+    inferred = all(c.inferred for c in stating)
+    return TimelineEntry(story, value, precision, voice.text, sources, inferred)

@@ -66,7 +66,10 @@ def obj(spec: str, description: str | None = None) -> Schema:
 
 
 _SPAN = "start:int end:int text"
-_EVENT = "id story title:str? date:str? articles:[str] independent_sources:int outlets:[str]"
+_EVENT = (
+    "id story title:str? date:str? date_inferred:bool articles:[str] independent_sources:int "
+    "outlets:[str]"
+)
 _ENTITY = "id name type aliases:[str] descriptions:[str] articles:[str] mention_count:int"
 _QUOTE = f"{_SPAN} kind speaker:str? speaker_name:str? cue:str? via:str?"
 _CLAIM = (
@@ -85,7 +88,7 @@ SCHEMAS: dict[str, Schema] = {
         "id title:str? events:int articles:int outlets:int first:str? last:str? languages:[str]"
     ),
     "TimelineSource": obj("article outlet:str? start:int end:int"),
-    "TimelineEntry": obj("story date precision text sources:[@TimelineSource]"),
+    "TimelineEntry": obj("story date precision text sources:[@TimelineSource] inferred:bool"),
     "Event": obj(_EVENT),
     "EventArticle": obj(
         "id title:str? outlet:str? lang:str? published:str? published_source:str? "
