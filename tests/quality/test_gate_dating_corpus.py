@@ -3,7 +3,7 @@
 bench/data/dating_corpus was written by storyline's developers for issue 16 and the
 rules were developed with it in view: a regression gate, not an independent estimate.
 Measured 2026-12-07 (`.venv/bin/python -m bench.dating_corpus`): outlets 1.00, dates
-1.00, agencies 1.00, authors 1.00, timeline precision 0.92 / recall 1.00, entry outlets
+1.00, agencies 1.00, authors 1.00, timeline precision 1.00 / recall 1.00, entry outlets
 1.00, calls to action removed 1.00, no entry from a quote or a forecast, no sentence
 twice. Raise a floor when a change improves a score for good; figures in
 docs/benchmarks.md.
@@ -20,7 +20,7 @@ OUTLET_FLOOR = 0.9
 DATE_FLOOR = 0.9
 AGENCY_FLOOR = 0.9
 AUTHOR_FLOOR = 0.9
-TIMELINE_PRECISION_FLOOR = 0.85
+TIMELINE_PRECISION_FLOOR = 0.9
 TIMELINE_RECALL_FLOOR = 0.9
 ENTRY_OUTLETS_FLOOR = 0.9
 CALLS_TO_ACTION_FLOOR = 0.8
