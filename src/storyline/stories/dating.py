@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import date, timedelta
 from statistics import median
 
@@ -34,6 +33,20 @@ from storyline.analyse.dates_lex import FUTURE, PAST
 from storyline.analyse.dates_resolve import resolve
 from storyline.analyse.model import Sentence
 from storyline.analyse.preview import is_preview, preview_sentences
+from storyline.analyse.sentences import split_sentences
+from storyline.stories.facts import ContextDate, Fact, day_of, facts_of, interval
+
+#: Facts, their intervals and days live in stories/facts.py; they are named here too, where
+#: the rest of the package has always imported them from.
+__all__ = [
+    "ContextDate",
+    "Fact",
+    "day_of",
+    "explicit_spans",
+    "facts_of",
+    "infer_from_story",
+    "interval",
+]
 
 #: How many days around a known date a publication date is looked for.
 SEARCH_DAYS = 21
@@ -58,69 +71,8 @@ _MISS_COST = 0.3
 _UNAWARE_COST = 0.35  # per day that a named past/future weekday lies from `p`
 
 
-@dataclass(frozen=True)
-class Fact:
-    """A date another article of the story states (or its publication date)."""
-
-    lo: date
-    hi: date
-    precision: str  # "day" (days and short ranges), "month" or "year"
-    entities: frozenset[str]
-    article: str
-    text: str
-    #: The date lies after its article's publication: an event that article announces.
-    announced: bool = False
-    #: The date is the news of its article (a report, not a preview, of the days just
-    #: before its publication): what a preview of it was written before.
-    recent: bool = False
-
-
-@dataclass(frozen=True)
-class ContextDate:
-    value: str
-    confidence: float
-    evidence: str
-
-
-def interval(value: str) -> tuple[date, date, str] | None:
-    """(first day, last day, coarse precision) of a stored date value, None for decades."""
-    try:
-        if "/" in value:
-            a, b = value.split("/", 1)
-            ia, ib = interval(a), interval(b)
-            if ia is None or ib is None:
-                return None
-            span = (ib[1] - ia[0]).days
-            return ia[0], ib[1], "day" if span <= 2 else "month" if span <= 62 else "year"
-        if len(value) == 10:
-            d = date.fromisoformat(value)
-            return d, d, "day"
-        if len(value) == 7:
-            y, m = int(value[:4]), int(value[5:])
-            nxt = date(y + (m == 12), m % 12 + 1, 1)
-            return date(y, m, 1), nxt - timedelta(days=1), "month"
-        if len(value) == 4:
-            y = int(value)
-            return date(y, 1, 1), date(y, 12, 31), "year"
-    except ValueError:
-        return None
-    return None
-
-
-def day_of(value: str | None) -> date | None:
-    """The day a stored publication date names ("2024-06-17", or its first 10 characters)."""
-    if not value or len(value) < 10:
-        return None
-    try:
-        return date.fromisoformat(value[:10])
-    except ValueError:
-        return None
-
-
 def explicit_spans(text: str, lang: str | None) -> set[tuple[int, int]]:
     """Spans of the dates that carry their year: true whatever the article's own date."""
-    from storyline.analyse.sentences import split_sentences
-
     return {
         (e.start, e.end)
         for e in find_expressions(text, split_sentences(text), lang)

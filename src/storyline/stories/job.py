@@ -19,7 +19,6 @@ import numpy as np
 
 from storyline.analyse.dates import find_dates
 from storyline.analyse.model import Sentence
-from storyline.analyse.preview import is_preview
 from storyline.analyse.sentences import split_sentences
 from storyline.settings import INFER_MIN_CONFIDENCE, embed_backend
 from storyline.store import Store
@@ -30,6 +29,7 @@ from storyline.stories.dating import (
     Fact,
     day_of,
     explicit_spans,
+    facts_of,
     infer_from_story,
     interval,
 )
@@ -196,8 +196,6 @@ def _order(items: list[Item]) -> list[Item]:
 
 
 FactCache = dict[tuple[str, bool], list[Fact]]
-#: A report's dates this many days before its publication are its news (see Fact.recent).
-RECENT_DAYS = 2
 
 
 def _date_from_story(
@@ -293,30 +291,7 @@ def _facts(store: Store, clusters: Clusters, article: str, cache: FactCache) -> 
             if primary or not rows
             else explicit_spans(rows[0]["article_text"], rows[0]["lang"])
         )
-        preview = bool(rows) and is_preview(
-            split_sentences(rows[0]["article_text"]), rows[0]["lang"]
-        )
-        facts = []
-        for row in rows:
-            if keep is not None and (row["start"], row["end"]) not in keep:
-                continue
-            span = interval(row["value"])
-            if span is not None:
-                facts.append(
-                    Fact(
-                        span[0],
-                        span[1],
-                        span[2],
-                        row["entities"],
-                        article,
-                        row["text"],
-                        announced=published is not None and span[0] > published,
-                        recent=published is not None
-                        and not preview
-                        and published - timedelta(days=RECENT_DAYS) <= span[0] <= published,
-                    )
-                )
-        cache[key] = facts
+        cache[key] = facts_of(article, published, rows, keep)
     return cache[key]
 
 
