@@ -40,3 +40,16 @@ def test_event_record_date_inferred_follows_its_articles(examples_db: Path) -> N
                 a["published_source"] in ("metadata", "text") for a in rec["article_details"]
             )
             assert rec["date_inferred"] == (rec["date"] is not None and not stated)
+
+
+def test_story_list_says_whether_its_dates_are_all_inferred(examples_db: Path) -> None:
+    from storyline.stories.read import list_stories
+
+    with Store(examples_db) as store:
+        for s in list_stories(store):
+            stated = store.conn.execute(
+                "SELECT count(*) FROM articles a JOIN events e ON e.id = a.event_id "
+                "WHERE e.story_id = ? AND a.published_source IN ('metadata', 'text')",
+                (s["id"],),
+            ).fetchone()[0]
+            assert s["dates_inferred"] == (s["first"] is not None and stated == 0)

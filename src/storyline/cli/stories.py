@@ -27,9 +27,10 @@ from storyline.stories.read import (
 from storyline.stories.timeline import build_timeline
 
 
-def _span(first: str | None, last: str | None) -> str:
+def _span(first: str | None, last: str | None, inferred: bool = False) -> str:
     if not first:
         return "undated"
+    first, last = shown_date(first, inferred), shown_date(last, inferred, "")
     return first if first == last or not last else f"{first} – {last}"
 
 
@@ -57,8 +58,11 @@ def stories_cmd(db: str, limit: int | None, as_json: bool) -> None:
         click.echo(
             f"{s['id']}  {s['title']}\n"
             f"    {s['events']} events, {s['articles']} articles, {s['outlets']} outlets, "
-            f"{_span(s['first'], s['last'])}, {', '.join(s['languages']) or '?'}"
+            f"{_span(s['first'], s['last'], s['dates_inferred'])}, "
+            f"{', '.join(s['languages']) or '?'}"
         )
+    if any(s["dates_inferred"] for s in rows):
+        click.echo(INFERRED_LEGEND, err=True)
     if not rows:
         click.echo("no stories yet: run 'storyline ingest' (or 'storyline recluster')", err=True)
 

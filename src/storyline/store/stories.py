@@ -372,7 +372,8 @@ def story_summaries(store: Store) -> list[dict[str, Any]]:
         for r in store.conn.execute(
             "SELECT s.id, s.title, count(DISTINCT e.id) AS events, count(a.id) AS articles, "
             "count(DISTINCT a.outlet) AS outlets, min(e.date_start) AS first, "
-            "max(e.date_end) AS last, group_concat(DISTINCT a.lang) AS langs "
+            "max(e.date_end) AS last, group_concat(DISTINCT a.lang) AS langs, "
+            "max(a.published_source IN ('metadata', 'text')) IS NOT 1 AS dates_inferred "
             "FROM stories s JOIN events e ON e.story_id = s.id "
             "JOIN articles a ON a.event_id = e.id "
             "GROUP BY s.id ORDER BY articles DESC, first, s.id"

@@ -138,6 +138,8 @@ def list_stories(store: Store) -> list[dict[str, Any]]:
             "outlets": r["outlets"],
             "first": r["first"],
             "last": r["last"],
+            # no article of the story states its date: its dates are all inferred
+            "dates_inferred": bool(r["first"]) and bool(r["dates_inferred"]),
             "languages": sorted(set((r["langs"] or "").split(",")) - {""}),
         }
         for r in rows

@@ -85,7 +85,8 @@ SCHEMAS: dict[str, Schema] = {
         "Every error: the CLI's --json error plus the HTTP status.",
     ),
     "StorySummary": obj(
-        "id title:str? events:int articles:int outlets:int first:str? last:str? languages:[str]"
+        "id title:str? events:int articles:int outlets:int first:str? last:str? "
+        "dates_inferred:bool languages:[str]"
     ),
     "TimelineSource": obj("article outlet:str? start:int end:int"),
     "TimelineEntry": obj("story date precision text sources:[@TimelineSource] inferred:bool"),
