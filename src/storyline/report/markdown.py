@@ -103,7 +103,8 @@ def _timeline(b: Mapping[str, Any], L: Mapping[str, str], chart_href: str | None
 def _events(b: Mapping[str, Any], L: Mapping[str, str]) -> list[str]:
     rows = [
         (
-            md_escape(str(e["date"] or L["undated"]).replace("/", " – ")),
+            md_escape(str(e["date"] or L["undated"]).replace("/", " – "))
+            + (f" ({L['inferred']})" if e["date"] and e["date_inferred"] else ""),
             md_escape(e["title"]),
             _outlets(e["outlets"]),
             e["independent_sources"],

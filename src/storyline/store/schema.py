@@ -496,4 +496,16 @@ MIGRATIONS += (
     ),
 )
 
+MIGRATIONS += (
+    Migration(
+        12,
+        "articles: the author and the news agency read from bylines, datelines and source "
+        "lines ('By Jane Doe, The Outlet Post', 'BERLIN (dpa) –'); NULL where none was read",
+        """
+        ALTER TABLE articles ADD COLUMN author TEXT;
+        ALTER TABLE articles ADD COLUMN agency TEXT;
+        """,
+    ),
+)
+
 SCHEMA_VERSION = MIGRATIONS[-1].version

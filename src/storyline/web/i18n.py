@@ -48,6 +48,10 @@ TEXT: dict[str, dict[str, str]] = {
     "col.echoes": {"de": "Echos", "en": "Echoes"},
     "col.independent": {"de": "unabh. Quellen", "en": "indep. sources"},
     "undated": {"de": "undatiert", "en": "undated"},
+    "date.inferred": {
+        "de": "erschlossen: aus dem Text gefolgert, nicht angegeben",
+        "en": "inferred from the text, not stated",
+    },
     "untitled": {"de": "(ohne Titel)", "en": "(untitled)"},
     "unknown": {"de": "unbekannt", "en": "unknown"},
     "page.prev": {"de": "← zurück", "en": "← previous"},
