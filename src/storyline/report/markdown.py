@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from storyline.report.i18n import strings
+from storyline.i18n import section
 from storyline.report.summary import cite
 
 _WS = re.compile(r"\s+")
@@ -287,7 +287,7 @@ def render_markdown(briefing: Mapping[str, Any], *, chart_href: str | None = Non
     """The briefing as Markdown; ``chart_href`` is the relative path of the timeline SVG
     written next to the file (without it the chart is left out: stdout has no place for
     an image)."""
-    L = strings(briefing["lang"])
+    L = section("report.", briefing["lang"])
     parts = [
         *_header(briefing, L),
         *_summary(briefing, L),
