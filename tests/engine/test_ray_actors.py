@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import ray  # a dev dependency: these tests run wherever `make test` does
 
 from storyline.analyse.job import analyse_stored
 from storyline.engine import engine_for, ray_actors
@@ -22,7 +23,8 @@ from storyline.ingest.job import ingest
 from storyline.store import Store
 from storyline.store.analysis import article_analysis, pending_reanalysis
 
-ray = pytest.importorskip("ray", reason="ray is a dev dependency: run `make venv`")
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "articles"
+
 
 
 @pytest.fixture(scope="module")
@@ -51,22 +53,36 @@ def _analyses(store: Store) -> dict[str, Any]:
     return {a: article_analysis(store, a) for a in store.article_ids()}
 
 
+def _entities(store: Store) -> list[tuple[str, str]]:
+    rows = store.conn.execute("SELECT name, type FROM entities")
+    return sorted((str(r[0]), str(r[1])) for r in rows)
+
+
+def _events(store: Store) -> list[list[str]]:
+    members: dict[str, list[str]] = {}
+    for article, event in store.conn.execute("SELECT id, event_id FROM articles"):
+        members.setdefault(str(event), []).append(str(article))
+    return sorted(sorted(m) for m in members.values())
+
+
 def test_ray_ingest_stores_what_the_local_engine_stores(
-    tmp_path: Path, make_article: Any, local_ray: None, fast: None
+    tmp_path: Path, make_article: Any, local_ray: None, fast: None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    pile = _pile(tmp_path, make_article, 6)
+    monkeypatch.setenv("STORYLINE_RAY_WORKERS", "2")
+    monkeypatch.setenv("STORYLINE_RAY_CHUNK", "2")  # the batch spread over both actors
+    pile = EXAMPLES  # articles with people, places and organisations, several stories
     with Store(tmp_path / "local.db") as local, Store(tmp_path / "ray.db") as remote:
         a = ingest([str(pile)], local, engine="local")
         b = ingest([str(pile)], remote, engine="ray")
         assert a.ok and b.ok
-        assert sorted(a.stored) == sorted(b.stored) and len(b.stored) == 6
+        assert sorted(a.stored) == sorted(b.stored) and len(b.stored) > 10
         assert _analyses(local) == _analyses(remote)
+        assert _entities(local) == _entities(remote) and _entities(local)
         # the grouping's vectors came from the actors, and group the same way
-        assert (
-            local.conn.execute("SELECT count(*) FROM stories").fetchone()[0]
-            == (remote.conn.execute("SELECT count(*) FROM stories").fetchone()[0])
-        )
-        assert remote.conn.execute("SELECT count(*) FROM article_vectors").fetchone()[0] == 6
+        assert _events(local) == _events(remote)
+        assert len(_events(remote)) > 3
+        vectors = remote.conn.execute("SELECT count(*) FROM article_vectors").fetchone()[0]
+        assert vectors == len(b.stored)
 
 
 def test_redo_on_ray_resumes_and_analyses_nothing_twice(

@@ -1,11 +1,8 @@
-"""What the briefing reads from the store directly: the target, its articles, key actors
-and quotes.
+"""What the briefing makes of the store's rows: the target's articles, key actors and
+quotes (the queries are in store/briefing.py).
 
-Why here and not through the record functions: actors and quotes are aggregated over the
-cluster's articles, which the store does in one or two queries (ids passed as one JSON
-array through ``json_each``, so a story of thousands of articles is still one statement
-and never hits SQLite's variable limit). Copies (``duplicate_of``) are left out of every
-count: a syndicated copy is not a second source.
+Copies (``duplicate_of``) are left out of every count: a syndicated copy is not a second
+source.
 """
 
 from __future__ import annotations
@@ -15,27 +12,14 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
-from storyline.settings import QUOTE_MIN_CONFIDENCE
 from storyline.store import Store
-from storyline.store.analysis import QUOTE_SHOWN
-
-_IDS = "(SELECT value FROM json_each(?))"
+from storyline.store import briefing as tables
 
 
 def articles(store: Store, ids: Sequence[str]) -> list[dict[str, Any]]:
     """The cluster's articles for the source list, oldest first, with where each came
     from (the first recorded input: its URL, else its path)."""
-    rows = store.conn.execute(
-        "SELECT a.id, a.title, a.outlet, a.lang, a.published, a.published_source, a.url, "
-        "a.duplicate_of, a.echo_of, a.event_id AS event, "
-        "(SELECT s.source FROM sources s WHERE s.article_id = a.id "
-        " ORDER BY s.ingested_at, s.source LIMIT 1) AS source, "
-        "(SELECT s.url FROM sources s WHERE s.article_id = a.id AND s.url IS NOT NULL "
-        " ORDER BY s.ingested_at, s.source LIMIT 1) AS source_url "
-        f"FROM articles a WHERE a.id IN {_IDS} "
-        "ORDER BY a.published IS NULL, a.published, a.outlet, a.id",
-        (json.dumps(list(ids)),),
-    )
+    rows = tables.source_list(store, ids)
     out = []
     for r in rows:
         row = dict(r)
@@ -53,17 +37,7 @@ def key_entities(
     its type, counts and up to three roles as the articles describe it. People,
     organisations and other names are actors; places are listed apart (they set the
     scene, they do not act). Two queries for all entities."""
-    arg = json.dumps(list(ids))
-    rows = store.conn.execute(
-        "SELECT e.id, e.name, e.type, count(*) AS mentions, "
-        "count(DISTINCT m.article_id) AS articles, count(DISTINCT a.outlet) AS outlets, "
-        "json_group_array(DISTINCT a.outlet) AS outlet_names "
-        "FROM mentions m JOIN entities e ON e.id = m.entity_id "
-        "JOIN articles a ON a.id = m.article_id "
-        f"WHERE m.article_id IN {_IDS} AND a.duplicate_of IS NULL "
-        "GROUP BY e.id ORDER BY articles DESC, mentions DESC, e.name LIMIT ?",
-        (arg, 4 * (actors + places)),
-    ).fetchall()
+    rows = tables.named_entities(store, ids, 4 * (actors + places))
     found = [
         {
             "id": r["id"],
@@ -80,12 +54,7 @@ def key_entities(
     top = [e for e in found if e["type"] != "LOC"][:actors]
     where = [e for e in found if e["type"] == "LOC"][:places]
     by_id = {e["id"]: e for e in top}
-    for r in store.conn.execute(
-        "SELECT d.entity_id, d.description, count(*) AS n FROM entity_descriptions d "
-        f"WHERE d.article_id IN {_IDS} AND d.entity_id IN {_IDS} "
-        "GROUP BY d.entity_id, d.description ORDER BY n DESC, length(d.description), d.description",
-        (arg, json.dumps(list(by_id))),
-    ):
+    for r in tables.descriptions(store, ids, list(by_id)):
         _add_role(by_id[r["entity_id"]]["roles"], r["description"])
     return top, where
 
@@ -140,15 +109,7 @@ def key_quotes(
     The same words quoted by several outlets are one quote listing every outlet; a quote
     inside another one already chosen (a direct fragment of an indirect quote) is not
     shown twice."""
-    rows = store.conn.execute(
-        "SELECT q.article_id AS article, q.start, q.text, q.kind, q.speaker, q.speaker_name, "
-        "q.via, a.outlet, a.published, e.name AS entity_name "
-        "FROM quotes q JOIN articles a ON a.id = q.article_id "
-        "LEFT JOIN entities e ON e.id = q.speaker "
-        f"WHERE q.article_id IN {_IDS} AND a.duplicate_of IS NULL AND {QUOTE_SHOWN} "
-        "ORDER BY a.published IS NULL, a.published, q.article_id, q.start",
-        (json.dumps(list(ids)), QUOTE_MIN_CONFIDENCE.get()),
-    ).fetchall()
+    rows = tables.shown_quotes(store, ids)
     groups: dict[str, dict[str, Any]] = {}
     for r in rows:
         if not _speaker_ok(r["speaker"], r["speaker_name"]) or not _norm(r["text"]):

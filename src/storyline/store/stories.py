@@ -7,6 +7,7 @@ place that knows how its results sit in SQLite.
 from __future__ import annotations
 
 import json
+import sqlite3
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -381,6 +382,38 @@ def cluster_log_rows(store: Store, cluster: str | None = None) -> list[dict[str,
         sql += " WHERE cluster = ? OR evidence LIKE ?"
         args = (cluster, f"%{cluster}%")
     return [dict(r) for r in store.conn.execute(sql + " ORDER BY id", args)]
+
+
+def linked_mentions(store: Store, article_id: str) -> list[tuple[int, str]]:
+    """(start, entity id) of the article's mentions linked to an entity."""
+    return [
+        (int(r[0]), str(r[1]))
+        for r in store.conn.execute(
+            "SELECT start, entity_id FROM mentions WHERE article_id=? AND entity_id IS NOT NULL",
+            (article_id,),
+        )
+    ]
+
+
+def article_dates(store: Store, article_id: str) -> list[sqlite3.Row]:
+    """The article's dated mentions (start, end, text, value, precision), in text order."""
+    return store.conn.execute(
+        "SELECT start, end, text, value, precision FROM dates WHERE article_id=? ORDER BY start",
+        (article_id,),
+    ).fetchall()
+
+
+def story_texts(store: Store, story_id: str) -> list[dict[str, Any]]:
+    """The story's articles with their text, event, outlet and date, oldest first."""
+    return [
+        dict(r)
+        for r in store.conn.execute(
+            "SELECT a.id, a.event_id, a.text, a.outlet, a.published, a.published_source, a.lang "
+            "FROM articles a "
+            "JOIN events e ON e.id = a.event_id WHERE e.story_id=? ORDER BY a.published, a.id",
+            (story_id,),
+        )
+    ]
 
 
 def direct_quote_spans(store: Store, article_id: str) -> list[tuple[int, int]]:

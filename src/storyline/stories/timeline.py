@@ -29,7 +29,12 @@ from typing import Any
 from storyline.analyse.preview import is_forecast_sentence
 from storyline.analyse.sentences import split_sentences
 from storyline.store import Store
-from storyline.store.stories import direct_quote_spans
+from storyline.store.stories import (
+    article_dates,
+    direct_quote_spans,
+    linked_mentions,
+    story_texts,
+)
 from storyline.stories.dating import interval
 
 _YEAR = re.compile(r"\d{4}")  # a date that carries its year needs no publication date
@@ -82,14 +87,8 @@ class TimelineEntry:
 def _candidates(store: Store, article: dict[str, Any]) -> list[_Candidate]:
     text = article["text"]
     sentences = split_sentences(text)
-    mentions = store.conn.execute(
-        "SELECT start, entity_id FROM mentions WHERE article_id=? AND entity_id IS NOT NULL",
-        (article["id"],),
-    ).fetchall()
-    rows = store.conn.execute(
-        "SELECT start, end, text, value, precision FROM dates WHERE article_id=? ORDER BY start",
-        (article["id"],),
-    ).fetchall()
+    mentions = linked_mentions(store, article["id"])
+    rows = article_dates(store, article["id"])
     quoted = direct_quote_spans(store, article["id"])
     seen: set[str] = set()
     out: list[_Candidate] = []
@@ -175,15 +174,7 @@ def _related(a: _Candidate, b: _Candidate, common: frozenset[str]) -> bool:
 
 def build_timeline(store: Store, story: str) -> list[TimelineEntry]:
     """The story's timeline, oldest first."""
-    articles = [
-        dict(r)
-        for r in store.conn.execute(
-            "SELECT a.id, a.event_id, a.text, a.outlet, a.published, a.published_source, a.lang "
-            "FROM articles a "
-            "JOIN events e ON e.id = a.event_id WHERE e.story_id=? ORDER BY a.published, a.id",
-            (story,),
-        )
-    ]
+    articles = story_texts(store, story)
     cands = [c for a in articles for c in _candidates(store, a)]
     named = Counter(e for a in articles for e in _article_entities(store, a["id"]))
     common = frozenset(
@@ -230,13 +221,7 @@ def _one_place_per_sentence(groups: list[list[_Candidate]]) -> list[list[_Candid
 
 
 def _article_entities(store: Store, article: str) -> set[str]:
-    return {
-        str(r[0])
-        for r in store.conn.execute(
-            "SELECT DISTINCT entity_id FROM mentions WHERE article_id=? AND entity_id IS NOT NULL",
-            (article,),
-        )
-    }
+    return {entity for _, entity in linked_mentions(store, article)}
 
 
 def _entry(story: str, group: list[_Candidate]) -> TimelineEntry:
