@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.common import ROOT, prf, save, shared
-from storyline.ingest.job import ingest
+from storyline.jobs.ingest import ingest
 from storyline.store import Store
 from storyline.stories.timeline import TimelineEntry, build_timeline
 

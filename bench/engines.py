@@ -46,7 +46,7 @@ def run(n: int, profile: str) -> dict[str, Any]:
     os.environ["STORYLINE_PROFILE"] = profile
     import ray
 
-    from storyline.ingest.job import ingest
+    from storyline.jobs.ingest import ingest
     from storyline.store import Store
 
     result: dict[str, Any] = {"profile": profile, "articles": n, "runs": {}}

@@ -63,7 +63,7 @@ def seed_length_articles(n: int, out: Path) -> list[Path]:
 def run(n: int, profile: str, engine: str = "local") -> dict[str, Any]:
     os.environ["STORYLINE_PROFILE"] = profile
     os.environ["STORYLINE_ENGINE"] = engine
-    from storyline.ingest.job import ingest
+    from storyline.jobs.ingest import ingest
     from storyline.store import Store
 
     if engine == "ray":

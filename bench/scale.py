@@ -31,7 +31,7 @@ from typing import Any
 
 from bench.common import prf, save
 from bench.gen_corpus import generate
-from storyline.ingest.job import ingest
+from storyline.jobs.ingest import ingest
 from storyline.store import Store
 from storyline.stories import job
 

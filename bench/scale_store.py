@@ -40,9 +40,8 @@ import numpy as np
 
 from bench.common import save
 from bench.gen_corpus import generate
-from storyline.ingest.job import ingest
-from storyline.search import vector_index
-from storyline.store import Store, grouping
+from storyline.jobs.ingest import ingest
+from storyline.store import Store, grouping, vector_index
 
 #: spread of the noise added to a copied article's vector (unit vectors of dimension a few
 #: hundred: copies stay nearer their original than to other stories)

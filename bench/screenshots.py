@@ -16,7 +16,7 @@ import tempfile
 from pathlib import Path
 
 from bench.live import chromium, serving
-from storyline.ingest.job import ingest
+from storyline.jobs.ingest import ingest
 from storyline.store import Store
 from storyline.web.app import create_app
 

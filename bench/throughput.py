@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.common import save, shared
-from storyline.ingest.job import ingest
+from storyline.jobs.ingest import ingest
 from storyline.store import Store
 
 

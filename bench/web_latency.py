@@ -29,7 +29,7 @@ def build(db: Path, n: int, seed: int = 7) -> dict[str, float]:
     """Generate, ingest, group and compare N articles into `db` (static vectors)."""
     from bench.gen_corpus import generate
     from storyline.compare.job import update_claims
-    from storyline.ingest.job import ingest
+    from storyline.jobs.ingest import ingest
     from storyline.store import Store
     from storyline.stories import job
 

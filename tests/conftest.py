@@ -154,7 +154,7 @@ EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 
 
 def _ingested(folder: Path, db: Path) -> Path:
-    from storyline.ingest.job import ingest
+    from storyline.jobs.ingest import ingest
 
     with Store(db) as s:
         report = ingest([str(folder)], s)

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from storyline.export import EXPORT_SCHEMA, write_export
-from storyline.ingest.job import ingest
+from storyline.jobs.ingest import ingest
 from storyline.model import Hints
 from storyline.store import SCHEMA_VERSION, Store
 

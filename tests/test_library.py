@@ -75,7 +75,7 @@ def test_library_open_without_create_names_the_missing_store(tmp_path: Path) -> 
 def test_library_names_stay_functions_after_their_subpackages_are_imported() -> None:
     code = (
         "import storyline.search.engine, storyline.compare.read, storyline.report.build, "
-        "storyline.ingest.job, storyline, types; "
+        "storyline.jobs.ingest, storyline, types; "
         "print(all(isinstance(getattr(storyline, n), types.FunctionType) "
         "for n in ('search', 'compare', 'report', 'ingest')))"
     )

@@ -6,9 +6,10 @@ import hashlib
 
 import pytest
 
-from storyline.api import build_pipeline, clean_text, extract_html
+from storyline.api import clean_text, extract_html
 from storyline.clean import clean_stages
 from storyline.errors import FormatError, PipelineError
+from storyline.jobs.pipeline import build_pipeline
 from storyline.model import Document, Hints
 from storyline.pipeline import INPUT_FIELDS, Pipeline, Stage, stage
 

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from storyline import clean_text
-from storyline.ingest.job import ingest
+from storyline.jobs.ingest import ingest
 from storyline.store import Store
 
 pytestmark = pytest.mark.seeds

@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from storyline.ingest.job import ingest
+from storyline.jobs.ingest import ingest
 from storyline.store import Store
 from storyline.store.analysis import all_rows, list_entities, quotes_by_speaker
 

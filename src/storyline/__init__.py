@@ -15,8 +15,9 @@ import sys
 import types
 from typing import TYPE_CHECKING, Any
 
-from storyline.api import CleanResult, build_pipeline, clean_text, extract_html
+from storyline.api import CleanResult, clean_text, extract_html
 from storyline.errors import StorylineError
+from storyline.jobs.pipeline import build_pipeline
 from storyline.library import compare, ingest, open, report, search
 from storyline.store import Store
 

@@ -6,20 +6,9 @@ import hashlib
 from dataclasses import dataclass, field
 from typing import Any
 
-from storyline.clean import LineStats, clean_stages
 from storyline.clean.door import repair_hints, repair_text
-from storyline.ingest.extract import extract_stage
+from storyline.jobs.pipeline import build_pipeline
 from storyline.model import Document, Hints
-from storyline.pipeline import Pipeline
-
-
-def build_pipeline(stats: LineStats | None = None) -> Pipeline:
-    """Extraction and cleaning, checked for wiring when built.
-
-    The analysis stage is added by the ingest job after its id check
-    (:func:`storyline.ingest.job.analysis_stage`), so known content is not analysed twice.
-    """
-    return Pipeline([extract_stage, *clean_stages(stats)])
 
 
 @dataclass(frozen=True)

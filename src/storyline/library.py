@@ -29,7 +29,7 @@ from storyline.settings import DB_PATH
 from storyline.store import Store
 
 if TYPE_CHECKING:
-    from storyline.ingest.job import IngestReport
+    from storyline.jobs.ingest import IngestReport
 
 #: A store as the library functions take it: an open Store, a path, or None (the setting).
 StoreLike = Store | str | PathLike[str] | None
@@ -58,9 +58,9 @@ def _using(db: StoreLike, *, create: bool = False) -> Iterator[Store]:
 def ingest(db: StoreLike, paths: Iterable[str | PathLike[str]], **options: Any) -> IngestReport:
     """Ingest files, folders or '-' (stdin) into the store: clean, analyse, group into
     events and stories, compare claims. Bad inputs are reported in the result, not
-    raised. `options` are :func:`storyline.ingest.job.ingest`'s (batch_size, stories,
+    raised. `options` are :func:`storyline.jobs.ingest.ingest`'s (batch_size, stories,
     stop, progress callbacks ...)."""
-    from storyline.ingest.job import ingest as run
+    from storyline.jobs.ingest import ingest as run
 
     with _using(db, create=True) as store:
         return run([str(p) for p in paths], store, **options)

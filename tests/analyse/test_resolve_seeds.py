@@ -20,7 +20,7 @@ from tests.conftest import SEEDS
 from storyline.analyse.model import Analysis
 from storyline.analyse.names import name_key, name_parts, strip_titles
 from storyline.analyse.run import analyze
-from storyline.ingest.job import ingest
+from storyline.jobs.ingest import ingest
 from storyline.settings import ENTITY_TAGGER
 from storyline.store import Store
 from storyline.store.analysis import list_entities

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from storyline.compare import compare
-from storyline.ingest.job import ingest
+from storyline.jobs.ingest import ingest
 from storyline.store import Store
 
 FLOOD = Path(__file__).parent / "data" / "flood_en.jsonl"

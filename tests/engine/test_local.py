@@ -15,7 +15,7 @@ import pytest
 from storyline.analyse import run as analyse_run
 from storyline.engine import local as workers
 from storyline.errors import ConfigError
-from storyline.ingest.job import ingest
+from storyline.jobs.ingest import ingest
 from storyline.store import Store
 from storyline.store.analysis import article_analysis
 

@@ -16,10 +16,10 @@ from typing import Any
 import pytest
 import ray  # a dev dependency: these tests run wherever `make test` does
 
-from storyline.analyse.job import analyse_stored
 from storyline.engine import engine_for, ray_actors
 from storyline.errors import ConfigError
-from storyline.ingest.job import ingest
+from storyline.jobs.analyse import analyse_stored
+from storyline.jobs.ingest import ingest
 from storyline.store import Store
 from storyline.store.analysis import article_analysis, pending_reanalysis
 

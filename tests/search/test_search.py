@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 
 from storyline.cli.search import search_cmd
 from storyline.errors import NotFoundError, StorylineError
-from storyline.ingest.job import ingest
+from storyline.jobs.ingest import ingest
 from storyline.search import QueryError, index_article, parse_query, reindex, search
 from storyline.search.index import index_is_complete
 from storyline.search.normalise import index_text, query_keys

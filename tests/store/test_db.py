@@ -11,9 +11,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from storyline.api import build_pipeline
 from storyline.clean import line_key
 from storyline.errors import NotFoundError, SchemaError, StoreError
+from storyline.jobs.pipeline import build_pipeline
 from storyline.model import Document, Hints
 from storyline.store import SCHEMA_VERSION, Store
 

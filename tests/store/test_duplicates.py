@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from storyline.ingest.job import ingest, load_duplicate_index
+from storyline.jobs.ingest import ingest, load_duplicate_index
 from storyline.store import Store
 from storyline.store import duplicates as dupes
 from storyline.stories.dedupe import band_keys, from_bytes, signature

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from storyline.ingest.job import ingest
+from storyline.jobs.ingest import ingest
 from storyline.store import Store
 from storyline.store import grouping as tables
 from storyline.stories import load

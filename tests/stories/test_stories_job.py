@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from tests.conftest import EXAMPLES, example_truth, truth_ids
 
-from storyline.ingest.job import ingest
+from storyline.jobs.ingest import ingest
 from storyline.store import Store
 from storyline.stories import job
 from storyline.stories.read import cluster_log, event_record

@@ -24,7 +24,7 @@ from storyline.web.app import create_app
 @pytest.fixture(scope="session")
 def web_db(examples_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The example corpus plus one hostile article (its own story), ingested once."""
-    from storyline.ingest.job import ingest
+    from storyline.jobs.ingest import ingest
 
     folder = tmp_path_factory.mktemp("web")
     db = folder / "web.db"

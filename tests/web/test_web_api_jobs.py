@@ -83,7 +83,7 @@ def test_background_ingest_still_needs_the_token(client: TestClient) -> None:
 def test_a_stopping_server_ends_the_running_job_after_its_batch(
     db_path: Path, make_article: Callable[[int], str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from storyline.ingest import job as ingest_job
+    from storyline.jobs import ingest as ingest_job
     from storyline.web.app import create_app
 
     real = ingest_job._Batch.run

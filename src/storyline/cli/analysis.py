@@ -132,8 +132,8 @@ def analyse_cmd(
       storyline analyse --db news.db
       storyline analyse --redo --engine ray --address auto --db archive.db
     """
-    from storyline.analyse.job import analyse_stored
     from storyline.compare.job import update_claims
+    from storyline.jobs.analyse import analyse_stored
     from storyline.stories.job import update_stories
 
     bar = Progress(not as_json, "analyse")

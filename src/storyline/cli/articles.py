@@ -34,9 +34,9 @@ from storyline.cli.render import highlight, show_analysis
 from storyline.errors import StorylineError
 from storyline.export import FORMATS, write_export
 from storyline.ingest.decode import decode_with_repairs
-from storyline.ingest.job import IngestReport, ingest
 from storyline.ingest.liveness import unfinished_runs
 from storyline.ingest.readers import HTML_SUFFIXES
+from storyline.jobs.ingest import IngestReport, ingest
 from storyline.model import Hints
 from storyline.settings import BATCH_SIZE, MAX_FILE_BYTES, SETTINGS, settings_markdown
 from storyline.store import Store

@@ -3,7 +3,7 @@
 Brute force below `vector_index_min` (50k) articles: one matrix product over all vectors
 (384 floats each) takes a few milliseconds and is exact. Past that, loading the matrix
 (~75 MB at 50k) into every process and scanning it per query start to dominate, and the
-HNSW index of search/vector_index.py answers instead.
+HNSW index of store/vector_index.py answers instead.
 
 The matrix is cached per store file and rebuilt when `article_vectors` changes (its row
 count or largest rowid; INSERT OR REPLACE gives a replaced vector a new rowid).
@@ -22,8 +22,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from storyline.search import vector_index
-from storyline.store import Store
+from storyline.store import Store, vector_index
 from storyline.store import search as tables
 
 Matrix = npt.NDArray[np.float32]

@@ -157,7 +157,7 @@ def _load_around(store: Store) -> tuple[Clusters, list[Item], Details]:
 def _neighbours(store: Store, backend: str, vectors: list[np.ndarray]) -> set[str]:
     """Placed articles among the `CANDIDATES` nearest of each vector: from the approximate
     index in large stores, else by one exact product with every placed vector."""
-    from storyline.search import vector_index
+    from storyline.store import vector_index
 
     query = np.vstack(vectors).astype(np.float32)
     if vector_index.wanted(store, backend):

@@ -23,8 +23,8 @@ from datetime import UTC, datetime
 from itertools import chain
 
 from storyline.errors import FetchError, InputError, StorylineError
-from storyline.ingest.job import IngestReport, ingest
 from storyline.ingest.readers import read_bytes
+from storyline.jobs.ingest import IngestReport, ingest
 from storyline.model import Document, Hints
 from storyline.settings import WATCH_MAX_ITEMS, WATCH_PAUSE_AFTER
 from storyline.store import Store

@@ -36,7 +36,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.types import Message, Receive
 
-from storyline.ingest.job import ingest
+from storyline.jobs.ingest import ingest
 from storyline.model import Hints
 from storyline.settings import API_MAX_BODY, STORE_WAIT
 from storyline.store import Store

@@ -1,4 +1,4 @@
-"""`storyline analyse` (analyse/job.py) on the local engine: a re-analysis is a queue that
+"""`storyline analyse` (jobs/analyse.py) on the local engine: a re-analysis is a queue that
 a killed or limited run leaves for the next one; failures are reported by article."""
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from storyline.analyse import run as analyse_run
-from storyline.ingest.job import ingest
+from storyline.jobs.ingest import ingest
 from storyline.store import Store
 from storyline.store.analysis import pending_reanalysis
 

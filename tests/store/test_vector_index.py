@@ -8,8 +8,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from storyline.search import semantic, vector_index
-from storyline.store import Store
+from storyline.search import semantic
+from storyline.store import Store, vector_index
 
 
 @pytest.fixture

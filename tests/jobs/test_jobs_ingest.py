@@ -17,7 +17,7 @@ from storyline.errors import (
     InputError,
     InputTooLargeError,
 )
-from storyline.ingest.job import ingest
+from storyline.jobs.ingest import ingest
 from storyline.model import Hints
 from storyline.store import Store
 

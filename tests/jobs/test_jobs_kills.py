@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from tests.conftest import EXAMPLES
 
-from storyline.ingest.job import ingest
+from storyline.jobs.ingest import ingest
 from storyline.store import Store
 from storyline.store.claims import stale_stories
 
@@ -25,7 +25,7 @@ from storyline.store.claims import stale_stories
 WORKERS_GONE_SECONDS = 10
 CHILD = """
 import os, signal, sys
-from storyline.ingest.job import ingest
+from storyline.jobs.ingest import ingest
 from storyline.store import Store
 step, after = sys.argv[3], int(sys.argv[4])
 seen = []

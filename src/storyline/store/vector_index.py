@@ -27,8 +27,8 @@ import numpy as np
 import numpy.typing as npt
 
 from storyline.settings import VECTOR_INDEX_MIN
-from storyline.store import Store
 from storyline.store import search as tables
+from storyline.store.db import Store
 
 Matrix = npt.NDArray[np.float32]
 

@@ -15,12 +15,12 @@ from dataclasses import dataclass, field
 from itertools import islice
 from typing import TYPE_CHECKING, BinaryIO
 
-from storyline.api import build_pipeline
 from storyline.clean import line_key
 from storyline.engine import Engine, Failed, Job, engine_for, internal_failure
 from storyline.errors import ConfigError, InputError
 from storyline.ingest.liveness import ingest_lock
 from storyline.ingest.readers import Item, iter_inputs
+from storyline.jobs.pipeline import build_pipeline
 from storyline.model import Document, Hints
 from storyline.pipeline import Pipeline, Stage, check_stage
 from storyline.search.index import index_article
@@ -403,7 +403,7 @@ def ingest(
             analysers.close()  # the workers' memory is not needed for grouping
         if group:
             from storyline.compare.job import update_claims
-            from storyline.search import vector_index
+            from storyline.store import vector_index
             from storyline.stories.job import update_stories  # loads the embedding model
 
             try:

@@ -1,0 +1,65 @@
+"""The layer picture (docs/architecture.md): every subpackage imports only from those
+below it, so no import runs back up the tree (`ingest/` reads inputs and knows nothing
+of the stages after it; `jobs/` runs them in order)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+PACKAGE = Path(__file__).resolve().parents[1] / "src" / "storyline"
+
+#: bottom to top; a module may import from its own layer and the ones before it
+LAYERS = (
+    ("errors", "settings", "datafiles", "i18n"),
+    ("model",),
+    ("pipeline",),
+    ("encoder",),
+    ("clean",),
+    ("analyse",),
+    ("store",),
+    ("ingest",),
+    ("stories",),
+    ("search",),
+    ("compare",),
+    ("engine",),
+    ("report", "export"),
+    ("jobs",),
+    ("api", "library"),
+    ("watch",),
+    ("web",),
+    ("cli",),
+)
+#: imports that only name types (under TYPE_CHECKING) or read a format definition
+ALLOWED = {
+    ("model", "analyse"),  # Document's analysis field, typed only
+    ("model", "clean"),  # Document's furniture field, typed only
+    ("ingest", "export"),  # reading an export back needs its section names
+}
+_IMPORT = re.compile(r"^\s*(?:from|import) storyline\.(\w+)", re.M)
+
+
+def _layer_of(name: str) -> int:
+    return next(i for i, names in enumerate(LAYERS) if name in names)
+
+
+def test_layers_no_import_runs_back_up() -> None:
+    upward = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        rel = path.relative_to(PACKAGE)
+        top = rel.parts[0].removesuffix(".py")
+        if top == "__init__":
+            continue
+        for target in _IMPORT.findall(path.read_text(encoding="utf-8")):
+            if (top, target) in ALLOWED or target == top:
+                continue
+            if _layer_of(target) > _layer_of(top):
+                upward.append(f"{rel} imports storyline.{target}")
+    assert not upward, upward
+
+
+def test_layers_name_every_subpackage() -> None:
+    named = {n for names in LAYERS for n in names}
+    found = {p.name.removesuffix(".py") for p in PACKAGE.iterdir() if p.suffix in ("", ".py")}
+    found = {n for n in found if not n.startswith(("_", "."))}
+    assert found <= named, found - named
