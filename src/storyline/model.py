@@ -80,6 +80,8 @@ class Document:
     hints: Hints = field(default_factory=Hints)
     html: str | None = None
     raw_text: str | None = None
+    #: Link share of the page's short blocks by flattened text (HTML inputs only).
+    line_links: dict[str, float] | None = None
     verdicts: list[LineVerdict] = field(default_factory=list)
     title: str | None = None
     text: str | None = None

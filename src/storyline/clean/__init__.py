@@ -15,6 +15,7 @@ from typing import Protocol
 
 from storyline.clean.glue import repair_glue
 from storyline.clean.junk import classify_lines
+from storyline.clean.junk_model import junk_scores, shipped_model
 from storyline.clean.lang import detect_language
 from storyline.clean.outlet import detect_outlet
 from storyline.clean.published import find_dateline, parse_date_value
@@ -95,6 +96,35 @@ def repetition_stage(
             doc.verdicts[i] = replace(doc.verdicts[i], reason="repeated-boilerplate")
 
     return stage("repetition", requires={"verdicts", "outlet"}, assigns={"verdicts"})(run)
+
+
+def model_stage(stats: LineStats | None) -> Stage:
+    """Lines the rules kept but the learned line classifier scores as junk (see junk_model)."""
+
+    def run(doc: Document) -> None:
+        lines = [v.line for v in doc.verdicts]
+        repeats: list[int] | None = None
+        if stats is not None and doc.outlet is not None:
+            keys = [line_key(line) for line in lines]
+            counts = stats.line_counts(doc.outlet, keys)
+            repeats = [counts.get(k, 0) for k in keys]
+        found = doc.line_links
+        links = [found.get(" ".join(ln.split())) for ln in lines] if found is not None else None
+        scores = junk_scores(lines, repeats, links)
+        body = [i for i, v in enumerate(doc.verdicts) if v.reason is None and not v.title]
+        flagged = [i for i in body if scores[i] >= _model_threshold()]
+        # Never the whole body: a page the model dislikes entirely is for the quality flag.
+        if len(flagged) == len(body):
+            return
+        for i in flagged:
+            doc.verdicts[i] = replace(doc.verdicts[i], reason=f"junk-model p={scores[i]:.2f}")
+
+    return stage("junk-model", requires={"verdicts", "outlet"}, assigns={"verdicts"})(run)
+
+
+def _model_threshold() -> float:
+    model = shipped_model()
+    return model.threshold if model is not None else 1.0
 
 
 def _published(doc: Document) -> None:
@@ -180,6 +210,7 @@ def clean_stages(stats: LineStats | None = None) -> list[Stage]:
         junk_stage,
         outlet_stage(stats),
         repetition_stage(stats),
+        model_stage(stats),
         published_stage,
         assemble_stage,
         language_stage,
