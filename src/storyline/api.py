@@ -35,6 +35,8 @@ class CleanResult:
     published: str | None
     published_source: str | None
     repairs: list[str] = field(default_factory=list)
+    #: Why the page is not an article (storyline.clean.quality); None for an article.
+    quality: str | None = None
 
     @classmethod
     def from_document(cls, doc: Document) -> CleanResult:
@@ -48,6 +50,7 @@ class CleanResult:
             published=doc.published,
             published_source=doc.published_source,
             repairs=list(doc.repairs),
+            quality=doc.quality,
         )
 
 

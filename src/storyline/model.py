@@ -98,6 +98,8 @@ class Document:
     id: str | None = None
     text_hash: str | None = None
     duplicate_of: str | None = None
+    #: Why the page is not an article (clean/quality.py); None for an article.
+    quality: str | None = None
     analysis: Analysis | None = None
 
     @property

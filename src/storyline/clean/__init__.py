@@ -18,6 +18,7 @@ from storyline.clean.junk import classify_lines
 from storyline.clean.junk_model import junk_scores, shipped_model
 from storyline.clean.lang import detect_language
 from storyline.clean.outlet import detect_outlet
+from storyline.clean.quality import assess
 from storyline.clean.published import find_dateline, parse_date_value
 from storyline.errors import FormatError
 from storyline.model import Document, Evidence, RemovedLine
@@ -160,6 +161,13 @@ def _assemble(doc: Document) -> None:
     doc.text = "\n\n".join(paragraphs)
 
 
+def _quality(doc: Document) -> None:
+    """Flag a page whose cleaned text is not an article (see clean/quality.py)."""
+    assert doc.text is not None
+    title_line = next((v.line for v in doc.verdicts if v.title), None)
+    doc.quality = assess(doc.title or title_line, doc.text, doc.outlet, doc.hints.outlet)
+
+
 def _glue(doc: Document) -> None:
     """Repair glued words; repairs made earlier (at the door, when reading) are kept."""
     assert doc.text is not None
@@ -195,6 +203,9 @@ published_stage = stage(
 assemble_stage = stage(
     "assemble", requires={"verdicts", "hints"}, assigns={"title", "text", "removed"}
 )(_assemble)
+quality_stage = stage(
+    "quality", requires={"title", "text", "outlet", "verdicts"}, assigns={"quality"}
+)(_quality)
 glue_stage = stage("glue", requires={"text", "lang"}, assigns={"text", "repairs"})(_glue)
 language_stage = stage(
     "language", requires={"text", "title", "hints"}, assigns={"lang", "lang_confidence"}
@@ -213,6 +224,7 @@ def clean_stages(stats: LineStats | None = None) -> list[Stage]:
         model_stage(stats),
         published_stage,
         assemble_stage,
+        quality_stage,
         language_stage,
         glue_stage,
         identify_stage,

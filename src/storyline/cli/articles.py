@@ -401,6 +401,7 @@ def status_cmd(db: str, as_json: bool) -> None:
                 "runs": unfinished_runs(store),
                 "watch": [s.to_dict() for s in list_sources(store)],
                 "alerts": [m.to_dict() for m in recent_matches(store)],
+                "flagged": store.flagged_articles(),
             }
     except StorylineError as err:
         fail(err, as_json)
@@ -411,6 +412,10 @@ def status_cmd(db: str, as_json: bool) -> None:
     click.echo(f"articles: {info['articles']}")
     for name, n in for_terminal(outlets):
         click.echo(f"  {n:5d}  {name or '(unknown outlet)'}")
+    if info["flagged"]:
+        click.echo(f"not articles (kept out of stories): {len(info['flagged'])}")
+    for f in for_terminal(info["flagged"]):
+        click.echo(f"  {f['id']}  {f['title'] or '(no title)'} [{f['outlet'] or '?'}]: {f['quality']}")
     for source in for_terminal(info["watch"]):
         health = (
             f"PAUSED ({source['paused_reason']})"

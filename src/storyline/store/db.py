@@ -268,8 +268,8 @@ class Store:
         self.conn.execute(
             "INSERT INTO articles(id, title, text, raw_text, url, outlet, outlet_evidence, lang, "
             "lang_confidence, published, published_source, published_evidence, "
-            "published_confidence, repairs, text_hash, duplicate_of, created_at) "
-            "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            "published_confidence, repairs, text_hash, duplicate_of, created_at, quality) "
+            "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
             (
                 doc.id,
                 doc.title,
@@ -288,6 +288,7 @@ class Store:
                 doc.text_hash,
                 doc.duplicate_of,
                 now(),
+                doc.quality,
             ),
         )
         self.conn.executemany(
@@ -454,6 +455,14 @@ class Store:
     def iter_articles(self) -> Iterator[dict[str, Any]]:
         for row in self.conn.execute("SELECT * FROM articles ORDER BY rowid").fetchall():
             yield self._full(row)
+
+    def flagged_articles(self) -> list[dict[str, Any]]:
+        """Stored pages flagged as not articles (kept out of stories), oldest first."""
+        rows = self.conn.execute(
+            "SELECT id, title, outlet, url, quality FROM articles "
+            "WHERE quality IS NOT NULL ORDER BY rowid"
+        )
+        return [dict(r) for r in rows]
 
     def outlet_counts(self) -> list[tuple[str | None, int]]:
         rows = self.conn.execute(
