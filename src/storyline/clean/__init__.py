@@ -15,11 +15,11 @@ from typing import Protocol
 
 from storyline.clean.glue import repair_glue
 from storyline.clean.junk import classify_lines
-from storyline.clean.junk_model import junk_scores, shipped_model
+from storyline.clean.junk_model import is_statement, junk_scores, shipped_model
 from storyline.clean.lang import detect_language
 from storyline.clean.outlet import detect_outlet
 from storyline.clean.quality import assess
-from storyline.clean.published import find_dateline, parse_date_value
+from storyline.clean.published import find_dateline, is_metadata_line, parse_date_value
 from storyline.errors import FormatError
 from storyline.model import Document, Evidence, RemovedLine
 from storyline.pipeline import Stage, stage
@@ -113,7 +113,13 @@ def model_stage(stats: LineStats | None) -> Stage:
         links = [found.get(" ".join(ln.split())) for ln in lines] if found is not None else None
         scores = junk_scores(lines, repeats, links)
         body = [i for i, v in enumerate(doc.verdicts) if v.reason is None and not v.title]
-        flagged = [i for i in body if scores[i] >= _model_threshold()]
+        flagged = [
+            i
+            for i in body
+            if scores[i] >= _model_threshold()
+            and not is_statement(doc.verdicts[i].line)
+            and not is_metadata_line(doc.verdicts[i].line)  # a date or byline for later stages
+        ]
         # Never the whole body: a page the model dislikes entirely is for the quality flag.
         if len(flagged) == len(body):
             return
@@ -221,8 +227,8 @@ def clean_stages(stats: LineStats | None = None) -> list[Stage]:
         junk_stage,
         outlet_stage(stats),
         repetition_stage(stats),
-        model_stage(stats),
         published_stage,
+        model_stage(stats),
         assemble_stage,
         quality_stage,
         language_stage,

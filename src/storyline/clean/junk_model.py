@@ -154,6 +154,27 @@ def feature_matrix(
     return np.array(rows, dtype=np.float64).reshape(n, len(FEATURES))
 
 
+#: A statement of at least this many words, ending with a full stop, is left to the rules.
+STATEMENT_MIN_WORDS = 6
+
+
+def is_statement(line: str) -> bool:
+    """A plain declarative sentence that does not open with a call's word.
+
+    Why: the model learned that call-to-action words ("jetzt", "App") mark junk, and
+    would then remove a report such as "Die Regierung will jetzt eine neue App
+    einführen."; a full sentence in the body is the rules' (and cta's) call, not a
+    guess from its shape.
+    """
+    words = [w.casefold() for w in _WORD.findall(line)]
+    return (
+        line.rstrip().endswith(".")
+        and not line.rstrip().endswith("...")
+        and len(words) >= STATEMENT_MIN_WORDS
+        and words[0] not in _cta_words()[0]
+    )
+
+
 @dataclass(frozen=True)
 class JunkModel:
     """Standardised logistic regression: p = sigmoid(((x - mean) / scale) · w + b)."""
@@ -215,4 +236,4 @@ def junk_scores(
     return [float(p) for p in model.probabilities(feature_matrix(lines, repeats, links))]
 
 
-__all__ = ["FEATURES", "JunkModel", "feature_matrix", "junk_scores", "shipped_model"]
+__all__ = ["FEATURES", "is_statement", "JunkModel", "feature_matrix", "junk_scores", "shipped_model"]
