@@ -19,6 +19,7 @@ article line costs ``FALSE_REMOVAL_COST`` removed junk lines. Run: ``make train-
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import sys
@@ -28,9 +29,9 @@ from typing import Any
 
 import numpy as np
 import trafilatura
+from bench.extraction import load_pages, part_of
 from numpy.typing import NDArray
 
-from bench.extraction import load_pages, part_of
 from storyline.clean import line_key
 from storyline.clean.junk_model import FEATURES, JunkModel, feature_matrix
 from storyline.errors import StorylineError
@@ -71,13 +72,9 @@ def _page_samples(url: str, html: str, truth: dict[str, Any]) -> list[Sample]:
     junk = [_flat(s) for s in truth.get("without", [])]
     densities = link_densities(html)
     texts: list[str] = []
-    try:
+    with contextlib.suppress(StorylineError):  # a page with no text: nothing to label
         texts.append(extract_html_fields(html, url, url)["text"] or "")
-    except StorylineError:
-        pass
-    texts.append(
-        trafilatura.extract(html, url=url, favor_recall=True, include_tables=True) or ""
-    )
+    texts.append(trafilatura.extract(html, url=url, favor_recall=True, include_tables=True) or "")
     out: list[Sample] = []
     for text in texts:
         lines = [_flat(ln) for ln in text.split("\n") if ln.strip()]
@@ -159,7 +156,9 @@ def main() -> int:
     pages = load_pages()
     if pages is None:
         return 1
-    samples = [s for url, html, t in pages if part_of(url) == "tune" for s in _page_samples(url, html, t)]
+    samples = [
+        s for url, html, t in pages if part_of(url) == "tune" for s in _page_samples(url, html, t)
+    ]
     samples += _example_samples()
     x = np.vstack([s[0] for s in samples])
     y = np.concatenate([s[1] for s in samples])
@@ -177,7 +176,9 @@ def main() -> int:
         "junk_lines": int(y.sum()),
         "threshold": threshold,
         "out_of_fold_junk_recall": round(float((removed & (y == 1)).sum() / max(y.sum(), 1)), 3),
-        "out_of_fold_precision": round(float((removed & (y == 1)).sum() / max(removed.sum(), 1)), 3),
+        "out_of_fold_precision": round(
+            float((removed & (y == 1)).sum() / max(removed.sum(), 1)), 3
+        ),
         "weights": dict(zip(FEATURES, [round(float(w), 3) for w in final.weights], strict=True)),
     }
     data = final.to_dict()

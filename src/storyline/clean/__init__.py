@@ -18,8 +18,8 @@ from storyline.clean.junk import classify_lines
 from storyline.clean.junk_model import is_statement, junk_scores, shipped_model
 from storyline.clean.lang import detect_language
 from storyline.clean.outlet import detect_outlet
-from storyline.clean.quality import assess
 from storyline.clean.published import find_dateline, is_metadata_line, parse_date_value
+from storyline.clean.quality import assess
 from storyline.errors import FormatError
 from storyline.model import Document, Evidence, RemovedLine
 from storyline.pipeline import Stage, stage

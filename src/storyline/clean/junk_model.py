@@ -89,7 +89,12 @@ def _cta_words() -> tuple[frozenset[str], frozenset[str]]:
 
 
 def _line_features(
-    line: str, index: int, count: int, neighbours: tuple[int, int], repeats: int, links: float | None
+    line: str,
+    index: int,
+    count: int,
+    neighbours: tuple[int, int],
+    repeats: int,
+    links: float | None,
 ) -> list[float]:
     chars = max(len(line), 1)
     words = [w.casefold() for w in _WORD.findall(line)]
@@ -236,4 +241,11 @@ def junk_scores(
     return [float(p) for p in model.probabilities(feature_matrix(lines, repeats, links))]
 
 
-__all__ = ["FEATURES", "is_statement", "JunkModel", "feature_matrix", "junk_scores", "shipped_model"]
+__all__ = [
+    "FEATURES",
+    "JunkModel",
+    "feature_matrix",
+    "is_statement",
+    "junk_scores",
+    "shipped_model",
+]

@@ -415,7 +415,8 @@ def status_cmd(db: str, as_json: bool) -> None:
     if info["flagged"]:
         click.echo(f"not articles (kept out of stories): {len(info['flagged'])}")
     for f in for_terminal(info["flagged"]):
-        click.echo(f"  {f['id']}  {f['title'] or '(no title)'} [{f['outlet'] or '?'}]: {f['quality']}")
+        name = f"{f['title'] or '(no title)'} [{f['outlet'] or '?'}]"
+        click.echo(f"  {f['id']}  {name}: {f['quality']}")
     for source in for_terminal(info["watch"]):
         health = (
             f"PAUSED ({source['paused_reason']})"
