@@ -112,3 +112,12 @@ def run() -> dict[str, Any] | None:
         }
     save("extraction", result)
     return result
+
+
+if __name__ == "__main__":
+    found = run()
+    if found is not None:
+        for name in ("tune", "heldout"):
+            for system in ("trafilatura", "storyline"):
+                s = found[name][system]
+                print(f"{name:8} {system:12} F1 {s['f1']:.3f}  boilerplate left in {s['fp']}")

@@ -34,6 +34,8 @@ ERROR_SHARE = 0.5
 NAV_MAX_WORDS = 4
 #: Share of short non-sentence lines that makes a page navigation only.
 NAV_SHARE = 0.8
+#: A site name is a few words; a page that gives its headline as site name is not flagged.
+OUTLET_MAX_WORDS = 4
 #: Fewer lines than this are not judged as navigation (a brief with a subheading is fine).
 NAV_MIN_LINES = 5
 _WORD = re.compile(r"\w+")
@@ -66,7 +68,7 @@ def _navigation(paragraphs: Sequence[str]) -> bool:
 
 
 def _title_is_outlet(title: str | None, outlet: str | None, site: str | None) -> bool:
-    if not title:
+    if not title or len(_WORD.findall(title)) > OUTLET_MAX_WORDS:
         return False
     flat = _flat(title)
     names = {_flat(n) for n in (outlet, site) if n}
