@@ -33,7 +33,13 @@ from bench.extraction import load_pages, part_of
 from numpy.typing import NDArray
 
 from storyline.clean import line_key
-from storyline.clean.junk_model import FEATURES, JunkModel, feature_matrix
+from storyline.clean.junk_model import (
+    FEATURES,
+    JunkModel,
+    continues_sentence,
+    feature_matrix,
+    is_statement,
+)
 from storyline.errors import StorylineError
 from storyline.ingest.extract import extract_html_fields, link_densities
 
@@ -46,6 +52,8 @@ L2 = 1.0
 FOLDS = 5
 #: A line this short inside a long snippet is too generic to take the snippet's label.
 MIN_INSIDE_CHARS = 25
+#: Also learn from every short block of the HTML page, not only from extracted lines.
+WITH_PAGE_BLOCKS = True
 #: Thresholds tried (the model only removes lines it is fairly sure of).
 THRESHOLDS = [round(t, 2) for t in np.arange(0.5, 0.991, 0.01)]
 
@@ -67,6 +75,12 @@ def _label(line: str, keep: list[str], junk: list[str]) -> int | None:
 Sample = tuple[NDArray[np.float64], NDArray[np.float64], str]  # features, labels, group
 
 
+def _decidable(lines: list[str], i: int) -> bool:
+    """Lines the cleaning stage lets the model remove (the guards in storyline.clean)."""
+    previous = lines[i - 1] if i else None
+    return not is_statement(lines[i]) and not continues_sentence(previous, lines[i])
+
+
 def _page_samples(url: str, html: str, truth: dict[str, Any]) -> list[Sample]:
     keep = [_flat(s) for s in truth.get("with", [])]
     junk = [_flat(s) for s in truth.get("without", [])]
@@ -75,6 +89,10 @@ def _page_samples(url: str, html: str, truth: dict[str, Any]) -> list[Sample]:
     with contextlib.suppress(StorylineError):  # a page with no text: nothing to label
         texts.append(extract_html_fields(html, url, url)["text"] or "")
     texts.append(trafilatura.extract(html, url=url, favor_recall=True, include_tables=True) or "")
+    # the page's own blocks in document order: the junk trafilatura left out, for more
+    # examples of what junk looks like (menus, teasers, footers)
+    if WITH_PAGE_BLOCKS:
+        texts.append("\n".join(densities))
     out: list[Sample] = []
     for text in texts:
         lines = [_flat(ln) for ln in text.split("\n") if ln.strip()]
@@ -82,7 +100,7 @@ def _page_samples(url: str, html: str, truth: dict[str, Any]) -> list[Sample]:
             continue
         x = feature_matrix(lines, None, [densities.get(ln) for ln in lines])
         labels = [_label(ln, keep, junk) for ln in lines]
-        rows = [i for i, y in enumerate(labels) if y is not None]
+        rows = [i for i, y in enumerate(labels) if y is not None and _decidable(lines, i)]
         if rows:
             y = np.array([labels[i] for i in rows], dtype=np.float64)
             out.append((x[rows], y, url))
@@ -111,7 +129,7 @@ def _example_samples() -> list[Sample]:
         repeats = [counts[line_key(ln)] - (1 if line_key(ln) in own else 0) for ln in lines]
         junk = {_flat(x) for x in a["junk_lines"]}
         meta = {_flat(x) for x in a.get("meta_lines", [])}
-        rows = [i for i, ln in enumerate(lines) if ln not in meta]
+        rows = [i for i, ln in enumerate(lines) if ln not in meta and _decidable(lines, i)]
         y = np.array([1.0 if lines[i] in junk else 0.0 for i in rows])
         out.append((feature_matrix(lines, repeats, None)[rows], y, a["file"]))
     return out

@@ -15,7 +15,12 @@ from typing import Protocol
 
 from storyline.clean.glue import repair_glue
 from storyline.clean.junk import classify_lines
-from storyline.clean.junk_model import is_statement, junk_scores, shipped_model
+from storyline.clean.junk_model import (
+    continues_sentence,
+    is_statement,
+    junk_scores,
+    shipped_model,
+)
 from storyline.clean.lang import detect_language
 from storyline.clean.outlet import detect_outlet
 from storyline.clean.published import find_dateline, is_metadata_line, parse_date_value
@@ -119,6 +124,7 @@ def model_stage(stats: LineStats | None) -> Stage:
             if scores[i] >= _model_threshold()
             and not is_statement(doc.verdicts[i].line)
             and not is_metadata_line(doc.verdicts[i].line)  # a date or byline for later stages
+            and not continues_sentence(lines[i - 1] if i else None, lines[i])
         ]
         # Never the whole body: a page the model dislikes entirely is for the quality flag.
         if len(flagged) == len(body):

@@ -55,6 +55,11 @@ FEATURES: tuple[str, ...] = (
     "has_links",
     "link_density",
     "mean_word_len",
+    "starts_lower",
+    "follows_open_line",
+    "next_starts_lower",
+    "table_row",
+    "list_item",
 )
 
 #: Lines a page's first and last few count as "near the edge" (mastheads, footers).
@@ -122,12 +127,27 @@ def _line_features(
         sum(1 for w in words if w in openers or w in pointers) / n_words,
         1.0 if _SEPARATORS.search(line) else 0.0,
         1.0 if len(line) <= TITLE_MAX_CHARS and not sentence_end and capitalised >= 0.5 else 0.0,
-        (neighbours[0] < SHORT_LINE_CHARS) + (neighbours[1] < SHORT_LINE_CHARS) / 2.0,
+        ((len(neighbours[0]) < SHORT_LINE_CHARS) + (len(neighbours[1]) < SHORT_LINE_CHARS)) / 2.0,
         math.log1p(repeats),
         0.0 if links is None else 1.0,
         0.0 if links is None else links,
         sum(map(len, words)) / n_words / 10.0,
+        # a line that starts in lower case, or follows a line that stopped mid-sentence,
+        # continues a paragraph that an inline link split (text, not junk)
+        1.0 if line[:1].islower() else 0.0,
+        1.0
+        if neighbours[0]
+        and not _ends_sentence(neighbours[0])
+        and len(neighbours[0]) > SHORT_LINE_CHARS
+        else 0.0,
+        1.0 if neighbours[1][:1].islower() else 0.0,
+        1.0 if line.startswith("|") else 0.0,
+        1.0 if line.startswith(("- ", "• ", "* ")) else 0.0,
     ]
+
+
+def _ends_sentence(line: str) -> bool:
+    return line.rstrip().endswith((".", "!", "?", "…", ":", '"', "“", "”", "«", "»", ")"))
 
 
 def feature_matrix(
@@ -144,8 +164,8 @@ def feature_matrix(
     n = len(lines)
     rows = []
     for i, line in enumerate(lines):
-        before = len(lines[i - 1]) if i > 0 else 0
-        after = len(lines[i + 1]) if i + 1 < n else 0
+        before = lines[i - 1] if i > 0 else ""
+        after = lines[i + 1] if i + 1 < n else ""
         rows.append(
             _line_features(
                 line,
@@ -178,6 +198,27 @@ def is_statement(line: str) -> bool:
         and len(words) >= STATEMENT_MIN_WORDS
         and words[0] not in _cta_words()[0]
     )
+
+
+#: A line after an unfinished line this long continues its sentence.
+OPEN_LINE_MIN_CHARS = 40
+
+
+def continues_sentence(previous: str | None, line: str) -> bool:
+    """The line carries on a sentence the line before left open (an inline link split it).
+
+    Why: trafilatura breaks a paragraph where a link sat ("… ein Appell an die" /
+    "Berliner*innen und ihre Besucher."); the short piece looks like a menu item to the
+    model, but removing it tears a sentence apart.
+    """
+    if line[:1].islower():
+        return True
+    if previous is None or len(previous) < OPEN_LINE_MIN_CHARS or _ends_sentence(previous):
+        return False
+    # a German heading ends on a noun (capitalised); a sentence cut at a link mostly on an
+    # article, a preposition or a verb ("an die", "hat Strava ein")
+    last = _WORD.findall(previous)[-1:] or [""]
+    return last[0][:1].islower() and not previous.lstrip().startswith(("|", "- ", "• "))
 
 
 @dataclass(frozen=True)
