@@ -97,7 +97,7 @@ def _line_features(
     line: str,
     index: int,
     count: int,
-    neighbours: tuple[int, int],
+    neighbours: tuple[str, str],
     repeats: int,
     links: float | None,
 ) -> list[float]:
