@@ -39,6 +39,7 @@ from storyline.clean.junk_model import (
     continues_sentence,
     feature_matrix,
     is_statement,
+    is_subheading,
 )
 from storyline.errors import StorylineError
 from storyline.ingest.extract import extract_html_fields, link_densities
@@ -78,7 +79,12 @@ Sample = tuple[NDArray[np.float64], NDArray[np.float64], str]  # features, label
 def _decidable(lines: list[str], i: int) -> bool:
     """Lines the cleaning stage lets the model remove (the guards in storyline.clean)."""
     previous = lines[i - 1] if i else None
-    return not is_statement(lines[i]) and not continues_sentence(previous, lines[i])
+    following = lines[i + 1] if i + 1 < len(lines) else None
+    return not (
+        is_statement(lines[i])
+        or continues_sentence(previous, lines[i])
+        or is_subheading(previous, lines[i], following)
+    )
 
 
 def _page_samples(url: str, html: str, truth: dict[str, Any]) -> list[Sample]:

@@ -18,6 +18,7 @@ from storyline.clean.junk import classify_lines
 from storyline.clean.junk_model import (
     continues_sentence,
     is_statement,
+    is_subheading,
     junk_scores,
     shipped_model,
 )
@@ -125,6 +126,11 @@ def model_stage(stats: LineStats | None) -> Stage:
             and not is_statement(doc.verdicts[i].line)
             and not is_metadata_line(doc.verdicts[i].line)  # a date or byline for later stages
             and not continues_sentence(lines[i - 1] if i else None, lines[i])
+            and not is_subheading(
+                lines[i - 1] if i else None,
+                lines[i],
+                lines[i + 1] if i + 1 < len(lines) else None,
+            )
         ]
         # Never the whole body: a page the model dislikes entirely is for the quality flag.
         if len(flagged) == len(body):

@@ -218,7 +218,37 @@ def continues_sentence(previous: str | None, line: str) -> bool:
     # a German heading ends on a noun (capitalised); a sentence cut at a link mostly on an
     # article, a preposition or a verb ("an die", "hat Strava ein")
     last = _WORD.findall(previous)[-1:] or [""]
-    return last[0][:1].islower() and not previous.lstrip().startswith(("|", "- ", "• "))
+    tail = previous.split()[-1]
+    return (
+        last[0][:1].islower()
+        and not previous.lstrip().startswith(("|", "- ", "• "))
+        and "://" not in tail  # a bare link ends no sentence
+        and not tail.startswith("www.")
+    )
+
+
+#: A paragraph at least this long on both sides makes a short line between them a subheading.
+PARAGRAPH_MIN_CHARS = 200
+#: A subheading is a few words.
+SUBHEADING_MAX_WORDS = 8
+
+
+def is_subheading(previous: str | None, line: str, following: str | None) -> bool:
+    """A short unpunctuated line between two full paragraphs: the text's own subheading.
+
+    Why: short lines are the model's strongest cue, and a body subheading ("Vorbereitungen
+    in Nordkorea") is as short as a menu item; between two paragraphs it is not one.
+    """
+    if previous is None or following is None:
+        return False
+    openers, pointers = _cta_words()
+    words = [w.casefold() for w in _WORD.findall(line)]
+    return (
+        len(words) <= SUBHEADING_MAX_WORDS
+        and not any(w in openers or w in pointers for w in words)  # "Zum Newsletter anmelden"
+        and not _ends_sentence(line)
+        and all(len(p) >= PARAGRAPH_MIN_CHARS and _ends_sentence(p) for p in (previous, following))
+    )
 
 
 @dataclass(frozen=True)
