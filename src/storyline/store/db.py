@@ -439,6 +439,7 @@ class Store:
             "repairs": json.loads(row["repairs"]),
             "sources": sources,
             "created_at": row["created_at"],
+            "quality": row["quality"],
         }
 
     def _story_of(self, event_id: str | None) -> str | None:
