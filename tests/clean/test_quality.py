@@ -84,3 +84,10 @@ def test_quality_flagged_pages_stay_out_of_stories_and_status_lists_them(
     ]
     text = cli("status", "--db", db).stdout
     assert "not articles (kept out of stories): 3" in text
+
+
+def test_quality_clean_command_says_why(cli: Callable[..., Result]) -> None:
+    out = cli("clean", PAGES / "slogan.txt").stdout
+    assert "not an article (kept out of stories): repeated-text" in out
+    data = json.loads(cli("clean", PAGES / "article.txt", "--json").stdout)
+    assert data["quality"] is None

@@ -367,6 +367,8 @@ def clean_cmd(path: str, url: str | None, as_json: bool) -> None:
         f"outlet: {shown['outlet'] or '?'}  language: {shown['language'] or '?'}  "
         f"published: {shown['published'] or '?'}"
     )
+    if shown["quality"]:
+        click.echo(f"not an article (kept out of stories): {shown['quality']}")
     click.echo()
     click.echo(shown["text"])
     click.echo()
