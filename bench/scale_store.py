@@ -12,10 +12,12 @@ articles a second a million would take days on two cores):
    popular), the same signatures and search rows, and **vectors that are the original's
    plus Gaussian noise** (sigma `NOISE`), renormalised: random where embedding would take
    too long, but clustered like real ones.
-3. At each size one held-out generated article is ingested for real, timed in two parts:
-   ingest (read, clean, analyse, near-duplicate check, write) and grouping (embed, find
-   the stories near it, place it, write); then the latency of its story page, its article
-   page and a search through the web app (Starlette's test client, no network).
+3. At each size `ADDS` held-out generated articles are added one at a time, for real,
+   each timed in three parts: ingest (read, clean, analyse, near-duplicate check, write),
+   embedding (title + lead), grouping (find the stories near it, place it, write); p50
+   and p95 of ingest + grouping ("without embedding") and of each part. Then the latency
+   of the first one's story page, article page and a search through the web app
+   (Starlette's test client, no network).
 4. Then `WRITER_BATCH` more held-out articles are written without analysis and grouped:
    what the one writer takes per second at that size, analysis being the workers' part.
 
@@ -51,6 +53,8 @@ COPY_CHUNK = 50_000
 REQUESTS = 5
 #: held-out articles written per size to measure the writer's throughput
 WRITER_BATCH = 200
+#: single articles added per size, one at a time, for the add's p50 and p95
+ADDS = 20
 
 
 def _rss_mb() -> float:
@@ -187,25 +191,77 @@ def _query(article: Path) -> str:
     return max((w.strip(".,:;!?\"'()") for w in title.split()), key=len)
 
 
-def run(sizes: list[int], base: int, seed: int = 7) -> dict[str, Any]:
+def _percentiles(values: list[float]) -> dict[str, float]:
+    return {
+        "p50_ms": round(float(np.percentile(values, 50)) * 1000),
+        "p95_ms": round(float(np.percentile(values, 95)) * 1000),
+    }
+
+
+def _add_one(store: Store, article: Path) -> dict[str, Any]:
+    """One article added for real: ingest (clean, analyse, near-duplicate check, write),
+    embedding, then grouping, each timed on its own."""
+    from storyline.stories import job
+
+    started = time.perf_counter()
+    added = ingest([str(article)], store, stories=False)
+    ingest_s = time.perf_counter() - started
+    started = time.perf_counter()
+    job.embed_missing(store)
+    embed_s = time.perf_counter() - started
+    loaded: list[int] = []
+    real = grouping.story_member_rows
+
+    def spy(s: Store, ids: Any) -> Any:
+        rows = real(s, ids)
+        loaded.append(len(rows))
+        return rows
+
+    grouping.story_member_rows = spy  # type: ignore[assignment]
+    try:
+        started = time.perf_counter()
+        if os.environ.get("SCALE_PROFILE"):  # where the add's time goes
+            import cProfile
+            import pstats
+
+            profiler = cProfile.Profile()
+            placed = profiler.runcall(job.update_stories, store)
+            pstats.Stats(profiler).sort_stats("cumulative").print_stats(30)
+        else:
+            placed = job.update_stories(store)
+        group_s = time.perf_counter() - started
+    finally:
+        grouping.story_member_rows = real  # type: ignore[assignment]
+    assert placed.placed == 1
+    return {
+        "id": added.stored[0],
+        "ingest_s": ingest_s,
+        "embed_s": embed_s,
+        "group_s": group_s,
+        "loaded": sum(loaded),
+    }
+
+
+def run(sizes: list[int], base: int, adds: int = ADDS, seed: int = 7) -> dict[str, Any]:
     os.environ["STORYLINE_PROFILE"] = "fast"
     rng = np.random.default_rng(seed)
-    result: dict[str, Any] = {"base": base, "noise": NOISE, "sizes": {}}
+    result: dict[str, Any] = {"base": base, "noise": NOISE, "adds": adds, "sizes": {}}
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
-        per_size = 1 + WRITER_BATCH
+        per_size = adds + WRITER_BATCH
         generate(base + len(sizes) * per_size, root / "corpus", seed)
         files = sorted((root / "corpus" / "articles").iterdir())
-        held: list[tuple[Path, Path]] = []
+        held: list[tuple[list[Path], Path]] = []
         for k in range(len(sizes)):
             one, batch = root / f"one{k}", root / f"batch{k}"
             one.mkdir()
             batch.mkdir()
             mine = files[base + k * per_size : base + (k + 1) * per_size]
-            shutil.move(str(mine[0]), one / mine[0].name)
-            for f in mine[1:]:
+            for f in mine[:adds]:
+                shutil.move(str(f), one / f.name)
+            for f in mine[adds:]:
                 shutil.move(str(f), batch / f.name)
-            held.append((one / mine[0].name, batch))
+            held.append((sorted(one.iterdir()), batch))
         db = root / "scale.db"
         with Store(db) as store:
             started = time.perf_counter()
@@ -214,7 +270,7 @@ def run(sizes: list[int], base: int, seed: int = 7) -> dict[str, Any]:
             stored = len(report.stored)
             _remember_originals(store, stored)
             copy = 0
-            for size, (extra, batch) in zip(sizes, held, strict=True):
+            for size, (singles, batch) in zip(sizes, held, strict=True):
                 started = time.perf_counter()
                 while store.count() + stored <= size:
                     copy += 1
@@ -222,46 +278,35 @@ def run(sizes: list[int], base: int, seed: int = 7) -> dict[str, Any]:
                 grow_s = time.perf_counter() - started
                 row: dict[str, Any] = {"articles": store.count(), "grow_s": round(grow_s, 1)}
                 # a store grown by ingests keeps its index current as it grows; this one
-                # was copied together, so the index is built here, outside the add's clock
+                # was copied together, so the index is built here, outside the adds' clock
                 started = time.perf_counter()
                 if vector_index.wanted(store, "static"):
                     vector_index.sync(store, "static")
                 row["index_build_s"] = round(time.perf_counter() - started, 1)
-                started = time.perf_counter()
-                added = ingest([str(extra)], store, stories=False)
-                row["add_one_ingest_s"] = round(time.perf_counter() - started, 2)
-                row["rss_after_ingest_mb"] = round(_rss_mb())
-                loaded: list[int] = []
-                real = grouping.story_member_rows
-
-                def spy(s: Store, ids: Any, real: Any = real, loaded: list[int] = loaded) -> Any:
-                    rows = real(s, ids)
-                    loaded.append(len(rows))
-                    return rows
-
-                grouping.story_member_rows = spy  # type: ignore[assignment]
-                from storyline.stories import job
-
-                started = time.perf_counter()
-                if os.environ.get("SCALE_PROFILE"):  # where the add's time goes
-                    import cProfile
-                    import pstats
-
-                    profiler = cProfile.Profile()
-                    placed = profiler.runcall(job.update_stories, store)
-                    pstats.Stats(profiler).sort_stats("cumulative").print_stats(30)
-                else:
-                    placed = job.update_stories(store)
-                row["add_one_group_s"] = round(time.perf_counter() - started, 2)
-                grouping.story_member_rows = real  # type: ignore[assignment]
-                row["articles_loaded_for_grouping"] = sum(loaded)
-                row["placed"] = placed.placed
-                row["rss_after_group_mb"] = round(_rss_mb())
-                row.update(_pages(db, added.stored[0], _query(extra)))
+                done = [_add_one(store, a) for a in singles]
+                without_embedding = [d["ingest_s"] + d["group_s"] for d in done]
+                row["add_one_ms"] = _percentiles(without_embedding)
+                row["add_one_ingest_ms"] = _percentiles([d["ingest_s"] for d in done])
+                row["add_one_group_ms"] = _percentiles([d["group_s"] for d in done])
+                row["add_one_embed_ms"] = _percentiles([d["embed_s"] for d in done])
+                row["articles_loaded_for_grouping_median"] = int(
+                    np.median([d["loaded"] for d in done])
+                )
+                row["rss_mb"] = round(_rss_mb())
+                row.update(_pages(db, done[0]["id"], _query(singles[0])))
                 row.update(_writer(store, batch))
                 row["db_mb"] = round(db.stat().st_size / 2**20)
                 result["sizes"][str(size)] = row
                 print(json.dumps({size: row}), flush=True)
+    sizes_done = sorted(int(k) for k in result["sizes"])
+    if len(sizes_done) > 1:  # how the add's cost grows with the store
+        first, last = result["sizes"][str(sizes_done[0])], result["sizes"][str(sizes_done[-1])]
+        result["growth"] = {
+            "store_ratio": round(sizes_done[-1] / sizes_done[0]),
+            "add_one_p95_ratio": round(
+                last["add_one_ms"]["p95_ms"] / max(1, first["add_one_ms"]["p95_ms"]), 1
+            ),
+        }
     save("scale_store", result)
     return result
 
@@ -270,9 +315,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="10000,100000,1000000")
     parser.add_argument("--base", type=int, default=2000)
+    parser.add_argument("--adds", type=int, default=ADDS)
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
-    print(json.dumps(run(sizes, args.base), indent=2))
+    print(json.dumps(run(sizes, args.base, args.adds), indent=2))
 
 
 if __name__ == "__main__":

@@ -35,6 +35,8 @@ class CleanResult:
     published: str | None
     published_source: str | None
     repairs: list[str] = field(default_factory=list)
+    author: str | None = None
+    agency: str | None = None
     #: Why the page is not an article (storyline.clean.quality); None for an article.
     quality: str | None = None
 
@@ -50,6 +52,8 @@ class CleanResult:
             published=doc.published,
             published_source=doc.published_source,
             repairs=list(doc.repairs),
+            author=doc.author,
+            agency=doc.agency,
             quality=doc.quality,
         )
 

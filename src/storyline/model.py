@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 if TYPE_CHECKING:
     from storyline.analyse.model import Analysis
+    from storyline.clean.furniture import Furniture
 
 PublishedSource = Literal["metadata", "text", "inferred"]
 
@@ -89,6 +90,11 @@ class Document:
     repairs: list[str] = field(default_factory=list)
     outlet: str | None = None
     outlet_evidence: Evidence | None = None
+    #: What the datelines, bylines and source lines say (clean/furniture.py).
+    furniture: Furniture | None = None
+    author: str | None = None
+    #: The news agency the outlet took the report from ("dpa", "AFP"), not the outlet.
+    agency: str | None = None
     lang: str | None = None
     lang_confidence: float | None = None
     published: str | None = None

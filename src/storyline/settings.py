@@ -236,6 +236,12 @@ STORE_WAIT: Setting[float] = Setting(
     "(writers hold the lock for short transactions: a second ingest queues behind the "
     "first instead of failing).",
 )
+WEB_MAX_BODY: Setting[int] = Setting(
+    "web_max_body",
+    25_000_000,
+    "Largest request body (bytes) `storyline serve` reads at all, pages and API alike; "
+    "above api_max_body to leave room for the ingest's multipart envelope.",
+)
 API_MAX_BODY: Setting[int] = Setting(
     "api_max_body",
     20_000_000,
@@ -384,6 +390,7 @@ SETTINGS: tuple[Setting[int] | Setting[str] | Setting[float], ...] = (
     EVENT_SIMILARITY,
     EVENT_MAX_DAYS,
     STORE_WAIT,
+    WEB_MAX_BODY,
     API_MAX_BODY,
     WATCH_CONTACT,
     WATCH_EVERY,

@@ -164,3 +164,23 @@ def test_dates_present_tense_ten_words_are_coming_days() -> None:
     assert _found("Die Eltern warten am Samstag auf die Entscheidung.", "2025-09-17") == [
         ("am Samstag", "2025-09-20", "day")
     ]
+
+
+def test_tense_perfect_of_verbs_with_an_inseparable_prefix_is_past() -> None:
+    # issue 16: "hat … beendet" (no "ge-") was read without a tense: the coming Wednesday
+    assert _found("Die Ministerin hat ihren Besuch am Mittwoch beendet.", "2031-05-15") == [
+        ("am Mittwoch", "2031-05-14", "day")
+    ]
+    assert _found("Der Rat hat den Plan am Montag verabschiedet.", "2031-05-15") == [
+        ("am Montag", "2031-05-12", "day")
+    ]
+
+
+def test_tense_retroactive_dates_are_past() -> None:
+    # issue 16: "rückwirkend zum 1. Juli" resolves like its English twin
+    assert _found("Die Renten steigen rückwirkend zum 1. Juli.", "2026-03-10") == [
+        ("1. Juli", "2025-07-01", "day")
+    ]
+    assert _found("Pensions rise retroactive to July 1.", "2026-03-10", "en") == [
+        ("July 1", "2025-07-01", "day")
+    ]

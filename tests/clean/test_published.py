@@ -177,13 +177,15 @@ def test_published_line_at_the_bottom(line: str) -> None:
     assert {"line": line, "reason": "dateline", "position": 3} in r.removed
 
 
-def test_published_city_dateline_is_kept_in_text() -> None:
+def test_published_city_dateline_is_taken_off_the_lead() -> None:
+    # issue 16: the dateline is furniture; the lead keeps its sentence, the prefix is kept
+    # as a removed line with its reason
     lead = "Hamburg, 4. März 2025 – Die Hafenbehörde hat neue Regeln für Containerschiffe erlassen."
     r = clean_text("\n".join([TITLE, lead, BODY[1]]))
     assert r.published == "2025-03-04"
     assert r.published_source == "text"
-    assert lead in r.text
-    assert r.removed == []
+    assert r.text.startswith("Die Hafenbehörde hat neue Regeln")
+    assert r.removed == [{"line": "Hamburg, 4. März 2025 –", "reason": "dateline", "position": 1}]
 
 
 def test_published_date_deep_in_the_body_is_not_a_publication_date() -> None:

@@ -94,13 +94,13 @@ def test_report_summary_order_is_the_order_the_briefing_states() -> None:
     """Issue 17: the note said "ordered by independent sources" above a first bullet with
     one source. The order is events in time order, then independent sources, most first,
     and the note (German and English) says so."""
-    from storyline.report.i18n import t
+    from storyline.i18n import translate
 
     got = summarize(_claims(), ["e-1", "e-2"])
     keys = [({"e-1": 0, "e-2": 1}.get(s["event"], 2), -s["independent_sources"]) for s in got]
     assert keys == sorted(keys)
-    assert "innerhalb eines Ereignisses" in t("summary_note", "de")
-    assert "within an event" in t("summary_note", "en")
+    assert "innerhalb eines Ereignisses" in translate("report.summary_note", "de")
+    assert "within an event" in translate("report.summary_note", "en")
 
 
 def test_report_summary_seeds_briefing_order_matches_its_statement(seeds_db: Any) -> None:

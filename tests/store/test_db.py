@@ -288,6 +288,24 @@ def test_db_round_trip_through_pipeline(tmp_path: Path, article: tuple) -> None:
     assert art["removed"] == [r.to_dict() for r in doc.removed]
     assert art["repairs"] == doc.repairs
     assert art["sources"][0]["byte_hash"] == doc.byte_hash
+    assert art["author"] == doc.author and art["agency"] == doc.agency
+
+
+def test_db_author_and_agency_are_stored(tmp_path: Path) -> None:
+    # migration 12: what bylines and datelines say (issue 16)
+    text = (
+        "Neue Regeln für den Hafen\nVon Anna Muster\n"
+        "BERLIN (dpa) – Die Hafenbehörde hat am Morgen neue Regeln vorgestellt.\n"
+        "Die Reedereien reagierten zurückhaltend auf die Ankündigung.\n"
+    )
+    with Store(tmp_path / "a.db") as store:
+        doc = build_pipeline(stats=store)(make_doc(text, "byline.txt"))
+        with store.transaction():
+            store.insert_article(doc, [], None)
+        art = store.get_article(doc.id)
+        columns = {r[1] for r in store.conn.execute("PRAGMA table_info(articles)")}
+    assert {"author", "agency"} <= columns
+    assert art["author"] == "Anna Muster" and art["agency"] == "dpa"
 
 
 def test_db_migration_names_with_quotes_are_recorded(
@@ -304,9 +322,9 @@ def test_db_migration_names_with_quotes_are_recorded(
     assert names[-1] == "the store's 'test' table"
 
 
-def test_db_migration_12_adds_the_quality_flag(db_path: Path) -> None:
+def test_db_migration_13_adds_the_quality_flag(db_path: Path) -> None:
     with Store(db_path) as store:
         names = {m["version"]: m["name"] for m in store.migrations()}
         columns = {r[1] for r in store.conn.execute("PRAGMA table_info(articles)")}
         assert store.flagged_articles() == []
-    assert "quality" in names[12] and "quality" in columns
+    assert "quality" in names[13] and "quality" in columns

@@ -20,7 +20,8 @@ from web_api_client import api_client
 from storyline.export import EXPORT_SCHEMA
 from storyline.store import Store
 from storyline.web import api
-from storyline.web.api import API_PREFIX, api_exception_handlers
+from storyline.web.api import api_exception_handlers
+from storyline.web.deps import API_PREFIX
 
 ERROR_KEYS = {"error", "message", "hint", "status"}
 

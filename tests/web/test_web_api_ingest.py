@@ -14,8 +14,8 @@ from starlette.testclient import TestClient
 from web_api_client import api_client as _api_client
 
 from storyline.store import Store
-from storyline.web.api import API_PREFIX
 from storyline.web.api_ingest import safe_name
+from storyline.web.deps import API_PREFIX
 
 TOKEN = "t0k3n-" + "x" * 40
 AUTH = {"Authorization": f"Bearer {TOKEN}"}

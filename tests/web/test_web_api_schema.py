@@ -15,7 +15,8 @@ from starlette.testclient import TestClient
 from web_api_client import api_client
 
 from storyline.store import Store
-from storyline.web.api import API_PREFIX, api_routes
+from storyline.web.api import api_routes
+from storyline.web.deps import API_PREFIX
 
 Schema = dict[str, Any]
 

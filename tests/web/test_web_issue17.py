@@ -7,8 +7,8 @@ import re
 
 from starlette.testclient import TestClient
 
+from storyline.i18n import evidence_text, iso_day, local_day
 from storyline.web.charts import MAX_SLOT, month_bars
-from storyline.web.i18n import evidence_text, iso_day, local_day
 
 
 def test_web_evidence_codes_are_translated_labels() -> None:

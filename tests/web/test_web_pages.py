@@ -141,8 +141,8 @@ def test_web_search_paging(client: TestClient) -> None:
 def test_web_language_switch(client: TestClient, ids: dict[str, str]) -> None:
     de = client.get(f"/stories/{ids['story']}")
     en = client.get(f"/stories/{ids['story']}?lang=en")
-    assert '<html lang="de">' in de.text and "Zeitleiste" in de.text
-    assert '<html lang="en">' in en.text and "Timeline" in en.text and "Zeitleiste" not in en.text
+    assert '<html lang="de">' in de.text and "Chronologie" in de.text
+    assert '<html lang="en">' in en.text and "Timeline" in en.text and "Chronologie" not in en.text
     # links keep the language; the switch leads back
     assert f'href="/events/{ids["event"]}?lang=en"' in en.text
     assert f"/stories/{ids['story']}?lang=de" in links(en.text)

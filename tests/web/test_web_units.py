@@ -14,12 +14,12 @@ from starlette.responses import Response
 from starlette.routing import Route
 from starlette.testclient import TestClient
 
+from storyline.i18n import LANGS, TEXT, translate
 from storyline.store import Store
 from storyline.web import app as web_app
 from storyline.web.cache import PageCache
 from storyline.web.charts import month_bars
 from storyline.web.highlight import Mark, mark_words, render
-from storyline.web.i18n import LANGS, TEXT, translate
 from storyline.web.render import TEMPLATES, external_url, make_link
 from storyline.web.security import CSP
 

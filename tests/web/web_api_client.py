@@ -8,7 +8,8 @@ from starlette.applications import Starlette
 from starlette.routing import Mount
 from starlette.testclient import TestClient
 
-from storyline.web.api import API_PREFIX, api_exception_handlers, api_routes
+from storyline.web.api import api_exception_handlers, api_routes
+from storyline.web.deps import API_PREFIX
 
 
 def api_client(db: Path, token: str | None = None) -> TestClient:

@@ -25,7 +25,15 @@ from datetime import date, timedelta
 from storyline.analyse.dates_find import Expr, find_expressions
 from storyline.analyse.dates_lex import FUTURE, PAST
 from storyline.analyse.model import Sentence
+from storyline.analyse.preview import preview_sentences
 from storyline.analyse.sentences import split_sentences
+
+#: Sentences that make the lead: a past date there is the news itself, not a recall.
+LEAD_SENTENCES = 2
+#: How many days before the date it announces a preview is looked for.
+PREVIEW_LEAD_DAYS = 14
+#: Confidence of a date only an announced date bounds: the lowest that is still stored.
+PREVIEW_ONLY_CONFIDENCE = 0.3
 
 _GLUE = re.compile(r"^[\s,(]*(?:und|oder|bzw\.|and|or|,|\(|–|-)?[\s,(]*$")
 _OPEN_ENDED = re.compile(r"(?:bis|until|by|ab|from|spätestens|zum|per)\s*$", re.I)
@@ -44,11 +52,16 @@ def _first_day(e: Expr) -> date | None:
         return None
 
 
-def explicit_bounds(exprs: list[Expr], text: str) -> tuple[date | None, date | None, Expr | None]:
+def explicit_bounds(
+    exprs: list[Expr], text: str, previews: frozenset[int] = frozenset()
+) -> tuple[date | None, date | None, Expr | None]:
     """(lower bound, upper bound, the expression giving the lower bound) from year-bearing dates.
 
     Only day or month precision counts for the lower bound here: a bare year
-    ("seit 2019") says too little of how recent the article is.
+    ("seit 2019") says too little of how recent the article is. A date in a sentence
+    that announces something (``previews``, indices of sentences, see analyse/preview.py)
+    and is not told in the past is the announced date: an upper bound, whatever tense
+    the clause guess found ("Das Treffen soll am 3. März 2025 stattfinden").
     """
     lo: date | None = None
     hi: date | None = None
@@ -60,8 +73,9 @@ def explicit_bounds(exprs: list[Expr], text: str) -> tuple[date | None, date | N
         scheduled = _OPEN_ENDED.search(text[max(0, e.start - 12) : e.start]) or (
             _OPEN_START.match(e.text)
         )
-        if e.tense == FUTURE or scheduled:
-            if e.tense == FUTURE and (hi is None or first < hi):
+        announced = e.sentence in previews and e.tense != PAST
+        if e.tense == FUTURE or scheduled or announced:
+            if (e.tense == FUTURE or announced) and (hi is None or first < hi):
                 hi = first
             continue
         if lo is None or first > lo:
@@ -161,7 +175,8 @@ def infer_published(
     exprs = find_expressions(text, sentences, lang)
     if not exprs:
         return None
-    lo, hi, lo_expr = explicit_bounds(exprs, text)
+    previews = frozenset(preview_sentences(sentences, lang))
+    lo, hi, lo_expr = explicit_bounds(exprs, text, previews)
     latest_year = _latest_year(exprs)
     weekdays = [e for e in exprs if e.kind == "weekday" and not e.strict]
 
@@ -210,10 +225,16 @@ def infer_published(
             and any(w.tense == PAST and w.weekday == lo.weekday() for w in weekdays)
         )
         confidence = 0.55 if agree else 0.3 if lo_expr.kind in ("date", "range") else 0.2
-        if lo_expr.sentence > 0 and lo_expr.tense == PAST:
+        if lo_expr.sentence >= LEAD_SENTENCES and lo_expr.tense == PAST:
             # "Zur Erinnerung: Am 2. April 2025 hatte …" recalls an older happening: a
             # lower bound only, and the article may be weeks later (a weekday of the text
             # falling on that date's weekday is chance, one in seven)
             confidence = 0.2
         return day.isoformat(), confidence, sentences[lo_expr.sentence].text
+    if hi is not None and previews:
+        # Only an announced date: the article came in the days before it (a preview is
+        # written within a week or two of what it announces), weekdays pick the day.
+        start = hi - timedelta(days=PREVIEW_LEAD_DAYS)
+        day = _best_day(start, hi - timedelta(days=1), hi - timedelta(days=2), 0.1, weekdays)
+        return day.isoformat(), PREVIEW_ONLY_CONFIDENCE, sentences[min(previews)].text
     return None

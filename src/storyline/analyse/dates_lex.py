@@ -275,7 +275,7 @@ def clause_tense(sentence: str, start: int, end: int, lang: str) -> int:
             participle = any(
                 w not in future
                 and (
-                    _participle_de().match(w)
+                    _is_participle_de(w.lower())
                     if lang == "de"
                     else w.endswith("ed") or w in _PARTICIPLE_EN
                 )

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from typing import Protocol
 
+from storyline.clean.furniture import read_furniture
 from storyline.clean.glue import repair_glue
 from storyline.clean.junk import classify_lines
 from storyline.clean.junk_model import (
@@ -68,13 +69,32 @@ def outlet_stage(stats: LineStats | None) -> Stage:
 
     def run(doc: Document) -> None:
         names = stats.outlet_names() if stats is not None else []
+        said = doc.furniture
         doc.outlet, doc.outlet_evidence = detect_outlet(
-            doc.hints.outlet, doc.hints.url, doc.verdicts, names
+            doc.hints.outlet,
+            doc.hints.url,
+            doc.verdicts,
+            names,
+            (said.outlet, said.outlet_evidence)
+            if said is not None and said.outlet and said.outlet_evidence
+            else None,
         )
+        if doc.outlet is None and said is not None and said.agency:
+            # an agency report with no outlet named: the agency is all we know of its source
+            doc.outlet, doc.outlet_evidence = said.agency, Evidence("text:agency", said.agency)
 
-    return stage("outlet", requires={"verdicts", "hints"}, assigns={"outlet", "outlet_evidence"})(
-        run
-    )
+    return stage(
+        "outlet",
+        requires={"verdicts", "hints", "furniture"},
+        assigns={"outlet", "outlet_evidence"},
+    )(run)
+
+
+def _furniture(doc: Document) -> None:
+    """Datelines, bylines and source lines: read, then taken out of the text with a reason."""
+    doc.verdicts, doc.furniture = read_furniture(doc.verdicts)
+    doc.author = (doc.hints.author or "").strip() or doc.furniture.author
+    doc.agency = doc.furniture.agency
 
 
 def repetition_stage(
@@ -153,6 +173,11 @@ def _published(doc: Document) -> None:
             doc.published, doc.published_source = value, "metadata"
             doc.published_evidence = Evidence("metadata", doc.hints.published)
             return
+    said = doc.furniture
+    if said is not None and said.published and said.published_evidence:
+        doc.published, doc.published_source = said.published, "text"
+        doc.published_evidence = said.published_evidence
+        return
     kept = [(i, v) for i, v in enumerate(doc.verdicts) if v.reason is None and not v.title]
     found = find_dateline([v.line for _, v in kept])
     if found is None:
@@ -213,9 +238,14 @@ def _identify(doc: Document) -> None:
 
 
 junk_stage = stage("junk", requires={"raw_text", "hints"}, assigns={"verdicts"})(_junk)
+furniture_stage = stage(
+    "furniture",
+    requires={"verdicts", "hints"},
+    assigns={"verdicts", "furniture", "author", "agency"},
+)(_furniture)
 published_stage = stage(
     "published",
-    requires={"verdicts", "hints"},
+    requires={"verdicts", "hints", "furniture"},
     assigns={"published", "published_source", "published_evidence", "verdicts"},
 )(_published)
 assemble_stage = stage(
@@ -237,6 +267,7 @@ def clean_stages(stats: LineStats | None = None) -> list[Stage]:
     """The cleaning stages in order; ``stats`` enables the repetition rule."""
     return [
         junk_stage,
+        furniture_stage,
         outlet_stage(stats),
         repetition_stage(stats),
         published_stage,

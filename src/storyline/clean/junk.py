@@ -5,7 +5,8 @@ Three kinds of evidence, applied in this order:
 1. the curated phrase list (``data/junk_phrases.tsv``): paywalls, cookie
    banners, share bars, comment forms, teasers, promos, credits;
 2. line features: bare counters and links, all-caps teaser lines, a repeated
-   headline, a bare outlet name, a section label above the headline, a byline;
+   headline, a bare outlet name, a section label above the headline, a byline, a call
+   to action (:mod:`storyline.clean.cta`);
 3. context: short fragments wedged between junk lines, and the run of short
    non-sentences after the last paragraph (widgets such as "Most Popular").
 
@@ -19,6 +20,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from storyline.clean.cta import is_call_to_action
 from storyline.clean.phrases import canonical_outlet, outlet_words, phrase_rules
 from storyline.clean.published import is_metadata_line
 from storyline.model import LineVerdict
@@ -71,6 +73,8 @@ def _feature_reason(line: str, index: int, title: str | None, outlet: str | None
         return "outlet-name"
     if index < 6 and len(line) <= 80 and _BYLINE.fullmatch(line):
         return "byline"
+    if is_call_to_action(line):
+        return "call-to-action"
     if title and _repeats_title(line, title):
         return "repeated-title"
     if index > 0 and _is_caps_teaser(line):

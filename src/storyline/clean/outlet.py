@@ -13,6 +13,7 @@ import re
 from collections.abc import Sequence
 from urllib.parse import urlsplit
 
+from storyline.clean.furniture import agency_of
 from storyline.clean.phrases import canonical_outlet, outlets_in
 from storyline.model import Evidence, LineVerdict
 
@@ -25,6 +26,7 @@ _COPYRIGHT_NAME = re.compile(
     re.IGNORECASE,
 )
 _NOT_NAMES = re.compile(r"(alle rechte|all rights|tous droits|tutti i diritti)", re.IGNORECASE)
+_AGENCY_RANK = 10  # after every other cue
 _PROMO_REASONS = frozenset(
     {"paywall", "app-promo", "newsletter-promo", "outlet-promo", "copyright", "cookie-banner"}
 )
@@ -105,6 +107,9 @@ def outlet_from_text(
                     )
     if not candidates:
         return None
+    # An agency ("Quelle: dpa") is whom the outlet took the report from: the outlet only
+    # when nothing else names one.
+    candidates = [(p + _AGENCY_RANK if agency_of(n) else p, n, e) for p, n, e in candidates]
     candidates.sort(key=lambda c: c[0])
     _, name, evidence = candidates[0]
     if len(evidence.detail) > 200:
@@ -117,13 +122,19 @@ def detect_outlet(
     url: str | None,
     verdicts: Sequence[LineVerdict],
     store_outlets: Sequence[str] = (),
+    furniture: tuple[str, Evidence] | None = None,
 ) -> tuple[str | None, Evidence | None]:
+    """Metadata, a known outlet's URL, the article's byline or source line ("By Jane Doe,
+    The Outlet Post", "Quelle: dpa | Outlet"), any URL, then the other cues of the text."""
     if hint and hint.strip():
         return _canonical(hint), Evidence("metadata", hint.strip())
-    if url:
-        found = outlet_from_url(url)
-        if found:
-            return found
+    from_url = outlet_from_url(url) if url else None
+    if from_url and from_url[1].detail == from_url[1].detail.split(" (not a known")[0]:
+        return from_url
+    if furniture is not None:
+        return furniture
+    if from_url:
+        return from_url
     found = outlet_from_text(verdicts, store_outlets)
     if found:
         return found

@@ -32,11 +32,40 @@ for _num, _names in enumerate(
     for _name in _names:
         MONTHS[_name] = _num
 
-_MONTH = "(?P<month>" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?"
+#: French, Italian and Spanish month names, for datelines only ("Roma, 3 marzo 2024 –"):
+#: the body's date finder reads German and English (``MONTHS``).
+DATELINE_MONTHS: dict[str, int] = {}
+for _num, _names in enumerate(
+    (
+        ("janvier", "gennaio", "enero"),
+        ("février", "fevrier", "febbraio", "febrero"),
+        ("mars", "marzo"),
+        ("avril", "aprile", "abril"),
+        ("mai", "maggio", "mayo"),
+        ("juin", "giugno", "junio"),
+        ("juillet", "luglio", "julio"),
+        ("août", "aout", "agosto"),
+        ("septembre", "settembre", "septiembre", "setiembre"),
+        ("octobre", "ottobre", "octubre"),
+        ("novembre", "noviembre"),
+        ("décembre", "decembre", "dicembre", "diciembre"),
+    ),
+    start=1,
+):
+    for _name in _names:
+        DATELINE_MONTHS[_name] = _num
+_ALL_MONTHS = {**DATELINE_MONTHS, **MONTHS}
+
+_MONTH = "(?P<month>" + "|".join(sorted(_ALL_MONTHS, key=len, reverse=True)) + r")\.?"
 _PATTERNS = (
     re.compile(r"(?P<year>\d{4})-(?P<mnum>\d{1,2})-(?P<day>\d{1,2})"),
     re.compile(r"(?<!\d)(?P<day>\d{1,2})\.\s?(?P<mnum>\d{1,2})\.\s?(?P<year>\d{4})"),
-    re.compile(r"(?<!\d)(?P<day>\d{1,2})\.?\s+" + _MONTH + r"\s+(?P<year>\d{4})", re.IGNORECASE),
+    re.compile(
+        r"(?<!\d)(?P<day>\d{1,2})(?:er|º|°)?\.?\s+(?:de\s+)?"
+        + _MONTH
+        + r"\s+(?:de\s+|del\s+)?(?P<year>\d{4})",
+        re.IGNORECASE,
+    ),
     re.compile(_MONTH + r"\s+(?P<day>\d{1,2})(st|nd|rd|th)?,?\s+(?P<year>\d{4})", re.IGNORECASE),
     re.compile(r"(?P<mnum>\d{1,2})/(?P<day>\d{1,2})/(?P<year>\d{4})"),
 )
@@ -63,7 +92,7 @@ def find_date(text: str) -> tuple[str, int, int] | None:
     for pattern in _PATTERNS:
         for m in pattern.finditer(text):
             g = m.groupdict()
-            month = MONTHS[g["month"].lower()] if g.get("month") else int(g["mnum"])
+            month = _ALL_MONTHS[g["month"].lower()] if g.get("month") else int(g["mnum"])
             value = _build(g["year"], month, g["day"])
             if value and (best is None or m.start() < best[1]):
                 best = (value, m.start(), m.end())

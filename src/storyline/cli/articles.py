@@ -17,6 +17,7 @@ import click
 from storyline.api import clean_text, extract_html
 from storyline.cli.common import (
     CONTEXT,
+    INFERRED_LEGEND,
     Progress,
     db_option,
     emit_json,
@@ -27,6 +28,7 @@ from storyline.cli.common import (
     open_store,
     profile_option,
     published_option,
+    shown_date,
 )
 from storyline.cli.render import highlight, show_analysis
 from storyline.errors import StorylineError
@@ -234,12 +236,14 @@ def list_cmd(
         return
     for r in for_terminal(rows):
         dup = f"  (duplicate of {r['duplicate_of'][:8]})" if r["duplicate_of"] else ""
-        date = r["published"] or "????-??-??"
+        date = shown_date(r["published"], r["published_source"] == "inferred")
         click.echo(
-            f"{r['id'][:12]}  {date:<10}  {r['lang'] or '--':<3} "
+            f"{r['id'][:12]}  {date:<11} {r['lang'] or '--':<3} "
             f"{(r['outlet'] or '?')[:18]:<18}  {r['title'] or '(no title)'}{dup}"
         )
     click.echo(f"{len(rows)} article(s)", err=True)
+    if any(r["published_source"] == "inferred" for r in rows):
+        click.echo(INFERRED_LEGEND, err=True)
 
 
 @click.command("show", context_settings=CONTEXT)
@@ -274,6 +278,8 @@ def show_cmd(article_id: str, db: str, removed: bool, as_json: bool) -> None:
     click.secho(art["title"] or "(no title)", bold=True)
     click.echo(f"id:        {art['id']}")
     click.echo(f"outlet:    {art['outlet'] or '?'}  [{ev.get('method', '-')}]")
+    if art.get("author") or art.get("agency"):
+        click.echo(f"byline:    {art.get('author') or '-'}  [agency: {art.get('agency') or '-'}]")
     click.echo(f"language:  {art['lang'] or '?'}")
     sure = art["published_confidence"]
     how = art["published_source"] or "-"

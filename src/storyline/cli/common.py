@@ -163,3 +163,15 @@ class Progress:
     def done(self) -> None:
         if self.enabled:
             click.echo("\r\x1b[K", nl=False, err=True)
+
+
+#: The mark of a date inferred from the text rather than stated (metadata or dateline).
+INFERRED_MARK = "≈"
+INFERRED_LEGEND = f"{INFERRED_MARK} = date inferred from the text, not stated"
+
+
+def shown_date(value: str | None, inferred: bool, missing: str = "????-??-??") -> str:
+    """A date as the command line shows it: inferred ones carry the mark (see the legend)."""
+    if not value:
+        return missing
+    return f"{INFERRED_MARK}{value}" if inferred else value

@@ -6,6 +6,7 @@ import click
 
 from storyline.cli.common import (
     CONTEXT,
+    INFERRED_LEGEND,
     Progress,
     db_option,
     emit_json,
@@ -13,6 +14,7 @@ from storyline.cli.common import (
     for_terminal,
     json_option,
     open_store,
+    shown_date,
 )
 from storyline.errors import StorylineError
 from storyline.stories.read import (
@@ -25,9 +27,10 @@ from storyline.stories.read import (
 from storyline.stories.timeline import build_timeline
 
 
-def _span(first: str | None, last: str | None) -> str:
+def _span(first: str | None, last: str | None, inferred: bool = False) -> str:
     if not first:
         return "undated"
+    first, last = shown_date(first, inferred), shown_date(last, inferred, "")
     return first if first == last or not last else f"{first} – {last}"
 
 
@@ -55,8 +58,11 @@ def stories_cmd(db: str, limit: int | None, as_json: bool) -> None:
         click.echo(
             f"{s['id']}  {s['title']}\n"
             f"    {s['events']} events, {s['articles']} articles, {s['outlets']} outlets, "
-            f"{_span(s['first'], s['last'])}, {', '.join(s['languages']) or '?'}"
+            f"{_span(s['first'], s['last'], s['dates_inferred'])}, "
+            f"{', '.join(s['languages']) or '?'}"
         )
+    if any(s["dates_inferred"] for s in rows):
+        click.echo(INFERRED_LEGEND, err=True)
     if not rows:
         click.echo("no stories yet: run 'storyline ingest' (or 'storyline recluster')", err=True)
 
@@ -95,10 +101,13 @@ def story_cmd(story_id: str, db: str, show_log: bool, as_json: bool) -> None:
     click.echo("\nEvents:")
     for ev in record["event_details"]:
         click.echo(
-            f"  {ev['id']}  {ev['date'] or 'undated'}  {ev['title']}\n"
+            f"  {ev['id']}  {shown_date(ev['date'], ev['date_inferred'], 'undated')}  "
+            f"{ev['title']}\n"
             f"      {len(ev['articles'])} articles, {ev['independent_sources']} independent "
             f"source(s): {', '.join(ev['outlets']) or '?'}"
         )
+    if any(ev["date_inferred"] for ev in record["event_details"]):
+        click.echo(f"  ({INFERRED_LEGEND})")
     click.echo("\nOutlets:")
     for outlet, n in record["outlets"].items():
         click.echo(f"  {n:3d}  {outlet}")
@@ -114,7 +123,8 @@ def _print_timeline(entries: list[dict[str, object]]) -> None:
         sources = e["sources"]
         assert isinstance(sources, list)
         outlets = sorted({str(s["outlet"] or "?") for s in sources})
-        click.echo(f"  {e['date']!s:<23} {e['text']}\n{'':25}[{', '.join(outlets)}]")
+        when = shown_date(str(e["date"]), bool(e.get("inferred")))
+        click.echo(f"  {when:<23} {e['text']}\n{'':25}[{', '.join(outlets)}]")
 
 
 @click.command("event", context_settings=CONTEXT)
@@ -137,7 +147,8 @@ def event_cmd(event_id: str, db: str, as_json: bool) -> None:
         emit_json(record)
         return
     record = for_terminal(record)
-    click.echo(f"{record['id']}  {record['date'] or 'undated'}  {record['title']}")
+    when = shown_date(record["date"], record["date_inferred"], "undated")
+    click.echo(f"{record['id']}  {when}  {record['title']}")
     click.echo(
         f"    story {record['story']}; {record['independent_sources']} independent source(s)"
     )
@@ -148,7 +159,8 @@ def event_cmd(event_id: str, db: str, as_json: bool) -> None:
         elif a["echo_of"]:
             note = f"  (echoes {a['echo_of']})"
         click.echo(
-            f"  {a['id']}  {a['published'] or '????-??-??'}  {a['outlet'] or '?'}: "
+            f"  {a['id']}  {shown_date(a['published'], a['published_source'] == 'inferred')}  "
+            f"{a['outlet'] or '?'}: "
             f"{a['title'] or ''}{note}"
         )
 

@@ -8,7 +8,14 @@ from typing import Any
 from storyline.compare.figures import figure_groups
 from storyline.compare.job import update_claims
 from storyline.store import SCHEMA_VERSION, Store
-from storyline.store.claims import members_hash, read_claims, story_members
+from storyline.store.claims import (
+    claim_state,
+    cluster_outlets,
+    members_hash,
+    read_claims,
+    story_members,
+)
+from storyline.store.stories import event_article_ids, event_story, story_event_ids, story_ids
 from storyline.stories.read import resolve_story_or_event
 
 
@@ -17,16 +24,13 @@ def _cluster(store: Store, cluster_id: str) -> tuple[str, str, str | None]:
     kind, full = resolve_story_or_event(store, cluster_id)
     if kind == "story":
         return kind, full, None
-    story = store.conn.execute("SELECT story_id FROM events WHERE id = ?", (full,)).fetchone()
-    return kind, str(story[0]), full
+    return kind, event_story(store, full), full
 
 
 def claims_state(store: Store, story: str) -> dict[str, Any]:
     """Whether a story's stored claims are current, and when they were made."""
     members = story_members(store, [story]).get(story, [])
-    row = store.conn.execute(
-        "SELECT members, updated_at FROM claim_state WHERE story_id = ?", (story,)
-    ).fetchone()
+    row = claim_state(store, story)
     current = row is not None and row[0] == members_hash(members)
     return {"current": current, "computed_at": row[1] if row else None}
 
@@ -79,25 +83,13 @@ def compare(store: Store, cluster_id: str, *, refresh: bool = True) -> dict[str,
     state = claims_state(store, story)
     claims = read_claims(store, story)
     if event is not None:
-        members = {
-            r[0] for r in store.conn.execute("SELECT id FROM articles WHERE event_id=?", (event,))
-        }
+        members = set(event_article_ids(store, event))
         claims = _restrict(claims, members, event)
         events = [event]
     else:
-        events = [
-            r[0]
-            for r in store.conn.execute(
-                "SELECT id FROM events WHERE story_id=? ORDER BY date_start IS NULL, date_start",
-                (story,),
-            )
-        ]
-    where, arg = ("a.event_id = ?", event) if event else ("e.story_id = ?", story)
+        events = story_event_ids(store, story)
     articles_per_outlet: dict[str, int] = defaultdict(int)
-    for (outlet,) in store.conn.execute(
-        f"SELECT a.outlet FROM articles a JOIN events e ON e.id = a.event_id WHERE {where}",
-        (arg,),
-    ):
+    for outlet in cluster_outlets(store, story, event):
         articles_per_outlet[outlet or "?"] += 1
     several = len(articles_per_outlet) > 1
     unique: dict[str, list[str]] = defaultdict(list)
@@ -141,7 +133,7 @@ def compare(store: Store, cluster_id: str, *, refresh: bool = True) -> dict[str,
 def all_claims(store: Store) -> list[dict[str, Any]]:
     """Every story's claims (the export's ``claims`` section), current first."""
     out: list[dict[str, Any]] = []
-    for (story,) in store.conn.execute("SELECT id FROM stories ORDER BY id").fetchall():
+    for story in story_ids(store):
         ensure_current(store, story)
         out.extend(read_claims(store, story))
     return out

@@ -13,9 +13,9 @@ from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
+from storyline.i18n import LANGS, translate
 from storyline.report.chart import timeline_svg
 from storyline.report.data import articles, key_entities, key_quotes
-from storyline.report.i18n import LANGS
 from storyline.report.summary import summarize
 from storyline.store import Store
 from storyline.stories.read import event_record, resolve_story_or_event, story_record
@@ -257,7 +257,8 @@ def build_briefing(
             {
                 "n": n,
                 "date": e["date"],
-                "date_label": str(e["date"]).replace("/", " – "),
+                "date_label": str(e["date"]).replace("/", " – ")
+                + (f" ({translate('report.inferred', lang)})" if e.get("inferred") else ""),
                 "precision": e["precision"],
                 "text": " ".join(e["text"].split()),
                 "outlets": outlets,
@@ -269,6 +270,7 @@ def build_briefing(
             "id": e["id"],
             "title": e["title"],
             "date": e["date"],
+            "date_inferred": e["date_inferred"],
             "outlets": e["outlets"],
             "independent_sources": e["independent_sources"],
             "articles": len(e["articles"]),

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from storyline.report.i18n import MONTHS, t
+from storyline.i18n import MONTHS, translate
 from storyline.stories.dating import interval
 
 WIDTH = 960
@@ -355,7 +355,7 @@ def timeline_svg(
             f'stroke="#333"/><text x="{x:.1f}" y="{axis_y + 18:.1f}" font-size="{FONT}" '
             f'text-anchor="middle" fill="#222">{xml_text(label)}</text>'
         )
-    name = xml_text(t("timeline_chart", lang))
+    name = xml_text(translate("report.timeline_chart", lang))
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {height:.0f}" '
         f'width="{WIDTH}" height="{height:.0f}" role="img" font-family="sans-serif" '

@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
-from storyline.report.i18n import strings
+from storyline.i18n import section
 
 
 def web_url(value: object) -> str | None:
@@ -53,7 +53,7 @@ def _period(span: Mapping[str, Any], undated: str) -> str:
 def render_html(briefing: Mapping[str, Any]) -> str:
     """The briefing as a single HTML document: inline CSS and SVG, no scripts, no
     external resources, a print stylesheet."""
-    labels = strings(briefing["lang"])
+    labels = section("report.", briefing["lang"])
     template = _env().get_template("briefing.html.j2")
     return template.render(
         b=briefing,

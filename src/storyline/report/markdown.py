@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from storyline.report.i18n import strings
+from storyline.i18n import section
 from storyline.report.summary import cite
 
 _WS = re.compile(r"\s+")
@@ -103,7 +103,8 @@ def _timeline(b: Mapping[str, Any], L: Mapping[str, str], chart_href: str | None
 def _events(b: Mapping[str, Any], L: Mapping[str, str]) -> list[str]:
     rows = [
         (
-            md_escape(str(e["date"] or L["undated"]).replace("/", " – ")),
+            md_escape(str(e["date"] or L["undated"]).replace("/", " – "))
+            + (f" ({L['inferred']})" if e["date"] and e["date_inferred"] else ""),
             md_escape(e["title"]),
             _outlets(e["outlets"]),
             e["independent_sources"],
@@ -286,7 +287,7 @@ def render_markdown(briefing: Mapping[str, Any], *, chart_href: str | None = Non
     """The briefing as Markdown; ``chart_href`` is the relative path of the timeline SVG
     written next to the file (without it the chart is left out: stdout has no place for
     an image)."""
-    L = strings(briefing["lang"])
+    L = section("report.", briefing["lang"])
     parts = [
         *_header(briefing, L),
         *_summary(briefing, L),

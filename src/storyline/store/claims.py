@@ -52,6 +52,26 @@ def story_members(
 CLAIMS_VERSION = 7
 
 
+def claim_state(store: Store, story_id: str) -> tuple[str, str] | None:
+    """(members hash, computed at) of a story's stored claims, if any."""
+    row = store.conn.execute(
+        "SELECT members, updated_at FROM claim_state WHERE story_id = ?", (story_id,)
+    ).fetchone()
+    return (str(row[0]), str(row[1])) if row else None
+
+
+def cluster_outlets(store: Store, story_id: str, event_id: str | None = None) -> list[str | None]:
+    """The outlet of every article of the story (or of one of its events), once per article."""
+    where, arg = ("a.event_id = ?", event_id) if event_id else ("e.story_id = ?", story_id)
+    return [
+        r[0]
+        for r in store.conn.execute(
+            f"SELECT a.outlet FROM articles a JOIN events e ON e.id = a.event_id WHERE {where}",
+            (arg,),
+        )
+    ]
+
+
 def members_hash(members: Sequence[tuple[str, str]]) -> str:
     lines = [f"v{CLAIMS_VERSION}", *(f"{a} {e}" for a, e in sorted(members))]
     return hashlib.sha1("\n".join(lines).encode()).hexdigest()

@@ -268,8 +268,8 @@ class Store:
         self.conn.execute(
             "INSERT INTO articles(id, title, text, raw_text, url, outlet, outlet_evidence, lang, "
             "lang_confidence, published, published_source, published_evidence, "
-            "published_confidence, repairs, text_hash, duplicate_of, created_at, quality) "
-            "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            "published_confidence, repairs, text_hash, duplicate_of, created_at, author, agency, "
+            "quality) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
             (
                 doc.id,
                 doc.title,
@@ -288,6 +288,8 @@ class Store:
                 doc.text_hash,
                 doc.duplicate_of,
                 now(),
+                doc.author,
+                doc.agency,
                 doc.quality,
             ),
         )
@@ -420,6 +422,8 @@ class Store:
             "outlet_evidence": json.loads(row["outlet_evidence"])
             if row["outlet_evidence"]
             else None,
+            "author": row["author"],
+            "agency": row["agency"],
             "lang": row["lang"],
             "published": row["published"],
             "published_source": row["published_source"],

@@ -224,3 +224,14 @@ def vectors_for(store: Store, backend: str, article_ids: Iterable[str]) -> dict[
         ):
             out[str(article)] = np.frombuffer(blob, dtype=np.float32)
     return out
+
+
+def event_assignments(store: Store) -> dict[str, str]:
+    """Article -> event of every placed article (a full regrouping keeps ids by them)."""
+    rows = store.conn.execute("SELECT id, event_id FROM articles WHERE event_id IS NOT NULL")
+    return {str(a): str(e) for a, e in rows}
+
+
+def story_of_events(store: Store) -> dict[str, str]:
+    """Event -> story of every event."""
+    return {str(e): str(s) for e, s in store.conn.execute("SELECT id, story_id FROM events")}

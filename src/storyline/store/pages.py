@@ -66,7 +66,9 @@ def story_events(store: Store, story_id: str) -> list[dict[str, Any]]:
     """The story's events, earliest first (undated last)."""
     return rows(
         store,
-        "SELECT e.id, e.story_id AS story, e.title, e.date_start, e.date_end FROM events e "
+        "SELECT e.id, e.story_id AS story, e.title, e.date_start, e.date_end, "
+        "NOT EXISTS (SELECT 1 FROM articles a WHERE a.event_id = e.id "
+        "AND a.published_source IN ('metadata', 'text')) AS date_inferred FROM events e "
         "WHERE e.story_id = ? ORDER BY e.date_start IS NULL, e.date_start, e.id",
         (story_id,),
     )
@@ -196,8 +198,8 @@ def entity_page(
     in_month = " AND substr(a.published, 1, 7) = ?" if month else ""
     ent["articles"] = rows(
         store,
-        "SELECT a.id, a.title, a.outlet, a.lang, a.published, a.duplicate_of, a.echo_of, "
-        "count(*) AS mentions FROM mentions m JOIN articles a ON a.id = m.article_id "
+        "SELECT a.id, a.title, a.outlet, a.lang, a.published, a.published_source, a.duplicate_of, "
+        "a.echo_of, count(*) AS mentions FROM mentions m JOIN articles a ON a.id = m.article_id "
         f"WHERE m.entity_id = ?{in_month} GROUP BY a.id "
         "ORDER BY a.published IS NULL, a.published DESC, a.id LIMIT ? OFFSET ?",
         (entity_id, *([month] if month else []), PAGE + 1, (page - 1) * PAGE),

@@ -499,6 +499,18 @@ MIGRATIONS += (
 MIGRATIONS += (
     Migration(
         12,
+        "articles: the author and the news agency read from bylines, datelines and source "
+        "lines ('By Jane Doe, The Outlet Post', 'BERLIN (dpa) –'); NULL where none was read",
+        """
+        ALTER TABLE articles ADD COLUMN author TEXT;
+        ALTER TABLE articles ADD COLUMN agency TEXT;
+        """,
+    ),
+)
+
+MIGRATIONS += (
+    Migration(
+        13,
         "quality: why a stored page is not an article (too short, error output, a repeated "
         "slogan, navigation only, the outlet's name as title); NULL for articles, which "
         "alone are grouped into events and stories",

@@ -331,6 +331,24 @@ def story_event_ids(store: Store, story_id: str) -> list[str]:
     ]
 
 
+def event_story(store: Store, event_id: str) -> str:
+    """The story an event belongs to."""
+    row = store.conn.execute("SELECT story_id FROM events WHERE id = ?", (event_id,)).fetchone()
+    if row is None:
+        raise NotFoundError(f"no event {event_id}", hint="see 'storyline stories'")
+    return str(row[0])
+
+
+def event_article_ids(store: Store, event_id: str) -> list[str]:
+    """The articles of an event, oldest first."""
+    return [
+        str(r[0])
+        for r in store.conn.execute(
+            "SELECT id FROM articles WHERE event_id = ? ORDER BY rowid", (event_id,)
+        )
+    ]
+
+
 def event_ids(store: Store) -> list[str]:
     return [str(r[0]) for r in store.conn.execute("SELECT id FROM events ORDER BY date_start, id")]
 
@@ -346,7 +364,8 @@ def story_summaries(store: Store) -> list[dict[str, Any]]:
         for r in store.conn.execute(
             "SELECT s.id, s.title, count(DISTINCT e.id) AS events, count(a.id) AS articles, "
             "count(DISTINCT a.outlet) AS outlets, min(e.date_start) AS first, "
-            "max(e.date_end) AS last, group_concat(DISTINCT a.lang) AS langs "
+            "max(e.date_end) AS last, group_concat(DISTINCT a.lang) AS langs, "
+            "max(a.published_source IN ('metadata', 'text')) IS NOT 1 AS dates_inferred "
             "FROM stories s JOIN events e ON e.story_id = s.id "
             "JOIN articles a ON a.event_id = e.id "
             "GROUP BY s.id ORDER BY articles DESC, first, s.id"
@@ -362,3 +381,13 @@ def cluster_log_rows(store: Store, cluster: str | None = None) -> list[dict[str,
         sql += " WHERE cluster = ? OR evidence LIKE ?"
         args = (cluster, f"%{cluster}%")
     return [dict(r) for r in store.conn.execute(sql + " ORDER BY id", args)]
+
+
+def direct_quote_spans(store: Store, article_id: str) -> list[tuple[int, int]]:
+    """(start, end) of the article's direct quotes: dates inside them are said, not done."""
+    return [
+        (int(r[0]), int(r[1]))
+        for r in store.conn.execute(
+            "SELECT start, end FROM quotes WHERE article_id=? AND kind='direct'", (article_id,)
+        )
+    ]

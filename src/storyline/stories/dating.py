@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import date, timedelta
 from statistics import median
 
@@ -33,6 +32,21 @@ from storyline.analyse.dates_infer import explicit_bounds, weekday_cost
 from storyline.analyse.dates_lex import FUTURE, PAST
 from storyline.analyse.dates_resolve import resolve
 from storyline.analyse.model import Sentence
+from storyline.analyse.preview import is_preview, preview_sentences
+from storyline.analyse.sentences import split_sentences
+from storyline.stories.facts import ContextDate, Fact, day_of, facts_of, interval
+
+#: Facts, their intervals and days live in stories/facts.py; they are named here too, where
+#: the rest of the package has always imported them from.
+__all__ = [
+    "ContextDate",
+    "Fact",
+    "day_of",
+    "explicit_spans",
+    "facts_of",
+    "infer_from_story",
+    "interval",
+]
 
 #: How many days around a known date a publication date is looked for.
 SEARCH_DAYS = 21
@@ -57,64 +71,8 @@ _MISS_COST = 0.3
 _UNAWARE_COST = 0.35  # per day that a named past/future weekday lies from `p`
 
 
-@dataclass(frozen=True)
-class Fact:
-    """A date another article of the story states (or its publication date)."""
-
-    lo: date
-    hi: date
-    precision: str  # "day" (days and short ranges), "month" or "year"
-    entities: frozenset[str]
-    article: str
-    text: str
-
-
-@dataclass(frozen=True)
-class ContextDate:
-    value: str
-    confidence: float
-    evidence: str
-
-
-def interval(value: str) -> tuple[date, date, str] | None:
-    """(first day, last day, coarse precision) of a stored date value, None for decades."""
-    try:
-        if "/" in value:
-            a, b = value.split("/", 1)
-            ia, ib = interval(a), interval(b)
-            if ia is None or ib is None:
-                return None
-            span = (ib[1] - ia[0]).days
-            return ia[0], ib[1], "day" if span <= 2 else "month" if span <= 62 else "year"
-        if len(value) == 10:
-            d = date.fromisoformat(value)
-            return d, d, "day"
-        if len(value) == 7:
-            y, m = int(value[:4]), int(value[5:])
-            nxt = date(y + (m == 12), m % 12 + 1, 1)
-            return date(y, m, 1), nxt - timedelta(days=1), "month"
-        if len(value) == 4:
-            y = int(value)
-            return date(y, 1, 1), date(y, 12, 31), "year"
-    except ValueError:
-        return None
-    return None
-
-
-def day_of(value: str | None) -> date | None:
-    """The day a stored publication date names ("2024-06-17", or its first 10 characters)."""
-    if not value or len(value) < 10:
-        return None
-    try:
-        return date.fromisoformat(value[:10])
-    except ValueError:
-        return None
-
-
 def explicit_spans(text: str, lang: str | None) -> set[tuple[int, int]]:
     """Spans of the dates that carry their year: true whatever the article's own date."""
-    from storyline.analyse.sentences import split_sentences
-
     return {
         (e.start, e.end)
         for e in find_expressions(text, split_sentences(text), lang)
@@ -197,14 +155,29 @@ def infer_from_story(
     exprs = [e for e in every if _depends_on_publication(e)]
     if not exprs or not facts:
         return None
-    floor, ceiling, _ = explicit_bounds(every, text)
+    floor, ceiling, _ = explicit_bounds(every, text, frozenset(preview_sentences(sents, lang)))
+    before = _announced_ceiling(sents, lang, mentions, facts, common)
+    if before is not None and (ceiling is None or before < ceiling):
+        ceiling = before
     recalled = _recalled(every)
     if recalled is not None and (floor is None or recalled > floor):
         floor = recalled
     explicit = [d for e in every if not _depends_on_publication(e) for d in [_first(e)] if d]
     told = max(explicit) if explicit else date.min
     ents = [es - common for es in _sentence_entities(sents, mentions)]
+    salient = _salient_months(facts)
     anchors = sorted({f.lo for f in facts if f.precision == "day"} | set(neighbour_dates))
+    if neighbour_dates and all(e.kind in _WEEKDAY_KINDS for e in exprs):
+        # Only weekdays and "gestern"/"heute": they fit any week, so a background date one
+        # report recalls would do as well as the story's own days. Stay near the dated
+        # reports or the story's milestones (months two articles date things in).
+        near = set(neighbour_dates)
+        anchors = [
+            a
+            for a in anchors
+            if any(abs((a - n).days) <= SEARCH_DAYS for n in near)
+            or any(lo <= a <= hi for lo, hi in salient)
+        ]
     candidates: set[date] = set()
     for a in anchors:
         candidates.update(a + timedelta(days=k) for k in range(-SEARCH_DAYS, SEARCH_DAYS + 1))
@@ -212,7 +185,6 @@ def infer_from_story(
         candidates = {p for p in candidates if p >= floor}
     if ceiling is not None:
         candidates = {p for p in candidates if p <= ceiling}
-    salient = _salient_months(facts)
     named_day = _named_days(every, text)
     weekdays = [
         e for e in exprs if e.kind == "weekday" and not e.strict and e.start not in named_day
@@ -251,12 +223,81 @@ def infer_from_story(
             )
             scored.append((total, p, [(e, f, g) for g, e, f in per_span.values()]))
     if not scored:
-        return None
+        return _preview_only(before, weekdays, sents, lang)
     top = max(s[0] for s in scored)
     window = [s for s in scored if s[0] >= top - 1e-9]
-    target = _target([w[1] for w in window], window[0][2], neighbour_dates)
+    days = [w[1] for w in window]
+    close = [
+        n for n in neighbour_dates if days[0] - _NEAR <= n <= days[-1] + _NEAR
+    ]  # a dated report a year away says nothing about where in this window `p` lies
+    target = _target(days, window[0][2], close)
     _, p, matched = min(window, key=lambda s: (abs((s[1] - target).days), s[1]))
     return ContextDate(p.isoformat(), _confidence(matched), _evidence(matched, sents))
+
+
+#: Expressions that fit any week: dated by them alone, an article stays near its story.
+_WEEKDAY_KINDS = frozenset({"weekday", "relday"})
+#: How far a dated report may lie from the window of candidate dates to pull `p` to it.
+_NEAR = timedelta(days=SEARCH_DAYS)
+
+
+def _announced_ceiling(
+    sents: Sequence[Sentence],
+    lang: str | None,
+    mentions: Sequence[tuple[int, int, str]],
+    facts: Sequence[Fact],
+    common: frozenset[str],
+) -> date | None:
+    """The day before the earliest event the article announces, when it is a preview.
+
+    Why: "Putin reist bald nach Nordkorea" was written before the visit that other
+    reports date ahead of their own publication ("am 18. und 19. Juni") or report as
+    their news. The event is such a fact whose sentence shares with the article's lead or
+    preview sentences a distinctive entity, or two of any: the announced visit is about
+    the story's main actors, whom nearly every article names.
+    """
+    if not is_preview(sents, lang):
+        return None
+    ents = _sentence_entities(sents, mentions)
+    named: set[str] = set()
+    for i in {*preview_sentences(sents, lang), *range(min(_LEAD, len(sents)))}:
+        named |= ents[i]
+    found: date | None = None
+    for f in facts:
+        if not (f.announced or f.recent) or f.precision != "day":
+            continue
+        shared = f.entities & named
+        if (shared - common or len(shared) >= 2) and (found is None or f.lo < found):
+            found = f.lo
+    return found - timedelta(days=1) if found is not None else None
+
+
+#: Sentences that make an article's lead (what it announces is named there).
+_LEAD = 3
+#: A preview is looked for this many days before the event it announces.
+PREVIEW_LEAD_DAYS = 14
+#: Confidence of a preview dated only by the event it announces and its weekdays.
+PREVIEW_ONLY_CONFIDENCE = 0.3
+
+
+def _preview_only(
+    before: date | None, weekdays: list[Expr], sents: Sequence[Sentence], lang: str | None
+) -> ContextDate | None:
+    """A preview none of whose dates match the story: the days before the event it
+    announces, the weekdays it names picking the day ("sagte am Freitag" on a Friday)."""
+    if before is None:
+        return None
+    best = min(
+        (before - timedelta(days=k) for k in range(PREVIEW_LEAD_DAYS)),
+        key=lambda p: (weekday_cost(p, weekdays), (before - p).days),
+    )
+    lead = preview_sentences(sents, lang)
+    where = sents[lead[0]].text if lead else ""
+    return ContextDate(
+        best.isoformat(),
+        PREVIEW_ONLY_CONFIDENCE,
+        f"{where} [a preview, dated before the event it announces ({before + timedelta(days=1)})]",
+    )
 
 
 #: The most a weekday tied to a date costs (in days, see _named_cost).

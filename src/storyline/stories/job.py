@@ -26,8 +26,8 @@ from storyline.stories.dating import (
     ContextDate,
     Fact,
     explicit_spans,
+    facts_of,
     infer_from_story,
-    interval,
 )
 from storyline.stories.echo import find_echoes
 from storyline.stories.embed import Encoder, get_backend
@@ -194,6 +194,7 @@ def _facts(store: Store, clusters: Clusters, article: str, cache: FactCache) -> 
     count only where the article's own date is sure: else they would pass one guess on.
     Kept for the run: many articles of a story are dated against the same articles."""
     primary = clusters.items[article].confidence >= PRIMARY
+    published = clusters.items[article].published
     key = (article, primary)
     if key not in cache:
         rows = db.date_rows(store, [article])
@@ -202,14 +203,7 @@ def _facts(store: Store, clusters: Clusters, article: str, cache: FactCache) -> 
             if primary or not rows
             else explicit_spans(rows[0]["article_text"], rows[0]["lang"])
         )
-        facts = []
-        for row in rows:
-            if keep is not None and (row["start"], row["end"]) not in keep:
-                continue
-            span = interval(row["value"])
-            if span is not None:
-                facts.append(Fact(span[0], span[1], span[2], row["entities"], article, row["text"]))
-        cache[key] = facts
+        cache[key] = facts_of(article, published, rows, keep)
     return cache[key]
 
 
@@ -280,12 +274,8 @@ def recluster(store: Store, on_item: Callable[[str], None] | None = None) -> Sto
     embed_missing(store, on_item, placed=True)  # e.g. every article after a profile change
     with store.transaction():
         embed_missing(store, placed=True)  # what another writer stored meanwhile
-        before = dict(
-            store.conn.execute(
-                "SELECT id, event_id FROM articles WHERE event_id IS NOT NULL"
-            ).fetchall()
-        )
-        old_story = dict(store.conn.execute("SELECT id, story_id FROM events").fetchall())
+        before = grouping.event_assignments(store)
+        old_story = grouping.story_of_events(store)
         db.clear_clusters(store)
         clusters, items, details = load(store, everything=True)
         _place_all(store, clusters, items, report, details, retry=False)

@@ -103,7 +103,7 @@ def load(store: Store, *, everything: bool) -> tuple[Clusters, list[Item], Detai
         return _load_around(store)
     backend = embed_backend()
     vectors = grouping.load_vectors(store, backend)
-    story_of = dict(store.conn.execute("SELECT id, story_id FROM events").fetchall())
+    story_of = grouping.story_of_events(store)
     rows = grouping.article_rows(store, details=True)
     clusters, new = Clusters(backend), []
     for row in rows:

@@ -27,6 +27,9 @@ from storyline.stories.dating import day_of
 from storyline.stories.echo import independent_sources
 from storyline.stories.timeline import build_timeline
 
+#: Where a publication date counts as stated (else it is inferred, see docs/export.md).
+STATED_SOURCES = frozenset({"metadata", "text"})
+
 
 @dataclass(frozen=True)
 class _Member:
@@ -86,6 +89,9 @@ def event_record(store: Store, event_id: str, *, full: bool = False) -> dict[str
         "story": row["story_id"],
         "title": row["title"],
         "date": date_value,
+        # no article of the event states its date: the date is inferred from the text
+        "date_inferred": date_value is not None
+        and not any(a["published_source"] in STATED_SOURCES for a in arts),
         "articles": [a["id"] for a in arts],
         "independent_sources": _sources(arts),
         "outlets": sorted({a["outlet"] for a in arts if a["outlet"]}),
@@ -132,6 +138,8 @@ def list_stories(store: Store) -> list[dict[str, Any]]:
             "outlets": r["outlets"],
             "first": r["first"],
             "last": r["last"],
+            # no article of the story states its date: its dates are all inferred
+            "dates_inferred": bool(r["first"]) and bool(r["dates_inferred"]),
             "languages": sorted(set((r["langs"] or "").split(",")) - {""}),
         }
         for r in rows

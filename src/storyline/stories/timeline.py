@@ -9,6 +9,12 @@ Jahren" of an article from 2024) and their sentences name the same things: a dis
 entity, or two of any; the same day in reports of one event is one entry (each report's
 first sentence for that day tells the same happening). Background facts sit at their own
 dates: a 2000 visit recalled in a 2024 article is an entry at 2000.
+
+What is no entry (issue 16): a date inside a direct quote ("we won't wait until 2027") or
+in a forecast (analyse/preview.py) is what someone says or expects, not a happening. One
+sentence is one entry: a sentence naming two dates sits at the one most sources share. An
+entry names only the outlets whose sentence states its date (a month mention does not
+make an outlet a source of a day inside that month).
 """
 
 from __future__ import annotations
@@ -20,10 +26,13 @@ from datetime import date
 from functools import lru_cache
 from typing import Any
 
+from storyline.analyse.preview import is_forecast_sentence
 from storyline.analyse.sentences import split_sentences
 from storyline.store import Store
+from storyline.store.stories import direct_quote_spans
 from storyline.stories.dating import interval
 
+_YEAR = re.compile(r"\d{4}")  # a date that carries its year needs no publication date
 _PRECISION_ORDER = {"day": 0, "range": 1, "month": 2, "year": 3, "decade": 4}
 
 
@@ -41,6 +50,10 @@ class _Candidate:
     end: int
     text: str
     entities: frozenset[str]
+    at: int = 0  # where the date itself starts
+    #: The date was resolved against an inferred publication date ("am Dienstag" in an
+    #: article whose own date is inferred): as unsure as that date.
+    inferred: bool = False
 
 
 @dataclass
@@ -52,6 +65,8 @@ class TimelineEntry:
     precision: str
     text: str
     sources: list[dict[str, Any]] = field(default_factory=list)
+    #: Every source's date for it rests on an inferred publication date.
+    inferred: bool = False
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -60,6 +75,7 @@ class TimelineEntry:
             "precision": self.precision,
             "text": self.text,
             "sources": self.sources,
+            "inferred": self.inferred,
         }
 
 
@@ -71,17 +87,20 @@ def _candidates(store: Store, article: dict[str, Any]) -> list[_Candidate]:
         (article["id"],),
     ).fetchall()
     rows = store.conn.execute(
-        "SELECT start, end, value, precision FROM dates WHERE article_id=? ORDER BY start",
+        "SELECT start, end, text, value, precision FROM dates WHERE article_id=? ORDER BY start",
         (article["id"],),
     ).fetchall()
+    quoted = direct_quote_spans(store, article["id"])
     seen: set[str] = set()
     out: list[_Candidate] = []
     for r in rows:
         span = interval(r["value"])
         if span is None or r["value"] in seen or _vague(r["value"], span[0], span[1]):
             continue
+        if any(a <= r["start"] and r["end"] <= b for a, b in quoted):
+            continue  # what someone says will or won't happen by then
         sent = next((s for s in sentences if s.start <= r["start"] < s.end), None)
-        if sent is None:
+        if sent is None or is_forecast_sentence(sent.text, article.get("lang")):
             continue
         seen.add(r["value"])
         ents = frozenset(m[1] for m in mentions if sent.start <= m[0] < sent.end)
@@ -99,6 +118,8 @@ def _candidates(store: Store, article: dict[str, Any]) -> list[_Candidate]:
                 sent.end,
                 sent.text.strip(" •*-–\t"),
                 ents,
+                r["start"],
+                article.get("published_source") == "inferred" and not _YEAR.search(r["text"]),
             )
         )
     return _drop_inner(out)
@@ -157,7 +178,8 @@ def build_timeline(store: Store, story: str) -> list[TimelineEntry]:
     articles = [
         dict(r)
         for r in store.conn.execute(
-            "SELECT a.id, a.event_id, a.text, a.outlet, a.published FROM articles a "
+            "SELECT a.id, a.event_id, a.text, a.outlet, a.published, a.published_source, a.lang "
+            "FROM articles a "
             "JOIN events e ON e.id = a.event_id WHERE e.story_id=? ORDER BY a.published, a.id",
             (story,),
         )
@@ -182,8 +204,29 @@ def build_timeline(store: Store, story: str) -> list[TimelineEntry]:
             homes = [max(homes, key=lambda g: sum(_related(x, c, common) for x in g))]
         merged = [x for g in homes for x in g] + [c]
         groups = [g for g in groups if not any(g is h for h in homes)] + [merged]
-    entries = [_entry(story, g) for g in groups]
+    entries = [_entry(story, g) for g in _one_place_per_sentence(groups)]
     return sorted(entries, key=lambda e: (interval(e.date) or (date.max,))[0].isoformat())
+
+
+def _one_place_per_sentence(groups: list[list[_Candidate]]) -> list[list[_Candidate]]:
+    """Each sentence in one group only: at the date it names first.
+
+    Why: "rückwirkend zum 1. Juli … ab dem 1. April 2026" offered its sentence at both
+    dates, and the timeline told the same sentence twice. The first date is the one the
+    sentence is about ("continued their strike on Thursday, the fourth day of the walkout
+    that began on Monday, March 3"); the later ones qualify it."""
+    home: dict[tuple[str, int], tuple[int, int]] = {}
+    for i, g in enumerate(groups):
+        for c in g:
+            key = (c.article, c.start)
+            if key not in home or c.at < home[key][0]:
+                home[key] = (c.at, i)
+    out = []
+    for i, g in enumerate(groups):
+        kept = [c for c in g if home[(c.article, c.start)][1] == i]
+        if kept:
+            out.append(kept)
+    return out
 
 
 def _article_entities(store: Store, article: str) -> set[str]:
@@ -208,11 +251,15 @@ def _entry(story: str, group: list[_Candidate]) -> TimelineEntry:
         value, precision = head.value, head.precision
         said = [c for c in group if c.value == value]
     voice = min(said, key=lambda c: (c.published or "9999", len(c.text)))
+    span = interval(value)
+    lo, hi = (span[0], span[1]) if span else (voice.lo, voice.hi)
+    stating = [c for c in group if lo <= c.lo and c.hi <= hi] or said
     sources, cited = [], set()
-    for c in sorted(group, key=lambda c: (c.published or "9999", c.article, c.start)):
+    for c in sorted(stating, key=lambda c: (c.published or "9999", c.article, c.start)):
         if (c.article, c.start) not in cited:
             cited.add((c.article, c.start))
             sources.append(
                 {"article": c.article, "outlet": c.outlet, "start": c.start, "end": c.end}
             )
-    return TimelineEntry(story, value, precision, voice.text, sources)
+    inferred = all(c.inferred for c in stating)
+    return TimelineEntry(story, value, precision, voice.text, sources, inferred)

@@ -53,10 +53,9 @@ from storyline.web.api_common import (
 from storyline.web.api_ingest import ingest_endpoint
 from storyline.web.api_jobs import job_endpoint
 from storyline.web.api_watch import watch_routes
-from storyline.web.deps import store_for, storyline_error_json
+from storyline.web.deps import is_api, store_for, storyline_error_json
 from storyline.web.openapi import openapi_schema
 
-API_PREFIX = "/api/v1"
 ENTITY_TYPES = ("PER", "ORG", "LOC", "MISC")
 
 # -- stories and events ------------------------------------------------------------
@@ -289,11 +288,6 @@ def api_routes() -> list[BaseRoute]:
 Handler = Callable[[Request, Exception], Response | Awaitable[Response]]
 
 
-def _is_api(request: Request) -> bool:
-    path = request.url.path
-    return path == API_PREFIX or path.startswith(API_PREFIX + "/")
-
-
 def _default(request: Request, exc: Exception) -> Response:
     """What Starlette would answer for a request outside the API."""
     if isinstance(exc, HTTPException):
@@ -323,7 +317,7 @@ def api_exception_handlers(others: Mapping[Any, Handler] | None = None) -> dict[
     fallbacks = dict(others or {})
 
     async def handle(request: Request, exc: Exception) -> Response:
-        if _is_api(request):
+        if is_api(request):
             return error_response(exc)
         other = _host_handler(fallbacks, exc)
         if other is None:

@@ -32,10 +32,11 @@ from starlette.routing import BaseRoute, Mount
 from starlette.staticfiles import StaticFiles
 
 from storyline.errors import StorylineError
+from storyline.i18n import pick_lang, translate
+from storyline.settings import WEB_MAX_BODY
 from storyline.store import Store
 from storyline.web.cache import PageCache
-from storyline.web.deps import STATUS, error_json, storyline_error_json
-from storyline.web.i18n import pick_lang, translate
+from storyline.web.deps import API_PREFIX, STATUS, error_json, is_api, storyline_error_json
 from storyline.web.pages import routes as page_routes
 from storyline.web.render import lang_of, render
 from storyline.web.security import SecureApp
@@ -45,11 +46,6 @@ log = logging.getLogger("storyline.web")
 
 STATIC = Path(__file__).resolve().parent / "static"
 
-#: Largest request body accepted (bytes): an input file at the ingest limit
-#: (settings.max_file_bytes, 20 MB) plus room for the multipart envelope.
-MAX_BODY = 25_000_000
-
-API_PREFIX = "/api/v1"
 
 Handler = Callable[[Request, Exception], Response | Awaitable[Response]]
 
@@ -87,10 +83,6 @@ def exception_handlers() -> dict[Any, Handler]:
     return handlers
 
 
-def _is_api(request: Request) -> bool:
-    return request.url.path == API_PREFIX or request.url.path.startswith(API_PREFIX + "/")
-
-
 _TITLES = {"error.400", "error.404", "error.500"}
 
 
@@ -109,7 +101,7 @@ def _error_page(request: Request, status: int, message: str, hint: str | None) -
 
 def _storyline_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, StorylineError)
-    if _is_api(request):
+    if is_api(request):
         return storyline_error_json(exc)
     return _error_page(request, STATUS.get(exc.code, 400), exc.message, exc.hint)
 
@@ -117,7 +109,7 @@ def _storyline_error(request: Request, exc: Exception) -> Response:
 def _http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, HTTPException)
     code = "not_found" if exc.status_code == 404 else f"http_{exc.status_code}"
-    if _is_api(request):
+    if is_api(request):
         return error_json(exc.status_code, code, str(exc.detail), None)
     lang = lang_of(request)
     message = translate("error.404", lang) if exc.status_code == 404 else str(exc.detail)
@@ -127,7 +119,7 @@ def _http_error(request: Request, exc: Exception) -> Response:
 def _server_error(request: Request, exc: Exception) -> Response:
     """The 500 answer. Runs inside Starlette's ServerErrorMiddleware, which then re-raises
     `exc` so the server logs its traceback; the page shows none of it."""
-    if _is_api(request):
+    if is_api(request):
         return error_json(500, "internal_error", "internal server error", None)
     return _error_page(request, 500, translate("error.500.text", lang_of(request)), None)
 
@@ -163,7 +155,7 @@ def create_app(
     db_path: str | Path,
     *,
     token: str | None = None,
-    max_body: int = MAX_BODY,
+    max_body: int | None = None,
     lang: str = "de",
     allowed_hosts: Sequence[str] | None = None,
     warm: int = 0,
@@ -191,7 +183,7 @@ def create_app(
         routes=routes,
         middleware=middleware,
         exception_handlers=exception_handlers(),
-        max_body_size=max_body,
+        max_body_size=WEB_MAX_BODY.get() if max_body is None else max_body,
         lifespan=_lifespan(warm),
     )
     app.state.db_path = Path(db_path)

@@ -23,6 +23,16 @@ REQUEST_STORE_WAIT = 5.0
 RETRY_AFTER_SECONDS = 10
 
 #: HTTP status for each error code the library raises; anything else is a 400.
+#: where the HTTP API is mounted: pages and API tell their requests apart by it
+API_PREFIX = "/api/v1"
+
+
+def is_api(request: Request) -> bool:
+    """Whether the request is for the HTTP API (JSON errors) rather than a page."""
+    path = request.url.path
+    return path == API_PREFIX or path.startswith(API_PREFIX + "/")
+
+
 STATUS = {
     "not_found": 404,
     "query_error": 400,

@@ -66,7 +66,10 @@ def obj(spec: str, description: str | None = None) -> Schema:
 
 
 _SPAN = "start:int end:int text"
-_EVENT = "id story title:str? date:str? articles:[str] independent_sources:int outlets:[str]"
+_EVENT = (
+    "id story title:str? date:str? date_inferred:bool articles:[str] independent_sources:int "
+    "outlets:[str]"
+)
 _ENTITY = "id name type aliases:[str] descriptions:[str] articles:[str] mention_count:int"
 _QUOTE = f"{_SPAN} kind speaker:str? speaker_name:str? cue:str? via:str?"
 _CLAIM = (
@@ -82,10 +85,11 @@ SCHEMAS: dict[str, Schema] = {
         "Every error: the CLI's --json error plus the HTTP status.",
     ),
     "StorySummary": obj(
-        "id title:str? events:int articles:int outlets:int first:str? last:str? languages:[str]"
+        "id title:str? events:int articles:int outlets:int first:str? last:str? "
+        "dates_inferred:bool languages:[str]"
     ),
     "TimelineSource": obj("article outlet:str? start:int end:int"),
-    "TimelineEntry": obj("story date precision text sources:[@TimelineSource]"),
+    "TimelineEntry": obj("story date precision text sources:[@TimelineSource] inferred:bool"),
     "Event": obj(_EVENT),
     "EventArticle": obj(
         "id title:str? outlet:str? lang:str? published:str? published_source:str? "
@@ -107,8 +111,9 @@ SCHEMAS: dict[str, Schema] = {
     "DateMention": obj(f"{_SPAN} value precision"),
     "Quantity": obj(f"{_SPAN} value:num unit:str? counted:str? hedge:str?"),
     "Article": obj(
-        "id source:str? title:str? outlet:str? outlet_evidence:obj? lang:str? published:str? "
-        "published_source:str? published_confidence:num? text removed:[@RemovedLine] "
+        "id source:str? title:str? outlet:str? outlet_evidence:obj? author:str? agency:str? "
+        "lang:str? published:str? published_source:str? published_confidence:num? text "
+        "removed:[@RemovedLine] "
         "duplicate_of:str? event:str? story:str? echo_of:str? echo_evidence:obj? url:str? "
         "lang_confidence:num? published_evidence:obj? repairs:[str] sources:[@Provenance] "
         "created_at quality:str? mentions:[@Mention] quotes:[@Quote] dates:[@DateMention] "

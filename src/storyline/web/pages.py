@@ -17,6 +17,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
+from storyline.i18n import translate
 from storyline.settings import QUOTE_MIN_CONFIDENCE
 from storyline.store import pages as queries
 from storyline.store.analysis import article_analysis
@@ -27,7 +28,6 @@ from storyline.web.charts import month_bars
 from storyline.web.deps import store_for
 from storyline.web.highlight import marks_for
 from storyline.web.highlight import render as highlight
-from storyline.web.i18n import translate
 from storyline.web.render import canonical, lang_of, link_for, page_cache, page_number, render
 from storyline.web.search_page import search_page
 from storyline.web.story_page import briefing_page, story_page

@@ -17,8 +17,8 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
+from storyline.i18n import LANGS, evidence_text, pick_lang, translate
 from storyline.web.cache import PageCache
-from storyline.web.i18n import LANGS, evidence_text, pick_lang, translate
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 

@@ -14,11 +14,11 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from storyline.errors import NotFoundError, QueryError
+from storyline.i18n import iso_day, local_day
 from storyline.search.engine import MAX_LIMIT, search
 from storyline.store import pages as queries
 from storyline.web.deps import store_for
 from storyline.web.highlight import mark_words
-from storyline.web.i18n import iso_day, local_day
 from storyline.web.render import page_number, render
 
 #: Results per page.

@@ -19,6 +19,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from storyline.errors import NotFoundError
+from storyline.i18n import translate
 from storyline.report.summary import summarize
 from storyline.store import Store
 from storyline.store import pages as queries
@@ -28,7 +29,6 @@ from storyline.stories.read import _Member, resolve_cluster
 from storyline.stories.timeline import build_timeline
 from storyline.web import cache, data
 from storyline.web.deps import store_for
-from storyline.web.i18n import translate
 from storyline.web.render import canonical, lang_of, page_cache, page_number, render
 
 log = logging.getLogger("storyline.web")

@@ -19,6 +19,7 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from storyline.errors import StorylineError
+from storyline.i18n import translate
 from storyline.store import alerts as alert_db
 from storyline.store.watch import list_sources
 from storyline.stories.read import resolve_cluster
@@ -28,7 +29,6 @@ from storyline.web.api_common import ApiError
 from storyline.web.api_watch import alert_fields
 from storyline.web.auth import bearer_matches
 from storyline.web.deps import store_for
-from storyline.web.i18n import translate
 from storyline.web.render import lang_of, link_for, render
 
 #: Longest form field accepted (characters); longer ones are refused.

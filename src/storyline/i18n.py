@@ -1,9 +1,11 @@
-"""Interface text of the web UI in German and English.
+"""Every interface word of storyline in German and English: web UI, API labels and briefings.
 
-Why a table and not gettext: the UI has a few hundred words, two languages and no
-translators; one dict that a reviewer reads top to bottom beats a toolchain. The shape
-(``{key: {"de": ..., "en": ...}}``) is the one the briefings use, so both can share keys.
-Article text is never translated: it is shown as the source wrote it.
+Why one table and not gettext: storyline has a few hundred words, two languages and no
+translators; one dict that a reviewer reads top to bottom beats a toolchain, and one
+table is how the same thing gets the same word on a page and in a briefing (a test
+checks that keys with the same English text have the same German). Keys are dotted by
+where they are used (``story.*`` the story page, ``report.*`` the briefing). Article text
+is never translated: it is shown as the source wrote it.
 """
 
 from __future__ import annotations
@@ -30,7 +32,7 @@ TEXT: dict[str, dict[str, str]] = {
     "col.events": {"de": "Ereignisse", "en": "Events"},
     "col.articles": {"de": "Artikel", "en": "Articles"},
     "col.outlets": {"de": "Medien", "en": "Outlets"},
-    "col.dates": {"de": "Zeitraum", "en": "Dates"},
+    "col.dates": {"de": "Zeitraum", "en": "Period"},
     "col.langs": {"de": "Sprachen", "en": "Languages"},
     "col.date": {"de": "Datum", "en": "Date"},
     "col.title": {"de": "Titel", "en": "Title"},
@@ -48,6 +50,10 @@ TEXT: dict[str, dict[str, str]] = {
     "col.echoes": {"de": "Echos", "en": "Echoes"},
     "col.independent": {"de": "unabh. Quellen", "en": "indep. sources"},
     "undated": {"de": "undatiert", "en": "undated"},
+    "date.inferred": {
+        "de": "erschlossen: aus dem Text gefolgert, nicht angegeben",
+        "en": "inferred from the text, not stated",
+    },
     "untitled": {"de": "(ohne Titel)", "en": "(untitled)"},
     "unknown": {"de": "unbekannt", "en": "unknown"},
     "page.prev": {"de": "← zurück", "en": "← previous"},
@@ -57,7 +63,7 @@ TEXT: dict[str, dict[str, str]] = {
         "de": "{articles} Artikel aus {outlets} Medien in {events} Ereignissen, {span}",
         "en": "{articles} articles from {outlets} outlets in {events} events, {span}",
     },
-    "story.timeline": {"de": "Zeitleiste", "en": "Timeline"},
+    "story.timeline": {"de": "Chronologie", "en": "Timeline"},
     "story.timeline.none": {
         "de": "Keine datierten Aussagen in dieser Geschichte.",
         "en": "No dated statements in this story.",
@@ -73,7 +79,7 @@ TEXT: dict[str, dict[str, str]] = {
         "≈ marks left-out stretches of time.",
     },
     "story.events": {"de": "Ereignisse", "en": "Events"},
-    "story.actors": {"de": "Hauptakteure", "en": "Key actors"},
+    "story.actors": {"de": "Wichtige Akteure", "en": "Key actors"},
     "story.quotes": {"de": "Zitate", "en": "Quotes"},
     "story.quotes.none": {"de": "Keine Zitate gefunden.", "en": "No quotes found."},
     "story.outlets": {"de": "Medien", "en": "Outlets"},
@@ -96,8 +102,8 @@ TEXT: dict[str, dict[str, str]] = {
         "de": "Zahl vor der Aussage: unabhängige Quellen. Aufklappen zeigt die Textstellen.",
         "en": "Number before each claim: independent sources. Open a claim for its passages.",
     },
-    "story.compare.disputes": {"de": "Bestritten", "en": "Disputed"},
-    "story.compare.disputed_by": {"de": "bestritten von", "en": "disputed by"},
+    "story.compare.disputes": {"de": "Umstritten", "en": "Disputed"},
+    "story.compare.disputed_by": {"de": "bestritten von", "en": "denied by"},
     "story.compare.more": {"de": "{n} weitere Aussagen", "en": "{n} more claims"},
     "story.compare.none": {
         "de": "Keine vergleichbaren Aussagen gefunden.",
@@ -114,7 +120,7 @@ TEXT: dict[str, dict[str, str]] = {
         "en": "{articles} articles, {sources} independent source(s)",
     },
     "event.copy_of": {"de": "Kopie von", "en": "copy of"},
-    "event.echo_of": {"de": "Echo von", "en": "echoes"},
+    "event.echo_of": {"de": "Echo von", "en": "echo of"},
     "article.legend": {"de": "Markiert:", "en": "Highlighted:"},
     "article.legend.per": {"de": "Person", "en": "person"},
     "article.legend.org": {"de": "Organisation", "en": "organisation"},
@@ -137,16 +143,16 @@ TEXT: dict[str, dict[str, str]] = {
     "article.published": {"de": "Veröffentlicht", "en": "Published"},
     "article.published_source": {"de": "Datumsquelle", "en": "Date from"},
     "article.confidence": {"de": "Sicherheit", "en": "confidence"},
-    "article.url": {"de": "Adresse", "en": "URL"},
+    "article.url": {"de": "Adresse", "en": "Address"},
     "article.sources": {"de": "Eingelesen aus", "en": "Ingested from"},
     "article.event": {"de": "Ereignis", "en": "Event"},
     "article.story": {"de": "Geschichte", "en": "Story"},
     "article.duplicate_of": {"de": "Kopie von", "en": "Copy of"},
-    "article.echo_of": {"de": "Echo von", "en": "Echoes"},
+    "article.echo_of": {"de": "Echo von", "en": "Echo of"},
     "article.repairs": {"de": "Reparaturen", "en": "Repairs"},
-    "article.id": {"de": "Kennung", "en": "Id"},
+    "article.id": {"de": "ID", "en": "ID"},
     "article.quotes": {"de": "Zitate", "en": "Quotes"},
-    "article.dates": {"de": "Daten", "en": "Dates"},
+    "article.dates": {"de": "Datumsangaben", "en": "Dates"},
     "article.figures": {"de": "Zahlen", "en": "Figures"},
     "article.entities": {"de": "Namen", "en": "Names"},
     "article.via": {"de": "über", "en": "via"},
@@ -194,7 +200,7 @@ TEXT: dict[str, dict[str, str]] = {
         "sources; ordered by event in time order, and within an event by the number of "
         "independent sources.",
     },
-    "story.compare.claims.folded": {"de": "Weitere {n} Aussagen", "en": "{n} more claims"},
+    "story.compare.claims.folded": {"de": "{n} weitere Aussagen", "en": "{n} more claims"},
     "search.date_hint": {"de": "TT.MM.JJJJ", "en": "YYYY-MM-DD"},
     "search.entity": {"de": "Name (Kennung)", "en": "Entity (id)"},
     "search.semantic": {
@@ -254,7 +260,7 @@ TEXT: dict[str, dict[str, str]] = {
     "watch.on": {"de": "Worauf", "en": "On"},
     "watch.value": {"de": "Name, Suchbegriffe oder Geschichte", "en": "Name, words or story"},
     "watch.kind.entity": {"de": "Person/Organisation/Ort", "en": "Entity"},
-    "watch.kind.query": {"de": "Suchbegriffe", "en": "Query"},
+    "watch.kind.query": {"de": "Suchbegriffe", "en": "Search words"},
     "watch.kind.story": {"de": "Geschichte", "en": "Story"},
     "watch.min_sources": {"de": "mindestens Quellen", "en": "at least sources"},
     "watch.deliver": {"de": "Zustellung", "en": "Delivery"},
@@ -300,7 +306,115 @@ TEXT: dict[str, dict[str, str]] = {
     "evidence.text.cookie-banner": {"de": "Cookie-Hinweis", "en": "cookie notice"},
     "evidence.text.dateline": {"de": "Ortsmarke", "en": "dateline"},
     "evidence.text.metadata-line": {"de": "Metadatenzeile", "en": "metadata line"},
+    # the briefing (storyline/report): its templates read these as L.<name>
+    "report.briefing": {"de": "Lagebild", "en": "Briefing"},
+    "report.story": {"de": "Geschichte", "en": "Story"},
+    "report.event": {"de": "Ereignis", "en": "Event"},
+    "report.period": {"de": "Zeitraum", "en": "Period"},
+    "report.articles": {"de": "Artikel", "en": "Articles"},
+    "report.outlets": {"de": "Medien", "en": "Outlets"},
+    "report.outlet": {"de": "Medium", "en": "Outlet"},
+    "report.languages": {"de": "Sprachen", "en": "Languages"},
+    "report.generated": {"de": "Erstellt", "en": "Generated"},
+    "report.contents": {"de": "Inhalt", "en": "Contents"},
+    "report.summary": {"de": "Zusammenfassung", "en": "Summary"},
+    "report.summary_note": {
+        "de": "Sätze aus den Artikeln, ausgewählt nach Zahl unabhängiger Quellen; geordnet "
+        "nach Ereignissen in zeitlicher Folge, innerhalb eines Ereignisses nach Zahl "
+        "unabhängiger Quellen. In Klammern die Medien, die sie tragen.",
+        "en": "Sentences taken from the articles, chosen by the number of independent "
+        "sources; ordered by event in time order, and within an event by the number of "
+        "independent sources. In brackets the outlets carrying them.",
+    },
+    "report.no_summary": {
+        "de": "Keine geeigneten Aussagen für eine Zusammenfassung.",
+        "en": "No statements suitable for a summary.",
+    },
+    "report.timeline": {"de": "Chronologie", "en": "Timeline"},
+    "report.timeline_chart": {"de": "Zeitleiste", "en": "Timeline chart"},
+    "report.chart_note": {
+        "de": "Nummern verweisen auf die Einträge der Liste; Bänder zeigen die Ereignisse; "
+        "≈ markiert ausgelassene Zeiträume.",
+        "en": "Numbers refer to the entries of the list; bands show the events; "
+        "≈ marks left-out stretches of time.",
+    },
+    "report.no_timeline": {"de": "Keine datierten Einträge.", "en": "No dated entries."},
+    "report.date": {"de": "Datum", "en": "Date"},
+    "report.what": {"de": "Was", "en": "What"},
+    "report.sources": {"de": "Quellen", "en": "Sources"},
+    "report.events": {"de": "Ereignisse", "en": "Events"},
+    "report.title": {"de": "Titel", "en": "Title"},
+    "report.independent": {"de": "unabhängig", "en": "independent"},
+    "report.independent_sources": {"de": "Unabhängige Quellen", "en": "Independent sources"},
+    "report.actors": {"de": "Wichtige Akteure", "en": "Key actors"},
+    "report.name": {"de": "Name", "en": "Name"},
+    "report.type": {"de": "Typ", "en": "Type"},
+    "report.role": {"de": "Rolle", "en": "Role"},
+    "report.mentions": {"de": "Nennungen", "en": "Mentions"},
+    "report.places": {"de": "Orte", "en": "Places"},
+    "report.type_PER": {"de": "Person", "en": "Person"},
+    "report.type_ORG": {"de": "Organisation", "en": "Organisation"},
+    "report.type_LOC": {"de": "Ort", "en": "Place"},
+    "report.type_MISC": {"de": "Sonstiges", "en": "Other"},
+    "report.no_actors": {"de": "Keine Akteure erkannt.", "en": "No actors found."},
+    "report.quotes": {"de": "Zitate nach Sprecher", "en": "Key quotes by speaker"},
+    "report.quote_count": {"de": "Zitate", "en": "quotes"},
+    "report.indirect": {"de": "indirekt", "en": "indirect"},
+    "report.via": {"de": "über", "en": "via"},
+    "report.no_quotes": {"de": "Keine Zitate gefunden.", "en": "No quotes found."},
+    "report.figures": {"de": "Zahlen", "en": "Figures"},
+    "report.subject": {"de": "Gegenstand", "en": "Subject"},
+    "report.reports": {"de": "Angaben", "en": "Reports"},
+    "report.speaker": {"de": "Sprecher", "en": "Speaker"},
+    "report.differ": {"de": "Angaben weichen ab", "en": "figures differ"},
+    "report.no_figures": {"de": "Keine Zahlen verglichen.", "en": "No figures compared."},
+    "report.comparison": {"de": "Quellenvergleich", "en": "Source comparison"},
+    "report.claims": {"de": "Aussagen", "en": "Claims"},
+    "report.unique": {"de": "nur hier", "en": "only here"},
+    "report.echoes": {"de": "Echos", "en": "Echoes"},
+    "report.claim": {"de": "Aussage", "en": "Claim"},
+    "report.matrix_note": {
+        "de": "✓ das Medium berichtet es selbst, ↻ nur als Echo eines anderen Mediums.",
+        "en": "✓ the outlet reports it itself, ↻ only as an echo of another outlet.",
+    },
+    "report.top_claims": {"de": "Wichtigste Aussagen", "en": "Top claims"},
+    "report.unique_details": {"de": "Nur in einem Medium", "en": "Reported by one outlet only"},
+    "report.disputed": {"de": "Umstritten", "en": "Disputed"},
+    "report.disputed_claim": {"de": "Behauptung", "en": "Assertion"},
+    "report.denied_by": {"de": "Bestritten von", "en": "Denied by"},
+    "report.no_disputes": {"de": "Keine Dementis gefunden.", "en": "No denials found."},
+    "report.unmatched_denials": {
+        "de": "Dementis ohne zugeordnete Behauptung",
+        "en": "Denials without a matched claim",
+    },
+    "report.hedged": {"de": "Unbestätigt / vorsichtig formuliert", "en": "Unconfirmed / hedged"},
+    "report.hedged_mark": {"de": "vorsichtig", "en": "hedged"},
+    "report.published": {"de": "Veröffentlicht", "en": "Published"},
+    "report.inferred": {"de": "erschlossen", "en": "inferred"},
+    "report.source": {"de": "Herkunft", "en": "Source"},
+    "report.id": {"de": "ID", "en": "ID"},
+    "report.duplicate_of": {"de": "Kopie von", "en": "copy of"},
+    "report.echo_of": {"de": "Echo von", "en": "echo of"},
+    "report.undated": {"de": "undatiert", "en": "undated"},
+    "report.unknown": {"de": "unbekannt", "en": "unknown"},
+    "report.more": {"de": "weitere", "en": "more"},
+    "report.chart_omitted": {
+        "de": "Die Zeitleiste als Grafik steht nur in der HTML-Fassung oder mit -o DATEI.md.",
+        "en": "The timeline chart is only in the HTML version or with -o FILE.md.",
+    },
+    "report.footer": {
+        "de": "Automatisch erstellt von storyline aus den gespeicherten Artikeln; "
+        "jede Aussage ist mit ihren Quellen belegt und vor Verwendung zu prüfen.",
+        "en": "Generated by storyline from the stored articles; every statement is cited "
+        "with its sources and must be checked before use.",
+    },
 }
+
+MONTHS: dict[str, tuple[str, ...]] = {
+    "de": ("Jan", "Feb", "Mär", "Apr", "Mai", "Jun", "Jul", "Aug", "Sep", "Okt", "Nov", "Dez"),
+    "en": ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"),
+}
+
 
 #: Suffix the outlet detector adds to a host name it does not know.
 _URL_UNKNOWN = " (not a known outlet; host name used)"
@@ -319,6 +433,12 @@ def translate(key: str, lang: str, **values: object) -> str:
     """
     text = TEXT[key][lang]
     return text.format(**values) if values else text
+
+
+def section(prefix: str, lang: str) -> dict[str, str]:
+    """Every text under ``prefix`` in `lang`, keyed without it: the briefing's templates
+    read ``L.summary`` for ``report.summary``."""
+    return {key[len(prefix) :]: TEXT[key][lang] for key in TEXT if key.startswith(prefix)}
 
 
 def evidence_text(method: str | None, detail: str | None, lang: str) -> tuple[str, str]:
