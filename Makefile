@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 DEMO   := demo-output
 
-.PHONY: demo test lint bench bench-fuzz bench-scale venv clean lock docs train-ner train-ner-encoder calibrate-encoder train-quotes
+.PHONY: demo test lint bench bench-fuzz bench-scale venv clean lock docs train-ner train-ner-encoder calibrate-encoder train-quotes train-junk
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -82,3 +82,8 @@ train-quotes: venv
 # Recompute the encoder's int8 smoothing factors from ../shared/bench (about 3 min).
 calibrate-encoder: venv
 	$(BIN)/python -m train.encoder.calibrate
+
+# Rebuild the learned junk line classifier (src/storyline/clean/data/junk_model.json) from the
+# tuning part of ../shared/bench/trafilatura-de and examples/truth.json (about 15 s).
+train-junk: venv
+	$(BIN)/python -m train.junk.train

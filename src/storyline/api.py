@@ -26,6 +26,8 @@ class CleanResult:
     repairs: list[str] = field(default_factory=list)
     author: str | None = None
     agency: str | None = None
+    #: Why the page is not an article (storyline.clean.quality); None for an article.
+    quality: str | None = None
 
     @classmethod
     def from_document(cls, doc: Document) -> CleanResult:
@@ -41,6 +43,7 @@ class CleanResult:
             repairs=list(doc.repairs),
             author=doc.author,
             agency=doc.agency,
+            quality=doc.quality,
         )
 
 

@@ -133,6 +133,10 @@ TEXT: dict[str, dict[str, str]] = {
         "de": "{n} entfernte Zeilen mit Begründung",
         "en": "{n} removed lines with reasons",
     },
+    "article.not_article": {
+        "de": "Keine Artikelseite (nicht in Ereignissen und Geschichten)",
+        "en": "Not an article page (kept out of events and stories)",
+    },
     "article.meta": {"de": "Metadaten und Herkunft", "en": "Metadata and provenance"},
     "article.outlet": {"de": "Medium", "en": "Outlet"},
     "article.lang": {"de": "Sprache", "en": "Language"},

@@ -81,6 +81,8 @@ class Document:
     hints: Hints = field(default_factory=Hints)
     html: str | None = None
     raw_text: str | None = None
+    #: Link share of the page's short blocks by flattened text (HTML inputs only).
+    line_links: dict[str, float] | None = None
     verdicts: list[LineVerdict] = field(default_factory=list)
     title: str | None = None
     text: str | None = None
@@ -102,6 +104,8 @@ class Document:
     id: str | None = None
     text_hash: str | None = None
     duplicate_of: str | None = None
+    #: Why the page is not an article (clean/quality.py); None for an article.
+    quality: str | None = None
     analysis: Analysis | None = None
 
     @property

@@ -70,6 +70,12 @@ REPEAT_MAX_LINE_CHARS: Setting[int] = Setting(
     400,
     "Lines longer than this are never removed for repetition alone (they are body text).",
 )
+QUALITY_MIN_WORDS: Setting[int] = Setting(
+    "quality_min_words",
+    25,
+    "A cleaned text with fewer words is flagged as not an article (too-short) and kept out "
+    "of events and stories.",
+)
 
 INFER_MIN_CONFIDENCE: Setting[float] = Setting(
     "infer_min_confidence",
@@ -360,6 +366,7 @@ SETTINGS: tuple[Setting[int] | Setting[str] | Setting[float], ...] = (
     BATCH_SIZE,
     REPEAT_MIN_ARTICLES,
     REPEAT_MAX_LINE_CHARS,
+    QUALITY_MIN_WORDS,
     INFER_MIN_CONFIDENCE,
     PROFILE,
     ANALYSE_WORKERS,

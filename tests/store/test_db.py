@@ -320,3 +320,11 @@ def test_db_migration_names_with_quotes_are_recorded(
     with Store(tmp_path / "q.db") as store:
         names = [m["name"] for m in store.migrations()]
     assert names[-1] == "the store's 'test' table"
+
+
+def test_db_migration_13_adds_the_quality_flag(db_path: Path) -> None:
+    with Store(db_path) as store:
+        names = {m["version"]: m["name"] for m in store.migrations()}
+        columns = {r[1] for r in store.conn.execute("PRAGMA table_info(articles)")}
+        assert store.flagged_articles() == []
+    assert "quality" in names[13] and "quality" in columns

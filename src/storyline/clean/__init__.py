@@ -16,9 +16,17 @@ from typing import Protocol
 from storyline.clean.furniture import read_furniture
 from storyline.clean.glue import repair_glue
 from storyline.clean.junk import classify_lines
+from storyline.clean.junk_model import (
+    continues_sentence,
+    is_statement,
+    is_subheading,
+    junk_scores,
+    shipped_model,
+)
 from storyline.clean.lang import detect_language
 from storyline.clean.outlet import detect_outlet
-from storyline.clean.published import find_dateline, parse_date_value
+from storyline.clean.published import find_dateline, is_metadata_line, parse_date_value
+from storyline.clean.quality import assess
 from storyline.errors import FormatError
 from storyline.model import Document, Evidence, RemovedLine
 from storyline.pipeline import Stage, stage
@@ -117,6 +125,47 @@ def repetition_stage(
     return stage("repetition", requires={"verdicts", "outlet"}, assigns={"verdicts"})(run)
 
 
+def model_stage(stats: LineStats | None) -> Stage:
+    """Lines the rules kept but the learned line classifier scores as junk (see junk_model)."""
+
+    def run(doc: Document) -> None:
+        lines = [v.line for v in doc.verdicts]
+        repeats: list[int] | None = None
+        if stats is not None and doc.outlet is not None:
+            keys = [line_key(line) for line in lines]
+            counts = stats.line_counts(doc.outlet, keys)
+            repeats = [counts.get(k, 0) for k in keys]
+        found = doc.line_links
+        links = [found.get(" ".join(ln.split())) for ln in lines] if found is not None else None
+        scores = junk_scores(lines, repeats, links)
+        body = [i for i, v in enumerate(doc.verdicts) if v.reason is None and not v.title]
+        flagged = [
+            i
+            for i in body
+            if scores[i] >= _model_threshold()
+            and not is_statement(doc.verdicts[i].line)
+            and not is_metadata_line(doc.verdicts[i].line)  # a date or byline for later stages
+            and not continues_sentence(lines[i - 1] if i else None, lines[i])
+            and not is_subheading(
+                lines[i - 1] if i else None,
+                lines[i],
+                lines[i + 1] if i + 1 < len(lines) else None,
+            )
+        ]
+        # Never the whole body: a page the model dislikes entirely is for the quality flag.
+        if len(flagged) == len(body):
+            return
+        for i in flagged:
+            doc.verdicts[i] = replace(doc.verdicts[i], reason=f"junk-model p={scores[i]:.2f}")
+
+    return stage("junk-model", requires={"verdicts", "outlet"}, assigns={"verdicts"})(run)
+
+
+def _model_threshold() -> float:
+    model = shipped_model()
+    return model.threshold if model is not None else 1.0
+
+
 def _published(doc: Document) -> None:
     if doc.hints.published:
         value = parse_date_value(doc.hints.published)
@@ -153,6 +202,13 @@ def _assemble(doc: Document) -> None:
             hint="see the reasons with 'storyline clean'; it may not be an article page",
         )
     doc.text = "\n\n".join(paragraphs)
+
+
+def _quality(doc: Document) -> None:
+    """Flag a page whose cleaned text is not an article (see clean/quality.py)."""
+    assert doc.text is not None
+    title_line = next((v.line for v in doc.verdicts if v.title), None)
+    doc.quality = assess(doc.title or title_line, doc.text, doc.outlet, doc.hints.outlet)
 
 
 def _glue(doc: Document) -> None:
@@ -195,6 +251,9 @@ published_stage = stage(
 assemble_stage = stage(
     "assemble", requires={"verdicts", "hints"}, assigns={"title", "text", "removed"}
 )(_assemble)
+quality_stage = stage(
+    "quality", requires={"title", "text", "outlet", "verdicts"}, assigns={"quality"}
+)(_quality)
 glue_stage = stage("glue", requires={"text", "lang"}, assigns={"text", "repairs"})(_glue)
 language_stage = stage(
     "language", requires={"text", "title", "hints"}, assigns={"lang", "lang_confidence"}
@@ -212,7 +271,9 @@ def clean_stages(stats: LineStats | None = None) -> list[Stage]:
         outlet_stage(stats),
         repetition_stage(stats),
         published_stage,
+        model_stage(stats),
         assemble_stage,
+        quality_stage,
         language_stage,
         glue_stage,
         identify_stage,

@@ -373,6 +373,8 @@ def clean_cmd(path: str, url: str | None, as_json: bool) -> None:
         f"outlet: {shown['outlet'] or '?'}  language: {shown['language'] or '?'}  "
         f"published: {shown['published'] or '?'}"
     )
+    if shown["quality"]:
+        click.echo(f"not an article (kept out of stories): {shown['quality']}")
     click.echo()
     click.echo(shown["text"])
     click.echo()
@@ -407,6 +409,7 @@ def status_cmd(db: str, as_json: bool) -> None:
                 "runs": unfinished_runs(store),
                 "watch": [s.to_dict() for s in list_sources(store)],
                 "alerts": [m.to_dict() for m in recent_matches(store)],
+                "flagged": store.flagged_articles(),
             }
     except StorylineError as err:
         fail(err, as_json)
@@ -417,6 +420,11 @@ def status_cmd(db: str, as_json: bool) -> None:
     click.echo(f"articles: {info['articles']}")
     for name, n in for_terminal(outlets):
         click.echo(f"  {n:5d}  {name or '(unknown outlet)'}")
+    if info["flagged"]:
+        click.echo(f"not articles (kept out of stories): {len(info['flagged'])}")
+    for f in for_terminal(info["flagged"]):
+        name = f"{f['title'] or '(no title)'} [{f['outlet'] or '?'}]"
+        click.echo(f"  {f['id']}  {name}: {f['quality']}")
     for source in for_terminal(info["watch"]):
         health = (
             f"PAUSED ({source['paused_reason']})"

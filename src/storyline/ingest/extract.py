@@ -10,7 +10,9 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
+import lxml.html
 import trafilatura
+from lxml import etree
 
 from storyline.errors import FormatError
 from storyline.model import Document
@@ -50,6 +52,44 @@ def extract_html_fields(html: str, url: str | None, source: str) -> dict[str, st
     return out
 
 
+#: Elements whose text can become one line of the extracted text (divs are left out:
+#: their text is every line below them, and measuring each nested one is quadratic).
+_LINE_TAGS = (
+    "p", "li", "h1", "h2", "h3", "h4", "h5", "h6", "td", "th", "dt", "dd", "a", "span",
+    "figcaption", "blockquote", "strong", "b", "em", "label", "button", "caption",
+)  # fmt: skip
+#: Longer texts are paragraphs; their link share is not worth the cost of measuring.
+_LINK_MAX_CHARS = 2000
+
+
+def _flat(text: str) -> str:
+    return " ".join(text.split())
+
+
+def link_densities(html: str) -> dict[str, float]:
+    """Share of link text in each short block of the page, keyed by its flattened text.
+
+    Why: a line that was all link on the page (a menu, a teaser, "Mehr zum Thema") is
+    rarely article text; trafilatura's text no longer says which words were links, so
+    the junk model (:mod:`storyline.clean.junk_model`) looks its lines up here.
+    """
+    try:
+        root = lxml.html.document_fromstring(html)
+    except (etree.ParserError, ValueError):
+        return {}
+    found: dict[str, float] = {}
+    for element in root.iter(*_LINE_TAGS):
+        text = _flat(element.text_content())
+        if not text or len(text) > _LINK_MAX_CHARS or text in found:
+            continue
+        if element.tag == "a":
+            found[text] = 1.0
+            continue
+        linked = sum(len(_flat(a.text_content())) for a in element.iter("a"))
+        found[text] = min(linked / len(text), 1.0)
+    return found
+
+
 def _run(doc: Document) -> None:
     if doc.html is None:
         return
@@ -64,6 +104,9 @@ def _run(doc: Document) -> None:
         author=h.author or fields["author"],
     )
     doc.raw_text = fields["text"]
+    doc.line_links = link_densities(doc.html)
 
 
-extract_stage = stage("extract", requires={"html", "hints"}, assigns={"raw_text", "hints"})(_run)
+extract_stage = stage(
+    "extract", requires={"html", "hints"}, assigns={"raw_text", "hints", "line_links"}
+)(_run)

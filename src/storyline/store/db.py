@@ -268,8 +268,8 @@ class Store:
         self.conn.execute(
             "INSERT INTO articles(id, title, text, raw_text, url, outlet, outlet_evidence, lang, "
             "lang_confidence, published, published_source, published_evidence, "
-            "published_confidence, repairs, text_hash, duplicate_of, created_at, author, agency) "
-            "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            "published_confidence, repairs, text_hash, duplicate_of, created_at, author, agency, "
+            "quality) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
             (
                 doc.id,
                 doc.title,
@@ -290,6 +290,7 @@ class Store:
                 now(),
                 doc.author,
                 doc.agency,
+                doc.quality,
             ),
         )
         self.conn.executemany(
@@ -442,6 +443,7 @@ class Store:
             "repairs": json.loads(row["repairs"]),
             "sources": sources,
             "created_at": row["created_at"],
+            "quality": row["quality"],
         }
 
     def _story_of(self, event_id: str | None) -> str | None:
@@ -458,6 +460,14 @@ class Store:
     def iter_articles(self) -> Iterator[dict[str, Any]]:
         for row in self.conn.execute("SELECT * FROM articles ORDER BY rowid").fetchall():
             yield self._full(row)
+
+    def flagged_articles(self) -> list[dict[str, Any]]:
+        """Stored pages flagged as not articles (kept out of stories), oldest first."""
+        rows = self.conn.execute(
+            "SELECT id, title, outlet, url, quality FROM articles "
+            "WHERE quality IS NOT NULL ORDER BY rowid"
+        )
+        return [dict(r) for r in rows]
 
     def outlet_counts(self) -> list[tuple[str | None, int]]:
         rows = self.conn.execute(

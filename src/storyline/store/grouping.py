@@ -43,7 +43,8 @@ def articles_without_vectors(
 ) -> list[dict[str, Any]]:
     """Articles with no `backend` vector, oldest first; without `placed`, only those that
     belong to no event yet (an index of the unplaced: no pass over the store)."""
-    where = "" if placed else "a.event_id IS NULL AND "
+    # Pages flagged as not articles (quality) are never grouped, so never embedded for it.
+    where = "a.quality IS NULL AND " + ("" if placed else "a.event_id IS NULL AND ")
     rows = store.conn.execute(
         f"SELECT a.id, a.title, a.text, a.lang FROM articles a WHERE {where}NOT EXISTS "
         "(SELECT 1 FROM article_vectors v WHERE v.article_id = a.id AND v.backend = ?) "
@@ -60,7 +61,7 @@ def article_rows(store: Store, *, details: bool = True) -> list[dict[str, Any]]:
         dict(r)
         for r in store.conn.execute(
             "SELECT id, title, lang, outlet, published, published_source, published_confidence, "
-            "duplicate_of, event_id FROM articles ORDER BY rowid"
+            "duplicate_of, event_id FROM articles WHERE quality IS NULL ORDER BY rowid"
         )
     ]
     for r in rows:
@@ -150,7 +151,7 @@ def unplaced_rows(store: Store, backend: str) -> list[dict[str, Any]]:
         store.conn.execute(
             f"SELECT {_ROW_COLUMNS} FROM articles a JOIN article_vectors v "
             "ON v.article_id = a.id AND v.backend = ? WHERE a.event_id IS NULL "
-            "ORDER BY a.rowid",
+            "AND a.quality IS NULL ORDER BY a.rowid",
             (backend,),
         )
     )

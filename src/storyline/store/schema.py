@@ -508,4 +508,17 @@ MIGRATIONS += (
     ),
 )
 
+MIGRATIONS += (
+    Migration(
+        13,
+        "quality: why a stored page is not an article (too short, error output, a repeated "
+        "slogan, navigation only, the outlet's name as title); NULL for articles, which "
+        "alone are grouped into events and stories",
+        """
+        ALTER TABLE articles ADD COLUMN quality TEXT;
+        CREATE INDEX articles_flagged ON articles(quality) WHERE quality IS NOT NULL;
+        """,
+    ),
+)
+
 SCHEMA_VERSION = MIGRATIONS[-1].version

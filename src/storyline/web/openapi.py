@@ -116,7 +116,7 @@ SCHEMAS: dict[str, Schema] = {
         "removed:[@RemovedLine] "
         "duplicate_of:str? event:str? story:str? echo_of:str? echo_evidence:obj? url:str? "
         "lang_confidence:num? published_evidence:obj? repairs:[str] sources:[@Provenance] "
-        "created_at mentions:[@Mention] quotes:[@Quote] dates:[@DateMention] "
+        "created_at quality:str? mentions:[@Mention] quotes:[@Quote] dates:[@DateMention] "
         "quantities:[@Quantity]",
         "The export's article object plus its analysis (as `storyline show --json`).",
     ),
