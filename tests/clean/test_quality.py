@@ -14,7 +14,7 @@ from click.testing import Result
 
 from storyline import clean_text
 from storyline.clean.quality import assess
-from storyline.ingest.job import ingest
+from storyline.jobs.ingest import ingest
 from storyline.store import Store
 
 PAGES = Path(__file__).resolve().parent / "pages"

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from starlette.testclient import TestClient
 
-from storyline.ingest.job import ingest
+from storyline.jobs.ingest import ingest
 from storyline.store import Store
 from storyline.web.app import create_app
 
