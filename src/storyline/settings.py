@@ -211,6 +211,19 @@ STORY_SIMILARITY_ALONE: Setting[float] = Setting(
     "Similarity at which an article joins a story even without shared entities "
     "(translations and rewrites).",
 )
+STORY_GAP_DAYS: Setting[int] = Setting(
+    "story_gap_days",
+    90,
+    "An article published more than this many days from every dated article of a story needs "
+    "strong evidence to join it: shared entities (story_far_entity_overlap), and after a year "
+    "also story_similarity_alone; similarity alone never suffices.",
+)
+STORY_FAR_ENTITY_OVERLAP: Setting[float] = Setting(
+    "story_far_entity_overlap",
+    0.4,
+    "Share of an article's key entities (weighted by rarity) that a story months away "
+    "(story_gap_days) must name for the article to join it.",
+)
 EVENT_SIMILARITY: Setting[float] = Setting(
     "event_similarity",
     0.4,
@@ -374,6 +387,8 @@ SETTINGS: tuple[Setting[int] | Setting[str] | Setting[float], ...] = (
     STORY_SIMILARITY,
     STORY_ENTITY_OVERLAP,
     STORY_SIMILARITY_ALONE,
+    STORY_GAP_DAYS,
+    STORY_FAR_ENTITY_OVERLAP,
     EVENT_SIMILARITY,
     EVENT_MAX_DAYS,
     STORE_WAIT,

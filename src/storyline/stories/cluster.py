@@ -16,6 +16,12 @@ Similarity is the calibrated e5 score of stories/similarity.py (1 = same story).
 story needs similar articles *and* shared entities (two strikes in two ports read
 alike but name different unions); very high similarity alone also suffices, because
 a translation or rewrite may name the same people in forms the resolver keeps apart.
+
+Time counts too (issue 16): an article months away from every dated article of a story
+(`story_gap_days`) joins it only on strong evidence, a large share of its key entities
+(`story_far_entity_overlap`), and beyond a year also very high similarity. Pages of one
+kind read alike across years (two car-leasing offers five years apart); a story that
+really goes on for months keeps naming its people and places.
 """
 
 from __future__ import annotations
@@ -33,6 +39,8 @@ from storyline.settings import (
     EVENT_MAX_DAYS,
     EVENT_SIMILARITY,
     STORY_ENTITY_OVERLAP,
+    STORY_FAR_ENTITY_OVERLAP,
+    STORY_GAP_DAYS,
     STORY_SIMILARITY,
     STORY_SIMILARITY_ALONE,
 )
@@ -44,6 +52,8 @@ CONFIDENT = 0.5  # publication dates at or above this confidence date an event p
 NEIGHBOURS = 100  # nearest articles an article's decisions look at
 _TOP = 3  # a cluster's score for an article: mean of its best `_TOP` similarities
 _UNDATED_EVENT_SIMILARITY = 0.85
+#: past this many days from a story, joining it needs story_similarity_alone as well
+FAR_YEAR_DAYS = 365
 
 
 @dataclass
@@ -221,6 +231,30 @@ class Clusters:
     def _idf(self, entity: str) -> float:
         return math.log(1 + (len(self.items) + self.unloaded) / max(1, self._df[entity]))
 
+    def gap_days(self, item: Item, articles: Iterable[str]) -> int | None:
+        """Days between `item` and the nearest of `articles` in publication date; None when
+        either side has no confident date (a guessed date must not keep a story apart)."""
+        if item.published is None or item.confidence < CONFIDENT:
+            return None
+        gaps = [
+            abs((other.published - item.published).days)
+            for other in (self.items[a] for a in articles)
+            if other.published is not None and other.confidence >= CONFIDENT
+        ]
+        return min(gaps) if gaps else None
+
+    def story_fits(self, score: float, overlap: float, gap: int | None) -> bool:
+        """Whether similarity `score`, entity `overlap` and time `gap` (days, None when
+        unknown) are evidence enough to join a story (see the module docstring)."""
+        if gap is not None and gap > STORY_GAP_DAYS.get():
+            strong = overlap >= STORY_FAR_ENTITY_OVERLAP.get() and score >= STORY_SIMILARITY.get()
+            if gap > FAR_YEAR_DAYS:
+                strong = strong and score >= STORY_SIMILARITY_ALONE.get()
+            return strong
+        return score >= STORY_SIMILARITY_ALONE.get() or (
+            score >= STORY_SIMILARITY.get() and overlap >= STORY_ENTITY_OVERLAP.get()
+        )
+
     def entity_overlap(self, item: Item, articles: Iterable[str]) -> float:
         """Share of the item's (rarity-weighted) top entities that the articles name too."""
         top = sorted(item.entities, key=lambda e: (-item.entities[e], e))[:10]
@@ -247,12 +281,16 @@ class Clusters:
         fits: list[tuple[float, str, dict[str, Any]]] = []
         for story, values in sorted(by_story.items()):
             score = _mean_top(values)
-            overlap = self.entity_overlap(item, self.story_articles(story))
-            ok = score >= STORY_SIMILARITY_ALONE.get() or (
-                score >= STORY_SIMILARITY.get() and overlap >= STORY_ENTITY_OVERLAP.get()
-            )
-            if ok:
-                evidence = {"similarity": round(score, 3), "entity_overlap": round(overlap, 3)}
+            members = self.story_articles(story)
+            overlap = self.entity_overlap(item, members)
+            gap = self.gap_days(item, members)
+            if self.story_fits(score, overlap, gap):
+                evidence: dict[str, Any] = {
+                    "similarity": round(score, 3),
+                    "entity_overlap": round(overlap, 3),
+                }
+                if gap is not None and gap > STORY_GAP_DAYS.get():
+                    evidence["gap_days"] = gap
                 fits.append((score, story, evidence))
         if not fits:
             return None, {}
@@ -264,6 +302,7 @@ class Clusters:
             if (
                 other_score >= STORY_SIMILARITY_ALONE.get()
                 and other_evidence["entity_overlap"] >= STORY_ENTITY_OVERLAP.get()
+                and "gap_days" not in other_evidence
             ):
                 story = self.merge_stories(story, other, {"through": item.id, **other_evidence})
         return story, evidence
