@@ -220,9 +220,10 @@ STORY_GAP_DAYS: Setting[int] = Setting(
 )
 STORY_FAR_ENTITY_OVERLAP: Setting[float] = Setting(
     "story_far_entity_overlap",
-    0.4,
+    0.2,
     "Share of an article's key entities (weighted by rarity) that a story months away "
-    "(story_gap_days) must name for the article to join it.",
+    "(story_gap_days) must name for the article to join it (twice story_entity_overlap: "
+    "stories of the example corpus share 0.23 to 0.58 across three to six months).",
 )
 EVENT_SIMILARITY: Setting[float] = Setting(
     "event_similarity",

@@ -184,11 +184,12 @@ def test_cluster_months_apart_join_on_shared_entities_only() -> None:
     again = _place(c, _item("a2", _at(0.7), date(2025, 5, 20), entities=ents))
     assert c.story_of[again] == c.story_of[first]
     assert c.log[-2].evidence["gap_days"] == 130
-    # as alike and as far from both, naming other parties: a story of its own
-    other = _place(
-        c, _item("a3", _at(0.7), date(2025, 9, 30), entities={"rotterdam": 2.0, "hkb": 0.5})
-    )
-    assert c.story_of[other] == "s-a3"
+    # as alike and as far from both, naming the company among four others (a share of
+    # entities that joins a story days away, not one months away): a story of its own
+    ents = {"rotterdam": 2.0, "maersk": 2.0, "ilo": 2.0, "itf": 2.0, "hkb": 1.0}
+    other = _item("a3", _at(0.7), date(2025, 9, 30), entities=ents)
+    assert 0.1 < c.entity_overlap(other, ["a1", "a2"]) < 0.2
+    assert c.story_of[_place(c, other)] == "s-a3"
 
 
 def test_cluster_gap_is_ignored_when_a_date_is_a_guess() -> None:

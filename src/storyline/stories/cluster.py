@@ -18,8 +18,8 @@ alike but name different unions); very high similarity alone also suffices, beca
 a translation or rewrite may name the same people in forms the resolver keeps apart.
 
 Time counts too (issue 16): an article months away from every dated article of a story
-(`story_gap_days`) joins it only on strong evidence, a large share of its key entities
-(`story_far_entity_overlap`), and beyond a year also very high similarity. Pages of one
+(`story_gap_days`) joins it only on strong evidence, twice the usual share of its key
+entities (`story_far_entity_overlap`), and beyond a year also very high similarity. Pages of one
 kind read alike across years (two car-leasing offers five years apart); a story that
 really goes on for months keeps naming its people and places.
 """
@@ -49,6 +49,7 @@ from storyline.stories.similarity import CALIBRATIONS
 
 Interval = tuple[date, date]
 CONFIDENT = 0.5  # publication dates at or above this confidence date an event precisely
+STATED = 1.0  # the confidence of a date the article states (metadata, dateline, text)
 NEIGHBOURS = 100  # nearest articles an article's decisions look at
 _TOP = 3  # a cluster's score for an article: mean of its best `_TOP` similarities
 _UNDATED_EVENT_SIMILARITY = 0.85
@@ -233,13 +234,15 @@ class Clusters:
 
     def gap_days(self, item: Item, articles: Iterable[str]) -> int | None:
         """Days between `item` and the nearest of `articles` in publication date; None when
-        either side has no confident date (a guessed date must not keep a story apart)."""
-        if item.published is None or item.confidence < CONFIDENT:
+        `item` or all of them have no stated date. Inferred dates do not count, however
+        confident: one dated by weekdays alone may be a year off, and joining its story
+        is what dates it right (stories/dating.py)."""
+        if item.published is None or item.confidence < STATED:
             return None
         gaps = [
             abs((other.published - item.published).days)
             for other in (self.items[a] for a in articles)
-            if other.published is not None and other.confidence >= CONFIDENT
+            if other.published is not None and other.confidence >= STATED
         ]
         return min(gaps) if gaps else None
 
