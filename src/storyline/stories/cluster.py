@@ -19,7 +19,8 @@ a translation or rewrite may name the same people in forms the resolver keeps ap
 
 Time counts too (issue 16): an article months away from every dated article of a story
 (`story_gap_days`) joins it only on strong evidence, twice the usual share of its key
-entities (`story_far_entity_overlap`), and beyond a year also very high similarity. Pages of one
+entities (`story_far_entity_overlap`) and at least two of them, and beyond a year also
+very high similarity. Pages of one
 kind read alike across years (two car-leasing offers five years apart); a story that
 really goes on for months keeps naming its people and places.
 """
@@ -55,6 +56,9 @@ _TOP = 3  # a cluster's score for an article: mean of its best `_TOP` similariti
 _UNDATED_EVENT_SIMILARITY = 0.85
 #: past this many days from a story, joining it needs story_similarity_alone as well
 FAR_YEAR_DAYS = 365
+#: key entities an article must share with a story months away: one shared name is what
+#: pages of one kind have in common (a product, a city), a story going on names several
+FAR_MIN_SHARED = 2
 
 
 @dataclass
@@ -246,11 +250,16 @@ class Clusters:
         ]
         return min(gaps) if gaps else None
 
-    def story_fits(self, score: float, overlap: float, gap: int | None) -> bool:
-        """Whether similarity `score`, entity `overlap` and time `gap` (days, None when
-        unknown) are evidence enough to join a story (see the module docstring)."""
+    def story_fits(self, score: float, overlap: float, gap: int | None, shared: int = 0) -> bool:
+        """Whether similarity `score`, entity `overlap` (with `shared` key entities) and
+        time `gap` (days, None when unknown) are evidence enough to join a story (see the
+        module docstring)."""
         if gap is not None and gap > STORY_GAP_DAYS.get():
-            strong = overlap >= STORY_FAR_ENTITY_OVERLAP.get() and score >= STORY_SIMILARITY.get()
+            strong = (
+                overlap >= STORY_FAR_ENTITY_OVERLAP.get()
+                and shared >= FAR_MIN_SHARED
+                and score >= STORY_SIMILARITY.get()
+            )
             if gap > FAR_YEAR_DAYS:
                 strong = strong and score >= STORY_SIMILARITY_ALONE.get()
             return strong
@@ -260,14 +269,19 @@ class Clusters:
 
     def entity_overlap(self, item: Item, articles: Iterable[str]) -> float:
         """Share of the item's (rarity-weighted) top entities that the articles name too."""
+        return self.shared_entities(item, articles)[0]
+
+    def shared_entities(self, item: Item, articles: Iterable[str]) -> tuple[float, int]:
+        """`entity_overlap`, and how many of the item's top entities the articles name."""
         top = sorted(item.entities, key=lambda e: (-item.entities[e], e))[:10]
         if not top:
-            return 0.0
+            return 0.0, 0
         named: set[str] = set()
         for a in articles:
             named.update(self.items[a].entities)
+        shared = [e for e in top if e in named]
         total = sum(self._idf(e) for e in top)
-        return sum(self._idf(e) for e in top if e in named) / total if total else 0.0
+        return (sum(self._idf(e) for e in shared) / total if total else 0.0), len(shared)
 
     # -- decisions ----------------------------------------------------------------
 
@@ -285,9 +299,9 @@ class Clusters:
         for story, values in sorted(by_story.items()):
             score = _mean_top(values)
             members = self.story_articles(story)
-            overlap = self.entity_overlap(item, members)
+            overlap, shared = self.shared_entities(item, members)
             gap = self.gap_days(item, members)
-            if self.story_fits(score, overlap, gap):
+            if self.story_fits(score, overlap, gap, shared):
                 evidence: dict[str, Any] = {
                     "similarity": round(score, 3),
                     "entity_overlap": round(overlap, 3),
