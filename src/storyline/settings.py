@@ -216,8 +216,7 @@ STORY_GAP_DAYS: Setting[int] = Setting(
     90,
     "An article published more than this many days from every dated article of a story needs "
     "strong evidence to join it: shared entities (story_far_entity_overlap, at least two), and "
-    "after a year "
-    "also story_similarity_alone; similarity alone never suffices.",
+    "after a year also story_similarity_alone; similarity alone never suffices.",
 )
 STORY_FAR_ENTITY_OVERLAP: Setting[float] = Setting(
     "story_far_entity_overlap",
