@@ -107,13 +107,13 @@ def test_facts_take_names_days_years_and_figures_from_the_analysis() -> None:
         ],
     )
     f = facts(analysis)
-    assert f["people"] == {"jens ohlsen", "ohlsen"}
-    assert f["surnames"] == {"ohlsen"}
-    assert f["places"] == {"helgoland"}
-    assert f["organisations"] == {"wattkurs"}
-    assert f["days"] == {"2025-03-04"}
-    assert f["years"] == {2025}
-    assert f["figures"] == {"214", "9.6e+07 EUR"}
+    assert f.people == {"jens ohlsen", "ohlsen"}
+    assert f.surnames == {"ohlsen"}
+    assert f.places == {"helgoland"}
+    assert f.organisations == {"wattkurs"}
+    assert f.days == {"2025-03-04"}
+    assert f.years == {2025}
+    assert f.figures == {"214", "9.6e+07 EUR"}
     prof = build(analysis, _unit(1), np.vstack([_unit(2), _unit(3)]), published=date(2025, 3, 4))
     assert prof.windows.shape == (2, DIM) and prof.language == "de"
 

@@ -116,27 +116,37 @@ def _figure(value: float, unit: str | None) -> str | None:
     return f"{float(f'{value:.3g}'):g} {unit or ''}".strip()
 
 
-def facts(analysis: Analysis) -> dict[str, frozenset[str] | frozenset[int]]:
-    """The sets a profile compares, from one analysis: names by type, surnames, days,
-    years and figures."""
+@dataclass(frozen=True)
+class Facts:
+    """The sets a profile compares, as one analysis gives them."""
+
+    places: frozenset[str]
+    people: frozenset[str]
+    surnames: frozenset[str]
+    organisations: frozenset[str]
+    days: frozenset[str]
+    years: frozenset[int]
+    figures: frozenset[str]
+
+
+def facts(analysis: Analysis) -> Facts:
+    """Names by type, surnames, days, years and figures of one analysis."""
     people = _names(analysis, "PER")
-    surnames = frozenset(p.split()[-1] for p in people if len(p.split()) > 1)
-    days = frozenset(d.value for d in analysis.dates if _DAY.match(d.value))
     years: set[int] = set()
     for d in analysis.dates:
         m = _YEAR.match(d.value)
         if m:
             years.add(int(m.group(1)))
     figures = {_figure(q.value, q.unit) for q in analysis.quantities}
-    return {
-        "places": _names(analysis, "LOC"),
-        "people": people,
-        "surnames": surnames,
-        "organisations": _names(analysis, "ORG"),
-        "days": days,
-        "years": frozenset(years),
-        "figures": frozenset(f for f in figures if f is not None),
-    }
+    return Facts(
+        places=_names(analysis, "LOC"),
+        people=people,
+        surnames=frozenset(p.split()[-1] for p in people if len(p.split()) > 1),
+        organisations=_names(analysis, "ORG"),
+        days=frozenset(d.value for d in analysis.dates if _DAY.match(d.value)),
+        years=frozenset(years),
+        figures=frozenset(f for f in figures if f is not None),
+    )
 
 
 def build(
@@ -152,13 +162,13 @@ def build(
         lead=np.asarray(lead, dtype=np.float32),
         windows=np.asarray(window_vectors, dtype=np.float32).reshape(-1, lead.shape[-1]),
         language=analysis.lang,
-        places=f["places"],  # type: ignore[arg-type]
-        people=f["people"],  # type: ignore[arg-type]
-        surnames=f["surnames"],  # type: ignore[arg-type]
-        organisations=f["organisations"],  # type: ignore[arg-type]
-        days=f["days"],  # type: ignore[arg-type]
-        years=f["years"],  # type: ignore[arg-type]
-        figures=f["figures"],  # type: ignore[arg-type]
+        places=f.places,
+        people=f.people,
+        surnames=f.surnames,
+        organisations=f.organisations,
+        days=f.days,
+        years=f.years,
+        figures=f.figures,
         published=published,
     )
 
