@@ -165,7 +165,7 @@ def choose(
         if r[1] not in per_set or r[0] > per_set[r[1]][0]:
             per_set[r[1]] = r
     top = max(r[0] for r in per_set.values())
-    return next(per_set[n] for n in CANDIDATES if per_set[n][0] >= top - MIN_GAIN)
+    return next(per_set[n] for n in CANDIDATES if n in per_set and per_set[n][0] >= top - MIN_GAIN)
 
 
 def main() -> None:
