@@ -25,7 +25,7 @@ import numpy as np
 from bench.similarity import is_held_out
 
 from storyline.stories.pair_features import FEATURES, MODEL_FILE, Model, features
-from train.similarity.data import all_pairs, pair_profiles
+from train.similarity.data import SEMEVAL, all_pairs, pair_profiles
 
 ALPHAS = (0.3, 1.0, 3.0, 10.0, 30.0)
 FOLDS = 5
@@ -169,6 +169,9 @@ def choose(
 
 
 def main() -> None:
+    if not SEMEVAL.exists():
+        print(f"skip: {SEMEVAL} is absent (training reads ../shared)", file=sys.stderr)
+        return
     pairs = all_pairs()
     profs = pair_profiles(pairs)
     x_all = np.vstack([features(a, b) for a, b in profs])
