@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 DEMO   := demo-output
 
-.PHONY: demo test lint bench bench-fuzz bench-scale venv clean lock docs train-ner train-ner-encoder calibrate-encoder train-quotes train-junk
+.PHONY: demo test lint bench bench-fuzz bench-scale venv clean lock docs train-ner train-ner-encoder calibrate-encoder train-quotes train-junk train-similarity
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -78,6 +78,11 @@ train-ner-encoder: venv
 # encodes the documents once into build/quotes_encoder/ (about 3 min), then trains (about 5 min).
 train-quotes: venv
 	$(BIN)/python -m train.quotes_encoder.train
+
+# Rebuild the learned article similarity from ../shared/bench/semeval2022-t8 (tuning part):
+# profiles the articles once into build/similarity/ (about 3 min), then fits (seconds).
+train-similarity: venv
+	$(BIN)/python -m train.similarity.train
 
 # Recompute the encoder's int8 smoothing factors from ../shared/bench (about 3 min).
 calibrate-encoder: venv

@@ -12,6 +12,12 @@ texts are ~1,000 characters already, so little is cut). Speed: articles embedded
 (the encoder, storyline.encoder) and the time to score one article against 10,000 stored
 embeddings.
 
+The learned similarity (issue 16, storyline.stories.pair_features: profiles of the whole
+article in windows, names, days and figures, combined by a ridge model trained with
+`make train-similarity` on the tuning split) is scored on the same held-out part, with a
+bootstrap 95 % interval for every held-out Pearson (28 and 17 pairs: the intervals are
+wide). Its profiles are cached in build/similarity/ by train/similarity/data.py.
+
     .venv/bin/python -m bench.similarity          # evaluate, save bench/results/similarity.json
     .venv/bin/python -m bench.similarity --fit    # refit the calibration on the tuning split
 """
@@ -37,6 +43,7 @@ from storyline.stories.similarity import (
 
 PUBLISHED = {"HFL (winner, large online models; official test set)": {"de": 0.850, "de-en": 0.860}}
 HELD_OUT_EVERY = 3
+BOOTSTRAP = 2000
 
 
 def load_pairs(path: Path) -> list[dict[str, Any]]:
@@ -65,6 +72,44 @@ def pearson(x: np.ndarray, y: np.ndarray) -> float:
     if len(x) < 3 or float(np.std(x)) == 0.0 or float(np.std(y)) == 0.0:
         return float("nan")
     return float(np.corrcoef(x, y)[0, 1])
+
+
+def bootstrap_ci(pred: np.ndarray, gold: np.ndarray, seed: int = 16) -> list[float]:
+    """95 % percentile interval of Pearson over pairs resampled with replacement."""
+    rng = np.random.default_rng(seed)
+    values = []
+    for _ in range(BOOTSTRAP):
+        pick = rng.integers(0, len(gold), len(gold))
+        r = pearson(pred[pick], gold[pick])
+        if np.isfinite(r):
+            values.append(r)
+    if not values:
+        return [float("nan"), float("nan")]
+    lo, hi = np.percentile(values, [2.5, 97.5])
+    return [round(float(lo), 3), round(float(hi), 3)]
+
+
+def learned(pairs: list[dict[str, Any]]) -> dict[str, Any]:
+    """Held-out Pearson (with bootstrap CI) of the learned similarity, per language pair."""
+    from train.similarity.data import pair_profiles  # imports this module: import late
+
+    from storyline.stories.pair_features import features as pair_features
+    from storyline.stories.pair_features import shipped_model
+
+    held = [p for p in pairs if is_held_out(p["row"])]
+    model = shipped_model()
+    x = np.vstack([pair_features(a, b) for a, b in pair_profiles(held)])
+    pred = model.predict(x)
+    gold = np.array([p["gold"] for p in held])
+    out: dict[str, Any] = {"features_used": model.card.get("features_used")}
+    for pair in ("de", "de-en"):
+        mask = np.array([p["pair"] == pair for p in held])
+        out[f"held_out_{pair}"] = {
+            "pairs": int(mask.sum()),
+            "pearson": round(pearson(pred[mask], gold[mask]), 3),
+            "ci95": bootstrap_ci(pred[mask], gold[mask]),
+        }
+    return out
 
 
 def embed_pairs(
@@ -100,6 +145,8 @@ def scored(pairs: list[dict[str, Any]], backend: str) -> dict[str, Any]:
                 "pearson": round(pearson(sim[mask], gold[mask]), 3),
                 "pearson_raw_cosine": round(pearson(cos[mask], gold[mask]), 3),
             }
+            if keep:
+                out[f"{split}_{pair}"]["ci95"] = bootstrap_ci(sim[mask], gold[mask])
     return out
 
 
@@ -161,6 +208,7 @@ def run() -> dict[str, Any] | None:
     }
     for backend in ("e5", "static"):
         result[backend] = scored(pairs, backend)
+    result["learned"] = learned(pairs)
     result["score_vs_10000_stored"] = index_speed()
     save("similarity", result)
     return result

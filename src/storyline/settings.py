@@ -217,6 +217,20 @@ STORY_SIMILARITY_ALONE: Setting[float] = Setting(
     "Similarity at which an article joins a story even without shared entities "
     "(translations and rewrites).",
 )
+STORY_GAP_DAYS: Setting[int] = Setting(
+    "story_gap_days",
+    90,
+    "An article published more than this many days from every dated article of a story needs "
+    "strong evidence to join it: shared entities (story_far_entity_overlap, at least two), and "
+    "after a year also story_similarity_alone; similarity alone never suffices.",
+)
+STORY_FAR_ENTITY_OVERLAP: Setting[float] = Setting(
+    "story_far_entity_overlap",
+    0.2,
+    "Share of an article's key entities (weighted by rarity) that a story months away "
+    "(story_gap_days) must name for the article to join it (twice story_entity_overlap: "
+    "stories of the example corpus share 0.23 to 0.58 across three to six months).",
+)
 EVENT_SIMILARITY: Setting[float] = Setting(
     "event_similarity",
     0.4,
@@ -387,6 +401,8 @@ SETTINGS: tuple[Setting[int] | Setting[str] | Setting[float], ...] = (
     STORY_SIMILARITY,
     STORY_ENTITY_OVERLAP,
     STORY_SIMILARITY_ALONE,
+    STORY_GAP_DAYS,
+    STORY_FAR_ENTITY_OVERLAP,
     EVENT_SIMILARITY,
     EVENT_MAX_DAYS,
     STORE_WAIT,

@@ -163,3 +163,39 @@ def test_cluster_article_continuing_two_stories_merges_them() -> None:
     assert c.story_of[c.event_of["a1"]] == c.story_of[c.event_of["b1"]] == story
     merge = [e for e in c.log if e.action == "merge"]
     assert merge and merge[0].evidence["through"] == "m1"
+
+
+def test_cluster_pages_years_apart_need_more_than_similarity() -> None:
+    """Issue 16: two car-leasing offers five years apart read alike (similarity 0.9 would
+    join a translation) but are not one story; a day later the same page would join."""
+    c = Clusters()
+    first = _place(c, _item("a1", _BASE, date(2020, 3, 4), entities={"leasing": 1.0}))
+    later = _place(c, _item("a2", _at(0.9), date(2025, 3, 4)))
+    assert c.story_of[later] != c.story_of[first]
+    soon = _place(c, _item("a3", _at(0.9), date(2020, 3, 5)))
+    assert c.story_of[soon] == c.story_of[first]
+
+
+def test_cluster_months_apart_join_on_shared_entities_only() -> None:
+    c = Clusters()
+    ents = {"hkb": 3.0, "ghl": 2.0}
+    first = _place(c, _item("a1", _BASE, date(2025, 1, 10), entities=ents))
+    # four months on, naming the same union and company: the story goes on
+    again = _place(c, _item("a2", _at(0.7), date(2025, 5, 20), entities=ents))
+    assert c.story_of[again] == c.story_of[first]
+    assert c.log[-2].evidence["gap_days"] == 130
+    # as alike and as far from both, naming the company among four others (a share of
+    # entities that joins a story days away, not one months away): a story of its own
+    ents = {"rotterdam": 2.0, "maersk": 2.0, "ilo": 2.0, "itf": 2.0, "hkb": 1.0}
+    other = _item("a3", _at(0.7), date(2025, 9, 30), entities=ents)
+    assert 0.1 < c.entity_overlap(other, ["a1", "a2"]) < 0.2
+    assert c.story_of[_place(c, other)] == "s-a3"
+
+
+def test_cluster_gap_is_ignored_when_a_date_is_a_guess() -> None:
+    c = Clusters()
+    first = _place(c, _item("a1", _BASE, date(2020, 3, 4), entities={"leasing": 1.0}))
+    guessed = _item("a2", _at(0.9), date(2025, 3, 4))
+    guessed.confidence = 0.3
+    assert c.gap_days(guessed, ["a1"]) is None
+    assert c.story_of[_place(c, guessed)] == c.story_of[first]

@@ -16,6 +16,13 @@ Similarity is the calibrated e5 score of stories/similarity.py (1 = same story).
 story needs similar articles *and* shared entities (two strikes in two ports read
 alike but name different unions); very high similarity alone also suffices, because
 a translation or rewrite may name the same people in forms the resolver keeps apart.
+
+Time counts too (issue 16): an article months away from every dated article of a story
+(`story_gap_days`) joins it only on strong evidence, twice the usual share of its key
+entities (`story_far_entity_overlap`) and at least two of them, and beyond a year also
+very high similarity. Pages of one
+kind read alike across years (two car-leasing offers five years apart); a story that
+really goes on for months keeps naming its people and places.
 """
 
 from __future__ import annotations
@@ -33,6 +40,8 @@ from storyline.settings import (
     EVENT_MAX_DAYS,
     EVENT_SIMILARITY,
     STORY_ENTITY_OVERLAP,
+    STORY_FAR_ENTITY_OVERLAP,
+    STORY_GAP_DAYS,
     STORY_SIMILARITY,
     STORY_SIMILARITY_ALONE,
 )
@@ -41,9 +50,15 @@ from storyline.stories.similarity import CALIBRATIONS
 
 Interval = tuple[date, date]
 CONFIDENT = 0.5  # publication dates at or above this confidence date an event precisely
+STATED = 1.0  # the confidence of a date the article states (metadata, dateline, text)
 NEIGHBOURS = 100  # nearest articles an article's decisions look at
 _TOP = 3  # a cluster's score for an article: mean of its best `_TOP` similarities
 _UNDATED_EVENT_SIMILARITY = 0.85
+#: past this many days from a story, joining it needs story_similarity_alone as well
+FAR_YEAR_DAYS = 365
+#: key entities an article must share with a story months away: one shared name is what
+#: pages of one kind have in common (a product, a city), a story going on names several
+FAR_MIN_SHARED = 2
 
 
 @dataclass
@@ -221,16 +236,52 @@ class Clusters:
     def _idf(self, entity: str) -> float:
         return math.log(1 + (len(self.items) + self.unloaded) / max(1, self._df[entity]))
 
+    def gap_days(self, item: Item, articles: Iterable[str]) -> int | None:
+        """Days between `item` and the nearest of `articles` in publication date; None when
+        `item` or all of them have no stated date. Inferred dates do not count, however
+        confident: one dated by weekdays alone may be a year off, and joining its story
+        is what dates it right (stories/dating.py)."""
+        if item.published is None or item.confidence < STATED:
+            return None
+        gaps = [
+            abs((other.published - item.published).days)
+            for other in (self.items[a] for a in articles)
+            if other.published is not None and other.confidence >= STATED
+        ]
+        return min(gaps) if gaps else None
+
+    def story_fits(self, score: float, overlap: float, gap: int | None, shared: int = 0) -> bool:
+        """Whether similarity `score`, entity `overlap` (with `shared` key entities) and
+        time `gap` (days, None when unknown) are evidence enough to join a story (see the
+        module docstring)."""
+        if gap is not None and gap > STORY_GAP_DAYS.get():
+            strong = (
+                overlap >= STORY_FAR_ENTITY_OVERLAP.get()
+                and shared >= FAR_MIN_SHARED
+                and score >= STORY_SIMILARITY.get()
+            )
+            if gap > FAR_YEAR_DAYS:
+                strong = strong and score >= STORY_SIMILARITY_ALONE.get()
+            return strong
+        return score >= STORY_SIMILARITY_ALONE.get() or (
+            score >= STORY_SIMILARITY.get() and overlap >= STORY_ENTITY_OVERLAP.get()
+        )
+
     def entity_overlap(self, item: Item, articles: Iterable[str]) -> float:
         """Share of the item's (rarity-weighted) top entities that the articles name too."""
+        return self.shared_entities(item, articles)[0]
+
+    def shared_entities(self, item: Item, articles: Iterable[str]) -> tuple[float, int]:
+        """`entity_overlap`, and how many of the item's top entities the articles name."""
         top = sorted(item.entities, key=lambda e: (-item.entities[e], e))[:10]
         if not top:
-            return 0.0
+            return 0.0, 0
         named: set[str] = set()
         for a in articles:
             named.update(self.items[a].entities)
+        shared = [e for e in top if e in named]
         total = sum(self._idf(e) for e in top)
-        return sum(self._idf(e) for e in top if e in named) / total if total else 0.0
+        return (sum(self._idf(e) for e in shared) / total if total else 0.0), len(shared)
 
     # -- decisions ----------------------------------------------------------------
 
@@ -247,12 +298,16 @@ class Clusters:
         fits: list[tuple[float, str, dict[str, Any]]] = []
         for story, values in sorted(by_story.items()):
             score = _mean_top(values)
-            overlap = self.entity_overlap(item, self.story_articles(story))
-            ok = score >= STORY_SIMILARITY_ALONE.get() or (
-                score >= STORY_SIMILARITY.get() and overlap >= STORY_ENTITY_OVERLAP.get()
-            )
-            if ok:
-                evidence = {"similarity": round(score, 3), "entity_overlap": round(overlap, 3)}
+            members = self.story_articles(story)
+            overlap, shared = self.shared_entities(item, members)
+            gap = self.gap_days(item, members)
+            if self.story_fits(score, overlap, gap, shared):
+                evidence: dict[str, Any] = {
+                    "similarity": round(score, 3),
+                    "entity_overlap": round(overlap, 3),
+                }
+                if gap is not None and gap > STORY_GAP_DAYS.get():
+                    evidence["gap_days"] = gap
                 fits.append((score, story, evidence))
         if not fits:
             return None, {}
@@ -264,6 +319,7 @@ class Clusters:
             if (
                 other_score >= STORY_SIMILARITY_ALONE.get()
                 and other_evidence["entity_overlap"] >= STORY_ENTITY_OVERLAP.get()
+                and "gap_days" not in other_evidence
             ):
                 story = self.merge_stories(story, other, {"through": item.id, **other_evidence})
         return story, evidence
