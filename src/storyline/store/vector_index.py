@@ -138,16 +138,22 @@ def nearest(store: Store, query: Matrix, k: int, backend: str = BACKEND) -> list
     return [(ids[x], sims[x]) for x in keys if x in ids]
 
 
-def nearest_ids(store: Store, queries: Matrix, k: int, backend: str = BACKEND) -> list[list[str]]:
-    """For each row of `queries`, the ids of up to `k` nearest stored articles (one batched
-    search of the index)."""
+def nearest_scored(
+    store: Store, queries: Matrix, k: int, backend: str = BACKEND
+) -> list[list[tuple[str, float]]]:
+    """For each row of `queries`, up to `k` (article id, cosine) nearest, best first (one
+    batched search of the index)."""
     index = sync(store, backend)
     if len(index) == 0 or not len(queries):
         return [[] for _ in range(len(queries))]
     found = index.search(np.atleast_2d(queries).astype(np.float32), min(k, len(index)))
     keys = np.atleast_2d(found.keys)
+    distances = np.atleast_2d(found.distances)
     wanted_keys = sorted({int(x) for x in keys.ravel()})
     ids: dict[int, str] = {}
     for i in range(0, len(wanted_keys), ADD_CHUNK // 10):
         ids.update(tables.vector_articles(store, wanted_keys[i : i + ADD_CHUNK // 10]))
-    return [[ids[int(x)] for x in row if int(x) in ids] for row in keys]
+    return [
+        [(ids[int(x)], 1.0 - float(d)) for x, d in zip(row, dist, strict=True) if int(x) in ids]
+        for row, dist in zip(keys, distances, strict=True)
+    ]

@@ -121,6 +121,12 @@ def _mean_top(values: Iterable[float], k: int = _TOP) -> float:
     return float(sum(best) / len(best)) if best else 0.0
 
 
+def story_floor() -> float:
+    """The least calibrated similarity at which a neighbour counts for its story (half of
+    `story_similarity`): below it, a neighbour is not evidence for any story."""
+    return STORY_SIMILARITY.get() / 2
+
+
 class Clusters:
     """The events and stories of a store in memory, and the log of what changed."""
 
@@ -293,7 +299,7 @@ class Clusters:
             }
         by_story: dict[str, list[float]] = {}
         for article, s in sims.items():
-            if s >= STORY_SIMILARITY.get() / 2:
+            if s >= story_floor():
                 by_story.setdefault(self.story_of[self.event_of[article]], []).append(s)
         fits: list[tuple[float, str, dict[str, Any]]] = []
         for story, values in sorted(by_story.items()):

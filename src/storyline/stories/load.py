@@ -15,8 +15,9 @@ import numpy as np
 
 from storyline.settings import embed_backend
 from storyline.store import Store, grouping
-from storyline.stories.cluster import NEIGHBOURS, Clusters, Item
+from storyline.stories.cluster import NEIGHBOURS, Clusters, Item, story_floor
 from storyline.stories.dating import day_of, interval
+from storyline.stories.similarity import CALIBRATIONS
 
 #: placed articles looked up around each new one when only part of the store is loaded:
 #: more than the `NEIGHBOURS` the decisions read, as calibration can reorder cosine ranks
@@ -155,18 +156,43 @@ def _load_around(store: Store) -> tuple[Clusters, list[Item], Details]:
 
 
 def _neighbours(store: Store, backend: str, vectors: list[np.ndarray]) -> set[str]:
-    """Placed articles among the `CANDIDATES` nearest of each vector: from the approximate
-    index in large stores, else by one exact product with every placed vector."""
+    """Placed articles among the `CANDIDATES` nearest of each vector that could count for
+    its story: from the approximate index in large stores, else by one exact product with
+    every placed vector.
+
+    A neighbour counts for a story only at a calibrated similarity of at least
+    :func:`~storyline.stories.cluster.story_floor` (cluster.py); a neighbour below it even
+    as a cross-lingual pair (the calibration's most generous reading) cannot change a
+    decision, so its story is not loaded. In a store with many similar stories that is
+    most of the 300.
+    """
     from storyline.store import vector_index
 
     query = np.vstack(vectors).astype(np.float32)
+    calibration = CALIBRATIONS[backend]
+    floor = story_floor()
+
+    def counts(cosines: np.ndarray) -> np.ndarray:
+        generous = calibration.apply(cosines, np.ones_like(cosines))
+        return np.asarray(generous >= floor)
+
     if vector_index.wanted(store, backend):
-        found = vector_index.nearest_ids(store, query, 2 * CANDIDATES, backend)
-        return {a for row in found for a in row}
+        found = vector_index.nearest_scored(store, query, 2 * CANDIDATES, backend)
+        out: set[str] = set()
+        for row in found:
+            if row:
+                cos = np.array([c for _, c in row], dtype=np.float32)
+                out.update(a for (a, _), ok in zip(row, counts(cos), strict=True) if ok)
+        return out
     ids, matrix = grouping.placed_vectors(store, backend)
     if not ids:
         return set()
     sims = matrix @ query.T  # placed x new
     k = min(CANDIDATES, len(ids))
     top = np.argpartition(-sims, k - 1, axis=0)[:k] if len(ids) > k else np.arange(len(ids))
-    return {ids[i] for i in np.unique(top)}
+    top = np.atleast_2d(top) if top.ndim == 2 else top[:, None].repeat(sims.shape[1], axis=1)
+    keep: set[str] = set()
+    for column in range(sims.shape[1]):
+        rows = top[:, column]
+        keep.update(ids[i] for i, ok in zip(rows, counts(sims[rows, column]), strict=True) if ok)
+    return keep
