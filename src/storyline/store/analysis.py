@@ -98,13 +98,19 @@ def _roles(conn: sqlite3.Connection, analysis: Analysis, ids: dict[str, str]) ->
     return out
 
 
+#: mentions read to settle an entity's type (see `_retype`)
+RETYPE_SAMPLE = 2000
+
+
 def _retype(conn: sqlite3.Connection, entity_ids: set[str]) -> None:
-    """An entity's type is the majority label of its mentions across the store (MISC last)."""
+    """An entity's type is the majority label of its mentions across the store (MISC last),
+    read from at most `RETYPE_SAMPLE` of them: a popular entity's type is settled, and
+    counting all its mentions for every added article would grow with the store."""
     for eid in entity_ids:
         rows = conn.execute(
-            "SELECT label, count(*) AS n FROM mentions WHERE entity_id=? GROUP BY label "
-            "ORDER BY label = 'MISC', n DESC, label",
-            (eid,),
+            "SELECT label, count(*) AS n FROM (SELECT label FROM mentions WHERE entity_id=? "
+            "LIMIT ?) GROUP BY label ORDER BY label = 'MISC', n DESC, label",
+            (eid, RETYPE_SAMPLE),
         ).fetchall()
         if rows:
             conn.execute("UPDATE entities SET type=? WHERE id=?", (rows[0]["label"], eid))

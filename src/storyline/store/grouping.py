@@ -98,9 +98,16 @@ def article_details(store: Store, ids: Sequence[str] | None) -> dict[str, dict[s
     return out
 
 
+#: articles counted at most per entity when a few entities are looked up: an entity named
+#: in more is "very common" either way, and counting the million mentions of a head of
+#: state for every added article would make adding cost as much as the store
+DF_CAP = 10_000
+
+
 def entity_article_counts(store: Store, entity_ids: Iterable[str] | None = None) -> dict[str, int]:
-    """In how many articles each entity (of `entity_ids`; all when None) is named, for
-    rarity weights; a few entities cost an index look-up each, not a pass over mentions."""
+    """In how many articles each entity (of `entity_ids`, counted up to `DF_CAP`; all when
+    None, exactly) is named, for rarity weights: a few entities cost a bounded index read
+    each, not a pass over mentions."""
     if entity_ids is None:
         return dict(
             store.conn.execute(
@@ -109,14 +116,14 @@ def entity_article_counts(store: Store, entity_ids: Iterable[str] | None = None)
             ).fetchall()
         )
     out: dict[str, int] = {}
-    for chunk in id_chunks(sorted(set(entity_ids))):
-        out.update(
-            store.conn.execute(
-                "SELECT entity_id, count(DISTINCT article_id) FROM mentions "
-                f"WHERE entity_id IN ({marks(chunk)}) GROUP BY entity_id",
-                chunk,
-            ).fetchall()
-        )
+    for entity in sorted(set(entity_ids)):
+        row = store.conn.execute(
+            "SELECT count(*) FROM (SELECT DISTINCT article_id FROM mentions "
+            "WHERE entity_id = ? LIMIT ?)",
+            (entity, DF_CAP),
+        ).fetchone()
+        if row[0]:
+            out[entity] = int(row[0])
     return out
 
 
