@@ -11,6 +11,7 @@ user whose files they are) may have, but a remote request should not.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Any
 
 from starlette.concurrency import run_in_threadpool
@@ -99,14 +100,23 @@ def _add_watch(request: Request, data: dict[str, Any]) -> dict[str, Any]:
     return {**source.to_dict(), "new": new}
 
 
-async def watches(request: Request) -> dict[str, Any]:
+async def _list_or_add(
+    request: Request,
+    add: Callable[[Request, dict[str, Any]], dict[str, Any]],
+    listing: Callable[[Request], dict[str, Any]],
+) -> dict[str, Any]:
+    """GET lists, POST (with the token) adds: the shape of /watches and /alerts."""
     if request.method == "POST":
         require_token(request)
         data = await _json_body(request)
-        added: dict[str, Any] = await run_in_threadpool(_add_watch, request, data)
+        added: dict[str, Any] = await run_in_threadpool(add, request, data)
         return added
-    listed: dict[str, Any] = await run_in_threadpool(_list_watches, request)
+    listed: dict[str, Any] = await run_in_threadpool(listing, request)
     return listed
+
+
+async def watches(request: Request) -> dict[str, Any]:
+    return await _list_or_add(request, _add_watch, _list_watches)
 
 
 def _remove_watch(request: Request) -> dict[str, Any]:
@@ -165,13 +175,7 @@ def _add_alert(request: Request, data: dict[str, Any]) -> dict[str, Any]:
 
 
 async def alerts(request: Request) -> dict[str, Any]:
-    if request.method == "POST":
-        require_token(request)
-        data = await _json_body(request)
-        added: dict[str, Any] = await run_in_threadpool(_add_alert, request, data)
-        return added
-    listed: dict[str, Any] = await run_in_threadpool(_list_alerts, request)
-    return listed
+    return await _list_or_add(request, _add_alert, _list_alerts)
 
 
 def _remove_alert(request: Request) -> dict[str, Any]:
