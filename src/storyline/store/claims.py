@@ -18,18 +18,9 @@ import numpy as np
 import numpy.typing as npt
 
 from storyline.settings import QUOTE_MIN_CONFIDENCE
-from storyline.store.db import Store, now
+from storyline.store.db import Store, id_chunks, marks, now
 
 Matrix = npt.NDArray[np.float32]
-
-
-def _marks(n: int) -> str:
-    return ",".join("?" * n)
-
-
-def _chunks(ids: Sequence[str], size: int = 500) -> Iterable[Sequence[str]]:
-    for i in range(0, len(ids), size):
-        yield ids[i : i + size]
 
 
 def story_members(
@@ -39,7 +30,7 @@ def story_members(
     sql = "SELECT e.story_id, a.id, a.event_id FROM articles a JOIN events e ON e.id = a.event_id"
     args: tuple[str, ...] = ()
     if story_ids is not None:
-        sql += f" WHERE e.story_id IN ({_marks(len(story_ids))})"
+        sql += f" WHERE e.story_id IN ({marks(story_ids)})"
         args = tuple(story_ids)
     out: dict[str, list[tuple[str, str]]] = defaultdict(list)
     for story, article, event in store.conn.execute(sql + " ORDER BY a.id", args):
@@ -88,21 +79,21 @@ def stale_stories(store: Store) -> list[str]:
 
 
 def drop_claims(store: Store, story_ids: Sequence[str]) -> None:
-    for chunk in _chunks(list(story_ids)):
-        store.conn.execute(f"DELETE FROM claims WHERE story_id IN ({_marks(len(chunk))})", chunk)
+    for chunk in id_chunks(list(story_ids)):
+        store.conn.execute(f"DELETE FROM claims WHERE story_id IN ({marks(chunk)})", chunk)
         store.conn.execute(
-            f"DELETE FROM claim_state WHERE story_id IN ({_marks(len(chunk))})", chunk
+            f"DELETE FROM claim_state WHERE story_id IN ({marks(chunk)})", chunk
         )
 
 
 def claim_inputs(store: Store, article_ids: Sequence[str]) -> list[dict[str, Any]]:
     """Articles with the analysis rows that claim units are made from, in one query per table."""
     out: dict[str, dict[str, Any]] = {}
-    for chunk in _chunks(list(article_ids)):
-        marks = _marks(len(chunk))
+    for chunk in id_chunks(list(article_ids)):
+        holes = marks(chunk)
         for row in store.conn.execute(
             "SELECT id, text, lang, outlet, published, echo_of, event_id FROM articles "
-            f"WHERE id IN ({marks})",
+            f"WHERE id IN ({holes})",
             chunk,
         ):
             out[row["id"]] = {
@@ -114,7 +105,7 @@ def claim_inputs(store: Store, article_ids: Sequence[str]) -> list[dict[str, Any
             }
         for row in store.conn.execute(
             "SELECT m.article_id, m.start, m.end, m.entity_id, e.name FROM mentions m "
-            f"LEFT JOIN entities e ON e.id = m.entity_id WHERE m.article_id IN ({marks})",
+            f"LEFT JOIN entities e ON e.id = m.entity_id WHERE m.article_id IN ({holes})",
             chunk,
         ):
             out[row["article_id"]]["mentions"].append(dict(row))
@@ -128,7 +119,7 @@ def claim_inputs(store: Store, article_ids: Sequence[str]) -> list[dict[str, Any
                 shown = " AND (confidence IS NULL OR confidence >= ?)"
                 args.append(QUOTE_MIN_CONFIDENCE.get())
             for row in store.conn.execute(
-                f"SELECT article_id, {cols} FROM {table} WHERE article_id IN ({marks}){shown}",
+                f"SELECT article_id, {cols} FROM {table} WHERE article_id IN ({holes}){shown}",
                 args,
             ):
                 out[row["article_id"]][table].append(dict(row))
@@ -139,10 +130,10 @@ def unit_vectors(
     store: Store, backend: str, article_ids: Sequence[str]
 ) -> dict[tuple[str, int], Matrix]:
     out: dict[tuple[str, int], Matrix] = {}
-    for chunk in _chunks(list(article_ids)):
+    for chunk in id_chunks(list(article_ids)):
         for article, start, blob in store.conn.execute(
             f"SELECT article_id, start, vector FROM claim_units "
-            f"WHERE backend = ? AND article_id IN ({_marks(len(chunk))})",
+            f"WHERE backend = ? AND article_id IN ({marks(chunk)})",
             (backend, *chunk),
         ):
             out[(str(article), int(start))] = np.frombuffer(blob, dtype=np.float32)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence, Sized
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
@@ -27,6 +27,20 @@ def _literal(text: str) -> str:
     """A string as an SQL literal, for the one script that cannot take parameters
     (`executescript` runs a migration and its record in one transaction)."""
     return "'" + text.replace("'", "''") + "'"
+
+
+#: ids per `IN (...)` list: under SQLite's default limit of host parameters
+IN_CHUNK = 500
+
+
+def id_chunks(ids: Sequence[str], size: int = IN_CHUNK) -> list[list[str]]:
+    """`ids` in lists short enough for one `IN (...)` each."""
+    return [list(ids[i : i + size]) for i in range(0, len(ids), size)]
+
+
+def marks(chunk: Sized) -> str:
+    """The `?, ?, …` placeholders of an `IN (...)` list as long as `chunk`."""
+    return ",".join("?" * len(chunk))
 
 
 def now() -> str:

@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from storyline.store.db import Store
+from storyline.store.db import Store, id_chunks, marks
 
 Matrix = npt.NDArray[np.float32]
 
@@ -132,17 +132,6 @@ _ROW_COLUMNS = (
     "a.id, a.title, a.lang, a.outlet, a.published, a.published_source, "
     "a.published_confidence, a.duplicate_of, a.event_id"
 )
-#: ids per `IN (...)` list: under SQLite's default limit of host parameters
-_CHUNK = 500
-
-
-def id_chunks(ids: Sequence[str]) -> list[list[str]]:
-    return [list(ids[i : i + _CHUNK]) for i in range(0, len(ids), _CHUNK)]
-
-
-def marks(chunk: Sequence[object]) -> str:
-    return ",".join("?" * len(chunk))
-
 
 def _rows(cursor: Iterable[sqlite3.Row]) -> list[dict[str, Any]]:
     rows = [dict(r) for r in cursor]

@@ -16,8 +16,7 @@ import numpy.typing as npt
 
 from storyline.analyse.model import DateMention
 from storyline.errors import NotFoundError
-from storyline.store.db import Store, now
-from storyline.store.grouping import id_chunks, marks
+from storyline.store.db import Store, id_chunks, marks, now
 
 Matrix = npt.NDArray[np.float32]
 
