@@ -167,14 +167,6 @@ class Clusters:
         """Entity document frequencies counted by the store (when not every article is loaded)."""
         self._df = Counter(counts)
 
-    def uncounted(self, entities: Iterable[str]) -> set[str]:
-        """Of `entities`, those whose store-wide counts are not known here yet."""
-        return {e for e in entities if e not in self._df}
-
-    def add_entity_counts(self, counts: dict[str, int]) -> None:
-        """Store-wide counts of entities met as more stories are loaded."""
-        for entity, n in counts.items():
-            self._df.setdefault(entity, n)
 
     def _set_story(self, event: str, story: str) -> None:
         old = self.story_of.get(event)

@@ -77,16 +77,13 @@ class Details:
             return
         self.done.update(todo)
         ids = [a for s in todo for a in self.clusters.story_articles(s)]
-        met: set[str] = set()
+        # No rarity counts for these articles' entities: rarity weighs only the entities of
+        # the article being placed (cluster.py `shared_entities`), counted when loaded.
         for article, extra in grouping.article_details(self.store, ids).items():
             old = self.clusters.items[article]
             item = replace(old, entities=extra["entities"])
             set_dates(item, extra["dates"])
             self.clusters.fill(item)
-            met.update(item.entities)
-        missing = self.clusters.uncounted(met)
-        if missing:
-            self.clusters.add_entity_counts(grouping.entity_article_counts(self.store, missing))
 
     def around(self, sims: dict[str, float]) -> None:
         """Load the stories of an article's neighbours."""
