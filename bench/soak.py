@@ -131,19 +131,29 @@ def _handler(site: Site, by_path: dict[str, Item]) -> type[BaseHTTPRequestHandle
             self.send_header("Content-Length", str(len(body)))
             for k, v in (headers or {}).items():
                 self.send_header(k, v)
+            self._done()  # before the client can have the answer (see `_done`)
             self.end_headers()
             self.wfile.write(body)
+
+        def _done(self) -> None:
+            """The request stops counting as active once its answer starts to go out: a
+            client that sends its next request on reading this answer is one request at a
+            time, even when this thread is scheduled again only after that request came."""
+            if getattr(self, "counted", False):
+                with site.lock:
+                    site.active -= 1
+                self.counted = False
 
         def do_GET(self) -> None:
             with site.lock:
                 site.active += 1
                 site.max_active = max(site.max_active, site.active)
                 site.requests += 1
+            self.counted = True
             try:
                 self._route()
             finally:
-                with site.lock:
-                    site.active -= 1
+                self._done()
 
         def _route(self) -> None:
             base = f"http://{self.headers.get('Host')}"
