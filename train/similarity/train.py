@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from bench.similarity import is_held_out
+from bench.similarity import bootstrap_ci, is_held_out, pearson
 
 from storyline.stories.pair_features import FEATURES, MODEL_FILE, Model, features
 from train.similarity.data import SEMEVAL, all_pairs, pair_profiles
@@ -30,7 +30,6 @@ from train.similarity.data import SEMEVAL, all_pairs, pair_profiles
 ALPHAS = (0.3, 1.0, 3.0, 10.0, 30.0)
 FOLDS = 5
 REPEATS = 20
-BOOTSTRAP = 2000
 SEED = 16
 #: feature sets compared by cross-validation (named for the card)
 #: feature sets compared by cross-validation, simplest first (named for the card)
@@ -83,12 +82,6 @@ def fit_ridge(x: np.ndarray, y: np.ndarray, alpha: float, mask: np.ndarray) -> M
     return Model(FEATURES, mean, scale, coef, intercept, {})
 
 
-def pearson(a: np.ndarray, b: np.ndarray) -> float:
-    if len(a) < 3 or float(np.std(a)) == 0.0 or float(np.std(b)) == 0.0:
-        return float("nan")
-    return float(np.corrcoef(a, b)[0, 1])
-
-
 def cross_validate(
     x: np.ndarray, y: np.ndarray, groups: np.ndarray, alpha: float, mask: np.ndarray
 ) -> dict[str, float]:
@@ -108,19 +101,6 @@ def cross_validate(
     out = {g: round(float(np.mean(v)), 3) for g, v in scores.items()}
     out["mean"] = round((out["de"] + out["de-en"]) / 2, 3)
     return out
-
-
-def bootstrap_ci(pred: np.ndarray, gold: np.ndarray, seed: int = SEED) -> list[float]:
-    """95 % percentile interval of Pearson over pairs resampled with replacement."""
-    rng = np.random.default_rng(seed)
-    values = []
-    for _ in range(BOOTSTRAP):
-        pick = rng.integers(0, len(gold), len(gold))
-        r = pearson(pred[pick], gold[pick])
-        if np.isfinite(r):
-            values.append(r)
-    lo, hi = np.percentile(values, [2.5, 97.5])
-    return [round(float(lo), 3), round(float(hi), 3)]
 
 
 def held_out_scores(
