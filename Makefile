@@ -32,8 +32,23 @@ demo: venv
 	@echo "Try:    $(BIN)/storyline show <id> --db $(DEMO)/storyline.db"
 	@echo "        $(BIN)/storyline serve --db $(DEMO)/storyline.db   (then open http://127.0.0.1:8000/)"
 
+# The suite runs twice: on SQLite, then on PostgreSQL (STORYLINE_TEST_PG, default
+# postgresql:///storyline_test; .ci/postgres sets one up). Without a server the second
+# half is skipped and says so; with STORYLINE_REQUIRE_PG set, that is an error.
+PG_URL ?= $(or $(STORYLINE_TEST_PG),postgresql:///storyline_test)
 test: venv
 	$(BIN)/python -m pytest -q
+	@if $(BIN)/python -c "import psycopg; psycopg.connect('$(PG_URL)', connect_timeout=3).close()" 2>/dev/null; then \
+		echo "== the same suite on PostgreSQL ($(PG_URL)) =="; \
+		STORYLINE_TEST_ENGINE=postgresql STORYLINE_TEST_PG='$(PG_URL)' $(BIN)/python -m pytest -q; \
+	elif [ -n "$$STORYLINE_REQUIRE_PG" ]; then \
+		echo "ERROR: PostgreSQL at $(PG_URL) is not reachable and STORYLINE_REQUIRE_PG is set"; exit 1; \
+	else \
+		echo; echo "************************************************************************"; \
+		echo "* PostgreSQL half SKIPPED: no server at $(PG_URL)."; \
+		echo "* Run .ci/postgres (as root) or set STORYLINE_TEST_PG to run it."; \
+		echo "************************************************************************"; \
+	fi
 
 lint: venv
 	$(BIN)/ruff check src tests bench train

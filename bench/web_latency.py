@@ -98,8 +98,11 @@ def _targets(db: Path) -> dict[str, list[str]]:
     }
 
 
-def measure(db: Path, repeat: int) -> dict[str, Any]:
-    """First request (cold: caches empty) and `repeat` more per page, over loopback HTTP."""
+def measure(
+    db: Path | str, repeat: int, targets: dict[str, list[str]] | None = None
+) -> dict[str, Any]:
+    """First request (cold: caches empty) and `repeat` more per page, over loopback HTTP;
+    `targets` (default: those of the SQLite file `db`) name the pages."""
     import httpx
 
     from bench.live import serving
@@ -107,7 +110,7 @@ def measure(db: Path, repeat: int) -> dict[str, Any]:
 
     out: dict[str, Any] = {}
     with serving(create_app(db)) as base, httpx.Client(base_url=base, timeout=120) as client:
-        for name, paths in _targets(db).items():
+        for name, paths in (targets or _targets(Path(db))).items():
             cold: list[float] = []
             times: list[float] = []
             for path in paths:

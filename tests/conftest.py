@@ -7,7 +7,9 @@ is copied from the seed articles or the benchmarks.
 
 from __future__ import annotations
 
+import hashlib
 import json
+import os
 import shutil
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
@@ -16,7 +18,112 @@ from typing import Any
 import pytest
 from click.testing import CliRunner, Result
 
-from storyline.store import Store
+from storyline.errors import NotFoundError
+from storyline.store import Store, postgres
+
+#: Which engine the suite's stores use: "sqlite" (default) or "postgresql", with the
+#: database in STORYLINE_TEST_PG (a URL). `make test` runs both halves when it can.
+ENGINE = os.environ.get("STORYLINE_TEST_ENGINE", "sqlite")
+PG_URL = os.environ.get("STORYLINE_TEST_PG", "postgresql:///storyline_test")
+_SCHEMA_PREFIX = "t_"
+_SCHEMAS: set[str] = set()
+
+
+def _admin(sql: str) -> None:
+    import psycopg
+
+    with psycopg.connect(PG_URL, autocommit=True) as conn:
+        conn.execute(sql.encode())
+
+
+def _pg_init(orig: Callable[..., None]) -> Callable[..., None]:
+    """Store(path) opens a PostgreSQL schema of its own for every SQLite path a test
+    names, so the same tests run against PostgreSQL unchanged."""
+
+    def init(self: Store, path: Any, *, create: bool = True, wait: float | None = None) -> None:
+        if postgres.is_url(path) or str(path) in ("", ":memory:"):
+            return orig(self, path, create=create, wait=wait)
+        file = Path(path).resolve()
+        schema = _SCHEMA_PREFIX + hashlib.sha1(str(file).encode()).hexdigest()[:24]
+        if schema not in _SCHEMAS:
+            if not create and not file.exists():
+                raise NotFoundError(
+                    f"no store at {file}", hint="run 'storyline ingest' first or pass --db"
+                )
+            _admin(f"DROP SCHEMA IF EXISTS {schema} CASCADE; CREATE SCHEMA {schema}")
+            _SCHEMAS.add(schema)
+            if file.parent.is_dir() and not file.exists():
+                file.touch()  # tests look for the store where they put it
+        sep = "&" if "?" in PG_URL else "?"
+        return orig(
+            self, f"{PG_URL}{sep}options=-csearch_path%3D{schema}", create=create, wait=wait
+        )
+
+    return init
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers",
+        "sqlite_only(reason): tests SQLite's own files or pragmas; skipped in the PostgreSQL half",
+    )
+    if ENGINE != "postgresql":
+        return
+    rows = []
+    import psycopg
+
+    with psycopg.connect(PG_URL, autocommit=True) as conn:
+        rows = conn.execute(
+            "SELECT nspname FROM pg_namespace WHERE nspname LIKE %s", (_SCHEMA_PREFIX + "%",)
+        ).fetchall()
+        for (name,) in rows:
+            conn.execute(f"DROP SCHEMA {name} CASCADE".encode())
+    Store.__init__ = _pg_init(Store.__init__)  # type: ignore[method-assign]
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if ENGINE != "postgresql":
+        return
+    for item in items:
+        marker = item.get_closest_marker("sqlite_only")
+        if marker is not None:
+            why = marker.args[0] if marker.args else "tests SQLite itself"
+            item.add_marker(pytest.mark.skip(reason=f"PostgreSQL half: {why}"))
+
+
+def pg_available() -> str | None:
+    """Why PostgreSQL cannot be used by the tests, or None when it can."""
+    try:
+        import psycopg
+
+        psycopg.connect(PG_URL, connect_timeout=3).close()
+    except Exception as exc:  # any reason at all: the message says it
+        return f"{type(exc).__name__}: {exc}".strip()
+    return None
+
+
+@pytest.fixture
+def pg_url(tmp_path: Path) -> str:
+    """A URL of an empty PostgreSQL schema of this test's own. Skips loudly when no server
+    can be reached, unless STORYLINE_REQUIRE_PG is set (as .ci/run sets it): then fails."""
+    why = pg_available()
+    if why is not None:
+        message = f"PostgreSQL not reachable at {PG_URL} ({why}); set STORYLINE_TEST_PG"
+        if os.environ.get("STORYLINE_REQUIRE_PG"):
+            pytest.fail(message)
+        pytest.skip(message)
+    schema = _SCHEMA_PREFIX + hashlib.sha1(str(tmp_path).encode()).hexdigest()[:24]
+    _admin(f"DROP SCHEMA IF EXISTS {schema} CASCADE; CREATE SCHEMA {schema}")
+    sep = "&" if "?" in PG_URL else "?"
+    return f"{PG_URL}{sep}options=-csearch_path%3D{schema}"
+
+
+@pytest.fixture(autouse=True)
+def _close_pools() -> Iterator[None]:
+    """Each test's PostgreSQL connections go back when it ends (one pool per schema)."""
+    yield
+    postgres.POOLS.close_all()
+
 
 SHARED = Path(__file__).resolve().parent.parent.parent / "shared"
 SEEDS = SHARED / "seeds"

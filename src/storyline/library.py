@@ -41,7 +41,7 @@ def open(db: str | PathLike[str] | None = None, *, create: bool = True) -> Store
     `create=False` raises NotFoundError when there is no store there yet. The store is a
     context manager; close it (or leave the `with` block) when done.
     """
-    return Store(Path(db) if db is not None else DB_PATH.get(), create=create)
+    return Store(db if db is not None else DB_PATH.get(), create=create)
 
 
 @contextmanager

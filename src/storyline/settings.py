@@ -47,7 +47,18 @@ class Setting(Generic[T]):
         return value
 
 
-DB_PATH: Setting[str] = Setting("db", "storyline.db", "SQLite store used when --db is not given.")
+DB_PATH: Setting[str] = Setting(
+    "db",
+    "storyline.db",
+    "Store used when --db is not given: a SQLite file, or a PostgreSQL URL "
+    "(postgresql://user@host/dbname; needs the 'postgres' extra).",
+)
+PG_POOL_SIZE: Setting[int] = Setting(
+    "pg_pool_size",
+    10,
+    "Connections kept per PostgreSQL database by one storyline process (a web server "
+    "opens a store per request and takes one from this pool).",
+)
 MAX_FILE_BYTES: Setting[int] = Setting(
     "max_file_bytes",
     20_000_000,

@@ -11,7 +11,17 @@ from typing import Any
 import click
 
 from storyline import __version__
-from storyline.cli import analysis, articles, compare, report, search, serve, stories, watch
+from storyline.cli import (
+    admin,
+    analysis,
+    articles,
+    compare,
+    report,
+    search,
+    serve,
+    stories,
+    watch,
+)
 from storyline.cli.common import CONTEXT, for_terminal
 from storyline.errors import StorylineError
 
@@ -49,6 +59,7 @@ for _command in (
     *search.COMMANDS,
     *serve.COMMANDS,
     *watch.COMMANDS,
+    *admin.COMMANDS,
 ):
     main.add_command(_command)
 

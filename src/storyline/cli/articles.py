@@ -61,7 +61,7 @@ def _print_report(report: IngestReport, store: Store, seconds: float) -> None:
         parts.append(f"{len(report.unchanged) + len(report.known)} already in the store")
     parts.append(f"{len(report.errors)} failed")
     click.echo(
-        f"ingest: {', '.join(parts)} in {seconds:.1f}s; {store.count()} articles in {store.path}"
+        f"ingest: {', '.join(parts)} in {seconds:.1f}s; {store.count()} articles in {store.name}"
     )
     if report.stories is not None:
         s = report.stories
@@ -401,7 +401,8 @@ def status_cmd(db: str, as_json: bool) -> None:
         with open_store(db) as store:
             outlets = store.outlet_counts()
             info: dict[str, Any] = {
-                "db": str(store.path),
+                "db": store.name,
+                "engine": store.dialect,
                 "schema_version": store.schema_version,
                 "migrations": store.migrations(),
                 "articles": store.count(),

@@ -109,7 +109,7 @@ def _retype(conn: sqlite3.Connection, entity_ids: set[str]) -> None:
     for eid in entity_ids:
         rows = conn.execute(
             "SELECT label, count(*) AS n FROM (SELECT label FROM mentions WHERE entity_id=? "
-            "LIMIT ?) GROUP BY label ORDER BY label = 'MISC', n DESC, label",
+            "LIMIT ?) sample GROUP BY label ORDER BY label = 'MISC', n DESC, label",
             (eid, RETYPE_SAMPLE),
         ).fetchall()
         if rows:

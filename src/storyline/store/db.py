@@ -1,26 +1,50 @@
-"""SQLite store: one writer, WAL, one transaction per batch, migrations recorded.
+"""The store: one writer at a time, one transaction per batch, migrations recorded.
 
-Why SQLite: analysts run storyline on a laptop next to their files; a single
+Why SQLite by default: analysts run storyline on a laptop next to their files; a single
 file that needs no server, survives a crash mid-write (WAL + transactions)
-and can be opened by any SQLite tool is the right default.
+and can be opened by any SQLite tool is the right default. A team's archive lives in
+PostgreSQL instead (``--db postgresql://…``): the same class, the same statements
+(translated by :mod:`storyline.store.dialect`), the same migrations in its dialect
+(:mod:`storyline.store.schema_pg`), and writers serialised by an advisory lock as SQLite
+serialises them by its file lock.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
+import os
 import sqlite3
 from collections.abc import Callable, Iterator, Sequence, Sized
 from contextlib import contextmanager
 from datetime import UTC, datetime
+from os import PathLike
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from storyline.errors import InputError, NotFoundError, SchemaError, StoreBusyError, StoreError
 from storyline.model import Document
-from storyline.settings import STORE_WAIT
+from storyline.settings import PG_POOL_SIZE, STORE_WAIT
+from storyline.store import postgres, schema_pg
 from storyline.store.schema import MIGRATIONS, SCHEMA_VERSION
 
 _ID_TABLES = frozenset({"articles", "events", "stories", "entities"})
+
+#: The advisory lock every PostgreSQL writer takes for its transaction (SQLite's file
+#: lock): grouping and claims assume one writer at a time, as on SQLite.
+WRITER_LOCK = 0x5707_1135
+#: The advisory lock held while migrations run, so two first starts do not both migrate.
+MIGRATION_LOCK = 0x5707_1136
+
+
+def side_files(url: str) -> Path:
+    """Where a PostgreSQL store's local derived files (the HNSW index, the ingest lock)
+    live on this machine: under the user's cache folder, one folder per database."""
+    base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    digest = hashlib.sha1(postgres.redact(url).encode()).hexdigest()[:16]
+    folder = base / "storyline" / "postgres" / digest
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder / "store"
 
 
 def _literal(text: str) -> str:
@@ -52,13 +76,40 @@ def _json(value: Any) -> str | None:
 
 
 class Store:
-    """A storyline database file. Use as a context manager or call :meth:`close`."""
+    """A storyline store: a SQLite file or a PostgreSQL database. Use as a context manager
+    or call :meth:`close`."""
 
-    def __init__(self, path: str | Path, *, create: bool = True, wait: float | None = None) -> None:
-        """`wait`: seconds to wait for another writer's lock (default: store_wait)."""
-        self.path = Path(path)
+    #: A sqlite3 connection, or for PostgreSQL a PgConnection offering the part of
+    #: sqlite3.Connection's interface the store uses (typed as that part's owner)
+    conn: sqlite3.Connection
+
+    def __init__(
+        self, path: str | PathLike[str], *, create: bool = True, wait: float | None = None
+    ) -> None:
+        """`path`: a SQLite file or a postgresql:// URL. `wait`: seconds to wait for
+        another writer's lock (default: store_wait)."""
         self.wait = STORE_WAIT.get() if wait is None else wait
         self._outlets: list[str] | None = None
+        self.url: str | None = None
+        self.dialect = "sqlite"
+        if postgres.is_url(path):
+            self.url = postgres.normalise_url(path)
+            self.dialect = "postgresql"
+            self.path = side_files(self.url)
+            self.conn = cast(
+                sqlite3.Connection,
+                postgres.PgConnection(self.url, wait=self.wait, pool_size=PG_POOL_SIZE.get()),
+            )
+            try:
+                self.migrate()
+            except sqlite3.DatabaseError as exc:
+                self.conn.close()
+                raise StoreError(
+                    f"{self.name} is not a usable storyline store ({exc})",
+                    hint="check the URL; an empty database is set up on first use",
+                ) from exc
+            return
+        self.path = Path(path)
         if not create and not self.path.exists():
             raise NotFoundError(
                 f"no store at {self.path}", hint="run 'storyline ingest' first or pass --db"
@@ -85,6 +136,15 @@ class Store:
     def close(self) -> None:
         self.conn.close()
 
+    @property
+    def name(self) -> str:
+        """The store as a user names it: the file, or the URL without its password."""
+        return postgres.redact(self.url) if self.url else str(self.path)
+
+    @property
+    def is_postgres(self) -> bool:
+        return self.dialect == "postgresql"
+
     # -- schema -----------------------------------------------------------------
 
     @property
@@ -98,6 +158,8 @@ class Store:
             "CREATE TABLE IF NOT EXISTS schema_migrations ("
             "version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)"
         )
+        if self.is_postgres:
+            return self._migrate_postgres()
         current = self.schema_version
         if current > SCHEMA_VERSION:
             raise SchemaError(
@@ -122,6 +184,38 @@ class Store:
             applied.append(m.version)
         return applied
 
+    def _migrate_postgres(self) -> list[int]:
+        """The migrations in PostgreSQL's dialect; an advisory lock keeps two processes
+        that start at once from both applying them."""
+        applied: list[int] = []
+        self.conn.execute("SELECT pg_advisory_lock(?)", (MIGRATION_LOCK,))
+        try:
+            current = self.schema_version
+            if current > SCHEMA_VERSION:
+                raise SchemaError(
+                    f"{self.name} has schema version {current}, newer than this storyline "
+                    f"understands ({SCHEMA_VERSION})",
+                    hint="upgrade storyline",
+                )
+            for m in MIGRATIONS:
+                if m.version <= current:
+                    continue
+                script = (
+                    "BEGIN;\n" + schema_pg.script(m) + "\nINSERT INTO schema_migrations VALUES "
+                    f"({m.version}, {_literal(m.name)}, {_literal(now())});\nCOMMIT;"
+                )
+                try:
+                    self.conn.executescript(script)
+                except sqlite3.Error:
+                    if self.conn.in_transaction:
+                        self.conn.execute("ROLLBACK")
+                    raise
+                applied.append(m.version)
+        finally:
+            self.conn.execute("SELECT pg_advisory_unlock(?)", (MIGRATION_LOCK,))
+        cast(postgres.PgConnection, self.conn).refresh_schema()
+        return applied
+
     def migrations(self) -> list[dict[str, Any]]:
         rows = self.conn.execute("SELECT * FROM schema_migrations ORDER BY version")
         return [dict(r) for r in rows]
@@ -138,10 +232,16 @@ class Store:
             yield
             return
         try:
-            self.conn.execute("BEGIN IMMEDIATE")
+            if self.is_postgres:
+                self.conn.execute("BEGIN")
+                self.conn.execute("SELECT pg_advisory_xact_lock(?)", (WRITER_LOCK,))
+            else:
+                self.conn.execute("BEGIN IMMEDIATE")
         except sqlite3.OperationalError as exc:
+            if self.is_postgres and self.conn.in_transaction:
+                self.conn.execute("ROLLBACK")
             raise StoreBusyError(
-                f"{self.path} is locked by another writer ({exc}; waited {self.wait:g} s)",
+                f"{self.name} is locked by another writer ({exc}; waited {self.wait:g} s)",
                 hint="wait for the other storyline process to finish, or raise store_wait",
             ) from exc
         try:
@@ -175,11 +275,15 @@ class Store:
                     (len(prefix), prefix),
                 ).fetchall()
                 for (old,) in rows:
-                    self.conn.execute(
-                        f"UPDATE OR IGNORE {table} SET source = ? WHERE source = ?",
-                        (rename(old), old),
-                    )
-                    self.conn.execute(f"DELETE FROM {table} WHERE source = ?", (old,))
+                    new = rename(old)
+                    if table == "sources":  # a row the store has under the new name stays
+                        self.conn.execute(
+                            "DELETE FROM sources WHERE source = ? AND EXISTS (SELECT 1 FROM "
+                            "sources n WHERE n.source = ? AND n.article_id = sources.article_id "
+                            "AND n.byte_hash = sources.byte_hash)",
+                            (old, new),
+                        )
+                    self.conn.execute(f"UPDATE {table} SET source = ? WHERE source = ?", (new, old))
 
     def open_runs(self) -> list[tuple[int, str, str, int]]:
         """Ingest runs without a final status: (id, started_at, status, articles stored)."""
@@ -387,7 +491,13 @@ class Store:
             "a.duplicate_of, length(a.text) AS chars FROM articles a"
         )
         where, args = [], []
-        if query:
+        if query and self.is_postgres:
+            where.append(
+                "to_tsvector('simple', coalesce(a.title, '') || ' ' || a.text) "
+                "@@ websearch_to_tsquery('simple', ?)"
+            )
+            args.append(query)
+        elif query:
             sql += " JOIN articles_fts f ON f.rowid = a.rowid"
             where.append("articles_fts MATCH ?")
             args.append(query)

@@ -88,7 +88,7 @@ def article_details(store: Store, ids: Sequence[str] | None) -> dict[str, dict[s
         ):
             out.setdefault(article, {"entities": {}, "dates": []})["entities"][entity] = float(n)
         for article, value, precision in store.conn.execute(
-            f"SELECT article_id, value, precision FROM dates WHERE 1{where} "
+            f"SELECT article_id, value, precision FROM dates WHERE TRUE{where} "
             "ORDER BY article_id, start",
             args,
         ):

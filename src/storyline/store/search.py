@@ -9,6 +9,7 @@ caller (Snowball stems cannot be computed in SQL) and handed in.
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, suppress
@@ -161,8 +162,9 @@ def index_is_complete(conn: sqlite3.Connection) -> bool:
     triggers delete search rows with their articles, so equal counts mean complete,
     short of a rowid renumbering (VACUUM), which this check misses and `reindex` repairs.
     """
+    shadow = "articles_search" if _is_postgres(conn) else "articles_search_docsize"
     row = conn.execute(
-        "SELECT (SELECT count(*) FROM articles), (SELECT count(*) FROM articles_search_docsize)"
+        f"SELECT (SELECT count(*) FROM articles), (SELECT count(*) FROM {shadow})"
     ).fetchone()
     return int(row[0]) == int(row[1])
 
@@ -170,6 +172,14 @@ def index_is_complete(conn: sqlite3.Connection) -> bool:
 @contextmanager
 def lock_wait(conn: sqlite3.Connection, ms: int) -> Iterator[None]:
     """Wait at most `ms` for another writer's lock inside the block (then StoreBusy)."""
+    if _is_postgres(conn):
+        old_s = str(conn.execute("SHOW lock_timeout").fetchone()[0])
+        conn.execute(f"SET lock_timeout = {int(ms)}")
+        try:
+            yield
+        finally:
+            conn.execute(f"SET lock_timeout = '{old_s}'")
+        return
     old = int(conn.execute("PRAGMA busy_timeout").fetchone()[0])
     conn.execute(f"PRAGMA busy_timeout = {int(ms)}")
     try:
@@ -201,6 +211,8 @@ def text_ranking(
     better); `weights` are bm25's column weights (article_id, title, text).
     Raises sqlite3.OperationalError for an expression FTS5 cannot parse."""
     where, args = filters.sql()
+    if store.is_postgres:
+        return _text_ranking_pg(store, expression, where, args, depth, weights)
     sql = (
         f"SELECT a.id, bm25(articles_search, {', '.join(str(float(w)) for w in weights)}) "
         "AS rank FROM articles_search s "
@@ -210,6 +222,59 @@ def text_ranking(
         + " ORDER BY rank, a.id LIMIT ?"
     )
     rows = store.conn.execute(sql, [expression, *args, depth]).fetchall()
+    return [(str(r[0]), float(r[1])) for r in rows]
+
+
+def _is_postgres(conn: object) -> bool:
+    return getattr(conn, "dialect", "sqlite") == "postgresql"
+
+
+_FTS5_TOKEN = re.compile(r'"((?:[^"]|"")*)"(\s*\*)?|\(|\)|\bAND\b|\bOR\b|\S+')
+
+
+def tsquery(expression: str) -> str:
+    """The FTS5 expression that `storyline.search.query` writes (quoted phrases, ` *`
+    prefixes, AND, OR, brackets) as a PostgreSQL tsquery text: a phrase's words follow
+    each other (`<->`), a prefix is `:*`."""
+    out: list[str] = []
+    for m in _FTS5_TOKEN.finditer(expression):
+        token = m.group(0)
+        if m.group(1) is not None:
+            words = m.group(1).replace('""', '"').split()
+            if not words:
+                continue
+            lexemes = ["'" + w.replace("\\", "\\\\").replace("'", "''") + "'" for w in words]
+            if m.group(2):
+                lexemes[-1] += ":*"
+            out.append("(" + " <-> ".join(lexemes) + ")" if len(lexemes) > 1 else lexemes[0])
+        elif token == "AND":
+            out.append("&")
+        elif token == "OR":
+            out.append("|")
+        elif token in "()":
+            out.append(token)
+    return " ".join(out)
+
+
+def _text_ranking_pg(
+    store: Store,
+    expression: str,
+    where: list[str],
+    args: list[object],
+    depth: int,
+    weights: Sequence[float],
+) -> list[tuple[str, float]]:
+    """PostgreSQL's ranking of the same match: ts_rank_cd with the title and text
+    weights, negated so that lower is better as with bm25."""
+    _, w_title, w_text = (float(w) for w in weights)
+    sql = (
+        f"SELECT a.id, -ts_rank_cd('{{0, 0, {w_text}, {w_title}}}', s.tsv, q) AS rank "
+        "FROM articles_search s JOIN articles a ON a.rowid = s.rowid AND a.id = s.article_id, "
+        "to_tsquery('simple', ?) q WHERE s.tsv @@ q"
+        + "".join(f" AND {w}" for w in where)
+        + " ORDER BY rank, a.id LIMIT ?"
+    )
+    rows = store.conn.execute(sql, [tsquery(expression), *args, depth]).fetchall()
     return [(str(r[0]), float(r[1])) for r in rows]
 
 

@@ -221,7 +221,7 @@ def status(request: Request) -> dict[str, Any]:
         return {
             "storyline_version": __version__,
             "export_schema": EXPORT_SCHEMA,
-            "db": Path(store.path).name,
+            "db": "postgresql" if store.is_postgres else Path(store.path).name,
             "schema_version": store.schema_version,
             "migrations": store.migrations(),
             "articles": store.count(),

@@ -34,7 +34,7 @@ from starlette.staticfiles import StaticFiles
 from storyline.errors import StorylineError
 from storyline.i18n import pick_lang, translate
 from storyline.settings import WEB_MAX_BODY
-from storyline.store import Store
+from storyline.store import Store, postgres
 from storyline.web.cache import PageCache
 from storyline.web.deps import API_PREFIX, STATUS, error_json, is_api, storyline_error_json
 from storyline.web.pages import routes as page_routes
@@ -186,7 +186,7 @@ def create_app(
         max_body_size=WEB_MAX_BODY.get() if max_body is None else max_body,
         lifespan=_lifespan(warm),
     )
-    app.state.db_path = Path(db_path)
+    app.state.db_path = db_path if postgres.is_url(db_path) else Path(db_path)
     app.state.token = token
     app.state.lang = pick_lang(lang)
     app.state.cache = PageCache(size=max(32, 3 * warm))
