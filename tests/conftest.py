@@ -282,11 +282,24 @@ def seeds_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return _ingested(SEEDS, tmp_path_factory.mktemp("seeds") / "seeds.db")
 
 
+def copy_store(source: Path, target: Path) -> Path:
+    """A copy of the store at `source` at `target`: the file on SQLite, every row on
+    PostgreSQL (the schema behind `source` copied into the one behind `target`)."""
+    if ENGINE != "postgresql":
+        shutil.copy(source, target)
+        return target
+    from storyline.search.index import reindex
+    from storyline.store.transfer import copy_store as copy_rows
+
+    with Store(source, create=False) as src, Store(target) as dst:
+        copy_rows(src, dst)
+        reindex(dst, full=True)
+    return target
+
+
 @pytest.fixture
 def examples_copy(examples_db: Path, tmp_path: Path) -> Path:
-    target = tmp_path / "ex.db"
-    shutil.copy(examples_db, target)
-    return target
+    return copy_store(examples_db, tmp_path / "ex.db")
 
 
 def truth_ids(store: Store) -> dict[str, str]:

@@ -295,6 +295,7 @@ def test_cli_repeated_line_with_outlet_from_metadata(
 # -- store problems exit 1 ---------------------------------------------------------------------
 
 
+@pytest.mark.sqlite_only("a file that is not SQLite")
 def test_cli_non_sqlite_db_is_a_clear_error(cli: Cli, pile: Path, tmp_path: Path) -> None:
     bogus = tmp_path / "notizen.db"
     bogus.write_text("Einkaufsliste: Brot, Milch, Käse\n" * 100)
@@ -306,6 +307,7 @@ def test_cli_non_sqlite_db_is_a_clear_error(cli: Cli, pile: Path, tmp_path: Path
     assert bogus.read_text().startswith("Einkaufsliste")
 
 
+@pytest.mark.sqlite_only("a file that is not SQLite")
 def test_cli_non_sqlite_db_json_error(cli: Cli, pile: Path, tmp_path: Path) -> None:
     bogus = tmp_path / "notizen.db"
     bogus.write_bytes(b"kein sqlite " * 200)
@@ -360,6 +362,7 @@ def test_cli_list_text(cli: Cli, filled_db: Path) -> None:
     assert "2 article(s)" in result.stderr
 
 
+@pytest.mark.sqlite_only("FTS5's query syntax; PostgreSQL's web-search syntax takes any text")
 def test_cli_list_bad_query_exits_1(cli: Cli, filled_db: Path) -> None:
     result = cli("list", "--db", filled_db, "-q", '"offen')
     assert result.exit_code == 1
@@ -420,6 +423,7 @@ def test_cli_export_into_missing_folder_is_a_clear_error(
     assert not isinstance(result.exception, OSError)
 
 
+@pytest.mark.sqlite_only("a SQLite file in a folder that is not there")
 def test_cli_db_in_missing_folder_is_a_store_error(cli: Cli, pile: Path, tmp_path: Path) -> None:
     result = cli("ingest", pile, "--db", tmp_path / "fehlt" / "x.db", "--no-progress")
     assert result.exit_code == 1

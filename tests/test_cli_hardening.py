@@ -37,6 +37,7 @@ def status(cli: Cli, db: Path) -> dict[str, object]:
     return data
 
 
+@pytest.mark.sqlite_only("a child process and the ingest lock beside a SQLite file")
 def test_hardening_killed_run_is_shown_interrupted(cli: Cli, db_path: Path) -> None:
     child = subprocess.run([sys.executable, "-c", KILLED_CHILD, str(db_path)], check=False)
     assert child.returncode == -signal.SIGKILL
@@ -50,6 +51,7 @@ def test_hardening_killed_run_is_shown_interrupted(cli: Cli, db_path: Path) -> N
     assert "ingest run 1" in text and "interrupted" in text
 
 
+@pytest.mark.sqlite_only("the ingest lock beside a SQLite file")
 def test_hardening_live_run_is_shown_running(cli: Cli, db_path: Path) -> None:
     with Store(db_path, create=True) as store, ingest_lock(db_path):
         run_id = store.start_run()
@@ -59,6 +61,7 @@ def test_hardening_live_run_is_shown_running(cli: Cli, db_path: Path) -> None:
     assert ingest_alive(db_path) is False
 
 
+@pytest.mark.sqlite_only("the ingest lock beside a SQLite file")
 def test_hardening_finished_ingest_leaves_no_unfinished_run(
     cli: Cli, db_path: Path, tmp_path: Path, make_article: Callable[..., str]
 ) -> None:
@@ -81,6 +84,7 @@ def test_hardening_short_token_from_environment_refused(cli: Cli, db_path: Path)
     assert result.exit_code == 2 and "at least 32" in result.output
 
 
+@pytest.mark.sqlite_only("stops a child process that writes to a SQLite file")
 def test_hardening_sigterm_stops_an_ingest_after_a_committed_batch(
     db_path: Path, tmp_path: Path, make_article: Callable[..., str]
 ) -> None:

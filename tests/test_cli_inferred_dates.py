@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 
@@ -15,14 +14,15 @@ from storyline.stories.read import event_record
 def test_list_marks_inferred_dates_with_a_legend(
     cli: Callable[..., Result], examples_db: Path
 ) -> None:
-    con = sqlite3.connect(examples_db)
+    reader = Store(examples_db)
+    con = reader.conn
     inferred = con.execute(
         "SELECT id, published FROM articles WHERE published_source = 'inferred' LIMIT 1"
     ).fetchone()
     stated = con.execute(
         "SELECT id, published FROM articles WHERE published_source IN ('metadata', 'text') LIMIT 1"
     ).fetchone()
-    con.close()
+    reader.close()
     r = cli("list", "--db", examples_db, "--limit", "1000")
     assert r.exit_code == 0, r.output
     lines = {line[:12]: line for line in r.stdout.splitlines()}

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 from click.testing import CliRunner
+from tests.conftest import copy_store
 
 from storyline.cli import main
 from storyline.compare import compare
@@ -63,7 +63,7 @@ def test_compare_job_story_change_makes_claims_stale_and_rerun_fixes(
     examples_db: Path, tmp_path: Path
 ) -> None:
     db = tmp_path / "copy.db"
-    shutil.copy(examples_db, db)
+    copy_store(examples_db, db)
     with Store(db) as store:
         story = _largest_story(store)
         moved = store.conn.execute(

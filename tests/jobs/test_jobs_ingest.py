@@ -261,7 +261,7 @@ def test_job_interrupt_keeps_committed_batches(
         assert status == "interrupted"
 
     with Store(db_path) as store:
-        assert store.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        assert store.integrity_problems() == []
         assert store.count() == 2
         report = ingest([str(five)], store, batch_size=2)
         assert len(report.stored) == 3 and len(report.unchanged) == 2 and report.ok
@@ -269,8 +269,9 @@ def test_job_interrupt_keeps_committed_batches(
         ids = [a["id"] for a in store.iter_articles()]
         assert len(set(ids)) == 5
         assert sorted(Path(s).name for s in sources_of(store)) == [f"{i}.txt" for i in range(5)]
-        fts = store.conn.execute("SELECT count(*) FROM articles_fts").fetchone()[0]
-        assert fts == 5
+        if not store.is_postgres:  # SQLite's FTS5 table follows by triggers
+            fts = store.conn.execute("SELECT count(*) FROM articles_fts").fetchone()[0]
+            assert fts == 5
 
 
 def test_job_internal_error_is_reported_and_batch_goes_on(

@@ -48,8 +48,7 @@ with Store(sys.argv[1], create=True) as store:
 
 
 def _consistent(store: Store) -> None:
-    assert store.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-    assert store.conn.execute("PRAGMA foreign_key_check").fetchall() == []
+    assert store.integrity_problems() == []
 
 
 def _survivors(marker: str) -> list[str]:
@@ -69,6 +68,7 @@ def _survivors(marker: str) -> list[str]:
     ("step", "after"),
     [("analyse", 10), ("group", 3), ("compare", 1)],  # analyse: with workers at work
 )
+@pytest.mark.sqlite_only("kills a child process that writes to a SQLite file")
 def test_kill_during_a_step_then_the_rerun_finishes_it(
     tmp_path: Path, step: str, after: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import re
-import shutil
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
 import pytest
+from tests.conftest import copy_store
 from tests.report.briefing_fixtures import HOSTILE, HOSTILE_URL, make_comparison, store_articles
 
 from storyline.report import build_briefing, render_html
@@ -45,7 +45,7 @@ def hostile(examples_db: Path, tmp_path_factory: pytest.TempPathFactory) -> dict
     comparison feed into it: titles, outlets, urls, quotes, speakers, entity names and
     roles, claims, figures."""
     db = tmp_path_factory.mktemp("html") / "ex.db"
-    shutil.copy(examples_db, db)
+    copy_store(examples_db, db)
     with Store(db) as store:
         story = store.conn.execute(
             "SELECT story_id FROM events GROUP BY story_id ORDER BY count(*) DESC, story_id"

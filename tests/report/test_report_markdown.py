@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import shutil
 import xml.etree.ElementTree as ET
 from pathlib import Path
 from typing import Any
@@ -11,6 +10,7 @@ from typing import Any
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from tests.conftest import copy_store
 from tests.report.briefing_fixtures import HOSTILE, make_comparison, store_articles
 
 from storyline.report import build_briefing, chart_path, md_escape, render_markdown, write_report
@@ -50,7 +50,7 @@ def test_report_md_escape_examples() -> None:
 @pytest.fixture(scope="module")
 def hostile_md(examples_db: Path, tmp_path_factory: pytest.TempPathFactory) -> str:
     db = tmp_path_factory.mktemp("md") / "ex.db"
-    shutil.copy(examples_db, db)
+    copy_store(examples_db, db)
     with Store(db) as store:
         story = store.conn.execute("SELECT id FROM stories ORDER BY id").fetchone()[0]
         with store.transaction():

@@ -348,6 +348,7 @@ def _v4_store(path: Path) -> None:
     conn.close()
 
 
+@pytest.mark.sqlite_only("a SQLite store made by an older storyline")
 def test_search_migration_backfill_by_reindex(tmp_path: Path) -> None:
     path = tmp_path / "old.db"
     _v4_store(path)
@@ -359,6 +360,7 @@ def test_search_migration_backfill_by_reindex(tmp_path: Path) -> None:
         assert [r["id"] for r in search(store, "Streik")] == ["old1"]
 
 
+@pytest.mark.sqlite_only("a SQLite store made by an older storyline")
 def test_search_fills_missing_rows_itself(tmp_path: Path) -> None:
     path = tmp_path / "old.db"
     _v4_store(path)
@@ -367,6 +369,7 @@ def test_search_fills_missing_rows_itself(tmp_path: Path) -> None:
         assert index_is_complete(store.conn)
 
 
+@pytest.mark.sqlite_only("holds SQLite's file lock from a second sqlite3 connection")
 def test_search_does_not_wait_for_a_busy_writer(tmp_path: Path) -> None:
     path = tmp_path / "old.db"
     _v4_store(path)
@@ -383,6 +386,7 @@ def test_search_does_not_wait_for_a_busy_writer(tmp_path: Path) -> None:
         assert len(search(store, "Streik")) == 1
 
 
+@pytest.mark.sqlite_only("a SQLite store made by an older storyline")
 def test_search_index_follows_updates_and_deletes(tmp_path: Path) -> None:
     path = tmp_path / "old.db"
     _v4_store(path)

@@ -76,7 +76,9 @@ def test_entities_name_part_index_is_filled_for_a_store_made_before_it(store: St
     store.conn.execute("UPDATE backfills SET done_at = NULL WHERE name = 'entity_name_parts'")
     assert link_entity(store, Entity("e2", "Putin", "PER", []), _article(store, "a2")) == putin
     assert ("putin", putin) in _parts(store)
-    done = store.conn.execute("SELECT done_at FROM backfills").fetchone()[0]
+    done = store.conn.execute(
+        "SELECT done_at FROM backfills WHERE name = 'entity_name_parts'"
+    ).fetchone()[0]
     assert done is not None
 
 

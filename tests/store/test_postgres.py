@@ -55,15 +55,25 @@ def test_three_writers_store_every_article_exactly_once(pg_url: str, tmp_path: P
     results = [w.communicate(timeout=600) for w in writers]
     for w, (out, err) in zip(writers, results, strict=True):
         assert w.returncode == 0, f"{out}\n{err}"
-    single = _ingest(files, str(tmp_path / "alone.db"))
+    alone = tmp_path / "alone.db"  # the reference: one writer, SQLite, in a child too
+    single = _ingest(files, str(alone))
     assert single.wait(timeout=600) == 0
-    with Store(pg_url) as shared, Store(tmp_path / "alone.db") as alone:
+    exported = subprocess.run(
+        [str(Path(sys.executable).parent / "storyline"), "export", "--db", str(alone)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    reference = json.loads(exported.stdout)["articles"]
+    with Store(pg_url) as shared:
         ids = shared.article_ids()
         assert len(ids) == len(set(ids))
-        assert sorted(ids) == sorted(alone.article_ids())
+        assert sorted(ids) == sorted(a["id"] for a in reference)
         provenance = "SELECT article_id, source FROM sources ORDER BY article_id, source"
-        shared_sources = [tuple(r) for r in shared.conn.execute(provenance)]
-        assert shared_sources == [tuple(r) for r in alone.conn.execute(provenance)]
+        shared_sources = [(str(r[0]), Path(r[1]).name) for r in shared.conn.execute(provenance)]
+        assert shared_sources == sorted(
+            (a["id"], Path(s["source"]).name) for a in reference for s in a["sources"]
+        )
         unplaced = shared.conn.execute(
             "SELECT count(*) FROM articles WHERE event_id IS NULL AND quality IS NULL "
             "AND duplicate_of IS NULL"

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import numpy as np
 import pytest
+from tests.conftest import copy_store
 
 from storyline.search import semantic
 from storyline.store import Store, vector_index
@@ -16,7 +16,7 @@ from storyline.store import Store, vector_index
 def big_enough(examples_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A copy of the example store, with the index threshold lowered to its size."""
     db = tmp_path / "copy.db"
-    shutil.copy(examples_db, db)
+    copy_store(examples_db, db)
     monkeypatch.setenv("STORYLINE_VECTOR_INDEX_MIN", "2")
     return db
 

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from storyline.jobs.ingest import ingest
-from storyline.store import Store
+from storyline.store import Store, vector_index
 from storyline.store import grouping as tables
 from storyline.stories import load
 
@@ -55,7 +55,8 @@ def test_nearby_stories_decide_as_the_whole_store_does(
     assert len(everything) >= 3  # the corpus has several stories
     assert exact == everything
     assert approximate == everything
-    assert (tmp_path / "ann.db.static.usearch").exists()
+    with Store(tmp_path / "ann.db") as store:  # beside the file, or in the engine's folder
+        assert vector_index.paths(store, "static")[0].exists()
 
 
 def test_adding_one_article_loads_only_nearby_stories(

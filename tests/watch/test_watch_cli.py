@@ -113,6 +113,7 @@ def test_watch_cli_alerts(cli: Cli, site: Site, tmp_path: Path) -> None:
     assert cli("alert", "remove", "1", "--db", dbp).exit_code == 1
 
 
+@pytest.mark.sqlite_only("kills a child process that writes to a SQLite file")
 def test_watch_cli_kill_9_loses_nothing_committed_and_repeats_nothing(
     site: Site, tmp_path: Path
 ) -> None:

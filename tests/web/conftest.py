@@ -8,13 +8,12 @@ outlet and URL that must reach every page as visible text and never run.
 from __future__ import annotations
 
 import json
-import shutil
-import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from starlette.testclient import TestClient
+from tests.conftest import copy_store
 from web_hostile_data import HOSTILE
 
 from storyline.store import Store
@@ -28,7 +27,7 @@ def web_db(examples_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
 
     folder = tmp_path_factory.mktemp("web")
     db = folder / "web.db"
-    shutil.copy(examples_db, db)
+    copy_store(examples_db, db)
     feed = folder / "hostile.jsonl"
     feed.write_text(json.dumps(HOSTILE, ensure_ascii=False) + "\n", encoding="utf-8")
     with Store(db) as store:
@@ -41,7 +40,8 @@ def web_db(examples_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
 def ids(web_db: Path) -> dict[str, str]:
     """Ids to visit: the largest story, an event, a German article with quotes, the most
     named person, and the hostile article with its story and event."""
-    con = sqlite3.connect(web_db)
+    reader = Store(web_db)
+    con = reader.conn
     one = lambda sql, *args: con.execute(sql, args).fetchone()[0]  # noqa: E731
     story = one(
         "SELECT e.story_id FROM events e JOIN articles a ON a.event_id = e.id "
@@ -66,7 +66,7 @@ def ids(web_db: Path) -> dict[str, str]:
             hostile,
         ),
     }
-    con.close()
+    reader.close()
     return out
 
 

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 
 from starlette.testclient import TestClient
+
+from storyline.store import Store
 
 
 def test_an_inferred_article_date_is_marked_in_header_and_lists(
     client: TestClient, web_db: Path
 ) -> None:
-    con = sqlite3.connect(web_db)
+    reader = Store(web_db)
+    con = reader.conn
     row = con.execute(
         "SELECT a.id, a.published, a.event_id FROM articles a "
         "WHERE a.published_source = 'inferred' AND a.event_id IS NOT NULL LIMIT 1"
@@ -19,7 +21,7 @@ def test_an_inferred_article_date_is_marked_in_header_and_lists(
     stated = con.execute(
         "SELECT id, published FROM articles WHERE published_source IN ('metadata', 'text') LIMIT 1"
     ).fetchone()
-    con.close()
+    reader.close()
     assert row is not None, "the example corpus has articles dated from their text"
     article, published, event = row
     page = client.get(f"/articles/{article}?lang=en").text

@@ -9,6 +9,7 @@ from html.parser import HTMLParser
 import pytest
 from starlette.testclient import TestClient
 
+from storyline.store import Store
 from storyline.web.security import CSP
 
 
@@ -265,15 +266,16 @@ def test_web_pages_issue_few_queries(
 
 
 def test_web_article_page_greys_unsure_quotes(examples_copy: object) -> None:
-    import sqlite3
     from pathlib import Path
 
     from storyline.web.app import create_app
 
     db = Path(str(examples_copy))
-    with sqlite3.connect(db) as con:
+    with Store(db) as writer:
+        con = writer.conn
         article, text = con.execute(
-            "SELECT article_id, text FROM quotes GROUP BY article_id HAVING count(*) >= 2 LIMIT 1"
+            "SELECT article_id, min(text) FROM quotes GROUP BY article_id "
+            "HAVING count(*) >= 2 ORDER BY article_id LIMIT 1"
         ).fetchone()
         con.execute("UPDATE quotes SET confidence = 0.9 WHERE article_id = ?", (article,))
         con.execute(

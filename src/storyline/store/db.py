@@ -30,6 +30,11 @@ from storyline.store.schema import MIGRATIONS, SCHEMA_VERSION
 
 _ID_TABLES = frozenset({"articles", "events", "stories", "entities"})
 
+#: Letters whose diacritics `storyline list --query` ignores on PostgreSQL (FTS5's
+#: remove_diacritics does the same on SQLite), and what each becomes.
+_ACCENTED = "àáâãäåāăąçćčďèéêëēėęěìíîïīįłñńňòóôõöøōőŕřśšşťùúûüūůűųýÿźżž"
+_PLAIN = "aaaaaaaaacccdeeeeeeeeiiiiiilnnnoooooooorrssstuuuuuuuuyyzzz"
+
 #: The advisory lock every PostgreSQL writer takes for its transaction (SQLite's file
 #: lock): grouping and claims assume one writer at a time, as on SQLite.
 WRITER_LOCK = 0x5707_1135
@@ -215,6 +220,45 @@ class Store:
             self.conn.execute("SELECT pg_advisory_unlock(?)", (MIGRATION_LOCK,))
         cast(postgres.PgConnection, self.conn).refresh_schema()
         return applied
+
+    def table_names(self) -> set[str]:
+        """The store's tables (not SQLite's FTS5 shadow tables or PostgreSQL's own)."""
+        if self.is_postgres:
+            sql = (
+                "SELECT table_name FROM information_schema.tables "
+                "WHERE table_schema = current_schema()"
+            )
+        else:
+            sql = "SELECT name FROM sqlite_master WHERE type = 'table'"
+        return {str(r[0]) for r in self.conn.execute(sql)}
+
+    def column_names(self, table: str) -> list[str]:
+        """The table's columns in their order (without PostgreSQL's rowid column and
+        generated columns, which stand for what SQLite keeps implicitly)."""
+        if self.is_postgres:
+            rows = self.conn.execute(
+                "SELECT column_name FROM information_schema.columns WHERE table_schema = "
+                "current_schema() AND table_name = ? AND column_name <> 'rowid' "
+                "AND is_generated = 'NEVER' ORDER BY ordinal_position",
+                (table,),
+            ).fetchall()
+        else:
+            rows = self.conn.execute(
+                "SELECT name FROM pragma_table_info(?) ORDER BY cid", (table,)
+            ).fetchall()
+        return [str(r[0]) for r in rows]
+
+    def integrity_problems(self) -> list[str]:
+        """What SQLite's integrity and foreign-key checks find (empty when sound).
+        PostgreSQL checks every constraint on every write, so there is nothing to add."""
+        if self.is_postgres:
+            return []
+        problems = [str(r[0]) for r in self.conn.execute("PRAGMA integrity_check")]
+        problems = [p for p in problems if p != "ok"]
+        problems += [
+            f"foreign key: {tuple(r)}" for r in self.conn.execute("PRAGMA foreign_key_check")
+        ]
+        return problems
 
     def migrations(self) -> list[dict[str, Any]]:
         rows = self.conn.execute("SELECT * FROM schema_migrations ORDER BY version")
@@ -491,10 +535,11 @@ class Store:
             "a.duplicate_of, length(a.text) AS chars FROM articles a"
         )
         where, args = [], []
-        if query and self.is_postgres:
+        if query and self.is_postgres:  # words match without their diacritics, as in FTS5
             where.append(
-                "to_tsvector('simple', coalesce(a.title, '') || ' ' || a.text) "
-                "@@ websearch_to_tsquery('simple', ?)"
+                f"to_tsvector('simple', translate(lower(coalesce(a.title, '') || ' ' || a.text), "
+                f"'{_ACCENTED}', '{_PLAIN}')) @@ websearch_to_tsquery('simple', "
+                f"translate(lower(?), '{_ACCENTED}', '{_PLAIN}'))"
             )
             args.append(query)
         elif query:

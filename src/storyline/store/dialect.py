@@ -171,6 +171,7 @@ def _alias_subqueries(sql: str) -> str:
             sql = sql[:pos] + f" AS _sub{n}" + sql[pos:]
 
 
+_INSERT_INTO_TABLE = re.compile(r"^\s*INSERT\s+(?:OR\s+\w+\s+)?INTO\s+(\w+)", re.I)
 _INSERT_OR = re.compile(r"^\s*INSERT\s+OR\s+(IGNORE|REPLACE)\s+INTO\s+(\w+)\s*", re.I)
 _IS = re.compile(r"\bIS\s+(NOT\s+)?(?!NULL\b|NOT\b|DISTINCT\b|TRUE\b|FALSE\b)", re.I)
 _NOCASE = re.compile(r"([\w.]+)\s*=\s*\?\s+COLLATE\s+NOCASE", re.I)
@@ -194,6 +195,7 @@ def statement(
     sql: str,
     primary_keys: Mapping[str, tuple[str, ...]],
     rowid_tables: Collection[str] = (),
+    columns: Mapping[str, Collection[str]] | None = None,
 ) -> str:
     """One statement of the store in PostgreSQL's dialect.
 
@@ -221,6 +223,8 @@ def statement(
                 sets.append("rowid = DEFAULT")
             action = "DO UPDATE SET " + ", ".join(sets) if sets else "DO NOTHING"
             conflict = f" ON CONFLICT ({', '.join(map(_name, keys))}) {action}"
+    if columns:
+        sql = _qualify_upsert(sql, columns)
     sql = _rewrite_calls(sql, "group_concat", _group_concat)
     sql = _rewrite_calls(sql, "substr", _substr)
     sql = _rewrite_calls(sql, "json_group_array", lambda a: f"(json_agg({a})::text)")
@@ -235,6 +239,33 @@ def statement(
             body += conflict
         sql = body
     return sql
+
+
+_UPSERT_SET = re.compile(r"\bDO\s+UPDATE\s+SET\b", re.I)
+_SET_END = re.compile(r"\b(WHERE|RETURNING)\b", re.I)
+_WORD = re.compile(r"(?<![.\w])([A-Za-z_]\w*)(?![\w(.])")
+
+
+def _qualify_upsert(sql: str, columns: Mapping[str, Collection[str]]) -> str:
+    """In an upsert's `DO UPDATE SET a = f(b)`, SQLite reads a bare `b` as the stored
+    row's column; PostgreSQL calls it ambiguous (it could be EXCLUDED's): name the table."""
+    insert = _INSERT_INTO_TABLE.match(sql)
+    masked = _mask(sql)
+    found = _UPSERT_SET.search(masked)
+    if insert is None or found is None:
+        return sql
+    table = insert.group(1)
+    known = set(columns.get(table.lower(), ()))
+    end_m = _SET_END.search(masked, found.end())
+    end = end_m.start() if end_m else len(sql)
+    parts = []
+    for assignment in _order_items(sql[found.end() : end]):
+        lhs, eq, rhs = assignment.partition("=")
+        rhs = _map_code(
+            rhs, lambda t: _WORD.sub(lambda m: f"{table}.{m[1]}" if m[1] in known else m[1], t)
+        )
+        parts.append(lhs + eq + rhs)
+    return sql[: found.end()] + ",".join(parts) + sql[end:]
 
 
 def _substr(args: str) -> str:

@@ -91,10 +91,10 @@ def key_actors(store: Store, story_id: str, limit: int = 16) -> list[dict[str, A
     """Entities named in most of the story's articles."""
     return rows(
         store,
-        "SELECT m.entity_id AS id, n.name, n.type, count(DISTINCT m.article_id) AS articles, "
+        "SELECT n.id AS id, n.name, n.type, count(DISTINCT m.article_id) AS articles, "
         "count(*) AS mentions FROM events e JOIN articles a ON a.event_id = e.id "
         "JOIN mentions m ON m.article_id = a.id JOIN entities n ON n.id = m.entity_id "
-        "WHERE e.story_id = ? GROUP BY m.entity_id "
+        "WHERE e.story_id = ? GROUP BY n.id "
         "ORDER BY articles DESC, mentions DESC, n.name LIMIT ?",
         (story_id, limit),
     )
@@ -145,9 +145,9 @@ def event_quotes(store: Store, event_id: str, limit: int = PAGE) -> list[dict[st
 def event_actors(store: Store, event_id: str, limit: int = 12) -> list[dict[str, Any]]:
     return rows(
         store,
-        "SELECT m.entity_id AS id, n.name, n.type, count(DISTINCT m.article_id) AS articles, "
+        "SELECT n.id AS id, n.name, n.type, count(DISTINCT m.article_id) AS articles, "
         "count(*) AS mentions FROM articles a JOIN mentions m ON m.article_id = a.id "
-        "JOIN entities n ON n.id = m.entity_id WHERE a.event_id = ? GROUP BY m.entity_id "
+        "JOIN entities n ON n.id = m.entity_id WHERE a.event_id = ? GROUP BY n.id "
         "ORDER BY articles DESC, mentions DESC, n.name LIMIT ?",
         (event_id, limit),
     )

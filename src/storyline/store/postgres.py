@@ -22,7 +22,7 @@ from __future__ import annotations
 import re
 import sqlite3
 import threading
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import suppress
 from typing import Any, ClassVar
 from urllib.parse import urlsplit, urlunsplit
@@ -150,6 +150,7 @@ class _Schema:
         self.primary_keys: dict[str, tuple[str, ...]] = {}
         self.identity: set[str] = set()
         self.rowid: set[str] = set()
+        self.columns: dict[str, set[str]] = {}
         self.cache: dict[str, str] = {}
 
     def read(self, conn: Any) -> None:
@@ -166,16 +167,19 @@ class _Schema:
         self.primary_keys = {t: tuple(c) for t, c in keys.items()}
         rows = conn.execute(
             "SELECT table_name, column_name, is_identity FROM information_schema.columns "
-            "WHERE table_schema = current_schema() AND column_name IN ('id', 'rowid')"
+            "WHERE table_schema = current_schema()"
         ).fetchall()
         self.identity = {str(t) for t, c, ident in rows if c == "id" and ident == "YES"}
         self.rowid = {str(t) for t, c, _ in rows if c == "rowid"}
+        self.columns = {}
+        for t, c, _ in rows:
+            self.columns.setdefault(str(t), set()).add(str(c))
         self.cache.clear()
 
     def translate(self, sql: str) -> str:
         out = self.cache.get(sql)
         if out is None:
-            out = dialect.statement(sql, self.primary_keys, self.rowid)
+            out = dialect.statement(sql, self.primary_keys, self.rowid, self.columns)
             self.cache[sql] = out
         return out
 
@@ -265,6 +269,7 @@ class PgConnection:
                 hint="check the URL, that the server runs and that the user may connect",
             ) from exc
         self.schema = POOLS.schemas[url]
+        self._trace: Callable[[str], object] | None = None
         self.set_lock_wait(wait)
 
     # -- sqlite3's surface ----------------------------------------------------------------
@@ -274,8 +279,14 @@ class PgConnection:
         status = self._conn.info.transaction_status
         return bool(status != self._psycopg.pq.TransactionStatus.IDLE)
 
+    def set_trace_callback(self, trace: Callable[[str], object] | None) -> None:
+        """Call `trace` with every statement run (as sqlite3's does; for counting)."""
+        self._trace = trace
+
     def execute(self, sql: str, params: Sequence[Any] | None = None) -> Cursor:
         query = self.schema.translate(sql)
+        if self._trace is not None:
+            self._trace(query)
         table = _INSERT_INTO.match(sql)
         wants_id = (
             table is not None
@@ -301,6 +312,9 @@ class PgConnection:
         if not data:
             return Cursor([], 0)
         query = self.schema.translate(sql)
+        if self._trace is not None:
+            for _ in data:
+                self._trace(query)
         try:
             with self._conn.cursor() as cur:
                 cur.executemany(query, data)
@@ -314,6 +328,15 @@ class PgConnection:
             self._conn.execute(script.encode())
         except self._psycopg.Error as exc:
             raise _as_sqlite_error(exc) from exc
+
+    def commit(self) -> None:
+        """End the open transaction, as sqlite3's commit() does (none open: nothing)."""
+        if self.in_transaction:
+            self.execute("COMMIT")
+
+    def rollback(self) -> None:
+        if self.in_transaction:
+            self.execute("ROLLBACK")
 
     def close(self) -> None:
         if self._conn is None:

@@ -267,6 +267,8 @@ def _text_ranking_pg(
     """PostgreSQL's ranking of the same match: ts_rank_cd with the title and text
     weights, negated so that lower is better as with bm25."""
     _, w_title, w_text = (float(w) for w in weights)
+    top = max(w_title, w_text, 1e-9)  # ts_rank's weights lie in [0, 1]
+    w_title, w_text = w_title / top, w_text / top
     sql = (
         f"SELECT a.id, -ts_rank_cd('{{0, 0, {w_text}, {w_title}}}', s.tsv, q) AS rank "
         "FROM articles_search s JOIN articles a ON a.rowid = s.rowid AND a.id = s.article_id, "

@@ -81,22 +81,6 @@ class TransferReport:
         return sum(self.rows.values())
 
 
-def columns(store: Store, table: str) -> list[str]:
-    """The table's columns as the store has them (without PostgreSQL's rowid column)."""
-    if store.is_postgres:
-        rows = store.conn.execute(
-            "SELECT column_name FROM information_schema.columns WHERE table_schema = "
-            "current_schema() AND table_name = ? AND column_name <> 'rowid' "
-            "AND is_generated = 'NEVER' ORDER BY ordinal_position",
-            (table,),
-        ).fetchall()
-    else:
-        rows = store.conn.execute(
-            "SELECT name FROM pragma_table_info(?) ORDER BY cid", (table,)
-        ).fetchall()
-    return [str(r[0]) for r in rows]
-
-
 def _quoted(name: str) -> str:
     return '"end"' if name == "end" else name
 
@@ -135,8 +119,8 @@ def _clear_seeded(target: Store) -> None:
 
 
 def _copy_table(source: Store, target: Store, table: str) -> int:
-    names = columns(source, table)
-    if names != columns(target, table):
+    names = source.column_names(table)
+    if names != target.column_names(table):
         raise StoreError(
             f"table {table} differs between {source.name} and {target.name}",
             hint="both stores must have the same schema version",
