@@ -48,9 +48,7 @@ def _build(csv_path: Path) -> list[dict[str, Any]]:
             )
             for name in BACKENDS
         }
-        out.append(
-            {"row": row, "texts": t, "items": items, "units": units, "vectors": vectors}
-        )
+        out.append({"row": row, "texts": t, "items": items, "units": units, "vectors": vectors})
         print(f"row {row}: {len(units)} units", flush=True)
     return out
 

@@ -172,7 +172,10 @@ def _pr(c: dict[str, int]) -> tuple[float, float]:
 
 
 def cross_validate(
-    rows: list[dict[str, Any]], samples: list[tuple[F64, F64]], backend: str, penalty: float,
+    rows: list[dict[str, Any]],
+    samples: list[tuple[F64, F64]],
+    backend: str,
+    penalty: float,
     used: Sequence[str],
 ) -> dict[float, dict[str, int]]:
     """Pooled out-of-fold grouping counts for every threshold."""

@@ -24,6 +24,7 @@ import numpy as np
 import numpy.typing as npt
 
 from storyline.compare import link
+from storyline.compare.link import LinkModel
 from storyline.compare.quantities import aligned, unit_quantities
 from storyline.compare.units import Unit
 from storyline.search.normalise import key
@@ -91,7 +92,7 @@ class Scores:
     score: Matrix
     words: list[frozenset[str]]
     link: Matrix
-    model: link.LinkModel
+    model: LinkModel
 
 
 def _jaccard(a: frozenset[str], b: frozenset[str]) -> float:
@@ -128,7 +129,7 @@ def score_units(
     vectors: Matrix,
     langs: Sequence[str | None],
     events: Sequence[str | None] | None = None,
-    model: link.LinkModel | None = None,
+    model: LinkModel | None = None,
     backend: str | None = None,
 ) -> Scores:
     """Scores of all pairs of `units` (the vectors of `backend`, default the profile's;
@@ -157,9 +158,7 @@ def score_units(
         }
         # the same thing counted with close values: two reports of one figure that
         # disagree a little ("3,000" and "3,200 evacuated") are still one claim
-        close = not values and any(
-            aligned(x, y) for x in quantities[i] for y in quantities[j]
-        )
+        close = not values and any(aligned(x, y) for x in quantities[i] for y in quantities[j])
         dates = a.dates & b.dates
         if not (lex > 0.05 or ent > 0 or values or close or dates):
             continue
