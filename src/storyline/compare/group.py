@@ -38,8 +38,8 @@ LINK_SCORE = 3.3
 #: Denial pairs below this z-score are not scored further (denials link from 1.5 up).
 CANDIDATE_Z = 1.0
 #: Other pairs below this z-score are not given to the learned scorer: none of the
-#: same-claim pairs of the tuning labels scored lower, and a story of 2,000 sentences has
-#: 2 million pairs.
+#: same-claim pairs of the tuning labels scored lower under e5, and a story of 2,000
+#: sentences has 2 million pairs.
 LINK_CANDIDATE_Z = -0.5
 #: Subtracted from the hand-set score when two sentences come from different events and
 #: share no date or figure.
