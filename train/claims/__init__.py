@@ -1,0 +1,1 @@
+"""Training of the claim link model (storyline.compare.link): ``make train-claims``."""
