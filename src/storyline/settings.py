@@ -387,6 +387,7 @@ SMTP_FROM: Setting[str] = Setting(
 
 SETTINGS: tuple[Setting[int] | Setting[str] | Setting[float], ...] = (
     DB_PATH,
+    PG_POOL_SIZE,
     MAX_FILE_BYTES,
     BATCH_SIZE,
     REPEAT_MIN_ARTICLES,

@@ -159,6 +159,8 @@ class Store:
 
     def migrate(self) -> list[int]:
         """Apply missing migrations, each in its own transaction; return those applied."""
+        if self.is_postgres and cast(postgres.PgConnection, self.conn).schema.current:
+            return []  # this process's pool has seen the database at the current schema
         self.conn.execute(
             "CREATE TABLE IF NOT EXISTS schema_migrations ("
             "version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)"
@@ -218,7 +220,9 @@ class Store:
                 applied.append(m.version)
         finally:
             self.conn.execute("SELECT pg_advisory_unlock(?)", (MIGRATION_LOCK,))
-        cast(postgres.PgConnection, self.conn).refresh_schema()
+        pg = cast(postgres.PgConnection, self.conn)
+        pg.refresh_schema()
+        pg.schema.current = True
         return applied
 
     def table_names(self) -> set[str]:

@@ -152,6 +152,9 @@ class _Schema:
         self.rowid: set[str] = set()
         self.columns: dict[str, set[str]] = {}
         self.cache: dict[str, str] = {}
+        #: the database was seen at this storyline's schema version (migrations only go
+        #: up): later stores opened through the same pool skip the check
+        self.current = False
 
     def read(self, conn: Any) -> None:
         keys: dict[str, list[str]] = {}
