@@ -81,9 +81,7 @@ def stale_stories(store: Store) -> list[str]:
 def drop_claims(store: Store, story_ids: Sequence[str]) -> None:
     for chunk in id_chunks(list(story_ids)):
         store.conn.execute(f"DELETE FROM claims WHERE story_id IN ({marks(chunk)})", chunk)
-        store.conn.execute(
-            f"DELETE FROM claim_state WHERE story_id IN ({marks(chunk)})", chunk
-        )
+        store.conn.execute(f"DELETE FROM claim_state WHERE story_id IN ({marks(chunk)})", chunk)
 
 
 def claim_inputs(store: Store, article_ids: Sequence[str]) -> list[dict[str, Any]]:

@@ -133,6 +133,7 @@ _ROW_COLUMNS = (
     "a.published_confidence, a.duplicate_of, a.event_id"
 )
 
+
 def _rows(cursor: Iterable[sqlite3.Row]) -> list[dict[str, Any]]:
     rows = [dict(r) for r in cursor]
     for r in rows:
