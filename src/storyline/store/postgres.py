@@ -299,7 +299,7 @@ class PgConnection:
         if wants_id:
             query += " RETURNING id"
         try:
-            cur = self._conn.execute(query, tuple(params) if params is not None else ())
+            cur = self._conn.execute(query, _params(params))
             if cur.description is None:
                 return Cursor([], cur.rowcount)
             names = tuple(d.name for d in cur.description)
@@ -311,7 +311,7 @@ class PgConnection:
         return Cursor(self._rows(sql, names, data), cur.rowcount)
 
     def executemany(self, sql: str, rows: Iterable[Sequence[Any]]) -> Cursor:
-        data = [tuple(r) for r in rows]
+        data = [_params(r) for r in rows]
         if not data:
             return Cursor([], 0)
         query = self.schema.translate(sql)
@@ -370,6 +370,20 @@ class PgConnection:
             data = [tuple(r[i] for i in keep) for r in data]
         cls = _row_class(names)
         return [cls(_plain(r)) for r in data]
+
+
+#: What a NUL in a text parameter becomes: PostgreSQL's text cannot hold NUL, and stored
+#: text never has one (clean/door.py removes them), so a NUL could match nothing anyway.
+NUL_STANDIN = "\ufffd"
+
+
+def _params(params: Sequence[Any] | None) -> tuple[Any, ...]:
+    if params is None:
+        return ()
+    return tuple(
+        p.replace("\x00", NUL_STANDIN) if isinstance(p, str) and "\x00" in p else p
+        for p in params
+    )
 
 
 def _plain(row: tuple[Any, ...]) -> tuple[Any, ...]:
