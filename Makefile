@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 DEMO   := demo-output
 
-.PHONY: demo test lint bench bench-fuzz bench-scale venv clean lock docs train-ner train-ner-encoder calibrate-encoder train-quotes train-junk train-similarity train-claims
+.PHONY: demo test lint bench bench-fuzz bench-scale venv clean lock docs train-ner train-ner-encoder calibrate-encoder train-quotes train-junk train-similarity
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -107,10 +107,3 @@ calibrate-encoder: venv
 # tuning part of ../shared/bench/trafilatura-de and examples/truth.json (about 15 s).
 train-junk: venv
 	$(BIN)/python -m train.junk.train
-
-# Rebuild the learned claim link model (src/storyline/compare/data/claim_link.json) from the
-# tuning part of bench/data/claims_semeval_labels.json (texts in ../shared/bench/semeval2022-t8):
-# analyses and embeds the article pairs once into build/claims/ (about 2 min), then fits and
-# cross-validates (about 30 s).
-train-claims: venv
-	$(BIN)/python -m train.claims.train

@@ -124,12 +124,11 @@ def article_input(article_id: str, text: str, lang: str) -> dict[str, Any]:
 
 
 def predict_pair(
-    texts: dict[str, str], model: Any = None
+    texts: dict[str, str],
 ) -> tuple[dict[int, int], dict[int, Any], set[tuple[int, int]]]:
     """Claims of one article pair as storyline makes them (compare.job.claims_of_units,
     compare.figures.figure_groups): {unit start in a, or -1 - start in b: claim}, units by
-    the same key, and the (start a, start b) sentence pairs listed as differing figures.
-    `model` replaces the shipped claim link model (compare/link.py)."""
+    the same key, and the (start a, start b) sentence pairs listed as differing figures."""
     import numpy as np
 
     from storyline.compare.figures import figure_groups
@@ -147,7 +146,7 @@ def predict_pair(
         side: {"lang": texts[f"lang_{side}"], "outlet": side, "published": None, "echo_of": None}
         for side in ("a", "b")
     }
-    claims = claims_of_units(units, vectors, articles, {"a": "e", "b": "e"}, "e5", model)
+    claims = claims_of_units(units, vectors, articles, {"a": "e", "b": "e"})
     by_key = {(u.article, u.start): u for u in units}
     group_of: dict[int, int] = {}
     by_start: dict[int, Any] = {}

@@ -1,16 +1,11 @@
 """Grouping claim units of different articles into claims, and linking denials to claims.
 
-Two sentences of two articles link when the learned pair scorer (compare/link.py) gives
-them a probability of one claim at or above its threshold; a group takes a sentence of
-each article at most, best pairs first, and two groups merge when their sentences'
-probabilities are high on average (no chaining). The scorer reads the relative
-similarity computed here: multilingual-e5 gives every pair of sentences about the same
-story a cosine of 0.86-0.93, paraphrase or not, so what marks a paraphrase is that the
-pair stands out from each sentence's similarities to all other sentences of the story
-(its z-score within both rows). Denials group with denials only, by the hand-set score
-below (a denial and the accusation it denies are worded alike but say opposite things;
-too few labelled denials exist to learn from), which also ranks accusations for
-dispute links.
+Why relative similarity: multilingual-e5 gives every pair of sentences about the same
+story a cosine of 0.86-0.93, paraphrase or not. What marks a paraphrase is that the pair
+stands out from each sentence's similarities to all other sentences of the story, so a
+pair is scored by its z-score within both rows, plus the content words, entities,
+figures and dates the two sentences share. Denials group with denials only (a denial
+and the accusation it denies are worded alike but say opposite things).
 """
 
 from __future__ import annotations
@@ -23,32 +18,22 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from storyline.compare import link
-from storyline.compare.link import LinkModel
 from storyline.compare.quantities import aligned, unit_quantities
 from storyline.compare.units import Unit
 from storyline.search.normalise import key
 
 Matrix = npt.NDArray[np.float32]
 
-#: Two denials are the same claim at this hand-set score (z-score of their similarity +
-#: shared content); set on the seeds and the example corpus. Other pairs link by the
-#: learned scorer's probability (compare/link.py, its threshold is in its JSON file).
+#: A pair of sentences from two articles is the same claim at this score (z-score of
+#: their similarity + shared content); set on the seeds and the example corpus, and
+#: checked on the tuning part of bench/claims_eval.py (a lower score or a weight on the
+#: raw cosine bought recall there only at a precision under 0.3).
 LINK_SCORE = 3.3
-#: Denial pairs below this z-score are not scored further (denials link from 1.5 up).
+#: Pairs below this z-score are not scored further (denials link from 1.5 up).
 CANDIDATE_Z = 1.0
-#: Other pairs below this z-score are not given to the learned scorer: none of the
-#: same-claim pairs of the tuning labels scored lower under e5, and a story of 2,000
-#: sentences has 2 million pairs.
-LINK_CANDIDATE_Z = -0.5
-#: Subtracted from the hand-set score when two sentences come from different events and
-#: share no date or figure.
+#: Subtracted when two sentences come from different events and share no date or figure.
 CROSS_EVENT_PENALTY = 0.8
-#: Subtracted from the learned scorer's log-odds in that case: a statement repeated at two
-#: happenings is two statements unless it is background both give with the same date or
-#: figure. Not learned (the labelled pairs each come from one event); set on the seeds.
-CROSS_EVENT_LOGIT = 1.5
-#: Two denial clusters merge when their sentences score at least this on average.
+#: Two clusters merge when their sentences score at least this on average (no chaining).
 MERGE_MEAN = 2.6
 #: Denials of the same story group at a lower score when they name the same entities.
 DENIAL_SCORE = 1.5
@@ -84,25 +69,23 @@ def content_words(text: str, lang: str | None) -> frozenset[str]:
 
 @dataclass
 class Scores:
-    """Pair scores of a story's units: the hand-set score (z-scored similarity plus shared
-    content; denials and dispute links read it) and the learned probability that two
-    units are one claim (`link`, 0 where not scored; `model` holds its thresholds)."""
+    """Pair scores of a story's units: z-scored similarity plus shared content."""
 
     sim: Matrix
     score: Matrix
     words: list[frozenset[str]]
-    link: Matrix
-    model: LinkModel
 
 
 def _jaccard(a: frozenset[str], b: frozenset[str]) -> float:
     return len(a & b) / len(a | b) if a and b else 0.0
 
 
-def relative_similarity(
-    units: Sequence[Unit], vectors: Matrix, langs: Sequence[str | None]
-) -> tuple[Matrix, Matrix]:
-    """Cosines of all unit pairs and their symmetric z-scores within the story's rows."""
+def score_units(
+    units: Sequence[Unit],
+    vectors: Matrix,
+    langs: Sequence[str | None],
+    events: Sequence[str | None] | None = None,
+) -> Scores:
     n = len(units)
     sim = (vectors @ vectors.T).astype(np.float32)
     articles = np.array([u.article for u in units])
@@ -121,27 +104,7 @@ def relative_similarity(
             mean = (k * float(row.mean()) + PRIOR_WEIGHT * PRIOR_MEAN) / (k + PRIOR_WEIGHT)
             var = (k * float(row.var()) + PRIOR_WEIGHT * PRIOR_SD**2) / (k + PRIOR_WEIGHT)
             z[i] = (level[i] - mean) / (var**0.5 or 1.0)
-    return sim, ((z + z.T) / 2).astype(np.float32)
-
-
-def score_units(
-    units: Sequence[Unit],
-    vectors: Matrix,
-    langs: Sequence[str | None],
-    events: Sequence[str | None] | None = None,
-    model: LinkModel | None = None,
-    backend: str | None = None,
-) -> Scores:
-    """Scores of all pairs of `units` (the vectors of `backend`, default the profile's;
-    `model` replaces the shipped link model of that backend, as training does)."""
-    if model is None:
-        from storyline.settings import embed_backend
-
-        model = link.shipped(backend or embed_backend())
-    n = len(units)
-    sim, z = relative_similarity(units, vectors, langs)
-    articles = np.array([u.article for u in units])
-    other = articles[:, None] != articles[None, :]
+    z = ((z + z.T) / 2).astype(np.float32)
     words = [content_words(u.text, lang) for u, lang in zip(units, langs, strict=True)]
     score = np.full((n, n), -np.inf, dtype=np.float32)
     # only pairs that stand out at all are scored in detail (a big story has 10^6 pairs)
@@ -158,7 +121,9 @@ def score_units(
         }
         # the same thing counted with close values: two reports of one figure that
         # disagree a little ("3,000" and "3,200 evacuated") are still one claim
-        close = not values and any(aligned(x, y) for x in quantities[i] for y in quantities[j])
+        close = not values and any(
+            aligned(x, y) for x in quantities[i] for y in quantities[j]
+        )
         dates = a.dates & b.dates
         if not (lex > 0.05 or ent > 0 or values or close or dates):
             continue
@@ -175,23 +140,7 @@ def score_units(
             # background both give with the same date or figure
             s -= CROSS_EVENT_PENALTY
         score[i, j] = score[j, i] = s
-    # the learned scorer, for every other pair that stands out at all
-    plainly = ~denial[:, None] & ~denial[None, :]
-    pairs = np.argwhere(np.triu(other & plainly & (z >= LINK_CANDIDATE_Z), k=1))
-    x = link.pair_features(units, sim, z, langs, words, quantities, pairs)
-    logit = model.logits(x)
-    if events is not None and len(pairs):
-        cross = np.array([events[i] != events[j] for i, j in pairs.tolist()], dtype=bool)
-        background = (x[:, link.FEATURES.index("same_value")] > 0) | (
-            x[:, link.FEATURES.index("same_date")] > 0
-        )
-        logit = logit - CROSS_EVENT_LOGIT * (cross & ~background)
-    prob = np.zeros((n, n), dtype=np.float32)
-    if len(pairs):
-        p = (1.0 / (1.0 + np.exp(-np.clip(logit, -30, 30)))).astype(np.float32)
-        prob[pairs[:, 0], pairs[:, 1]] = p
-        prob[pairs[:, 1], pairs[:, 0]] = p
-    return Scores(sim, score, words, prob, model)
+    return Scores(sim, score, words)
 
 
 def _denial_pair(a: Unit, b: Unit, s: float) -> bool:
@@ -207,20 +156,15 @@ def group_units(units: Sequence[Unit], scores: Scores) -> list[list[int]]:
     # pairs); only denial pairs under LINK_SCORE need a look at their actors
     denial = np.array([u.kind == "denial" for u in units], dtype=bool)
     score = scores.score
-    both = denial[:, None] & denial[None, :]
-    upper = np.triu(np.isfinite(score) & both, k=1)
+    upper = np.triu(np.isfinite(score) & (denial[:, None] == denial[None, :]), k=1)
     linked = upper & (score >= LINK_SCORE)
-    maybe = upper & ~linked & (score >= DENIAL_SCORE)
-    # denials by the hand-set score (ranked above the rest as before), other pairs by
-    # the learned probability (ranked among themselves)
-    pairs = [(LINK_SCORE + float(score[i, j]), int(i), int(j)) for i, j in np.argwhere(linked)]
+    maybe = upper & ~linked & denial[:, None] & (score >= DENIAL_SCORE)
+    pairs = [(float(score[i, j]), int(i), int(j)) for i, j in np.argwhere(linked)]
     pairs += [
-        (LINK_SCORE + float(score[i, j]), int(i), int(j))
+        (float(score[i, j]), int(i), int(j))
         for i, j in np.argwhere(maybe)
         if _denial_pair(units[i], units[j], float(score[i, j]))
     ]
-    learned = np.triu(~both & (scores.link >= scores.model.threshold), k=1)
-    pairs += [(float(scores.link[i, j]), int(i), int(j)) for i, j in np.argwhere(learned)]
     for _s, i, j in sorted(pairs, reverse=True):
         a, b = cluster[i], cluster[j]
         if a == b:
@@ -228,11 +172,9 @@ def group_units(units: Sequence[Unit], scores: Scores) -> list[list[int]]:
         ma, mb = members[a], members[b]
         if {units[k].article for k in ma} & {units[k].article for k in mb}:
             continue
-        if all(units[k].kind == "denial" for k in ma + mb):
-            cross = [float(scores.score[x, y]) for x in ma for y in mb]
-            if float(np.mean(cross)) < DENIAL_SCORE:
-                continue
-        elif float(np.mean([scores.link[x, y] for x in ma for y in mb])) < scores.model.merge:
+        cross = [float(scores.score[x, y]) for x in ma for y in mb]
+        all_denials = all(units[k].kind == "denial" for k in ma + mb)
+        if float(np.mean(cross)) < (DENIAL_SCORE if all_denials else MERGE_MEAN):
             continue
         for k in mb:
             cluster[k] = a
@@ -265,8 +207,7 @@ def dispute_links(
     of the story it is most like, when that stands out from the rest.
     """
     group_of = {u: g for g, members in enumerate(groups) for u in members}
-    # units in no group (a plain sentence no other source has) are no claim to dispute
-    by_position = {(units[i].article, units[i].index): i for i in group_of}
+    by_position = {(units[i].article, units[i].index): i for i in range(len(units))}
     out: dict[int, dict[int, str]] = defaultdict(dict)
     for g, members in enumerate(groups):
         if units[members[0]].kind != "denial":

@@ -16,7 +16,6 @@ from typing import Any
 import numpy as np
 
 from storyline.compare.group import Scores, copies, dispute_links, group_units, score_units
-from storyline.compare.link import LinkModel
 from storyline.compare.quantities import unit_quantities
 from storyline.compare.units import Unit, article_units
 from storyline.settings import embed_backend
@@ -94,7 +93,7 @@ def story_claims(
         vectors, fresh = _vectors(store, units)
     else:  # one article: nothing to group, no need to embed
         vectors = np.eye(len(units), dtype=np.float32)
-    return claims_of_units(units, vectors, articles, event_of, embed_backend()), fresh
+    return claims_of_units(units, vectors, articles, event_of), fresh
 
 
 def claims_of_units(
@@ -102,27 +101,16 @@ def claims_of_units(
     vectors: Matrix,
     articles: dict[str, dict[str, Any]],
     event_of: dict[str, str],
-    backend: str | None = None,
-    model: LinkModel | None = None,
 ) -> list[dict[str, Any]]:
     """Claims made from claim units and their sentence vectors (no store needed: the
     claim benchmark, bench/claims_eval.py, runs the same path on texts).
 
     `articles` maps each article id to its ``lang``, ``outlet``, ``published`` and
-    ``echo_of``; `event_of` maps article ids to events; `backend` names the model that
-    made `vectors` (default the profile's); `model` replaces the shipped link model
-    (compare/link.py), as its training does. A plain sentence (one that names nothing,
-    gives no figure and quotes no one) makes a claim only with a sentence of another
-    article beside it.
+    ``echo_of``; `event_of` maps article ids to events.
     """
     langs = [articles[u.article]["lang"] for u in units]
-    events = [event_of.get(u.article) for u in units]
-    scores = score_units(units, vectors, langs, events, model=model, backend=backend)
-    groups = [
-        g
-        for g in group_units(units, scores)
-        if len({units[i].article for i in g}) > 1 or not all(units[i].plain for i in g)
-    ]
+    scores = score_units(units, vectors, langs, [event_of.get(u.article) for u in units])
+    groups = group_units(units, scores)
     disputes = dispute_links(units, groups, scores)
     salient = _salient_entities(units)
     claims = [_claim(units, g, articles, event_of, scores, salient) for g in groups]

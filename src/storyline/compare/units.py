@@ -2,14 +2,8 @@
 
 A unit is one sentence with what the analysis found in it: the entities it names, the
 figures and dates it gives, who is quoted in it and through whom, and whether it denies,
-hedges or accuses. A sentence that names nothing, gives no figure and quotes no one is a
-*plain* unit when it has enough content words ("Die Ermittler fanden schnell erste
-Hinweise auf die Brandursache."): it is matched like any other, but it makes a claim only
-when a sentence of another article matches it (compare/job.py drops single-source plain
-claims), so scene colour and transitions do not bury the claims. A third of the sentence
-pairs labelled "same claim" in bench/data/claims_semeval_labels.json (tuning part) had a
-side that named nothing; without plain units they could never be matched. Shorter plain
-sentences are left out.
+hedges or accuses. Sentences that name nothing, give no figure and quote no one (scene
+colour, transitions) are left out: they would group by topic alone and bury the claims.
 """
 
 from __future__ import annotations
@@ -27,10 +21,6 @@ from storyline.compare.actors import actor_key
 MIN_CHARS = 40
 MAX_CHARS = 700
 MIN_DENIAL_CHARS = 15
-#: A sentence that names nothing, gives no figure and quotes no one is a (plain) unit when
-#: it has at least this many words of four letters or more; shorter ones are transitions.
-PLAIN_MIN_WORDS = 5
-_LONG_WORD = re.compile(r"\w{4,}")
 
 #: Counted nouns that measure time: "zwei Tage", "18 Monaten" say when, not how much.
 _TIME_NOUN = re.compile(
@@ -82,8 +72,6 @@ class Unit:
     dates: frozenset[str] = frozenset()
     accuses: bool = False
     points_back: bool = False
-    #: names nothing, gives no figure, quotes no one: a claim only when another source has it
-    plain: bool = False
 
     @property
     def key(self) -> tuple[str, int]:
@@ -178,8 +166,7 @@ def article_units(article: dict[str, Any]) -> list[Unit]:
         # the widest quote carries the speaker of the sentence (indirect quotes contain
         # the direct fragments they quote)
         quote = max(quotes, key=lambda q: q["end"] - q["start"], default=None)
-        plain = not (entities or figures or quote or denied)
-        if plain and len(_LONG_WORD.findall(sent.text)) < PLAIN_MIN_WORDS:
+        if not (entities or figures or quote or denied):
             continue
         kind, hedge = _kind(sent.text, figures)
         out.append(
@@ -200,7 +187,6 @@ def article_units(article: dict[str, Any]) -> list[Unit]:
                 dates=frozenset(str(d["value"]) for d in spans["dates"].within(lo, hi)),
                 accuses=cues.accusation(sent.text),
                 points_back=bool(denied) and cues.points_back(sent.text),
-                plain=plain,
             )
         )
     return out

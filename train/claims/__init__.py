@@ -1,1 +1,0 @@
-"""Training of the claim link model (storyline.compare.link): ``make train-claims``."""
