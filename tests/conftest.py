@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import shutil
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
@@ -81,9 +82,32 @@ def pytest_configure(config: pytest.Config) -> None:
     Store.__init__ = _pg_init(Store.__init__)  # type: ignore[method-assign]
 
 
+#: Folders of analysers that never open a store: in the PostgreSQL half their files run
+#: only when they name a store (the rest cannot differ by engine and ran in the first half)
+_STORE_FREE = ("analyse", "clean", "encoder", "train")
+_NAMES_A_STORE = re.compile(
+    r"\b(Store|store|db_path|examples_db|seeds_db|examples_copy|web_db|pg_url|ingest|"
+    r"create_app|TestClient|cli|client)\b"
+)
+
+
+def _store_free(path: Path) -> bool:
+    parts = path.relative_to(Path(__file__).parent).parts
+    return (
+        len(parts) > 1
+        and parts[0] in _STORE_FREE
+        and not _NAMES_A_STORE.search(path.read_text(encoding="utf-8"))
+    )
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     if ENGINE != "postgresql":
         return
+    free = {p for p in {Path(str(i.path)) for i in items} if _store_free(p)}
+    if free:
+        dropped = [i for i in items if Path(str(i.path)) in free]
+        items[:] = [i for i in items if Path(str(i.path)) not in free]
+        config.hook.pytest_deselected(items=dropped)
     for item in items:
         marker = item.get_closest_marker("sqlite_only")
         if marker is not None:
