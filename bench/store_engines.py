@@ -33,6 +33,10 @@ from bench.common import save
 def _empty(url: str) -> None:
     import psycopg
 
+    from storyline.store.postgres import POOLS
+
+    POOLS.close_all()  # a pool remembers the schema it saw
+
     with psycopg.connect(url, autocommit=True) as conn:
         conn.execute("DROP SCHEMA IF EXISTS public CASCADE")
         conn.execute("CREATE SCHEMA public")
