@@ -27,12 +27,14 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from storyline.analyse.ner.encoder_tagger import LABELS, MODEL, Head, path_spans, viterbi
-from train import heads
-from train.ner_encoder.data import Encoded, load
+from storyline.analyse.ner.encoder_tagger import MODEL, Tagger, path_spans
+from train.ner_encoder.data import ALL_LAYERS, Encoded, load
+from train.ner_encoder.fit import FitSettings, Table, count_transitions, fit
 
 F32 = npt.NDArray[np.float32]
-GERMEVAL_DEV_FROM = 1500  # GermEval train sentences 1,501..1,760 are the German dev slice
+I64 = npt.NDArray[np.int64]
+#: GermEval train sentences 1,321..1,760 are the German dev slice (440, as many as held out)
+GERMEVAL_DEV_FROM = 1320
 CORE = frozenset({"PER", "ORG", "LOC"})
 SEED = 14
 
@@ -48,6 +50,10 @@ class Settings:
     dropout: float = 0.2
     germeval_repeat: int = 5  # GermEval is the target domain and the smallest corpus
     extra: tuple[str, ...] = ()  # more corpora from data.SOURCES (e.g. smartdata-news)
+    window: int = 0  # 1: the states of the subwords before and after beside each one
+    org_weight: float = 1.0  # loss weight of ORG tokens
+    members: int = 1  # heads averaged (seeds SEED, SEED + 1, ...)
+    trans_weight: float = 0.0  # weight of the counted transition scores in Viterbi
 
 
 def settings(overrides: dict[str, Any]) -> Settings:
@@ -70,37 +76,44 @@ def subset(data: Encoded, start: int, stop: int) -> Encoded:
     )
 
 
-def fit(parts: list[tuple[Encoded, int]], s: Settings, log: bool = True) -> Head:
-    """The shared trainer over all tokens of the (corpus, repeat) parts."""
-    ys = [p.y.astype(np.int64) for p, _ in parts]
-    starts = np.cumsum([0, *(len(y) for y in ys[:-1])])
+def stack(parts: list[Encoded], layers: tuple[int, ...]) -> tuple[Table, I64, I64]:
+    """All parts' rows as one standardised table, their labels and sentence bounds."""
+    width = parts[0].x.shape[1] // len(ALL_LAYERS)
+    cols = np.concatenate(
+        [np.arange(ALL_LAYERS.index(n) * width, (ALL_LAYERS.index(n) + 1) * width) for n in layers]
+    )
+    x = np.concatenate([p.x[:, cols] for p in parts])
+    y = np.concatenate([p.y.astype(np.int64) for p in parts])
+    offs = np.cumsum([0, *(len(p.y) for p in parts[:-1])])
+    bounds = np.unique(np.concatenate([p.bounds + o for p, o in zip(parts, offs, strict=True)]))
+    return Table.build(x, bounds), y, bounds
+
+
+def train_tagger(parts: list[tuple[Encoded, int]], s: Settings, log: bool = True) -> Tagger:
+    """The members trained on all tokens of the (corpus, repeat) parts, with the
+    transition scores counted on the same data."""
+    table, y, bounds = stack([p for p, _ in parts], s.layers)
+    starts = np.cumsum([0, *(len(p.y) for p, _ in parts[:-1])])
     rows = np.concatenate(
-        [
-            np.tile(np.arange(len(y)) + start, r)
-            for (_, r), y, start in zip(parts, ys, starts, strict=True)
-        ]
+        [np.tile(np.arange(len(p.y)) + a, r) for (p, r), a in zip(parts, starts, strict=True)]
     )
-    x_all = np.concatenate([p.layers(s.layers) for p, _ in parts])
-    return heads.fit(
-        Head,
-        s.layers,
-        x_all,
-        np.concatenate(ys),
-        len(LABELS),
-        heads.FitSettings(s.hidden, s.epochs, s.lr, s.batch, s.l2, s.dropout, SEED),
-        rows=rows,
-        log=log,
-    )
+    members = []
+    for i in range(s.members):
+        fs = FitSettings(
+            s.hidden, s.epochs, s.lr, s.batch, s.l2, s.dropout, SEED + i, s.window, s.org_weight
+        )
+        members.append(fit(table, y, rows, s.layers, fs, log=log))
+    trans, start = count_transitions(y, bounds, s.trans_weight)
+    return Tagger(tuple(members), s.window, trans, start)
 
 
-def evaluate(model: Head, data: Encoded) -> dict[str, float]:
+def evaluate(model: Tagger, data: Encoded) -> dict[str, float]:
     """Strict span F1 (PER/ORG/LOC 'core', all four 'all', ORG) against the gold spans."""
-    x = data.layers(model.layers)
-    logp = model.log_probs(x)
+    logp = model.log_probs(data.layers(model.layers), data.bounds)
     counts = {k: [0, 0, 0] for k in ("core", "all", "ORG")}
     for i, doc in enumerate(data.docs):
         a, b = int(data.bounds[i]), int(data.bounds[i + 1])
-        pred = set(path_spans(viterbi(logp[a:b]), data.offsets[a:b]))
+        pred = set(path_spans(model.decode(logp[a:b]), data.offsets[a:b]))
         gold = set(doc.spans)
         for key, keep in (("core", CORE), ("all", CORE | {"MISC"}), ("ORG", {"ORG"})):
             g = {sp for sp in gold if sp[2] in keep}
@@ -114,16 +127,28 @@ def evaluate(model: Head, data: Encoded) -> dict[str, float]:
     return out
 
 
+def with_transitions(model: Tagger, parts: list[Encoded], weight: float) -> Tagger:
+    """The same heads decoded with transition scores of another weight."""
+    y = np.concatenate([p.y.astype(np.int64) for p in parts])
+    offs = np.cumsum([0, *(len(p.y) for p in parts[:-1])])
+    bounds = np.unique(np.concatenate([p.bounds + o for p, o in zip(parts, offs, strict=True)]))
+    trans, start = count_transitions(y, bounds, weight)
+    return Tagger(model.members, model.window, trans, start)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--tune", action="store_true", help="score a settings grid on the dev sets")
     ap.add_argument("--grid", default="", help="JSON list of Settings overrides for --tune")
+    ap.add_argument(
+        "--trans", default="0,0.5,1", help="transition weights scored per setting (--tune)"
+    )
     args = ap.parse_args()
     conll, germeval, parl = load("conll-train"), load("germeval-train"), load("europarl-train")
     if args.tune:
         dev = {
             "conll-valid": load("conll-valid"),
-            "germeval-1501-1760": subset(germeval, GERMEVAL_DEV_FROM, len(germeval.docs)),
+            "germeval-1321-1760": subset(germeval, GERMEVAL_DEV_FROM, len(germeval.docs)),
             "europarl-dev": load("europarl-dev"),
         }
         ge_train = subset(germeval, 0, GERMEVAL_DEV_FROM)
@@ -131,22 +156,25 @@ def main() -> None:
         for s in grid:
             started = time.perf_counter()
             extra = [(load(name), 1) for name in s.extra]
-            model = fit([(conll, 1), (ge_train, s.germeval_repeat), (parl, 1), *extra], s)
-            scores = {name: evaluate(model, d) for name, d in dev.items()}
-            print(
-                json.dumps(
-                    {
-                        "settings": s.__dict__,
-                        "dev": scores,
-                        "seconds": round(time.perf_counter() - started),
-                    }
-                ),
-                flush=True,
-            )
+            parts = [(conll, 1), (ge_train, s.germeval_repeat), (parl, 1), *extra]
+            model = train_tagger(parts, s)
+            for w in (float(t) for t in args.trans.split(",")):
+                tagger = with_transitions(model, [p for p, _ in parts], w)
+                scores = {name: evaluate(tagger, d) for name, d in dev.items()}
+                print(
+                    json.dumps(
+                        {
+                            "settings": {**s.__dict__, "trans_weight": w},
+                            "dev": scores,
+                            "seconds": round(time.perf_counter() - started),
+                        }
+                    ),
+                    flush=True,
+                )
         return
     s = Settings()
     extra = [(load(name), 1) for name in s.extra]
-    model = fit([(conll, 1), (germeval, s.germeval_repeat), (parl, 1), *extra], s)
+    model = train_tagger([(conll, 1), (germeval, s.germeval_repeat), (parl, 1), *extra], s)
     model.save(MODEL, settings=json.dumps(s.__dict__))
     print(f"wrote {MODEL} ({MODEL.stat().st_size // 1024} KB)")
 
