@@ -19,9 +19,11 @@ small enough, and the shipped model must run in numpy anyway.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -36,7 +38,7 @@ I64 = npt.NDArray[np.int64]
 #: GermEval train sentences 1,321..1,760 are the German dev slice (440, as many as held out)
 GERMEVAL_DEV_FROM = 1320
 CORE = frozenset({"PER", "ORG", "LOC"})
-SEED = 14
+SEED = 15  # the members measured on dev were seeds 15 and 16
 
 
 @dataclass(frozen=True)
@@ -50,10 +52,10 @@ class Settings:
     dropout: float = 0.2
     germeval_repeat: int = 5  # GermEval is the target domain and the smallest corpus
     extra: tuple[str, ...] = ()  # more corpora from data.SOURCES (e.g. smartdata-news)
-    window: int = 0  # 1: the states of the subwords before and after beside each one
+    window: int = 1  # 1: the states of the subwords before and after beside each one
     org_weight: float = 1.0  # loss weight of ORG tokens
-    members: int = 1  # heads averaged (seeds SEED, SEED + 1, ...)
-    trans_weight: float = 0.0  # weight of the counted transition scores in Viterbi
+    members: int = 2  # heads averaged (seeds SEED, SEED + 1, ...)
+    trans_weight: float = 0.3  # weight of the counted transition scores in Viterbi
 
 
 def settings(overrides: dict[str, Any]) -> Settings:
@@ -89,7 +91,9 @@ def stack(parts: list[Encoded], layers: tuple[int, ...]) -> tuple[Table, I64, I6
     return Table.build(x, bounds), y, bounds
 
 
-def train_tagger(parts: list[tuple[Encoded, int]], s: Settings, log: bool = True) -> Tagger:
+def train_tagger(
+    parts: list[tuple[Encoded, int]], s: Settings, log: bool = True, seed: int = SEED
+) -> Tagger:
     """The members trained on all tokens of the (corpus, repeat) parts, with the
     transition scores counted on the same data."""
     table, y, bounds = stack([p for p, _ in parts], s.layers)
@@ -100,7 +104,7 @@ def train_tagger(parts: list[tuple[Encoded, int]], s: Settings, log: bool = True
     members = []
     for i in range(s.members):
         fs = FitSettings(
-            s.hidden, s.epochs, s.lr, s.batch, s.l2, s.dropout, SEED + i, s.window, s.org_weight
+            s.hidden, s.epochs, s.lr, s.batch, s.l2, s.dropout, seed + i, s.window, s.org_weight
         )
         members.append(fit(table, y, rows, s.layers, fs, log=log))
     trans, start = count_transitions(y, bounds, s.trans_weight)
@@ -143,7 +147,15 @@ def main() -> None:
     ap.add_argument(
         "--trans", default="0,0.5,1", help="transition weights scored per setting (--tune)"
     )
+    ap.add_argument("--seed", type=int, default=SEED, help="seed of the first member")
+    ap.add_argument("--save", default="", help="--tune: also write each tagger to this folder")
+    ap.add_argument("--members", type=int, default=0, help="train only this many members")
+    ap.add_argument("--out", default="", help="write the tagger here, not to the shipped file")
+    ap.add_argument("--merge", nargs="+", help="combine the members of these files and ship")
     args = ap.parse_args()
+    if args.merge:
+        merge(args.merge)
+        return
     conll, germeval, parl = load("conll-train"), load("germeval-train"), load("europarl-train")
     if args.tune:
         dev = {
@@ -157,7 +169,11 @@ def main() -> None:
             started = time.perf_counter()
             extra = [(load(name), 1) for name in s.extra]
             parts = [(conll, 1), (ge_train, s.germeval_repeat), (parl, 1), *extra]
-            model = train_tagger(parts, s)
+            model = train_tagger(parts, s, seed=args.seed)
+            if args.save:
+                name = hashlib.sha1(json.dumps([s.__dict__, args.seed]).encode()).hexdigest()[:8]
+                model.save(Path(args.save) / f"{name}.npz", json.dumps(s.__dict__))
+                print(f"saved {name}.npz", flush=True)
             for w in (float(t) for t in args.trans.split(",")):
                 tagger = with_transitions(model, [p for p, _ in parts], w)
                 scores = {name: evaluate(tagger, d) for name, d in dev.items()}
@@ -173,10 +189,26 @@ def main() -> None:
                 )
         return
     s = Settings()
+    if args.members:  # some of the members only (one process per core), merged by --merge
+        s = replace(s, members=args.members)
+    out = Path(args.out) if args.out else MODEL
     extra = [(load(name), 1) for name in s.extra]
-    model = train_tagger([(conll, 1), (germeval, s.germeval_repeat), (parl, 1), *extra], s)
-    model.save(MODEL, settings=json.dumps(s.__dict__))
-    print(f"wrote {MODEL} ({MODEL.stat().st_size // 1024} KB)")
+    model = train_tagger(
+        [(conll, 1), (germeval, s.germeval_repeat), (parl, 1), *extra], s, seed=args.seed
+    )
+    model.save(out, settings=json.dumps(Settings().__dict__))
+    print(f"wrote {out} ({out.stat().st_size // 1024} KB)")
+
+
+def merge(paths: list[str]) -> None:
+    """The members of several trained files (same settings, other seeds) as one tagger."""
+    parts = [Tagger.load(Path(p)) for p in paths]
+    first = parts[0]
+    model = Tagger(
+        tuple(m for t in parts for m in t.members), first.window, first.trans, first.start
+    )
+    model.save(MODEL, settings=json.dumps(Settings().__dict__))
+    print(f"wrote {MODEL} ({MODEL.stat().st_size // 1024} KB, {len(model.members)} members)")
 
 
 if __name__ == "__main__":
