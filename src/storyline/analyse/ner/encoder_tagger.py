@@ -2,12 +2,12 @@
 
 Why: the CRF sees only spellings, word shapes and name lists, and stays near
 0.65 F1 in German and far lower in English (issue 14). The encoder that
-already runs for article vectors gives every subword a contextual state; a
-one-hidden-layer network over two of its layers, with BIO-constrained Viterbi
-decoding, is enough to read entities off them in both languages. The head is
-plain numpy (a few hundred KB, ``encoder_head.npz``, trained by
-``python -m train.ner_encoder.train``); the encoder pass is the cost, the head
-adds little (bench/ner.py measures both).
+already runs for article vectors gives every subword a contextual state; two small
+heads over four of its layers, each subword's states beside those of its neighbours,
+with Viterbi decoding under the BIO constraints and learned transition scores, read
+entities off them in both languages. The heads are plain numpy (a few MB,
+``encoder_head.npz``, trained by ``python -m train.ner_encoder.train``); the encoder
+pass is the cost, the heads add little (bench/ner.py measures both).
 
 Every subword carries a tag (B- where an entity starts, I- on every later piece
 inside it); zero-width pieces (SentencePiece's lone word-start mark) carry
