@@ -84,8 +84,9 @@ clean:
 train-ner: venv
 	$(BIN)/python -m train.ner.train
 
-# Rebuild the encoder entity tagger's head (accurate profile) from ../shared/bench: encodes
-# the corpora once into build/ner_encoder/ (about 5 min on two cores), then trains (about 3 min).
+# Rebuild the encoder entity tagger (accurate profile) from ../shared/bench: encodes the
+# corpora once into build/ner_encoder/ (about 3 min on one core), then trains two heads
+# (about 12-25 min each on one core; see train/ner_encoder/train.py to train them side by side).
 train-ner-encoder: venv
 	$(BIN)/python -m train.ner_encoder.train
 

@@ -158,7 +158,7 @@ def batched_encoder(texts: list[str]) -> Iterator[None]:
     table = dict(zip(uniq, et.predict_spans(uniq), strict=True))
     original = et.predict_spans
 
-    def lookup(texts: Sequence[str], model: et.Head | None = None) -> list[list[et.Span]]:
+    def lookup(texts: Sequence[str], model: et.Tagger | None = None) -> list[list[et.Span]]:
         return [table[t] if t in table else original([t], model)[0] for t in texts]
 
     et.predict_spans = lookup
@@ -322,7 +322,7 @@ def encoder_cost(n: int = COST_ARTICLES) -> dict[str, Any] | None:
             keep = out.offsets[:, 1] > out.offsets[:, 0]
             if keep.any():
                 x = et.features(model.layers, out.states, out.layers)[keep]
-                et.path_spans(et.viterbi(model.log_probs(x)), out.offsets[keep])
+                et.path_spans(model.decode(model.log_probs(x)), out.offsets[keep])
         t3 = time.perf_counter()
         seen, mentions = et.tag_sentences(doc, sents)
         t4 = time.perf_counter()

@@ -78,6 +78,8 @@ SOURCES: dict[str, Callable[[], list[Doc]]] = {
     "smartdata-news": lambda: sentences(
         [d for d in corpora.smartdata() if d.source != "smartdata-tweet"]
     ),
+    "hipe": lambda: sentences(corpora.hipe()),
+    "europeana": lambda: sentences(corpora.europeana()),
 }
 
 

@@ -16,7 +16,8 @@ import numpy as np
 import numpy.typing as npt
 
 F32 = npt.NDArray[np.float32]
-_WEIGHTS = ("mean", "scale", "w1", "b1", "w2", "b2")
+#: the arrays of a head, in file order
+WEIGHTS = ("mean", "scale", "w1", "b1", "w2", "b2")
 H = TypeVar("H", bound="MlpHead")
 
 
@@ -45,7 +46,7 @@ class MlpHead:
         """Write the head as float16 arrays (half the size; no measurable loss)."""
         arrays: dict[str, npt.NDArray[np.generic]] = {
             "layers": np.array(self.layers, dtype=np.int32),
-            **{k: getattr(self, k).astype(np.float16) for k in _WEIGHTS},
+            **{k: getattr(self, k).astype(np.float16) for k in WEIGHTS},
             "settings": np.array(settings),
         }
         if self.LABELS is not None:
@@ -58,7 +59,7 @@ class MlpHead:
             found = tuple(str(x) for x in z["labels"]) if "labels" in z.files else None
             if cls.LABELS is not None and found != cls.LABELS:
                 raise ValueError(f"{path}: labels differ from {cls.LABELS}")
-            arr = {k: z[k].astype(np.float32) for k in _WEIGHTS}
+            arr = {k: z[k].astype(np.float32) for k in WEIGHTS}
             return cls(layers=tuple(int(n) for n in z["layers"]), **arr)
 
 

@@ -2,12 +2,12 @@
 
 Why: the CRF sees only spellings, word shapes and name lists, and stays near
 0.65 F1 in German and far lower in English (issue 14). The encoder that
-already runs for article vectors gives every subword a contextual state; a
-one-hidden-layer network over two of its layers, with BIO-constrained Viterbi
-decoding, is enough to read entities off them in both languages. The head is
-plain numpy (a few hundred KB, ``encoder_head.npz``, trained by
-``python -m train.ner_encoder.train``); the encoder pass is the cost, the head
-adds little (bench/ner.py measures both).
+already runs for article vectors gives every subword a contextual state; two small
+heads over four of its layers, each subword's states beside those of its neighbours,
+with Viterbi decoding under the BIO constraints and learned transition scores, read
+entities off them in both languages. The heads are plain numpy (a few MB,
+``encoder_head.npz``, trained by ``python -m train.ner_encoder.train``); the encoder
+pass is the cost, the heads add little (bench/ner.py measures both).
 
 Every subword carries a tag (B- where an entity starts, I- on every later piece
 inside it); zero-width pieces (SentencePiece's lone word-start mark) carry
@@ -18,13 +18,15 @@ mention never starts or ends inside a word.
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 import numpy.typing as npt
 
-from storyline.analyse.heads import MlpHead, shipped
+from storyline.analyse.heads import WEIGHTS, MlpHead
 from storyline.analyse.model import EntityType, Mention, Sentence, Token
 from storyline.analyse.ner.document import Tokens, article_passes, taggable
 
@@ -46,6 +48,8 @@ _FORBIDDEN = -1e4
 F32 = npt.NDArray[np.float32]
 I32 = npt.NDArray[np.int32]
 Span = tuple[int, int, str]
+#: row starts of the sentences in a matrix of rows, and its end
+Bounds = Sequence[int] | npt.NDArray[np.integer]
 
 
 def token_labels(offsets: npt.NDArray[np.integer], spans: Sequence[Span]) -> list[str]:
@@ -134,7 +138,7 @@ def snap(span: Span, words: Sequence[Token]) -> Span:
 
 
 class Head(MlpHead):
-    """The trained head: standardise, one ReLU layer, softmax over LABELS."""
+    """One trained head: standardise, one ReLU layer, softmax over LABELS."""
 
     LABELS = LABELS
 
@@ -146,19 +150,107 @@ class Head(MlpHead):
         return out
 
 
-def head(path: Path = MODEL) -> Head:
-    """The shipped head, loaded once per process."""
-    return shipped(Head, path)
+@dataclass(frozen=True)
+class Tagger:
+    """The shipped tagger: one or more heads (an ensemble; their log-probabilities are
+    averaged) over the chosen layers' states of each subword and, with `window` 1, of the
+    subwords before and after it in the sentence (a sentence edge reads as the mean state),
+    decoded by Viterbi under the BIO constraints plus learned transition scores."""
+
+    members: tuple[Head, ...]
+    window: int = 0
+    trans: F32 = field(default_factory=transitions)
+    start: F32 = field(default_factory=start_scores)
+
+    @property
+    def layers(self) -> tuple[int, ...]:
+        return self.members[0].layers
+
+    def inputs(self, x: F32, bounds: Bounds | None = None) -> F32:
+        """The heads' input for rows x [n, d] of sentences cut by `bounds` (row starts and
+        the end; default one sentence): x itself, or x beside its neighbours' rows."""
+        if not self.window or len(x) == 0:
+            return x
+        cuts = np.asarray(bounds if bounds is not None else (0, len(x)), dtype=np.int64)
+        starts, ends = cuts[:-1], cuts[1:]
+        full = starts < ends
+        pad = self.members[0].mean[: x.shape[1]]
+        prev = np.empty_like(x)
+        nxt = np.empty_like(x)
+        prev[1:] = x[:-1]
+        nxt[:-1] = x[1:]
+        prev[starts[full]] = pad
+        nxt[ends[full] - 1] = pad
+        return np.concatenate([x, prev, nxt], axis=1)
+
+    def log_probs(self, x: F32, bounds: Bounds | None = None) -> F32:
+        """Per-token log-probabilities [n, len(LABELS)], the members' mean."""
+        xi = self.inputs(x, bounds)
+        out: F32 = self.members[0].log_probs(xi)
+        for m in self.members[1:]:
+            out = out + m.log_probs(xi)
+        return out / np.float32(len(self.members))
+
+    def decode(self, logp: F32) -> list[int]:
+        """Best BIO path for one sentence's log-probabilities."""
+        return viterbi(logp, self.trans, self.start)
+
+    def save(self, path: Path, settings: str = "") -> None:
+        """One file for all members (float16 weights), the window and the transitions."""
+        arrays: dict[str, npt.NDArray[np.generic]] = {
+            "layers": np.array(self.layers, dtype=np.int32),
+            "labels": np.array(LABELS),
+            "members": np.array(len(self.members), dtype=np.int32),
+            "window": np.array(self.window, dtype=np.int32),
+            "trans": self.trans.astype(np.float32),
+            "start": self.start.astype(np.float32),
+            "settings": np.array(settings),
+        }
+        for i, m in enumerate(self.members):
+            for k in WEIGHTS:
+                arrays[f"m{i}.{k}"] = getattr(m, k).astype(np.float16)
+        np.savez_compressed(path, **arrays)  # type: ignore[arg-type]
+
+    @classmethod
+    def load(cls, path: Path) -> Tagger:
+        with np.load(path) as z:
+            if "members" not in z.files:  # a single head in MlpHead's format
+                return cls((Head.load(path),))
+            if tuple(str(x) for x in z["labels"]) != LABELS:
+                raise ValueError(f"{path}: labels differ from {LABELS}")
+            layers = tuple(int(n) for n in z["layers"])
+            members = tuple(
+                Head(layers=layers, **{k: z[f"m{i}.{k}"].astype(np.float32) for k in WEIGHTS})
+                for i in range(int(z["members"]))
+            )
+            return cls(
+                members,
+                int(z["window"]),
+                z["trans"].astype(np.float32),
+                z["start"].astype(np.float32),
+            )
+
+
+_lock = threading.Lock()
+_loaded: dict[Path, Tagger] = {}
+
+
+def head(path: Path = MODEL) -> Tagger:
+    """The shipped tagger, loaded once per process."""
+    with _lock:
+        if path not in _loaded:
+            _loaded[path] = Tagger.load(path)
+        return _loaded[path]
 
 
 def features(layers: tuple[int, ...], states: F32 | None, by_layer: dict[int, F32]) -> F32:
-    """The head's input: the chosen layers' states side by side (12 is the last layer)."""
+    """The chosen layers' states side by side (12 is the last layer)."""
     last = 12
     cols = [states if n == last and states is not None else by_layer[n] for n in layers]
     return np.concatenate(cols, axis=1).astype(np.float32)
 
 
-def predict_spans(texts: Sequence[str], model: Head | None = None) -> list[list[Span]]:
+def predict_spans(texts: Sequence[str], model: Tagger | None = None) -> list[list[Span]]:
     """Entity spans per text (offsets into that text), all texts in one encoder call;
     a text repeated in the call is encoded once (repeated lines, boilerplate)."""
     unique = list(dict.fromkeys(texts))
@@ -168,7 +260,7 @@ def predict_spans(texts: Sequence[str], model: Head | None = None) -> list[list[
     return _predict_spans(texts, model)
 
 
-def _predict_spans(texts: Sequence[str], model: Head | None = None) -> list[list[Span]]:
+def _predict_spans(texts: Sequence[str], model: Tagger | None = None) -> list[list[Span]]:
     from storyline.encoder import get_encoder
 
     model = model or head()
@@ -181,13 +273,14 @@ def _predict_spans(texts: Sequence[str], model: Head | None = None) -> list[list
         return [[] for _ in outs]
     # one matrix product for all sentences: per-sentence products of a few dozen rows
     # cost more in BLAS call overhead than in arithmetic
-    logp = model.log_probs(np.concatenate(rows))
+    bounds = np.cumsum([0, *(len(r) for r in rows)])
+    logp = model.log_probs(np.concatenate(rows), bounds)
     result: list[list[Span]] = []
     at = 0
     for out, keep, r in zip(outs, keeps, rows, strict=True):
         part = logp[at : at + len(r)]
         at += len(r)
-        result.append(path_spans(viterbi(part), out.offsets[keep]) if len(r) else [])
+        result.append(path_spans(model.decode(part), out.offsets[keep]) if len(r) else [])
     return result
 
 
