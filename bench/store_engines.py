@@ -96,17 +96,23 @@ def main() -> None:
     parser.add_argument("--n", type=int, default=10000)
     parser.add_argument("--ingest", type=int, default=500)
     parser.add_argument("--repeat", type=int, default=10)
+    parser.add_argument("--only", choices=("ingest", "reads"), help="run one half")
     args = parser.parse_args()
     if not args.pg:
         parser.error("--pg URL (or STORYLINE_BENCH_PG) names the PostgreSQL database to use")
     os.environ["STORYLINE_PROFILE"] = "fast"
     result: dict[str, Any] = {"articles": args.n, "ingest_articles": args.ingest}
-    result["ingest"] = ingest_rate(args.ingest, args.pg)
-    result["reads"] = reads(args.n, args.pg, args.repeat)
-    save(f"store_engines_{args.n}", result)
-    print(f"ingest ({args.ingest} articles, whole job, articles/s):")
-    for engine in ("sqlite", "postgresql"):
-        print(f"  {engine:11} {result['ingest'][engine]['articles_per_s']:.2f}")
+    if args.only != "reads":
+        result["ingest"] = ingest_rate(args.ingest, args.pg)
+    if args.only != "ingest":
+        result["reads"] = reads(args.n, args.pg, args.repeat)
+    save(f"store_engines_{args.n}" + (f"_{args.only}" if args.only else ""), result)
+    if "ingest" in result:
+        print(f"ingest ({args.ingest} articles, whole job, articles/s):")
+        for engine in ("sqlite", "postgresql"):
+            print(f"  {engine:11} {result['ingest'][engine]['articles_per_s']:.2f}")
+    if "reads" not in result:
+        return
     print(f"reads at {args.n} articles (first / median / p95 ms):")
     for name in result["reads"]["sqlite"]:
         row = [result["reads"][e][name] for e in ("sqlite", "postgresql")]

@@ -110,6 +110,9 @@ def copy_store(
         _set_late_links(source, target)
         if target.is_postgres:
             _continue_counting(target)
+    # the planner's statistics: a freshly filled PostgreSQL database has none until
+    # autovacuum comes round, and its first queries would scan whole tables meanwhile
+    target.conn.execute("ANALYZE")
     return report
 
 
