@@ -384,23 +384,39 @@ def cluster_log_rows(store: Store, cluster: str | None = None) -> list[dict[str,
     return [dict(r) for r in store.conn.execute(sql + " ORDER BY id", args)]
 
 
-def linked_mentions(store: Store, article_id: str) -> list[tuple[int, str]]:
-    """(start, entity id) of the article's mentions linked to an entity."""
-    return [
-        (int(r[0]), str(r[1]))
-        for r in store.conn.execute(
-            "SELECT start, entity_id FROM mentions WHERE article_id=? AND entity_id IS NOT NULL",
-            (article_id,),
-        )
-    ]
+def _by_article(
+    store: Store, sql: str, article_ids: Sequence[str]
+) -> dict[str, list[sqlite3.Row]]:
+    """Rows of `sql` (whose first column is article_id and which ends in an `IN` list)
+    for all these articles, a few statements in all: a story page must not run one
+    query per article (each is a round trip to a PostgreSQL server)."""
+    out: dict[str, list[sqlite3.Row]] = {a: [] for a in article_ids}
+    for chunk in id_chunks(sorted(set(article_ids))):
+        for r in store.conn.execute(sql.format(marks=marks(chunk)), chunk):
+            out[str(r[0])].append(r)
+    return out
 
 
-def article_dates(store: Store, article_id: str) -> list[sqlite3.Row]:
-    """The article's dated mentions (start, end, text, value, precision), in text order."""
-    return store.conn.execute(
-        "SELECT start, end, text, value, precision FROM dates WHERE article_id=? ORDER BY start",
-        (article_id,),
-    ).fetchall()
+def linked_mentions(store: Store, article_ids: Sequence[str]) -> dict[str, list[tuple[int, str]]]:
+    """(start, entity id) of each article's mentions linked to an entity."""
+    rows = _by_article(
+        store,
+        "SELECT article_id, start, entity_id FROM mentions "
+        "WHERE entity_id IS NOT NULL AND article_id IN ({marks})",
+        article_ids,
+    )
+    return {a: [(int(r[1]), str(r[2])) for r in found] for a, found in rows.items()}
+
+
+def article_dates(store: Store, article_ids: Sequence[str]) -> dict[str, list[sqlite3.Row]]:
+    """Each article's dated mentions (start, end, text, value, precision), in text order."""
+    rows = _by_article(
+        store,
+        "SELECT article_id, start, end, text, value, precision FROM dates "
+        "WHERE article_id IN ({marks}) ORDER BY article_id, start",
+        article_ids,
+    )
+    return rows
 
 
 def story_texts(store: Store, story_id: str) -> list[dict[str, Any]]:
@@ -416,11 +432,14 @@ def story_texts(store: Store, story_id: str) -> list[dict[str, Any]]:
     ]
 
 
-def direct_quote_spans(store: Store, article_id: str) -> list[tuple[int, int]]:
-    """(start, end) of the article's direct quotes: dates inside them are said, not done."""
-    return [
-        (int(r[0]), int(r[1]))
-        for r in store.conn.execute(
-            "SELECT start, end FROM quotes WHERE article_id=? AND kind='direct'", (article_id,)
-        )
-    ]
+def direct_quote_spans(
+    store: Store, article_ids: Sequence[str]
+) -> dict[str, list[tuple[int, int]]]:
+    """(start, end) of each article's direct quotes: dates inside them are said, not done."""
+    rows = _by_article(
+        store,
+        "SELECT article_id, start, end FROM quotes "
+        "WHERE kind='direct' AND article_id IN ({marks})",
+        article_ids,
+    )
+    return {a: [(int(r[1]), int(r[2])) for r in found] for a, found in rows.items()}

@@ -84,12 +84,27 @@ class TimelineEntry:
         }
 
 
-def _candidates(store: Store, article: dict[str, Any]) -> list[_Candidate]:
+@dataclass(frozen=True)
+class _Parts:
+    """What the timeline reads of a story's articles, fetched once for all of them."""
+
+    mentions: dict[str, list[tuple[int, str]]]
+    dates: dict[str, list[Any]]
+    quoted: dict[str, list[tuple[int, int]]]
+
+    @classmethod
+    def of(cls, store: Store, ids: list[str]) -> _Parts:
+        return cls(
+            linked_mentions(store, ids), article_dates(store, ids), direct_quote_spans(store, ids)
+        )
+
+
+def _candidates(parts: _Parts, article: dict[str, Any]) -> list[_Candidate]:
     text = article["text"]
     sentences = split_sentences(text)
-    mentions = linked_mentions(store, article["id"])
-    rows = article_dates(store, article["id"])
-    quoted = direct_quote_spans(store, article["id"])
+    mentions = parts.mentions[article["id"]]
+    rows = parts.dates[article["id"]]
+    quoted = parts.quoted[article["id"]]
     seen: set[str] = set()
     out: list[_Candidate] = []
     for r in rows:
@@ -175,8 +190,9 @@ def _related(a: _Candidate, b: _Candidate, common: frozenset[str]) -> bool:
 def build_timeline(store: Store, story: str) -> list[TimelineEntry]:
     """The story's timeline, oldest first."""
     articles = story_texts(store, story)
-    cands = [c for a in articles for c in _candidates(store, a)]
-    named = Counter(e for a in articles for e in _article_entities(store, a["id"]))
+    parts = _Parts.of(store, [a["id"] for a in articles])
+    cands = [c for a in articles for c in _candidates(parts, a)]
+    named = Counter(e for a in articles for e in {e for _, e in parts.mentions[a["id"]]})
     common = frozenset(
         e for e, n in named.items() if len(articles) >= 3 and n >= 0.8 * len(articles)
     )
@@ -218,10 +234,6 @@ def _one_place_per_sentence(groups: list[list[_Candidate]]) -> list[list[_Candid
         if kept:
             out.append(kept)
     return out
-
-
-def _article_entities(store: Store, article: str) -> set[str]:
-    return {entity for _, entity in linked_mentions(store, article)}
 
 
 def _entry(story: str, group: list[_Candidate]) -> TimelineEntry:
