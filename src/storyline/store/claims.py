@@ -255,7 +255,7 @@ def read_claims(store: Store, story_id: str) -> list[dict[str, Any]]:
             claim["outlets"].append(row["outlet"])
     for row in conn.execute(
         "SELECT d.claim_id, d.disputes, d.evidence FROM claim_disputes d "
-        "JOIN claims c ON c.id = d.claim_id WHERE c.story_id = ?",
+        "JOIN claims c ON c.id = d.claim_id WHERE c.story_id = ? ORDER BY d.claim_id, d.disputes",
         (story_id,),
     ):
         if row["claim_id"] in claims and row["disputes"] in claims:
