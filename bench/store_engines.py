@@ -42,8 +42,9 @@ def _empty(url: str) -> None:
         conn.execute("CREATE SCHEMA public")
 
 
-def ingest_rate(n: int, pg: str, seed: int = 11) -> dict[str, Any]:
-    """Articles per second of the whole ingest job on each engine, both orders."""
+def ingest_rate(n: int, pg: str, seed: int = 11, *, once: bool = False) -> dict[str, Any]:
+    """Articles per second of the whole ingest job on each engine, both orders (`once`:
+    one run each, SQLite first, for large `n`)."""
     from bench.gen_corpus import generate
     from storyline.jobs.ingest import ingest
     from storyline.store import Store
@@ -52,7 +53,10 @@ def ingest_rate(n: int, pg: str, seed: int = 11) -> dict[str, Any]:
     with tempfile.TemporaryDirectory() as tmp:
         generate(n, Path(tmp) / "corpus", seed)
         articles = str(Path(tmp) / "corpus" / "articles")
-        for i, engine in enumerate(["sqlite", "postgresql", "postgresql", "sqlite"]):
+        order = ["sqlite", "postgresql"]
+        if not once:
+            order += ["postgresql", "sqlite"]
+        for i, engine in enumerate(order):
             if engine == "sqlite":
                 db: str = str(Path(tmp) / f"ingest-{i}.db")
             else:
@@ -97,13 +101,14 @@ def main() -> None:
     parser.add_argument("--ingest", type=int, default=500)
     parser.add_argument("--repeat", type=int, default=10)
     parser.add_argument("--only", choices=("ingest", "reads"), help="run one half")
+    parser.add_argument("--once", action="store_true", help="one ingest run per engine")
     args = parser.parse_args()
     if not args.pg:
         parser.error("--pg URL (or STORYLINE_BENCH_PG) names the PostgreSQL database to use")
     os.environ["STORYLINE_PROFILE"] = "fast"
     result: dict[str, Any] = {"articles": args.n, "ingest_articles": args.ingest}
     if args.only != "reads":
-        result["ingest"] = ingest_rate(args.ingest, args.pg)
+        result["ingest"] = ingest_rate(args.ingest, args.pg, once=args.once)
     if args.only != "ingest":
         result["reads"] = reads(args.n, args.pg, args.repeat)
     save(f"store_engines_{args.n}" + (f"_{args.only}" if args.only else ""), result)
