@@ -159,8 +159,12 @@ class Store:
 
     def migrate(self) -> list[int]:
         """Apply missing migrations, each in its own transaction; return those applied."""
-        if self.is_postgres and cast(postgres.PgConnection, self.conn).schema.current:
-            return []  # this process's pool has seen the database at the current schema
+        if (
+            self.is_postgres
+            and cast(postgres.PgConnection, self.conn).schema.current
+            and self.schema_version == SCHEMA_VERSION
+        ):
+            return []  # one query: the pool has read this schema, nothing to apply
         self.conn.execute(
             "CREATE TABLE IF NOT EXISTS schema_migrations ("
             "version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)"

@@ -152,8 +152,9 @@ class _Schema:
         self.rowid: set[str] = set()
         self.columns: dict[str, set[str]] = {}
         self.cache: dict[str, str] = {}
-        #: the database was seen at this storyline's schema version (migrations only go
-        #: up): later stores opened through the same pool skip the check
+        #: the database was seen at this storyline's schema version: a later store opened
+        #: through the same pool only checks the version (one query), without the lock
+        #: and without reading the catalog again
         self.current = False
 
     def read(self, conn: Any) -> None:
