@@ -43,6 +43,32 @@ class FitSettings:
     seed: int
 
 
+def adam_step(
+    params: dict[str, npt.NDArray[np.float32]],
+    m: dict[str, npt.NDArray[np.float32]],
+    v: dict[str, npt.NDArray[np.float32]],
+    batch: tuple[npt.NDArray[np.float32], ...],
+    *,
+    l2: float,
+    lr: float,
+    step: int,
+) -> None:
+    """One Adam step of the one-hidden-layer MLP (w1, b1, w2, b2), in place: `batch` is
+    (inputs, hidden pre-activation, hidden activation, gradient at the output logits)."""
+    xb, pre, hid, gz = batch
+    grads = {"w2": hid.T @ gz, "b2": gz.sum(0)}
+    gh = (gz @ params["w2"].T) * (pre > 0)
+    grads["w1"] = xb.T @ gh
+    grads["b1"] = gh.sum(0)
+    for n in params:
+        gr = grads[n] + (l2 * params[n] if n.startswith("w") else 0)
+        m[n] = ADAM_BETA1 * m[n] + (1 - ADAM_BETA1) * gr
+        v[n] = ADAM_BETA2 * v[n] + (1 - ADAM_BETA2) * gr * gr
+        mh = m[n] / (1 - ADAM_BETA1**step)
+        vh = v[n] / (1 - ADAM_BETA2**step)
+        params[n] -= (lr * mh / (np.sqrt(vh) + ADAM_EPS)).astype(np.float32)
+
+
 def fit(
     head: type[H],
     layers: tuple[int, ...],
@@ -100,17 +126,7 @@ def fit(
                 loss_sum += float(-np.log(p[at, g, yb[:, g]] + 1e-9).mean())
                 p[at, g, yb[:, g]] -= 1
             gz = (p / len(yb)).reshape(len(xb), k).astype(np.float32)
-            grads = {"w2": hid.T @ gz, "b2": gz.sum(0)}
-            gh = (gz @ params["w2"].T) * (pre > 0)
-            grads["w1"] = xb.T @ gh
-            grads["b1"] = gh.sum(0)
-            for n in params:
-                gr = grads[n] + (s.l2 * params[n] if n.startswith("w") else 0)
-                m[n] = ADAM_BETA1 * m[n] + (1 - ADAM_BETA1) * gr
-                v[n] = ADAM_BETA2 * v[n] + (1 - ADAM_BETA2) * gr * gr
-                mh = m[n] / (1 - ADAM_BETA1**step)
-                vh = v[n] / (1 - ADAM_BETA2**step)
-                params[n] -= (lr * mh / (np.sqrt(vh) + ADAM_EPS)).astype(np.float32)
+            adam_step(params, m, v, (xb, pre, hid, gz), l2=s.l2, lr=lr, step=step)
         if log:
             print(
                 f"  epoch {epoch + 1}: loss {loss_sum / max(1, steps):.4f} "

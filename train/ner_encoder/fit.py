@@ -17,7 +17,7 @@ import numpy as np
 import numpy.typing as npt
 
 from storyline.analyse.ner.encoder_tagger import LABELS, Head, transitions
-from train.heads import ADAM_BETA1, ADAM_BETA2, ADAM_EPS, LR_FLOOR, SCALE_FLOOR, WARM_SHARE
+from train.heads import LR_FLOOR, SCALE_FLOOR, WARM_SHARE, adam_step
 
 F16 = npt.NDArray[np.float16]
 F32 = npt.NDArray[np.float32]
@@ -126,17 +126,7 @@ def fit(
             loss_sum += float((-np.log(p[at, yb] + 1e-9) * wb).mean())
             p[at, yb] -= 1
             gz = (p * (wb / len(yb))[:, None]).astype(np.float32)
-            grads = {"w2": hid.T @ gz, "b2": gz.sum(0)}
-            gh = (gz @ params["w2"].T) * (pre > 0)
-            grads["w1"] = xb.T @ gh
-            grads["b1"] = gh.sum(0)
-            for n in params:
-                gr = grads[n] + (s.l2 * params[n] if n.startswith("w") else 0)
-                m[n] = ADAM_BETA1 * m[n] + (1 - ADAM_BETA1) * gr
-                v[n] = ADAM_BETA2 * v[n] + (1 - ADAM_BETA2) * gr * gr
-                mh = m[n] / (1 - ADAM_BETA1**step)
-                vh = v[n] / (1 - ADAM_BETA2**step)
-                params[n] -= (lr * mh / (np.sqrt(vh) + ADAM_EPS)).astype(np.float32)
+            adam_step(params, m, v, (xb, pre, hid, gz), l2=s.l2, lr=lr, step=step)
         if log:
             print(
                 f"  epoch {epoch + 1}: loss {loss_sum / max(1, steps):.4f} "
