@@ -43,6 +43,23 @@ class FitSettings:
     seed: int
 
 
+Params = dict[str, npt.NDArray[np.float32]]
+
+
+def init_mlp(rng: np.random.Generator, d: int, h: int, k: int) -> tuple[Params, Params, Params]:
+    """The weights of a d -> h (ReLU) -> k network (He-scaled) and Adam's two zeroed
+    moment estimates for them."""
+    params = {
+        "w1": (rng.standard_normal((d, h)) * np.sqrt(2.0 / d)).astype(np.float32),
+        "b1": np.zeros(h, np.float32),
+        "w2": (rng.standard_normal((h, k)) * np.sqrt(1.0 / h)).astype(np.float32),
+        "b2": np.zeros(k, np.float32),
+    }
+    m = {n: np.zeros_like(p) for n, p in params.items()}
+    v = {n: np.zeros_like(p) for n, p in params.items()}
+    return params, m, v
+
+
 def adam_step(
     params: dict[str, npt.NDArray[np.float32]],
     m: dict[str, npt.NDArray[np.float32]],
@@ -92,14 +109,7 @@ def fit(
     scale = x.std(axis=0) + SCALE_FLOOR
     x = (x - mean) / scale
     d, h, k = x.shape[1], s.hidden, groups * classes
-    params = {
-        "w1": (rng.standard_normal((d, h)) * np.sqrt(2.0 / d)).astype(np.float32),
-        "b1": np.zeros(h, np.float32),
-        "w2": (rng.standard_normal((h, k)) * np.sqrt(1.0 / h)).astype(np.float32),
-        "b2": np.zeros(k, np.float32),
-    }
-    m = {n: np.zeros_like(v) for n, v in params.items()}
-    v = {n: np.zeros_like(p) for n, p in params.items()}
+    params, m, v = init_mlp(rng, d, h, k)
     visit = np.arange(len(x)) if rows is None else rows
     steps = len(visit) // s.batch
     total = s.epochs * steps

@@ -17,7 +17,7 @@ import numpy as np
 import numpy.typing as npt
 
 from storyline.analyse.ner.encoder_tagger import LABELS, Head, transitions
-from train.heads import LR_FLOOR, SCALE_FLOOR, WARM_SHARE, adam_step
+from train.heads import LR_FLOOR, SCALE_FLOOR, WARM_SHARE, adam_step, init_mlp
 
 F16 = npt.NDArray[np.float16]
 F32 = npt.NDArray[np.float32]
@@ -93,14 +93,7 @@ def fit(
     h = s.hidden
     weight = np.ones(k, np.float32)
     weight[[LABELS.index("B-ORG"), LABELS.index("I-ORG")]] = s.org_weight
-    params = {
-        "w1": (rng.standard_normal((d, h)) * np.sqrt(2.0 / d)).astype(np.float32),
-        "b1": np.zeros(h, np.float32),
-        "w2": (rng.standard_normal((h, k)) * np.sqrt(1.0 / h)).astype(np.float32),
-        "b2": np.zeros(k, np.float32),
-    }
-    m = {n: np.zeros_like(v) for n, v in params.items()}
-    v = {n: np.zeros_like(p) for n, p in params.items()}
+    params, m, v = init_mlp(rng, d, h, k)
     steps = len(rows) // s.batch
     total = s.epochs * steps
     step = 0

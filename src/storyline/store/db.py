@@ -26,7 +26,7 @@ from storyline.errors import InputError, NotFoundError, SchemaError, StoreBusyEr
 from storyline.model import Document
 from storyline.settings import PG_POOL_SIZE, STORE_WAIT
 from storyline.store import postgres, schema_pg
-from storyline.store.schema import MIGRATIONS, SCHEMA_VERSION
+from storyline.store.schema import MIGRATIONS, SCHEMA_VERSION, Migration
 
 _ID_TABLES = frozenset({"articles", "events", "stories", "entities"})
 
@@ -169,12 +169,26 @@ class Store:
             "CREATE TABLE IF NOT EXISTS schema_migrations ("
             "version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)"
         )
-        if self.is_postgres:
-            return self._migrate_postgres()
+        if not self.is_postgres:
+            return self._apply_migrations("BEGIN IMMEDIATE", lambda m: m.sql)
+        # an advisory lock keeps two processes that start at once from both migrating
+        self.conn.execute("SELECT pg_advisory_lock(?)", (MIGRATION_LOCK,))
+        try:
+            applied = self._apply_migrations("BEGIN", schema_pg.script)
+        finally:
+            self.conn.execute("SELECT pg_advisory_unlock(?)", (MIGRATION_LOCK,))
+        pg = cast(postgres.PgConnection, self.conn)
+        pg.refresh_schema()
+        pg.schema.current = True
+        return applied
+
+    def _apply_migrations(self, begin: str, script_of: Callable[[Migration], str]) -> list[int]:
+        """Run the missing migrations (`script_of` gives each in the engine's dialect),
+        each with its record in one transaction; return those applied."""
         current = self.schema_version
         if current > SCHEMA_VERSION:
             raise SchemaError(
-                f"{self.path} has schema version {current}, newer than this storyline "
+                f"{self.name} has schema version {current}, newer than this storyline "
                 f"understands ({SCHEMA_VERSION})",
                 hint="upgrade storyline",
             )
@@ -183,7 +197,7 @@ class Store:
             if m.version <= current:
                 continue
             script = (
-                "BEGIN IMMEDIATE;\n" + m.sql + "\nINSERT INTO schema_migrations VALUES "
+                f"{begin};\n" + script_of(m) + "\nINSERT INTO schema_migrations VALUES "
                 f"({m.version}, {_literal(m.name)}, {_literal(now())});\nCOMMIT;"
             )
             try:
@@ -193,40 +207,6 @@ class Store:
                     self.conn.execute("ROLLBACK")
                 raise
             applied.append(m.version)
-        return applied
-
-    def _migrate_postgres(self) -> list[int]:
-        """The migrations in PostgreSQL's dialect; an advisory lock keeps two processes
-        that start at once from both applying them."""
-        applied: list[int] = []
-        self.conn.execute("SELECT pg_advisory_lock(?)", (MIGRATION_LOCK,))
-        try:
-            current = self.schema_version
-            if current > SCHEMA_VERSION:
-                raise SchemaError(
-                    f"{self.name} has schema version {current}, newer than this storyline "
-                    f"understands ({SCHEMA_VERSION})",
-                    hint="upgrade storyline",
-                )
-            for m in MIGRATIONS:
-                if m.version <= current:
-                    continue
-                script = (
-                    "BEGIN;\n" + schema_pg.script(m) + "\nINSERT INTO schema_migrations VALUES "
-                    f"({m.version}, {_literal(m.name)}, {_literal(now())});\nCOMMIT;"
-                )
-                try:
-                    self.conn.executescript(script)
-                except sqlite3.Error:
-                    if self.conn.in_transaction:
-                        self.conn.execute("ROLLBACK")
-                    raise
-                applied.append(m.version)
-        finally:
-            self.conn.execute("SELECT pg_advisory_unlock(?)", (MIGRATION_LOCK,))
-        pg = cast(postgres.PgConnection, self.conn)
-        pg.refresh_schema()
-        pg.schema.current = True
         return applied
 
     def table_names(self) -> set[str]:
