@@ -77,11 +77,12 @@ def _texts(path: Path, wanted: set[int]) -> dict[int, dict[str, str]]:
 def article_input(article_id: str, text: str, lang: str) -> dict[str, Any]:
     """The dict storyline.compare.units.article_units reads, made by analysing `text`."""
     from storyline.analyse.run import analyze
+    from storyline.config import resolve
     from storyline.settings import QUOTE_MIN_CONFIDENCE
 
     found = analyze(text, lang=lang)
     names = {e.id: e.name for e in found.entities}
-    least = QUOTE_MIN_CONFIDENCE.get()
+    least = resolve()[QUOTE_MIN_CONFIDENCE]
     return {
         "id": article_id,
         "text": found.text,

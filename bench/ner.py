@@ -158,7 +158,9 @@ def batched_encoder(texts: list[str]) -> Iterator[None]:
     table = dict(zip(uniq, et.predict_spans(uniq), strict=True))
     original = et.predict_spans
 
-    def lookup(texts: Sequence[str], model: et.Tagger | None = None) -> list[list[et.Span]]:
+    def lookup(
+        texts: Sequence[str], model: et.Tagger | None = None, encoder: object = None
+    ) -> list[list[et.Span]]:
         return [table[t] if t in table else original([t], model)[0] for t in texts]
 
     et.predict_spans = lookup
@@ -178,8 +180,9 @@ def score(
         with profile(profile_name):
             return score(gold, lang, passes=passes)
     from storyline.analyse.ner import use_encoder
+    from storyline.config import resolve
 
-    if use_encoder():
+    if use_encoder(resolve()):
         with batched_encoder([text for text, _ in gold]):
             return _score(gold, lang, passes)
     return _score(gold, lang, passes)
@@ -189,11 +192,17 @@ def _score(gold: Gold, lang: str, passes: bool = True) -> dict[str, Any]:
     from storyline.analyse.model import Mention, Sentence
     from storyline.analyse.ner import encoder_tagger, tag_entities
     from storyline.analyse.sentences import split_sentences
+    from storyline.config import resolve
+
+    config = resolve()  # the profile() block's settings
 
     def raw(text: str, sentences: list[Sentence], lang: str | None) -> list[Mention]:
         return encoder_tagger.tag_sentences(text, sentences)[1]
 
-    tagger = tag_entities if passes else raw
+    def full(text: str, sentences: list[Sentence], lang: str | None) -> list[Mention]:
+        return tag_entities(text, sentences, lang, config)
+
+    tagger = full if passes else raw
     counts: dict[str, list[int]] = {k: [0, 0, 0] for k in ("core", "all", *sorted(ALL))}
     for text, spans in gold:
         pred = {(m.start, m.end, m.label) for m in tagger(text, split_sentences(text), lang)}
@@ -250,14 +259,16 @@ _SPEED = textwrap.dedent(
     import json, resource, sys, time
     from storyline.analyse.ner import tag_entities
     from storyline.analyse.sentences import split_sentences, tokenize
+    from storyline.config import resolve
+    config = resolve()
     docs = json.load(sys.stdin)
-    tag_entities("Anna wohnt in Berlin.", split_sentences("Anna wohnt in Berlin."))  # load
+    tag_entities("Anna wohnt in Berlin.", split_sentences("Anna wohnt in Berlin."), "de", config)
     tokens = sum(len(tokenize(d)) for d in docs)
     times = []
     for _ in range(3):
         started = time.perf_counter()
         for d in docs:
-            tag_entities(d, split_sentences(d))
+            tag_entities(d, split_sentences(d), "de", config)
         times.append(time.perf_counter() - started)
     cold, best = times[0], min(times)
     print(json.dumps({"articles": len(docs), "tokens": tokens, "seconds_first_pass": round(cold, 3),

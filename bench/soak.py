@@ -198,18 +198,11 @@ def _items(n: int, feeds: int, folder: Path) -> list[Item]:
 
 
 def run(n: int, feeds: int, budget: float, profile: str) -> dict[str, Any]:
-    os.environ.update(
-        STORYLINE_PROFILE=profile,
-        STORYLINE_WATCH_HOST_INTERVAL="0",
-        STORYLINE_WATCH_RETRIES="1",
-        STORYLINE_WATCH_BACKOFF="0.01",
-        STORYLINE_WATCH_PAUSE_AFTER="3",
-        STORYLINE_WATCH_MAX_ITEMS="1000",
-    )
+    from storyline.config import defaults
     from storyline.store import Store
     from storyline.store import watch as db
     from storyline.watch import sources
-    from storyline.watch.fetch import Fetcher
+    from storyline.watch.fetch import Fetcher, FetchPolicy
     from storyline.watch.run import poll_once
     from storyline.watch.urls import normalise
 
@@ -225,7 +218,18 @@ def run(n: int, feeds: int, budget: float, profile: str) -> dict[str, Any]:
         memory: list[tuple[float, float]] = []
         polls = []
         started = time.perf_counter()
-        with Store(root / "soak.db") as store, Fetcher() as fetcher:
+        config = defaults().replace(
+            profile=profile,
+            watch_host_interval=0,
+            watch_retries=1,
+            watch_backoff=0.01,
+            watch_pause_after=3,
+            watch_max_items=1000,
+        )
+        with (
+            Store(root / "soak.db", config=config) as store,
+            Fetcher(FetchPolicy.from_config(config)) as fetcher,
+        ):
             for f in range(feeds):
                 sources.add(store, f"{base}/feed/{f}.xml", every="1m")
             sources.add(store, f"{base}/dead.xml", every="1m")

@@ -19,6 +19,7 @@ from typing import Any
 import pytest
 from click.testing import CliRunner, Result
 
+from storyline.config import defaults
 from storyline.errors import NotFoundError
 from storyline.store import Store, postgres
 
@@ -41,9 +42,9 @@ def _pg_init(orig: Callable[..., None]) -> Callable[..., None]:
     """Store(path) opens a PostgreSQL schema of its own for every SQLite path a test
     names, so the same tests run against PostgreSQL unchanged."""
 
-    def init(self: Store, path: Any, *, create: bool = True, wait: float | None = None) -> None:
+    def init(self: Store, path: Any, *, create: bool = True, **options: Any) -> None:
         if postgres.is_url(path) or str(path) in ("", ":memory:"):
-            return orig(self, path, create=create, wait=wait)
+            return orig(self, path, create=create, **options)
         file = Path(path).resolve()
         schema = _SCHEMA_PREFIX + hashlib.sha1(str(file).encode()).hexdigest()[:24]
         if schema not in _SCHEMAS:
@@ -57,7 +58,7 @@ def _pg_init(orig: Callable[..., None]) -> Callable[..., None]:
                 file.touch()  # tests look for the store where they put it
         sep = "&" if "?" in PG_URL else "?"
         return orig(
-            self, f"{PG_URL}{sep}options=-csearch_path%3D{schema}", create=create, wait=wait
+            self, f"{PG_URL}{sep}options=-csearch_path%3D{schema}", create=create, **options
         )
 
     return init
@@ -67,6 +68,9 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers",
         "sqlite_only(reason): tests SQLite's own files or pragmas; skipped in the PostgreSQL half",
+    )
+    config.addinivalue_line(
+        "markers", "settings(**values): settings of the store or app a fixture makes for the test"
     )
     if ENGINE != "postgresql":
         return
@@ -167,7 +171,8 @@ def db_path(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def store(db_path: Path) -> Iterator[Store]:
-    with Store(db_path) as s:
+    """A store with every setting at its default, whatever the environment says."""
+    with Store(db_path, config=defaults()) as s:
         yield s
 
 

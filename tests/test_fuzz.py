@@ -70,8 +70,9 @@ def allowed_seconds(size: int) -> float:
     bounded; its rate is measured, not wished (issue 14)."""
     from storyline.analyse.ner import use_encoder
     from storyline.analyse.ner.encoder_tagger import ENCODER_MAX_CHARS
+    from storyline.config import resolve
 
-    encoded = min(size, ENCODER_MAX_CHARS) if use_encoder() else 0
+    encoded = min(size, ENCODER_MAX_CHARS) if use_encoder(resolve()) else 0
     rate = FUZZ_SECONDS_PER_100KB * size + ENCODER_SECONDS_PER_100KB * encoded
     return FUZZ_GRACE_SECONDS + FUZZ_SLACK * rate / 100_000
 

@@ -8,6 +8,7 @@ import pytest
 
 from storyline.api import clean_text, extract_html
 from storyline.clean import clean_stages
+from storyline.config import defaults
 from storyline.errors import FormatError, PipelineError
 from storyline.jobs.pipeline import build_pipeline
 from storyline.model import Document, Hints
@@ -37,7 +38,7 @@ def test_pipeline_stage_placed_before_its_feeder_fails() -> None:
 
 
 def test_pipeline_reordered_clean_stages_fail_to_build() -> None:
-    stages = clean_stages()
+    stages = clean_stages(defaults())
     with pytest.raises(PipelineError):
         Pipeline(list(reversed(stages)))
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from storyline.clean.door import repair_hints, repair_text
+from storyline.config import Config
 from storyline.jobs.pipeline import build_pipeline
 from storyline.model import Document, Hints
 
@@ -47,8 +48,8 @@ class CleanResult:
         )
 
 
-def _run(doc: Document) -> CleanResult:
-    return CleanResult.from_document(build_pipeline()(doc))
+def _run(doc: Document, config: Config | None) -> CleanResult:
+    return CleanResult.from_document(build_pipeline(config)(doc))
 
 
 def clean_text(
@@ -59,11 +60,13 @@ def clean_text(
     outlet: str | None = None,
     published: str | None = None,
     lang: str | None = None,
+    config: Config | None = None,
 ) -> CleanResult:
     """Clean already-extracted article text (first non-junk line is the title).
 
     Any ``str`` is accepted: unpaired surrogates and NULs are repaired first and
-    listed in ``repairs`` (:mod:`storyline.clean.door`).
+    listed in ``repairs`` (:mod:`storyline.clean.door`). `config`: the settings (default:
+    as the environment and settings file give them).
     """
     text, repairs = repair_text(text)
     hints, hint_repairs = repair_hints(
@@ -72,17 +75,17 @@ def clean_text(
     data = text.encode("utf-8")
     doc = Document("<text>", hashlib.sha256(data).hexdigest(), hints, raw_text=text)
     doc.repairs = [*repairs, *hint_repairs]
-    return _run(doc)
+    return _run(doc, config)
 
 
-def extract_html(html: str, url: str | None = None) -> CleanResult:
+def extract_html(html: str, url: str | None = None, config: Config | None = None) -> CleanResult:
     """Main text and metadata of an HTML page, cleaned like any other text.
 
-    Any ``str`` is accepted, repaired as in :func:`clean_text`.
+    Any ``str`` is accepted, repaired as in :func:`clean_text` (`config` likewise).
     """
     html, repairs = repair_text(html, "html")
     hints, hint_repairs = repair_hints(Hints(url=url))
     data = html.encode("utf-8")
     doc = Document(hints.url or "<html>", hashlib.sha256(data).hexdigest(), hints, html=html)
     doc.repairs = [*repairs, *hint_repairs]
-    return _run(doc)
+    return _run(doc, config)

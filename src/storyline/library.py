@@ -25,6 +25,7 @@ from os import PathLike
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from storyline.config import Config, resolve
 from storyline.settings import DB_PATH
 from storyline.store import Store
 
@@ -35,13 +36,19 @@ if TYPE_CHECKING:
 StoreLike = Store | str | PathLike[str] | None
 
 
-def open(db: str | PathLike[str] | None = None, *, create: bool = True) -> Store:
+def open(
+    db: str | PathLike[str] | None = None, *, create: bool = True, config: Config | None = None
+) -> Store:
     """The store at `db` (default: the `db` setting), migrated to the current schema.
 
-    `create=False` raises NotFoundError when there is no store there yet. The store is a
-    context manager; close it (or leave the `with` block) when done.
+    `config` holds the settings every stage run on this store uses (``store.config``);
+    by default they are resolved once, here, from the settings file and the environment
+    (:func:`storyline.config.resolve`). `create=False` raises NotFoundError when there is
+    no store there yet. The store is a context manager; close it (or leave the `with`
+    block) when done.
     """
-    return Store(db if db is not None else DB_PATH.get(), create=create)
+    cfg = config if config is not None else resolve()
+    return Store(db if db is not None else cfg[DB_PATH], create=create, config=cfg)
 
 
 @contextmanager

@@ -2,13 +2,15 @@
 
 The table feeds ``storyline settings``, the CLI's ``--help`` defaults and
 ``docs/settings.md``, so a setting documented in one place is documented
-everywhere. Each setting can be overridden by an environment variable
-``STORYLINE_<NAME>`` (upper case) and by explicit CLI options.
+everywhere. Each setting can be given in a settings file (TOML, ``--config FILE`` or
+``STORYLINE_CONFIG``), by an environment variable ``STORYLINE_<NAME>`` (upper case) and by
+explicit CLI options. They are read in one place, :func:`storyline.config.resolve`, into a
+frozen :class:`~storyline.config.Config` that is handed down to every layer: nothing else
+reads the environment for a setting.
 """
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
@@ -28,21 +30,29 @@ class Setting(Generic[T]):
     def env_var(self) -> str:
         return "STORYLINE_" + self.name.upper()
 
-    def get(self) -> T:
-        raw = os.environ.get(self.env_var)
-        if raw is None:
-            return self.default
+    def parse(self, raw: object, origin: str) -> T:
+        """`raw` (a string from the environment or a CLI option, or a value from the
+        settings file) as this setting's type, checked against its choices. `origin` names
+        where it came from in the error (e.g. ``STORYLINE_BATCH_SIZE``, ``storyline.toml``)."""
+        kind = type(self.default)
         try:
-            value = type(self.default)(raw)
-        except ValueError as exc:
+            if isinstance(raw, bool) or (kind is not str and isinstance(raw, str) and not raw):
+                raise ValueError(raw)
+            if kind is int and isinstance(raw, float) and not raw.is_integer():
+                raise ValueError(raw)
+            if not isinstance(raw, str | int | float) or (kind is str and not isinstance(raw, str)):
+                raise ValueError(raw)
+            value: T = kind(raw)
+        except (TypeError, ValueError) as exc:
             raise ConfigError(
-                f"{self.env_var}={raw!r} is not a valid {type(self.default).__name__}",
-                hint=f"unset it or give a value like {self.default!r}",
+                f"{origin}: {self.name}={raw!r} is not a valid {kind.__name__}",
+                hint=f"remove it or give a value like {self.default!r}",
             ) from exc
         if self.choices and value not in self.choices:
             raise ConfigError(
-                f"{self.env_var}={raw!r} is not one of {', '.join(map(str, self.choices))}",
-                hint=f"unset it or give one of {list(self.choices)}",
+                f"{origin}: {self.name}={raw!r} is not one of "
+                f"{', '.join(map(str, self.choices))}",
+                hint=f"remove it or give one of {list(self.choices)}",
             )
         return value
 
@@ -447,16 +457,3 @@ SETTINGS: tuple[Setting[int] | Setting[str] | Setting[float], ...] = (
 
 #: the embedding backend (the name stored vectors are kept under) of each profile
 PROFILE_BACKENDS = {"accurate": "e5", "fast": "static"}
-
-
-def embed_backend() -> str:
-    """Name of the vector model the profile in force uses ('e5' or 'static')."""
-    return PROFILE_BACKENDS[PROFILE.get()]
-
-
-def settings_markdown() -> str:
-    """Render the settings table for docs/settings.md."""
-    rows = ["| name | environment variable | default | help |", "|---|---|---|---|"]
-    for s in SETTINGS:
-        rows.append(f"| `{s.name}` | `{s.env_var}` | `{s.default}` | {s.help} |")
-    return "\n".join(rows) + "\n"

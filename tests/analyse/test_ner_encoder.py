@@ -81,7 +81,7 @@ def test_snap_widens_to_words() -> None:
 
 def test_settings_pick_the_tagger(monkeypatch: pytest.MonkeyPatch) -> None:
     from storyline.analyse import ner
-    from storyline.settings import ENTITY_TAGGER, PROFILE
+    from storyline.config import defaults
 
     calls: list[str] = []
 
@@ -94,20 +94,14 @@ def test_settings_pick_the_tagger(monkeypatch: pytest.MonkeyPatch) -> None:
 
     monkeypatch.setattr(ner, "_crf_tag", fake("crf"))
     monkeypatch.setattr(ner, "_encoder_tag", fake("encoder"))
-    monkeypatch.delenv(ENTITY_TAGGER.env_var, raising=False)
-    monkeypatch.setenv(PROFILE.env_var, "accurate")
-    ner.tag_entities("x", [])  # default 'profile': the encoder under accurate
-    monkeypatch.setenv(ENTITY_TAGGER.env_var, "encoder")
-    ner.tag_entities("x", [])
-    monkeypatch.setenv(ENTITY_TAGGER.env_var, "profile")
-    ner.tag_entities("x", [])
-    monkeypatch.setenv(PROFILE.env_var, "fast")
-    ner.tag_entities("x", [])
-    monkeypatch.delenv(ENTITY_TAGGER.env_var)
-    ner.tag_entities("x", [])  # default 'profile': the CRF under fast
-    monkeypatch.setenv(ENTITY_TAGGER.env_var, "crf")
-    monkeypatch.setenv(PROFILE.env_var, "accurate")
-    ner.tag_entities("x", [])
+    accurate = defaults().replace(profile="accurate")
+    fast = defaults().replace(profile="fast")
+    ner.tag_entities("x", [], config=accurate)  # default 'profile': the encoder under accurate
+    ner.tag_entities("x", [], config=fast.replace(entity_tagger="encoder"))
+    ner.tag_entities("x", [], config=accurate.replace(entity_tagger="profile"))
+    ner.tag_entities("x", [], config=fast.replace(entity_tagger="profile"))
+    ner.tag_entities("x", [], config=fast)  # default 'profile': the CRF under fast
+    ner.tag_entities("x", [], config=accurate.replace(entity_tagger="crf"))
     assert calls == ["encoder", "encoder", "encoder", "crf", "crf", "crf"]
 
 
@@ -159,7 +153,7 @@ def test_repeated_sentences_are_encoded_once(monkeypatch: pytest.MonkeyPatch) ->
 
     asked: list[list[str]] = []
 
-    def fake(texts: list[str], model: object = None) -> list[list[et.Span]]:
+    def fake(texts: list[str], model: object = None, encoder: object = None) -> list[list[et.Span]]:
         asked.append(list(texts))
         return [[(0, 1, "PER")] if t == "A b." else [] for t in texts]
 

@@ -13,16 +13,8 @@ from storyline.analyse.quotes import find_quotes
 from storyline.analyse.sentences import split_sentences
 
 
-@pytest.fixture(autouse=True)
-def _rules(monkeypatch: pytest.MonkeyPatch) -> None:
-    """These tests pin the rules, which the fast profile uses (and the accurate one where
-    the learned tagger is switched off); the learned tagger, the accurate profile's
-    default, has its own tests in test_quotes_learned*.py."""
-    monkeypatch.setenv("STORYLINE_QUOTE_TAGGER", "rules")
-
-
 def _quotes(text: str, lang: str = "de", mentions: list[Mention] | None = None) -> list[Quote]:
-    return find_quotes(text, split_sentences(text), mentions or [], lang)
+    return find_quotes(text, split_sentences(text), mentions or [], lang, tagger="rules")
 
 
 def _find(quotes: list[Quote], fragment: str) -> Quote:
@@ -186,8 +178,8 @@ def test_quotes_mentions_supply_entity_ids() -> None:
 
 
 def test_quotes_empty_text() -> None:
-    assert find_quotes("", [], [], "de") == []
-    assert find_quotes("   \n\n ", [], [], None) == []
+    assert find_quotes("", [], [], "de", tagger="rules") == []
+    assert find_quotes("   \n\n ", [], [], None, tagger="rules") == []
 
 
 @settings(max_examples=150, deadline=None)
@@ -198,7 +190,7 @@ def test_quotes_empty_text() -> None:
 )
 def test_quotes_never_crash_and_spans_index_text(text: str) -> None:
     for lang in ("de", "en", None):
-        for q in find_quotes(text, split_sentences(text), [], lang):
+        for q in find_quotes(text, split_sentences(text), [], lang, tagger="rules"):
             assert 0 <= q.start <= q.end <= len(text)
             assert text[q.start : q.end] == q.text
             if q.speaker_start is not None:
@@ -229,7 +221,7 @@ MESSAGE_FLOOR = 0.565
 
 def test_speaker_name_drops_article_after_nach_angaben() -> None:
     text = "Nach Angaben des THW wurden am Morgen vier Brücken gesperrt."
-    qs = find_quotes(text, [], [], "de")
+    qs = find_quotes(text, [], [], "de", tagger="rules")
     assert qs and qs[0].speaker_name == "THW"
 
 
@@ -238,19 +230,19 @@ def test_fronted_time_phrase_is_not_the_speaker() -> None:
         "Während einer Sitzung im Herbst sagte der bayerische Umweltminister Karl Brenner, "
         "der See sei nicht mehr zu retten."
     )
-    qs = find_quotes(text, [], [], "de")
+    qs = find_quotes(text, [], [], "de", tagger="rules")
     assert qs and qs[0].speaker_name == "Karl Brenner"
     assert qs[0].text == "der See sei nicht mehr zu retten"
 
 
 def test_new_cue_verbs_govern_a_clause() -> None:
     text = "Die Gewerkschaft verlangte, die Löhne seien deutlich zu niedrig."
-    qs = find_quotes(text, [], [], "de")
+    qs = find_quotes(text, [], [], "de", tagger="rules")
     assert qs and qs[0].text == "die Löhne seien deutlich zu niedrig"
     assert qs[0].cue == "verlangte"
 
 
 def test_weak_cue_with_dass_clause() -> None:
     text = "Der Trainer erwartet, dass seine Mannschaft am Samstag gewinnen wird."
-    qs = find_quotes(text, [], [], "de")
+    qs = find_quotes(text, [], [], "de", tagger="rules")
     assert qs and qs[0].speaker_name == "Trainer"

@@ -17,6 +17,7 @@ from storyline.analyse.model import Mention, Sentence
 from storyline.analyse.quotes import find_quotes, use_learned
 from storyline.analyse.quotes_learned import assemble, source_kind
 from storyline.analyse.quotes_tagger import GROUPS, Span, decode
+from storyline.config import defaults
 
 NEG = -20.0
 
@@ -147,17 +148,15 @@ def test_lone_word_is_no_quote() -> None:
     assert assemble(text, [Sentence(0, len(text), text)], per, [], "de") == []
 
 
-def test_setting_picks_the_tagger(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.delenv("STORYLINE_QUOTE_TAGGER", raising=False)
-    monkeypatch.setenv("STORYLINE_PROFILE", "accurate")
-    assert use_learned()  # the default: the learned tagger under the accurate profile
-    monkeypatch.setenv("STORYLINE_PROFILE", "fast")
-    assert not use_learned()  # and the rules under fast
-    monkeypatch.setenv("STORYLINE_QUOTE_TAGGER", "profile")
-    assert not use_learned()
-    monkeypatch.setenv("STORYLINE_PROFILE", "accurate")
-    assert use_learned()
-    assert use_learned("encoder") and not use_learned("rules")
+def test_setting_picks_the_tagger() -> None:
+    accurate = defaults().replace(profile="accurate")
+    fast = defaults().replace(profile="fast")
+    assert use_learned(accurate)  # the default: the learned tagger under the accurate profile
+    assert not use_learned(fast)  # and the rules under fast
+    assert not use_learned(fast.replace(quote_tagger="profile"))
+    assert use_learned(accurate.replace(quote_tagger="profile"))
+    assert use_learned(fast.replace(quote_tagger="encoder"))
+    assert use_learned(fast, "encoder") and not use_learned(accurate, "rules")
 
 
 def test_learned_tagger_end_to_end() -> None:
@@ -238,12 +237,13 @@ def test_unsure_quotes_are_stored_but_not_shown(
             (0.3, "person"),
             (None, None),
         ]
-        monkeypatch.setenv("STORYLINE_QUOTE_MIN_CONFIDENCE", "0.5")
+    strict = defaults().replace(quote_min_confidence=0.5)
+    with Store(tmp_path / "q.db", config=strict) as store:
         assert {q["text"] for q in quotes_by_speaker(store, "Anna Berg")} == {
             "es regne",
             "es hagle",
         }
-        monkeypatch.setenv("STORYLINE_QUOTE_MIN_CONFIDENCE", "0")
+    with Store(tmp_path / "q.db", config=defaults().replace(quote_min_confidence=0)) as store:
         assert len(quotes_by_speaker(store)) == 3
 
 

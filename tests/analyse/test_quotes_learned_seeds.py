@@ -15,6 +15,7 @@ import pytest
 
 from storyline.analyse.model import Analysis, Quote
 from storyline.analyse.run import analyze
+from storyline.config import defaults
 
 SEEDS = Path(__file__).resolve().parents[3] / "shared" / "seeds"
 pytestmark = [
@@ -25,12 +26,11 @@ pytestmark = [
 
 @pytest.fixture(scope="module")
 def seeds() -> Iterator[dict[str, Analysis]]:
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("STORYLINE_QUOTE_TAGGER", "encoder")
-        yield {
-            p.name[:3]: analyze(p.read_text(encoding="utf-8"), lang="de")
-            for p in sorted(SEEDS.glob("*.txt"))
-        }
+    config = defaults().replace(quote_tagger="encoder")
+    yield {
+        p.name[:3]: analyze(p.read_text(encoding="utf-8"), lang="de", config=config)
+        for p in sorted(SEEDS.glob("*.txt"))
+    }
 
 
 def _holding(a: Analysis, fragment: str) -> list[Quote]:

@@ -20,18 +20,10 @@ pytestmark = [
 ]
 
 
-@pytest.fixture(autouse=True)
-def _rules(monkeypatch: pytest.MonkeyPatch) -> None:
-    """These tests pin the rules, which the fast profile uses (and the accurate one where
-    the learned tagger is switched off); the learned tagger, the accurate profile's
-    default, has its own tests in test_quotes_learned*.py."""
-    monkeypatch.setenv("STORYLINE_QUOTE_TAGGER", "rules")
-
-
 def _speaker_of(prefix: str, fragment: str) -> str | None:
     path = next(SEEDS.glob(f"{prefix}_*.txt"))
     text = path.read_text(encoding="utf-8")
-    for q in find_quotes(text, split_sentences(text), [], "de"):
+    for q in find_quotes(text, split_sentences(text), [], "de", tagger="rules"):
         if q.kind == "direct" and q.text.startswith(fragment):
             return q.speaker_name
     raise AssertionError(f"no direct quote starting {fragment!r} in {path.name}")
@@ -58,13 +50,13 @@ def test_quotes_seed_speakers(prefix: str, fragment: str, speaker: str) -> None:
 
 def test_quotes_seed_reporting_chain_and_konjunktiv() -> None:
     text = next(SEEDS.glob("002_*.txt")).read_text(encoding="utf-8")
-    quotes = find_quotes(text, split_sentences(text), [], "de")
+    quotes = find_quotes(text, split_sentences(text), [], "de", tagger="rules")
     chain = [q for q in quotes if q.via == "dem US-Partner CBS der BBC"]
     assert chain and chain[0].speaker_name == "ein US-Beamter"
     text0 = next(SEEDS.glob("000_*.txt")).read_text(encoding="utf-8")
     indirect = [
         q
-        for q in find_quotes(text0, split_sentences(text0), [], "de")
+        for q in find_quotes(text0, split_sentences(text0), [], "de", tagger="rules")
         if q.kind == "indirect" and "werde ab Dienstag" in q.text
     ]
     assert indirect and indirect[0].speaker_name == "beide Länder"

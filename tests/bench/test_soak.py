@@ -3,17 +3,7 @@ corrections stored as new versions, one request at a time, the dead feed paused.
 
 from __future__ import annotations
 
-import pytest
 from bench.soak import run
-
-
-@pytest.fixture(autouse=True)
-def _restore_env(monkeypatch: pytest.MonkeyPatch) -> None:
-    """run() sets the watch settings in os.environ; monkeypatch puts them back after."""
-    for name in ("PROFILE", "WATCH_HOST_INTERVAL", "WATCH_RETRIES", "WATCH_BACKOFF",
-                 "WATCH_PAUSE_AFTER", "WATCH_MAX_ITEMS"):  # fmt: skip
-        monkeypatch.setenv(f"STORYLINE_{name}", "")
-        monkeypatch.delenv(f"STORYLINE_{name}")
 
 
 def test_soak_small_run_loses_and_doubles_nothing() -> None:

@@ -13,9 +13,11 @@ from typing import Any
 import pytest
 
 from storyline.analyse import run as analyse_run
+from storyline.config import defaults
 from storyline.engine import local as workers
 from storyline.errors import ConfigError
 from storyline.jobs.ingest import ingest
+from storyline.settings import ENCODER_THREADS
 from storyline.store import Store
 from storyline.store.analysis import article_analysis
 
@@ -49,8 +51,11 @@ def pools(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     monkeypatch.setattr(workers, "ProcessPoolExecutor", counting)
     monkeypatch.setattr(workers, "POOL_AFTER_ARTICLES", 2)
     monkeypatch.setattr(threading, "active_count", lambda: 1)
-    monkeypatch.setenv("STORYLINE_ANALYSE_WORKERS", "2")
     return started
+
+
+#: analysis in two worker processes (after POOL_AFTER_ARTICLES, lowered by `pools`)
+TWO = defaults().replace(analyse_workers=2)
 
 
 def _analyses(store: Store) -> dict[str, object]:
@@ -60,13 +65,12 @@ def _analyses(store: Store) -> dict[str, object]:
 def test_workers_give_the_same_analysis_as_one_process(
     tmp_path: Path, pile: Path, pools: list[int], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    with Store(tmp_path / "workers.db") as store:
+    with Store(tmp_path / "workers.db", config=TWO) as store:
         report = ingest([str(pile)], store, batch_size=4, stories=False)
         assert report.ok and len(report.stored) == 2 * ARTICLE_COUNT
         with_workers = _analyses(store)
     assert pools == [2]  # the pool did the later batches
-    monkeypatch.setenv("STORYLINE_ANALYSE_WORKERS", "1")
-    with Store(tmp_path / "alone.db") as store:
+    with Store(tmp_path / "alone.db", config=TWO.replace(analyse_workers=1)) as store:
         ingest([str(pile)], store, batch_size=4, stories=False)
         assert _analyses(store) == with_workers
     assert pools == [2]
@@ -83,7 +87,7 @@ def test_an_input_that_breaks_analysis_in_a_worker_is_reported_alone(
         return real(text, **kw)
 
     monkeypatch.setattr(analyse_run, "analyze", fragile)  # the forked workers inherit it
-    with Store(tmp_path / "s.db") as store:
+    with Store(tmp_path / "s.db", config=TWO) as store:
         report = ingest([str(pile)], store, batch_size=4, stories=False)
     assert [Path(e.source).name for e in report.errors] == ["07.txt"]
     assert "analyser bug" in report.errors[0].reason
@@ -103,7 +107,7 @@ def test_an_input_that_kills_its_worker_is_reported_and_the_rest_stored(
         return real(text, **kw)
 
     monkeypatch.setattr(analyse_run, "analyze", deadly)
-    with Store(tmp_path / "s.db") as store:
+    with Store(tmp_path / "s.db", config=TWO) as store:
         report = ingest([str(pile)], store, batch_size=4, stories=False)
         assert [Path(e.source).name for e in report.errors] == ["09.txt"]
         assert "worker process died" in report.errors[0].reason
@@ -113,15 +117,22 @@ def test_an_input_that_kills_its_worker_is_reported_and_the_rest_stored(
     assert len(pools) >= 2  # started afresh after the death
 
 
-def test_automatic_worker_count_follows_the_profile(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.delenv("STORYLINE_ANALYSE_WORKERS", raising=False)
-    monkeypatch.setenv("STORYLINE_PROFILE", "accurate")
-    assert workers.worker_count() == 1
-    monkeypatch.setenv("STORYLINE_PROFILE", "fast")
-    assert workers.worker_count() == max(1, os.cpu_count() or 1)
-    monkeypatch.setenv("STORYLINE_ANALYSE_WORKERS", "-1")
+def test_automatic_worker_count_follows_the_profile() -> None:
+    assert workers.worker_count(defaults().replace(profile="accurate")) == 1
+    fast = defaults().replace(profile="fast")
+    assert workers.worker_count(fast) == max(1, os.cpu_count() or 1)
     with pytest.raises(ConfigError):
-        workers.worker_count()
+        workers.worker_count(fast.replace(analyse_workers=-1))
+
+
+def test_workers_share_the_cores_unless_told() -> None:
+    config = defaults()
+    cores = os.cpu_count() or 1
+    assert workers.worker_config(config, 1) is config
+    shared = workers.worker_config(config, 2)
+    assert shared[ENCODER_THREADS] == max(1, cores // 2)
+    told = config.replace(encoder_threads=3)
+    assert workers.worker_config(told, 2)[ENCODER_THREADS] == 3
 
 
 def test_an_article_over_the_time_budget_is_stored_unanalysed(
@@ -136,9 +147,7 @@ def test_an_article_over_the_time_budget_is_stored_unanalysed(
         return real(text, **kw)
 
     monkeypatch.setattr(analyse_run, "analyze", slow)
-    monkeypatch.setenv("STORYLINE_ANALYSE_BUDGET", "1")
-    monkeypatch.setenv("STORYLINE_ANALYSE_WORKERS", "1")
-    with Store(tmp_path / "s.db") as store:
+    with Store(tmp_path / "s.db", config=defaults().replace(analyse_budget=1)) as store:
         report = ingest([str(pile)], store, batch_size=4, stories=False)
         assert report.ok and len(report.stored) == 2 * ARTICLE_COUNT
         assert [Path(s).name for s in report.unanalysed] == ["03.txt"]

@@ -16,15 +16,16 @@ from typing import Any
 import pytest
 import ray  # a dev dependency: these tests run wherever `make test` does
 
+from storyline.config import Config, defaults
 from storyline.engine import engine_for, ray_actors
 from storyline.errors import ConfigError
 from storyline.jobs.analyse import analyse_stored
 from storyline.jobs.ingest import ingest
+from storyline.settings import ENCODER_THREADS
 from storyline.store import Store
 from storyline.store.analysis import article_analysis, pending_reanalysis
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "articles"
-
 
 
 @pytest.fixture(scope="module")
@@ -36,9 +37,9 @@ def local_ray() -> Iterator[None]:
 
 
 @pytest.fixture
-def fast(monkeypatch: pytest.MonkeyPatch) -> None:
+def fast() -> Config:
     # the static model and the CRF: the engines must agree, whichever models they run
-    monkeypatch.setenv("STORYLINE_PROFILE", "fast")
+    return defaults().replace(profile="fast")
 
 
 def _pile(tmp_path: Path, make_article: Any, n: int) -> Path:
@@ -66,12 +67,14 @@ def _events(store: Store) -> list[list[str]]:
 
 
 def test_ray_ingest_stores_what_the_local_engine_stores(
-    tmp_path: Path, make_article: Any, local_ray: None, fast: None, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, make_article: Any, local_ray: None, fast: Config
 ) -> None:
-    monkeypatch.setenv("STORYLINE_RAY_WORKERS", "2")
-    monkeypatch.setenv("STORYLINE_RAY_CHUNK", "2")  # the batch spread over both actors
+    config = fast.replace(ray_workers=2, ray_chunk=2)  # the batch spread over both actors
     pile = EXAMPLES  # articles with people, places and organisations, several stories
-    with Store(tmp_path / "local.db") as local, Store(tmp_path / "ray.db") as remote:
+    with (
+        Store(tmp_path / "local.db", config=config) as local,
+        Store(tmp_path / "ray.db", config=config) as remote,
+    ):
         a = ingest([str(pile)], local, engine="local")
         b = ingest([str(pile)], remote, engine="ray")
         assert a.ok and b.ok
@@ -86,10 +89,10 @@ def test_ray_ingest_stores_what_the_local_engine_stores(
 
 
 def test_redo_on_ray_resumes_and_analyses_nothing_twice(
-    tmp_path: Path, make_article: Any, local_ray: None, fast: None, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, make_article: Any, local_ray: None, fast: Config
 ) -> None:
     pile = _pile(tmp_path, make_article, 5)
-    with Store(tmp_path / "redo.db") as store:
+    with Store(tmp_path / "redo.db", config=fast) as store:
         ingest([str(pile)], store, stories=False)
         before = _analyses(store)
         seen: list[str] = []
@@ -105,20 +108,18 @@ def test_redo_on_ray_resumes_and_analyses_nothing_twice(
 
 
 def test_an_actor_that_dies_is_replaced_and_only_its_input_fails(
-    tmp_path: Path, local_ray: None, fast: None, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, local_ray: None, fast: Config
 ) -> None:
     from storyline.engine.local import Job
 
-    monkeypatch.setenv("STORYLINE_RAY_WORKERS", "1")
-    monkeypatch.setenv("STORYLINE_RAY_CHUNK", "3")
     jobs = [Job(f"Der Rat tagte am Montag in Musterstadt. Satz {i}.", "de", None) for i in range(3)]
     jobs[1] = Job("__die__", "de", None)
     # the workers cannot import this test module: send the actor class by value
     ray.cloudpickle.register_pickle_by_value(sys.modules[__name__])
-    with ray_actors.RayAnalysers() as engine:
+    with ray_actors.RayAnalysers(fast.replace(ray_workers=1, ray_chunk=3)) as engine:
         engine._remote = ray.remote(_Dying).options(num_cpus=1)
-        engine._actors = [engine._new_actor()]
         engine.plan = ray_actors.Plan(1, 1.0, 0.0)
+        engine._actors = [engine._new_actor()]
         results = engine.run(jobs)
     assert [type(r).__name__ for r in results] == ["str", "Failed", "str"]
     assert "died" in results[1].reason  # type: ignore[union-attr]
@@ -127,7 +128,7 @@ def test_an_actor_that_dies_is_replaced_and_only_its_input_fails(
 class _Dying:
     """An actor that dies (the process exits) on one input, like one killed for memory."""
 
-    def __init__(self, budget: float) -> None:
+    def __init__(self, config: Config, budget: float) -> None:
         pass
 
     def analyse(self, jobs: list[Any]) -> list[str]:
@@ -151,12 +152,12 @@ def test_without_ray_the_engine_says_how_to_get_it(monkeypatch: pytest.MonkeyPat
 
     monkeypatch.setattr(builtins, "__import__", no_ray)
     with pytest.raises(ConfigError, match="storyline\\[ray\\]"):
-        engine_for("ray")
+        engine_for(defaults(), "ray")
 
 
 def test_unknown_engine_is_a_config_error() -> None:
     with pytest.raises(ConfigError, match="unknown engine"):
-        engine_for("spark")
+        engine_for(defaults(), "spark")
 
 
 @pytest.mark.parametrize(
@@ -168,11 +169,11 @@ def test_unknown_engine_is_a_config_error() -> None:
         # the fast profile runs no encoder: GPUs would idle
         ({"CPU": 16.0, "GPU": 2.0}, "fast", {}, ray_actors.Plan(16, 1.0, 0.0)),
         ({"CPU": 1.0}, "accurate", {}, ray_actors.Plan(1, 1.0, 0.0)),
-        ({"CPU": 2.0}, "fast", {"STORYLINE_RAY_WORKERS": "4"}, ray_actors.Plan(4, 0.5, 0.0)),
+        ({"CPU": 2.0}, "fast", {"ray_workers": 4}, ray_actors.Plan(4, 0.5, 0.0)),
         (
             {"CPU": 8.0, "GPU": 1.0},
             "accurate",
-            {"STORYLINE_ENCODER_DEVICE": "cpu"},
+            {"encoder_device": "cpu"},
             ray_actors.Plan(4, 2.0, 0.0),
         ),
     ],
@@ -180,17 +181,19 @@ def test_unknown_engine_is_a_config_error() -> None:
 def test_plan_fits_the_cluster(
     resources: dict[str, float],
     profile: str,
-    env: dict[str, str],
+    env: dict[str, int | str],
     expected: ray_actors.Plan,
-    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setenv("STORYLINE_PROFILE", profile)
-    for key, value in env.items():
-        monkeypatch.setenv(key, value)
-    assert ray_actors.plan(resources) == expected
+    config = defaults().replace(profile=profile, **env)
+    assert ray_actors.plan(config, resources) == expected
 
 
-def test_negative_worker_counts_are_refused(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("STORYLINE_RAY_WORKERS", "-1")
+def test_negative_worker_counts_are_refused() -> None:
     with pytest.raises(ConfigError, match="ray_workers"):
-        ray_actors.plan({"CPU": 4.0})
+        ray_actors.plan(defaults().replace(ray_workers=-1), {"CPU": 4.0})
+
+
+def test_actors_get_their_share_of_cpus_unless_told() -> None:
+    assert ray_actors.actor_config(defaults(), 2.0)[ENCODER_THREADS] == 2
+    told = defaults().replace(encoder_threads=1)
+    assert ray_actors.actor_config(told, 4.0)[ENCODER_THREADS] == 1

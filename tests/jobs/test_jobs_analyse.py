@@ -11,23 +11,22 @@ from typing import Any
 import pytest
 
 from storyline.analyse import run as analyse_run
+from storyline.config import defaults
 from storyline.jobs.ingest import ingest
 from storyline.store import Store
 from storyline.store.analysis import pending_reanalysis
 
+FAST = defaults().replace(profile="fast", analyse_workers=1)
+
 
 @pytest.fixture
-def stored(
-    tmp_path: Path, make_article: Callable[[int], str], monkeypatch: pytest.MonkeyPatch
-) -> Path:
-    monkeypatch.setenv("STORYLINE_PROFILE", "fast")
-    monkeypatch.setenv("STORYLINE_ANALYSE_WORKERS", "1")
+def stored(tmp_path: Path, make_article: Callable[[int], str]) -> Path:
     pile = tmp_path / "pile"
     pile.mkdir()
     for i in range(4):
         (pile / f"a{i}.txt").write_text(make_article(i), encoding="utf-8")
     db = tmp_path / "s.db"
-    with Store(db) as store:
+    with Store(db, config=FAST) as store:
         assert ingest([str(pile)], store, stories=False).ok
     return db
 
@@ -35,15 +34,15 @@ def stored(
 def test_redo_with_a_limit_leaves_the_rest_queued_for_the_next_run(
     stored: Path, cli: Callable[..., Any]
 ) -> None:
-    first = cli("analyse", "--redo", "--limit", "3", "--db", stored, "--json")
+    first = cli("analyse", "--profile", "fast", "--redo", "--limit", "3", "--db", stored, "--json")
     assert first.exit_code == 0, first.output
     assert json.loads(first.stdout)["analysed"] == 3
-    with Store(stored) as store:
+    with Store(stored, config=FAST) as store:
         assert len(pending_reanalysis(store)) == 1
     # without --redo the queued re-analysis is finished, and nothing else is redone
-    second = cli("analyse", "--db", stored, "--json")
+    second = cli("analyse", "--profile", "fast", "--db", stored, "--json")
     assert json.loads(second.stdout)["analysed"] == 1
-    third = cli("analyse", "--db", stored, "--json")
+    third = cli("analyse", "--profile", "fast", "--db", stored, "--json")
     assert json.loads(third.stdout)["analysed"] == 0
 
 
@@ -58,10 +57,10 @@ def test_a_failed_article_is_reported_stays_queued_and_exits_1(
         return real(text, **kwargs)
 
     monkeypatch.setattr(analyse_run, "analyze", fragile)
-    result = cli("analyse", "--redo", "--db", stored, "--json")
+    result = cli("analyse", "--profile", "fast", "--redo", "--db", stored, "--json")
     assert result.exit_code == 1
     report = json.loads(result.stdout)
     assert report["analysed"] == 3 and len(report["failed"]) == 1
     assert "broken model" in report["failed"][0]["message"]
-    with Store(stored) as store:
+    with Store(stored, config=FAST) as store:
         assert len(pending_reanalysis(store)) == 1  # tried again by the next run

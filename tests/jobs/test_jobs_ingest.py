@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from storyline.config import defaults
 from storyline.errors import (
     BinaryInputError,
     ConfigError,
@@ -97,12 +98,12 @@ def test_job_file_over_size_limit_via_argument(pile: Path, write: Write, store: 
     assert isinstance(err, InputTooLargeError) and err.source == str(big)
 
 
-def test_job_file_over_size_limit_via_environment(
-    pile: Path, write: Write, store: Store, monkeypatch: pytest.MonkeyPatch
+def test_job_file_over_size_limit_from_the_settings(
+    pile: Path, write: Write, db_path: Path
 ) -> None:
     big = write("pile/gross.txt", "Titel\n" + "Ein langer Satz über den Stadtrat. " * 100)
-    monkeypatch.setenv("STORYLINE_MAX_FILE_BYTES", "1000")
-    report = run(store, pile)
+    with Store(db_path, config=defaults().replace(max_file_bytes=1000)) as store:
+        report = run(store, pile)
     assert len(report.stored) == 2
     (err,) = report.errors
     assert isinstance(err, InputTooLargeError) and err.source == str(big)
@@ -392,35 +393,32 @@ def test_job_mostly_repeated_article_is_left_to_duplicate_detection(
 # -- settings -------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("size", "committed"), [("1", 2), ("2", 2), ("4", 0)])
-def test_job_batch_size_from_environment(
-    five: Path, store: Store, monkeypatch: pytest.MonkeyPatch, size: str, committed: int
+@pytest.mark.parametrize(("size", "committed"), [(1, 2), (2, 2), (4, 0)])
+def test_job_batch_size_from_the_settings(
+    five: Path, db_path: Path, monkeypatch: pytest.MonkeyPatch, size: int, committed: int
 ) -> None:
     crashing = fails_on_call(Store.insert_article, 3, KeyboardInterrupt)
     monkeypatch.setattr(Store, "insert_article", crashing)
-    monkeypatch.setenv("STORYLINE_BATCH_SIZE", size)
-    with pytest.raises(KeyboardInterrupt):
-        ingest([str(five)], store)
-    assert store.count() == committed  # whole batches before the crash, nothing after
+    with Store(db_path, config=defaults().replace(batch_size=size)) as store:
+        with pytest.raises(KeyboardInterrupt):
+            ingest([str(five)], store)
+        assert store.count() == committed  # whole batches before the crash, nothing after
 
 
-def test_job_batch_size_zero_is_refused(
-    five: Path, store: Store, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setenv("STORYLINE_BATCH_SIZE", "0")
-    try:
-        report = ingest([str(five)], store)
-    except ConfigError:
-        return
-    assert len(report.stored) == 5
+def test_job_batch_size_zero_is_refused(five: Path, db_path: Path) -> None:
+    with Store(db_path, config=defaults().replace(batch_size=0)) as store:
+        with pytest.raises(ConfigError, match="batch_size"):
+            ingest([str(five)], store)
+        assert store.count() == 0
 
 
 def test_job_invalid_batch_size_in_environment(
-    five: Path, store: Store, monkeypatch: pytest.MonkeyPatch
+    five: Path, db_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """A library caller that gives no config gets the environment's settings, checked."""
     monkeypatch.setenv("STORYLINE_BATCH_SIZE", "zwei")
     with pytest.raises(ConfigError, match="STORYLINE_BATCH_SIZE"):
-        ingest([str(five)], store)
+        Store(db_path)
 
 
 def test_job_known_content_is_not_analysed_again(

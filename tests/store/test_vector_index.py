@@ -8,21 +8,25 @@ import numpy as np
 import pytest
 from tests.conftest import copy_store
 
+from storyline.config import defaults
 from storyline.search import semantic
 from storyline.store import Store, vector_index
 
 
 @pytest.fixture
-def big_enough(examples_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+def big_enough(examples_db: Path, tmp_path: Path) -> Path:
     """A copy of the example store, with the index threshold lowered to its size."""
     db = tmp_path / "copy.db"
     copy_store(examples_db, db)
-    monkeypatch.setenv("STORYLINE_VECTOR_INDEX_MIN", "2")
     return db
 
 
+#: the index threshold lowered to the example store's size
+SMALL_INDEX = defaults().replace(vector_index_min=2)
+
+
 def test_vector_index_agrees_with_the_exact_scan(big_enough: Path) -> None:
-    with Store(big_enough) as store:
+    with Store(big_enough, config=SMALL_INDEX) as store:
         assert vector_index.wanted(store)
         query = semantic.embed_query("Streik im Hamburger Hafen, Containerterminals stehen still")
         ids, matrix = semantic.article_matrix(store, int(query.shape[0]))
@@ -30,12 +34,12 @@ def test_vector_index_agrees_with_the_exact_scan(big_enough: Path) -> None:
         found = vector_index.nearest(store, query, 3)
     assert [a for a, _ in found] == exact
     assert all(-1.0 <= s <= 1.0 for _, s in found)
-    index_file, meta_file = vector_index.paths(Store(big_enough))
+    index_file, meta_file = vector_index.paths(Store(big_enough, config=SMALL_INDEX))
     assert index_file.exists() and meta_file.exists()
 
 
 def test_vector_index_semantic_ranking_uses_it_with_filters(big_enough: Path) -> None:
-    with Store(big_enough) as store:
+    with Store(big_enough, config=SMALL_INDEX) as store:
         outlet = store.conn.execute("SELECT outlet FROM articles LIMIT 1").fetchone()[0]
         allowed = {
             r[0] for r in store.conn.execute("SELECT id FROM articles WHERE outlet=?", (outlet,))
@@ -45,7 +49,7 @@ def test_vector_index_semantic_ranking_uses_it_with_filters(big_enough: Path) ->
 
 
 def test_vector_index_follows_added_and_replaced_vectors(big_enough: Path) -> None:
-    with Store(big_enough) as store:
+    with Store(big_enough, config=SMALL_INDEX) as store:
         index = vector_index.sync(store)
         before = len(index)
         row = store.conn.execute(

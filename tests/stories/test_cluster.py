@@ -5,9 +5,8 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import numpy as np
-import pytest
 
-from storyline.stories.cluster import Clusters, Item
+from storyline.stories.cluster import Clusters, Item, Thresholds
 from storyline.stories.similarity import CALIBRATIONS
 
 DIM = 384
@@ -115,9 +114,8 @@ def test_cluster_undated_article_joins_only_when_very_similar() -> None:
     assert loose != dated and close == dated
 
 
-def test_cluster_event_spans_at_most_event_max_days(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("STORYLINE_EVENT_MAX_DAYS", "3")
-    c = Clusters()
+def test_cluster_event_spans_at_most_event_max_days() -> None:
+    c = Clusters(thresholds=Thresholds(event_max_days=3))
     ents = {"hkb": 1.0}
     start = date(2025, 3, 1)
     events = [

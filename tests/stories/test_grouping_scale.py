@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from storyline.config import Config, defaults
 from storyline.jobs.ingest import ingest
 from storyline.store import Store, vector_index
 from storyline.store import grouping as tables
@@ -31,16 +32,15 @@ def _partition(store: Store) -> set[frozenset[str]]:
     return {frozenset(s) for s in stories.values()}
 
 
-def _grow(db: Path) -> set[frozenset[str]]:
-    with Store(db) as store:
+#: the static vectors and the CRF: grouping decides the same way, in a quicker test
+FAST = defaults().replace(profile="fast")
+
+
+def _grow(db: Path, config: Config = FAST) -> set[frozenset[str]]:
+    with Store(db, config=config) as store:
         for path in sorted(EXAMPLES.iterdir()):
             assert ingest([str(path)], store).ok
         return _partition(store)
-
-
-@pytest.fixture(autouse=True)
-def fast(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("STORYLINE_PROFILE", "fast")
 
 
 def test_nearby_stories_decide_as_the_whole_store_does(
@@ -50,12 +50,12 @@ def test_nearby_stories_decide_as_the_whole_store_does(
     everything = _grow(tmp_path / "all.db")
     monkeypatch.setattr(load, "CANDIDATES", 4)  # a few neighbours, exact scan
     exact = _grow(tmp_path / "exact.db")
-    monkeypatch.setenv("STORYLINE_VECTOR_INDEX_MIN", "1")  # the approximate index
-    approximate = _grow(tmp_path / "ann.db")
+    approximate = _grow(tmp_path / "ann.db", FAST.replace(vector_index_min=1))  # the index
     assert len(everything) >= 3  # the corpus has several stories
     assert exact == everything
     assert approximate == everything
-    with Store(tmp_path / "ann.db") as store:  # beside the file, or in the engine's folder
+    # the index is kept beside the file, or in the engine's folder
+    with Store(tmp_path / "ann.db", config=FAST) as store:
         assert vector_index.paths(store, "static")[0].exists()
 
 
@@ -64,7 +64,7 @@ def test_adding_one_article_loads_only_nearby_stories(
 ) -> None:
     files = sorted(EXAMPLES.iterdir())
     monkeypatch.setattr(load, "CANDIDATES", 2)
-    with Store(tmp_path / "s.db") as store:
+    with Store(tmp_path / "s.db", config=FAST) as store:
         for path in files[:-1]:
             ingest([str(path)], store)
         total = len(_partition(store))

@@ -10,8 +10,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import pytest
-
+from storyline.config import Config, defaults
 from storyline.jobs.ingest import ingest
 from storyline.store import Store
 
@@ -62,16 +61,16 @@ def _stories(db: Path) -> list[str]:
     return [r[0] for r in rows]
 
 
-def _ingest(tmp_path: Path, name: str, rows: list[tuple[str, str, str]]) -> list[str]:
+def _ingest(
+    tmp_path: Path, name: str, rows: list[tuple[str, str, str]], config: Config | None = None
+) -> list[str]:
     _write(tmp_path / name, rows)
-    with Store(tmp_path / f"{name}.db") as store:
+    with Store(tmp_path / f"{name}.db", config=config or defaults()) as store:
         ingest([str(tmp_path / name)], store)
     return _stories(tmp_path / f"{name}.db")
 
 
-def test_story_gap_keeps_leasing_pages_years_apart(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_story_gap_keeps_leasing_pages_years_apart(tmp_path: Path) -> None:
     rows = [
         ("Leasing-Angebote im Mai", LEASING_2019, "2019-05-14"),
         ("Leasing im Mai: weiter ab 159 Euro", LEASING_2019_FOLLOW_UP, "2019-05-21"),
@@ -81,6 +80,5 @@ def test_story_gap_keeps_leasing_pages_years_apart(
     assert follow_up == may_2019  # days apart: similarity is enough
     assert may_2024 != may_2019  # five years apart: it is not
     # the rule is what keeps them apart: without it the pages are grouped as before
-    monkeypatch.setenv("STORYLINE_STORY_GAP_DAYS", "100000")
-    again = _ingest(tmp_path, "nogap", rows)
+    again = _ingest(tmp_path, "nogap", rows, defaults().replace(story_gap_days=100000))
     assert len(set(again)) == 1, again

@@ -86,7 +86,7 @@ def test_watch_alerts_entity_alert_names_the_sentence(site: Site, wstore: Store)
     sources.add(wstore, site.base + "/feed.xml")
     adb.add_alert(wstore, "entity", "Hanna Vogt", 1, "stdout", None)
     buffer = io.StringIO()
-    report = _poll(wstore, Deliverer(stdout=buffer))
+    report = _poll(wstore, Deliverer(wstore.config, stdout=buffer))
     assert report.alerts is not None and report.alerts.delivered == 3
     text = buffer.getvalue()
     assert text.count("storyline alert") == 3 and "Bürgermeisterin Hanna Vogt" in text
@@ -100,7 +100,7 @@ def test_watch_alerts_story_alert_and_min_sources(site: Site, wstore: Store) -> 
     on_story = adb.add_alert(wstore, "story", story, 1, "stdout", None)
     two_sources = adb.add_alert(wstore, "story", story, 2, "stdout", None)
     adb.queue_articles(wstore, [first])
-    report = run_alerts(wstore, deliverer=Deliverer(stdout=io.StringIO()))
+    report = run_alerts(wstore, deliverer=Deliverer(wstore.config, stdout=io.StringIO()))
     assert report.matched == 1  # one outlet: the two-source alert waits
     (match,) = adb.recent_matches(wstore)
     assert match.alert_id == on_story.id and match.alert_id != two_sources.id
@@ -125,39 +125,36 @@ def _hook(site: Site, secret: str, failures: int) -> list[dict[str, object]]:
     return got
 
 
-def test_watch_alerts_webhook_is_signed_and_retried(
-    site: Site, wstore: Store, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setenv("STORYLINE_ALERT_WEBHOOK_SECRET", "geheim-fuer-tests")
+@pytest.mark.settings(alert_webhook_secret="geheim-fuer-tests")
+def test_watch_alerts_webhook_is_signed_and_retried(site: Site, wstore: Store) -> None:
     received = _hook(site, "geheim-fuer-tests", failures=2)
     _serve(site, [20])
     sources.add(wstore, site.base + "/feed.xml")
     adb.add_alert(wstore, "query", "Hafen", 1, f"webhook:{site.base}/hook", None)
     slept: list[float] = []
-    report = _poll(wstore, Deliverer(sleep=slept.append))
+    report = _poll(wstore, Deliverer(wstore.config, sleep=slept.append))
     assert report.alerts is not None and report.alerts.delivered == 1
     assert len(received) == 1 and len(slept) == 2  # two failures, retried with backoff
     assert received[0]["matches"][0]["title"] == "Meldung 20"  # type: ignore[index]
 
 
-def test_watch_alerts_failing_receiver_does_not_block_ingest(
-    site: Site, wstore: Store, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setenv("STORYLINE_ALERT_RETRIES", "2")
+@pytest.mark.settings(alert_retries=2)
+def test_watch_alerts_failing_receiver_does_not_block_ingest(site: Site, wstore: Store) -> None:
     site.routes["/hook"] = Reply(503, b"down")
     _serve(site, [20, 21])
     sources.add(wstore, site.base + "/feed.xml")
     adb.add_alert(wstore, "query", "Hafen", 1, f"webhook:{site.base}/hook", None)
-    report = _poll(wstore, Deliverer(sleep=lambda _s: None))
+    report = _poll(wstore, Deliverer(wstore.config, sleep=lambda _s: None))
     assert len(report.stored) == 2 and wstore.count() == 2  # stored all the same
     assert report.alerts is not None and report.alerts.delivered == 0 and report.alerts.failed
     received = _hook(site, "", failures=0)  # the receiver is back
-    later = run_alerts(wstore, deliverer=Deliverer(sleep=lambda _s: None))
+    later = run_alerts(wstore, deliverer=Deliverer(wstore.config, sleep=lambda _s: None))
     assert later.delivered == 2 and len(received) == 2
 
 
 @pytest.fixture
-def smtp_server(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
+def smtp_server() -> Iterator[tuple[list[str], dict[str, str | int]]]:
+    """A loopback SMTP server: the messages it receives, and the settings that reach it."""
     from aiosmtpd.controller import Controller
 
     messages: list[str] = []
@@ -172,22 +169,27 @@ def smtp_server(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
         port = s.getsockname()[1]
     controller = Controller(Handler(), hostname="127.0.0.1", port=port)
     controller.start()
-    monkeypatch.setenv("STORYLINE_SMTP_HOST", "127.0.0.1")
-    monkeypatch.setenv("STORYLINE_SMTP_PORT", str(port))
-    monkeypatch.setenv("STORYLINE_SMTP_FROM", "watch@example.invalid")
+    settings: dict[str, str | int] = {
+        "smtp_host": "127.0.0.1",
+        "smtp_port": port,
+        "smtp_from": "watch@example.invalid",
+    }
     try:
-        yield messages
+        yield messages, settings
     finally:
         controller.stop()
 
 
-def test_watch_alerts_email_over_smtp(site: Site, wstore: Store, smtp_server: list[str]) -> None:
+def test_watch_alerts_email_over_smtp(
+    site: Site, wstore: Store, smtp_server: tuple[list[str], dict[str, str | int]]
+) -> None:
+    received, settings = smtp_server
     _serve(site, [20])
     sources.add(wstore, site.base + "/feed.xml")
     adb.add_alert(wstore, "query", "Hafen", 1, "email:desk@example.invalid", None)
-    report = _poll(wstore, Deliverer())
+    report = _poll(wstore, Deliverer(wstore.config.replace(**settings)))
     assert report.alerts is not None and report.alerts.delivered == 1
-    (message,) = smtp_server
+    (message,) = received
     assert "To: desk@example.invalid" in message and "Meldung 20" in message
     assert "stories/" in message
 

@@ -177,10 +177,8 @@ def test_watch_run_unchanged_page_with_a_new_feed_signal_is_not_stored_again(
     assert again.stored == [] and again.versions == 0 and site.count(path) == 2
 
 
-def test_watch_run_pauses_a_source_after_failures_in_a_row(
-    site: Site, wstore: Store, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setenv("STORYLINE_WATCH_PAUSE_AFTER", "3")
+@pytest.mark.settings(watch_pause_after=3)
+def test_watch_run_pauses_a_source_after_failures_in_a_row(site: Site, wstore: Store) -> None:
     site.page("/tot.xml", b"", status=500)
     source, _ = sources.add(wstore, site.base + "/tot.xml")
     states = [_poll(wstore, retries=0).sources[0].status for _ in range(3)]
@@ -257,17 +255,17 @@ def test_watch_run_settings_file_adds_sources(
     listing.write_text(
         f'[[source]]\nurl = "{site.base}/feed.xml"\nevery = "30m"\nname = "Testblatt"\n'
     )
-    monkeypatch.setenv("STORYLINE_WATCH_SOURCES", str(listing))
-    report = _poll(wstore)
+    with Store(
+        tmp_path / "listed.db", config=wstore.config.replace(watch_sources=str(listing))
+    ) as s:
+        report = _poll(s)
+        (source,) = db.list_sources(s)
     assert len(report.stored) == 1
-    (source,) = db.list_sources(wstore)
     assert source.origin == "settings" and source.every_s == 1800 and source.name == "Testblatt"
 
 
-def test_watch_run_takes_at_most_max_items_per_poll(
-    site: Site, wstore: Store, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setenv("STORYLINE_WATCH_MAX_ITEMS", "2")
+@pytest.mark.settings(watch_max_items=2)
+def test_watch_run_takes_at_most_max_items_per_poll(site: Site, wstore: Store) -> None:
     _feed(site, 3)
     listing = site.routes["/feed.xml"]
     assert isinstance(listing, Reply)

@@ -13,6 +13,8 @@ import pytest
 from starlette.testclient import TestClient
 from web_api_client import api_client as _api_client
 
+from storyline.config import Config, defaults
+from storyline.errors import ConfigError
 from storyline.store import Store
 from storyline.web.api_ingest import safe_name
 from storyline.web.deps import API_PREFIX
@@ -24,14 +26,17 @@ URL = API_PREFIX + "/ingest?stories=false"  # grouping (e5) only where a test ne
 Files = list[tuple[str, tuple[str, bytes, str]]]
 
 
-def api_client(db: Path, token: str | None = TOKEN) -> TestClient:
-    return _api_client(db, token)
+def api_client(db: Path, token: str | None = TOKEN, config: Config | None = None) -> TestClient:
+    return _api_client(db, token, config)
 
 
 @pytest.fixture
-def client(db_path: Path) -> Iterator[TestClient]:
+def client(db_path: Path, request: pytest.FixtureRequest) -> Iterator[TestClient]:
+    """The API with default settings and those of the test's `settings` marker."""
     Store(db_path).close()  # the app expects an existing store, as `storyline serve` makes
-    with api_client(db_path) as c:
+    marker = request.node.get_closest_marker("settings")
+    config = defaults().replace(**(marker.kwargs if marker else {}))
+    with api_client(db_path, config=config) as c:
         yield c
 
 
@@ -163,21 +168,17 @@ def test_web_api_ingest_broken_multipart_is_400(client: TestClient) -> None:
 # -- the size limit ---------------------------------------------------------------
 
 
-def test_web_api_ingest_body_limit_by_content_length(
-    client: TestClient, db_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setenv("STORYLINE_API_MAX_BODY", "2000")
+@pytest.mark.settings(api_max_body=2000)
+def test_web_api_ingest_body_limit_by_content_length(client: TestClient, db_path: Path) -> None:
     r = client.post(URL, files=upload(("gross.txt", b"Titel\n" + b"Wort " * 1000)), headers=AUTH)
     assert_error(r, 413, "too_large")
     assert count(db_path) == 0
 
 
-def test_web_api_ingest_body_limit_while_streaming(
-    client: TestClient, db_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+@pytest.mark.settings(api_max_body=5000)
+def test_web_api_ingest_body_limit_while_streaming(client: TestClient, db_path: Path) -> None:
     """Without a Content-Length the body is counted as it arrives and refused the moment
     it passes the limit (driven through ASGI directly: the test client buffers bodies)."""
-    monkeypatch.setenv("STORYLINE_API_MAX_BODY", "5000")
     chunks = [b'{"articles": ['] + [b" " * 1000] * 1000
     pulled = 0
     sent: list[dict[str, Any]] = []
@@ -222,11 +223,15 @@ def test_web_api_ingest_body_limit_while_streaming(
 
 
 def test_web_api_ingest_body_limit_is_a_setting(
-    client: TestClient, monkeypatch: pytest.MonkeyPatch, make_article: Callable[..., str]
+    db_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """A bad value in the environment stops the server at start, naming the variable."""
+    from storyline.web.app import create_app
+
+    Store(db_path).close()
     monkeypatch.setenv("STORYLINE_API_MAX_BODY", "viel")
-    r = client.post(URL, files=upload(("a.txt", make_article(0).encode())), headers=AUTH)
-    assert_error(r, 400, "config_error")
+    with pytest.raises(ConfigError, match="STORYLINE_API_MAX_BODY"):
+        create_app(db_path)
 
 
 # -- JSON -------------------------------------------------------------------------

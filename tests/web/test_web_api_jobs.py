@@ -12,6 +12,7 @@ import pytest
 from starlette.testclient import TestClient
 from web_api_client import api_client
 
+from storyline.config import defaults
 from storyline.store import Store
 from storyline.web.openapi import openapi_schema
 
@@ -93,9 +94,8 @@ def test_a_stopping_server_ends_the_running_job_after_its_batch(
         time.sleep(0.3)  # long enough for the server to be stopped mid-run
 
     monkeypatch.setattr(ingest_job._Batch, "run", slow)
-    monkeypatch.setenv("STORYLINE_BATCH_SIZE", "1")
     Store(db_path).close()
-    app = create_app(db_path, token=TOKEN)
+    app = create_app(db_path, token=TOKEN, config=defaults().replace(batch_size=1))
     files = [("files", (f"a{i}.txt", make_article(i).encode(), "text/plain")) for i in range(6)]
     with TestClient(app) as client:  # leaving it runs the server's shutdown
         r = client.post(URL, params={"background": "true"}, files=files, headers=AUTH)

@@ -31,6 +31,7 @@ from storyline.analyse.quotes_lex import (
 from storyline.analyse.quotes_marks import quote_spans
 from storyline.analyse.quotes_speaker import NameBook, Phrase
 from storyline.analyse.sentences import split_sentences, tokenize
+from storyline.config import Config, defaults
 from storyline.settings import PROFILE, QUOTE_TAGGER
 
 _REPORTIVE = frozenset(("soll", "sollen"))  # reportive modal: "soll … gekommen sein"
@@ -189,6 +190,7 @@ def find_quotes(
     lang: str | None = "de",
     *,
     tagger: str | None = None,
+    config: Config | None = None,
 ) -> list[Quote]:
     """Direct and indirect quotes with speakers.
 
@@ -199,16 +201,20 @@ def find_quotes(
     its char span; cue is the cue verb/phrase as written; via is the reporting chain
     if given. Direct quotes span the words inside the marks.
 
-    ``tagger`` picks the rules or the learned tagger (:mod:`quotes_learned`); None reads
-    the ``quote_tagger`` setting.
+    ``tagger`` picks the rules or the learned tagger (:mod:`quotes_learned`); None takes
+    the ``quote_tagger`` setting of `config` (default: the defaults), whose encoder
+    settings the learned tagger also runs with.
     """
     if not text.strip():
         return []
     lang = lang[:2] if lang and lang[:2] in ("de", "en") else _guess_lang(text)
-    if use_learned(tagger):
+    cfg = config or defaults()
+    if use_learned(cfg, tagger):
         from storyline.analyse.quotes_learned import learned_quotes
+        from storyline.encoder.runtime import encoder_options
 
-        return learned_quotes(text, sentences or split_sentences(text), mentions, lang)
+        sents = sentences or split_sentences(text)
+        return learned_quotes(text, sents, mentions, lang, encoder_options(cfg))
     doc = _Doc(text, sentences or split_sentences(text), mentions, lang)
     direct: dict[int, _Speaker | None] = {}
     indirect: list[tuple[int, int, _Speaker]] = []
@@ -251,11 +257,11 @@ def find_quotes(
     return _emit(doc, direct, indirect)
 
 
-def use_learned(tagger: str | None = None) -> bool:
+def use_learned(config: Config, tagger: str | None = None) -> bool:
     """Whether ``tagger`` (default: the ``quote_tagger`` setting; for 'profile', the
     profile) picks the learned tagger."""
-    choice = tagger or QUOTE_TAGGER.get()
-    return choice == "encoder" or (choice == "profile" and PROFILE.get() == "accurate")
+    choice = tagger or config[QUOTE_TAGGER]
+    return choice == "encoder" or (choice == "profile" and config[PROFILE] == "accurate")
 
 
 def _covers(doc: _Doc, qi: int, a: int, b: int) -> bool:

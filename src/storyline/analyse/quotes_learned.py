@@ -37,6 +37,7 @@ from storyline.analyse.quotes import _Doc
 from storyline.analyse.quotes_lex import PRONOUNS
 from storyline.analyse.quotes_marks import quote_spans
 from storyline.analyse.quotes_tagger import Span, tag
+from storyline.encoder.runtime import EncoderOptions
 
 #: a message with no cue and no source of its own continues a quote this many sentences back
 CONTINUE_SENTENCES = 2
@@ -128,7 +129,11 @@ def source_kind(words: str, label: str | None) -> str:
 
 
 def learned_quotes(
-    text: str, sentences: list[Sentence], mentions: list[Mention], lang: str
+    text: str,
+    sentences: list[Sentence],
+    mentions: list[Mention],
+    lang: str,
+    encoder: EncoderOptions | None = None,
 ) -> list[Quote]:
     """Quotes of one article by the learned tagger (see the module docstring)."""
     from storyline.analyse.quotes import find_quotes
@@ -149,7 +154,7 @@ def learned_quotes(
             chosen.append(t.sentence)
         else:
             rest.append(t.sentence)
-    spans = tag(text, chosen, lang, rules, shared=frozenset(shared))
+    spans = tag(text, chosen, lang, rules, shared=frozenset(shared), encoder=encoder)
     quotes = assemble(text, chosen, spans, mentions, lang)
     if rest:  # sentences past the budget: the rules' quotes there
         quotes += [q for q in rules if any(s.start <= q.start < s.end for s in rest)]

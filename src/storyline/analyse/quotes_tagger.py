@@ -32,7 +32,7 @@ from storyline.analyse.model import Quote, Sentence
 from storyline.analyse.ner.encoder_tagger import viterbi
 from storyline.analyse.quotes_lex import KONJUNKTIV, cues
 from storyline.analyse.quotes_marks import quote_spans
-from storyline.encoder.runtime import Encoded
+from storyline.encoder.runtime import Encoded, EncoderOptions
 
 HERE = Path(__file__).resolve().parent
 MODEL = HERE / "data" / "quotes_head.npz"
@@ -207,6 +207,7 @@ def tag(
     rules: Sequence[Quote] = (),
     model: Head | None = None,
     shared: frozenset[int] | None = None,
+    encoder: EncoderOptions | None = None,
 ) -> list[list[Span]]:
     """Decoded spans per sentence (absolute offsets).
 
@@ -227,7 +228,7 @@ def tag(
     by_text: dict[str, Encoded] = {}
     for call in (first, second):
         if call:
-            by_text.update(zip(call, get_encoder().encode(call, layers=wanted), strict=True))
+            by_text.update(zip(call, get_encoder(encoder).encode(call, layers=wanted), strict=True))
     outs = [by_text[t] for t in texts]
     keeps = [o.offsets[:, 1] > o.offsets[:, 0] for o in outs]
     offs = [o.offsets[k] for o, k in zip(outs, keeps, strict=True)]

@@ -17,12 +17,19 @@ from storyline.analyse.resolve import resolve_mentions
 from storyline.analyse.sentences import bounded_sentences
 from storyline.clean.door import repair_optional, repair_text
 from storyline.clean.lang import detect_language
+from storyline.config import Config, resolve
 from storyline.model import Document, Evidence
-from storyline.pipeline import stage
+from storyline.pipeline import Stage, stage
 from storyline.settings import INFER_MIN_CONFIDENCE
 
 
-def analyze(text: str, *, lang: str | None = None, published: str | None = None) -> Analysis:
+def analyze(
+    text: str,
+    *,
+    lang: str | None = None,
+    published: str | None = None,
+    config: Config | None = None,
+) -> Analysis:
     """Everything storyline reads from one article text; spans are offsets into ``text``.
 
     Without ``published`` the publication date is inferred from the text when it
@@ -32,7 +39,11 @@ def analyze(text: str, *, lang: str | None = None, published: str | None = None)
     Work is bounded (:mod:`storyline.analyse.limits`): a text past ``MAX_ANALYSE_CHARS``
     is analysed up to there, overlong sentences and words are split, each noted in
     ``Analysis.repairs``.
+
+    `config` picks the taggers and runs the encoder (default: the settings as the
+    environment and settings file give them, resolved for this call).
     """
+    cfg = config if config is not None else resolve()
     text, repairs = repair_text(text)
     lang, lang_repairs = repair_optional(lang, "lang")
     published, published_repairs = repair_optional(published, "published")
@@ -45,7 +56,7 @@ def analyze(text: str, *, lang: str | None = None, published: str | None = None)
     repairs += cut + long_sentence_note(forced) + long_word_note(text)
     inferred = None if published else infer_published(text, sentences, lang)
     anchor = published or (inferred[0] if inferred else None)
-    mentions, entities = resolve_mentions(text, sentences, tag_entities(text, sentences, lang))
+    mentions, entities = resolve_mentions(text, sentences, tag_entities(text, sentences, lang, cfg))
     return Analysis(
         text=full,
         lang=lang,
@@ -54,43 +65,51 @@ def analyze(text: str, *, lang: str | None = None, published: str | None = None)
         sentences=sentences,
         mentions=mentions,
         entities=entities,
-        quotes=find_quotes(text, sentences, mentions, lang),
+        quotes=find_quotes(text, sentences, mentions, lang, config=cfg),
         dates=find_dates(text, sentences, anchor, lang),
         quantities=find_quantities(text, sentences, lang),
         repairs=repairs,
     )
 
 
-def apply_analysis(doc: Document, analysis: Analysis) -> None:
+def apply_analysis(doc: Document, analysis: Analysis, config: Config) -> None:
     """Attach an analysis to its document: repairs, and an inferred publication date where
-    the document has none and the inference is confident enough. Separate from
-    :func:`analyze` because the ingest job may analyse in worker processes."""
+    the document has none and the inference is confident enough (``infer_min_confidence``).
+    Separate from :func:`analyze` because the ingest job may analyse in worker processes."""
     doc.analysis = analysis
     doc.repairs.extend(analysis.repairs)  # e.g. limits the analysers cut the text to
     inferred = analysis.published_inferred
-    if doc.published is None and inferred is not None and inferred[1] >= INFER_MIN_CONFIDENCE.get():
+    if (
+        doc.published is None
+        and inferred is not None
+        and inferred[1] >= config[INFER_MIN_CONFIDENCE]
+    ):
         value, confidence, evidence = inferred
         doc.published, doc.published_source = value, "inferred"
         doc.published_confidence = confidence
         doc.published_evidence = Evidence(f"inferred (confidence {confidence:.2f})", evidence)
 
 
-def _analyse(doc: Document) -> None:
-    assert doc.text is not None
-    apply_analysis(doc, analyze(doc.text, lang=doc.lang, published=doc.published))
+def analyse_stage(config: Config) -> Stage:
+    """The analysis as a pipeline stage, with `config`'s taggers and thresholds."""
 
+    def run(doc: Document) -> None:
+        assert doc.text is not None
+        found = analyze(doc.text, lang=doc.lang, published=doc.published, config=config)
+        apply_analysis(doc, found, config)
 
-analyse_stage = stage(
-    "analyse",
-    requires={"text", "lang", "published"},
-    assigns={
-        "analysis",
-        "repairs",
-        "published",
-        "published_source",
-        "published_evidence",
-        "published_confidence",
-    },
-)(_analyse)
+    return stage(
+        "analyse",
+        requires={"text", "lang", "published"},
+        assigns={
+            "analysis",
+            "repairs",
+            "published",
+            "published_source",
+            "published_evidence",
+            "published_confidence",
+        },
+    )(run)
+
 
 __all__ = ["analyse_stage", "analyze", "apply_analysis"]

@@ -27,10 +27,11 @@ from storyline.clean.lang import detect_language
 from storyline.clean.outlet import detect_outlet
 from storyline.clean.published import find_dateline, is_metadata_line, parse_date_value
 from storyline.clean.quality import assess
+from storyline.config import Config
 from storyline.errors import FormatError
 from storyline.model import Document, Evidence, RemovedLine
 from storyline.pipeline import Stage, stage
-from storyline.settings import REPEAT_MAX_LINE_CHARS, REPEAT_MIN_ARTICLES
+from storyline.settings import QUALITY_MIN_WORDS, REPEAT_MAX_LINE_CHARS, REPEAT_MIN_ARTICLES
 
 _DIGITS = re.compile(r"\d+")
 
@@ -98,11 +99,12 @@ def _furniture(doc: Document) -> None:
 
 
 def repetition_stage(
-    stats: LineStats | None, min_articles: int | None = None, max_chars: int | None = None
+    stats: LineStats | None,
+    floor: int = REPEAT_MIN_ARTICLES.default,
+    longest: int = REPEAT_MAX_LINE_CHARS.default,
 ) -> Stage:
-    """Remove lines this outlet repeats across articles (its boilerplate)."""
-    floor = min_articles if min_articles is not None else REPEAT_MIN_ARTICLES.get()
-    longest = max_chars if max_chars is not None else REPEAT_MAX_LINE_CHARS.get()
+    """Remove lines this outlet repeats across articles (its boilerplate): seen in `floor`
+    other articles of the outlet and at most `longest` characters long."""
 
     def run(doc: Document) -> None:
         if stats is None or doc.outlet is None:
@@ -204,11 +206,18 @@ def _assemble(doc: Document) -> None:
     doc.text = "\n\n".join(paragraphs)
 
 
-def _quality(doc: Document) -> None:
+def quality_stage(min_words: int) -> Stage:
     """Flag a page whose cleaned text is not an article (see clean/quality.py)."""
-    assert doc.text is not None
-    title_line = next((v.line for v in doc.verdicts if v.title), None)
-    doc.quality = assess(doc.title or title_line, doc.text, doc.outlet, doc.hints.outlet)
+
+    def run(doc: Document) -> None:
+        assert doc.text is not None
+        title_line = next((v.line for v in doc.verdicts if v.title), None)
+        title = doc.title or title_line
+        doc.quality = assess(title, doc.text, doc.outlet, doc.hints.outlet, min_words)
+
+    return stage(
+        "quality", requires={"title", "text", "outlet", "verdicts"}, assigns={"quality"}
+    )(run)
 
 
 def _glue(doc: Document) -> None:
@@ -251,9 +260,6 @@ published_stage = stage(
 assemble_stage = stage(
     "assemble", requires={"verdicts", "hints"}, assigns={"title", "text", "removed"}
 )(_assemble)
-quality_stage = stage(
-    "quality", requires={"title", "text", "outlet", "verdicts"}, assigns={"quality"}
-)(_quality)
 glue_stage = stage("glue", requires={"text", "lang"}, assigns={"text", "repairs"})(_glue)
 language_stage = stage(
     "language", requires={"text", "title", "hints"}, assigns={"lang", "lang_confidence"}
@@ -263,17 +269,18 @@ identify_stage = stage(
 )(_identify)
 
 
-def clean_stages(stats: LineStats | None = None) -> list[Stage]:
-    """The cleaning stages in order; ``stats`` enables the repetition rule."""
+def clean_stages(config: Config, stats: LineStats | None = None) -> list[Stage]:
+    """The cleaning stages in order, with `config`'s thresholds; ``stats`` enables the
+    repetition rule."""
     return [
         junk_stage,
         furniture_stage,
         outlet_stage(stats),
-        repetition_stage(stats),
+        repetition_stage(stats, config[REPEAT_MIN_ARTICLES], config[REPEAT_MAX_LINE_CHARS]),
         published_stage,
         model_stage(stats),
         assemble_stage,
-        quality_stage,
+        quality_stage(config[QUALITY_MIN_WORDS]),
         language_stage,
         glue_stage,
         identify_stage,

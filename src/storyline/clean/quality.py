@@ -76,11 +76,16 @@ def _title_is_outlet(title: str | None, outlet: str | None, site: str | None) ->
 
 
 def assess(
-    title: str | None, text: str, outlet: str | None = None, site: str | None = None
+    title: str | None,
+    text: str,
+    outlet: str | None = None,
+    site: str | None = None,
+    min_words: int = QUALITY_MIN_WORDS.default,
 ) -> str | None:
     """Why the cleaned page is not an article (a short reason), or None when it is one.
 
-    ``outlet``: the outlet found; ``site``: the site name the page itself gave.
+    ``outlet``: the outlet found; ``site``: the site name the page itself gave;
+    ``min_words``: the ``quality_min_words`` setting.
     """
     paragraphs = [p for p in text.split("\n\n") if p.strip()]
     lines = [ln for p in paragraphs for ln in p.split("\n") if ln.strip()]
@@ -92,7 +97,7 @@ def assess(
     if _navigation(paragraphs):
         return "navigation-only: the text is a list of short menu items"
     words = len(_WORD.findall(text))
-    if words < QUALITY_MIN_WORDS.get():
+    if words < min_words:
         return f"too-short: {words} word(s) of text after cleaning"
     if _title_is_outlet(title, outlet, site):
         return f"title-is-outlet: the title {title!r} is the outlet's name"

@@ -23,6 +23,7 @@ from storyline.cli import (
     watch,
 )
 from storyline.cli.common import CONTEXT, for_terminal
+from storyline.config import CONFIG_ENV, resolve
 from storyline.errors import StorylineError
 
 
@@ -39,15 +40,26 @@ class StorylineGroup(click.Group):
 
 @click.group(cls=StorylineGroup, context_settings=CONTEXT)
 @click.version_option(__version__, "-V", "--version")
-def main() -> None:
+@click.option(
+    "--config",
+    "config_file",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help=f"Settings file (TOML, setting = value; default: ${CONFIG_ENV} if set). "
+    "Environment variables and options override it; see `storyline settings`.",
+)
+@click.pass_context
+def main(ctx: click.Context, config_file: str | None) -> None:
     """storyline: turn a pile of news articles into a sourced picture of what happened.
 
     \b
     Example:
       storyline ingest articles/ --db news.db
       storyline list --db news.db
-      storyline export --db news.db -o news.json
+      storyline --config team.toml serve
     """
+    # the one place the command line reads its settings; commands get them from here
+    ctx.obj = resolve(file=config_file)
 
 
 for _command in (

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from storyline.cli.common import CONTEXT, emit_json, fail, json_option
+from storyline.cli.common import CONTEXT, config_of, emit_json, fail, json_option
 from storyline.errors import StorylineError
 from storyline.jobs.migrate import migrate_store
 from storyline.store.postgres import redact
@@ -33,7 +33,7 @@ def migrate_cmd(source: str, target: str, as_json: bool) -> None:
             click.echo(f"  {table}: {n} rows", err=True)
 
     try:
-        report = migrate_store(source, target, on_table=shown)
+        report = migrate_store(source, target, on_table=shown, config=config_of())
     except StorylineError as err:
         fail(err, as_json)
     if as_json:

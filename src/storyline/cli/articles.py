@@ -19,6 +19,7 @@ from storyline.cli.common import (
     CONTEXT,
     INFERRED_LEGEND,
     Progress,
+    config_of,
     db_option,
     emit_json,
     engine_options,
@@ -31,6 +32,7 @@ from storyline.cli.common import (
     shown_date,
 )
 from storyline.cli.render import highlight, show_analysis
+from storyline.config import settings_markdown
 from storyline.errors import StorylineError
 from storyline.export import FORMATS, write_export
 from storyline.ingest.decode import decode_with_repairs
@@ -38,7 +40,7 @@ from storyline.ingest.liveness import unfinished_runs
 from storyline.ingest.readers import HTML_SUFFIXES
 from storyline.jobs.ingest import IngestReport, ingest
 from storyline.model import Hints
-from storyline.settings import BATCH_SIZE, MAX_FILE_BYTES, SETTINGS, settings_markdown
+from storyline.settings import BATCH_SIZE, MAX_FILE_BYTES
 from storyline.store import Store
 from storyline.store.alerts import recent_matches
 from storyline.store.analysis import article_analysis
@@ -89,16 +91,14 @@ def _print_report(report: IngestReport, store: Store, seconds: float) -> None:
 @click.option(
     "--max-file-bytes",
     type=click.IntRange(min=1),
-    default=lambda: MAX_FILE_BYTES.get(),
-    show_default=str(MAX_FILE_BYTES.default),
-    help=MAX_FILE_BYTES.help,
+    default=None,
+    help=f"{MAX_FILE_BYTES.help} [default: {MAX_FILE_BYTES.default}, or the setting]",
 )
 @click.option(
     "--batch-size",
     type=click.IntRange(min=1),
-    default=lambda: BATCH_SIZE.get(),
-    show_default=str(BATCH_SIZE.default),
-    help=BATCH_SIZE.help,
+    default=None,
+    help=f"{BATCH_SIZE.help} [default: {BATCH_SIZE.default}, or the setting]",
 )
 @click.option(
     "--progress/--no-progress",
@@ -122,8 +122,8 @@ def ingest_cmd(
     published: str | None,
     lang: str | None,
     url: str | None,
-    max_file_bytes: int,
-    batch_size: int,
+    max_file_bytes: int | None,
+    batch_size: int | None,
     progress: bool,
     stories: bool,
     engine: str | None,
@@ -360,7 +360,12 @@ def clean_cmd(path: str, url: str | None, as_json: bool) -> None:
     try:
         text, _, decoding = decode_with_repairs(Path(path).read_bytes(), path)
         is_html = Path(path).suffix.lower() in HTML_SUFFIXES
-        result = extract_html(text, url) if is_html else clean_text(text, url=url)
+        config = config_of()
+        result = (
+            extract_html(text, url, config=config)
+            if is_html
+            else clean_text(text, url=url, config=config)
+        )
         result = replace(result, repairs=[*decoding, *result.repairs])
     except StorylineError as err:
         fail(err, as_json)
@@ -451,19 +456,39 @@ def status_cmd(db: str, as_json: bool) -> None:
 
 @click.command("settings", context_settings=CONTEXT)
 @click.option("--markdown", is_flag=True, help="Print the table as Markdown (for the docs).")
-def settings_cmd(markdown: bool) -> None:
-    """Show every setting with its default, environment variable and help.
+@json_option
+def settings_cmd(markdown: bool, as_json: bool) -> None:
+    """Show every setting: its value in force, where that came from (default, file,
+    environment), its environment variable and help.
 
     \b
     Example:
       storyline settings
+      storyline --config team.toml settings --json
       STORYLINE_MAX_FILE_BYTES=5000000 storyline ingest big/
     """
     if markdown:
         click.echo(settings_markdown(), nl=False)
         return
-    for s in SETTINGS:
-        click.echo(f"{s.name:<24} {s.get()!s:<14} {s.env_var}\n{'':<24} {s.help}")
+    config = config_of()
+    if as_json:
+        emit_json(
+            [
+                {
+                    "name": s.name,
+                    "value": config.shown(s),
+                    "source": source,
+                    "default": s.default,
+                    "env_var": s.env_var,
+                    "help": s.help,
+                }
+                for s, _value, source in config.items()
+            ]
+        )
+        return
+    for s, _value, source in config.items():
+        shown = f"{config.shown(s)!s} ({source})"
+        click.echo(f"{s.name:<24} {shown:<28} {s.env_var}\n{'':<24} {s.help}")
 
 
 COMMANDS = (ingest_cmd, list_cmd, show_cmd, export_cmd, clean_cmd, status_cmd, settings_cmd)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import re
 import sys
 import time
@@ -13,6 +12,7 @@ from typing import Any, NoReturn, TypeVar
 import click
 
 from storyline.clean.published import parse_date_value
+from storyline.config import Config, resolve
 from storyline.errors import StorylineError
 from storyline.settings import DB_PATH, ENGINE, PROFILE, RAY_ADDRESS
 from storyline.store import Store
@@ -22,23 +22,43 @@ T = TypeVar("T")
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
 
+def config_of(ctx: click.Context | None = None) -> Config:
+    """The settings of this command line, resolved once by the main group (its --config
+    file, the environment) and changed only by options such as --profile. A command run
+    on its own (not through `main`) resolves them here."""
+    root = (ctx or click.get_current_context()).find_root()
+    if not isinstance(root.obj, Config):
+        root.obj = resolve()
+    config: Config = root.obj
+    return config
+
+
+def set_options(ctx: click.Context, **options: str | int | float | None) -> Config:
+    """Apply a command's explicit options to the settings (None: not given)."""
+    config = config_of(ctx).replace(**options)
+    ctx.find_root().obj = config
+    return config
+
+
+def _db_default(ctx: click.Context, _param: click.Parameter, value: str | None) -> str:
+    return value if value is not None else config_of(ctx)[DB_PATH]
+
+
 def db_option(fn: F) -> F:
     return click.option(
         "--db",
         "db",
         type=click.Path(dir_okay=False),
-        envvar=DB_PATH.env_var,
-        default=DB_PATH.default,
-        show_default=True,
-        help=DB_PATH.help,
+        default=None,
+        callback=_db_default,
+        help=f"{DB_PATH.help} [default: {DB_PATH.default}, or STORYLINE_DB]",
     )(fn)
 
 
 def _set_profile(ctx: click.Context, param: click.Parameter, value: str | None) -> None:
-    """The profile is a setting read where vectors are made; the option sets it for this
-    process, like STORYLINE_PROFILE would."""
+    """The option sets the profile of this command's settings, as STORYLINE_PROFILE would."""
     if value is not None:
-        os.environ[PROFILE.env_var] = value
+        set_options(ctx, profile=value)
 
 
 def profile_option(fn: F) -> F:
@@ -124,7 +144,8 @@ def fail(err: StorylineError, as_json: bool) -> NoReturn:
 
 
 def open_store(db: str, *, create: bool = False) -> Store:
-    return Store(db, create=create)
+    """The store at `db`, carrying this command line's settings (:func:`config_of`)."""
+    return Store(db, create=create, config=config_of())
 
 
 def published_option(_ctx: click.Context, _param: click.Parameter, value: str | None) -> str | None:

@@ -9,7 +9,7 @@ from typing import Any
 
 import click
 
-from storyline.cli.common import CONTEXT, db_option, for_terminal
+from storyline.cli.common import CONTEXT, config_of, db_option, for_terminal
 from storyline.errors import StorylineError
 
 #: Largest stories whose timelines and comparisons are computed when the server starts.
@@ -96,6 +96,7 @@ def serve_cmd(db: str, host: str, port: int, lang: str, token: str | None) -> No
             lang=lang,
             allowed_hosts=LOCAL_NAMES if _loopback(host) else None,
             warm=WARM_STORIES,
+            config=config_of(),
         )
     except StorylineError as err:
         click.echo(f"error: {for_terminal(str(err))}", err=True)

@@ -10,10 +10,17 @@ from contextlib import contextmanager
 
 import click
 
-from storyline.cli.common import CONTEXT, db_option, emit_json, fail, for_terminal, json_option
+from storyline.cli.common import (
+    CONTEXT,
+    db_option,
+    emit_json,
+    fail,
+    for_terminal,
+    json_option,
+    open_store,
+)
 from storyline.errors import StorylineError
 from storyline.settings import WATCH_EVERY
-from storyline.store import Store
 from storyline.store import alerts as alert_db
 from storyline.store.watch import WatchSource, list_sources, make_all_due
 from storyline.stories.read import resolve_cluster
@@ -73,7 +80,7 @@ def watch_add(
       storyline watch add https://example.org/rss --every 15m --name Beispiel --db news.db
     """
     try:
-        with Store(db) as store:
+        with open_store(db, create=True) as store:
             source, new = sources.add(
                 store, url, every=every, name=name, ignore_robots=ignore_robots
             )
@@ -96,7 +103,7 @@ def watch_list(db: str, as_json: bool) -> None:
       storyline watch list --db news.db
     """
     try:
-        with Store(db, create=False) as store:
+        with open_store(db) as store:
             found = list_sources(store)
     except StorylineError as err:
         fail(err, as_json)
@@ -120,7 +127,7 @@ def watch_remove(source: str, db: str, as_json: bool) -> None:
       storyline watch remove 3 --db news.db
     """
     try:
-        with Store(db, create=False) as store:
+        with open_store(db) as store:
             gone = sources.remove(store, source)
     except StorylineError as err:
         fail(err, as_json)
@@ -179,7 +186,7 @@ def watch_run(once: bool, due_all: bool, db: str, as_json: bool) -> None:
     say = None if as_json else _say
     stop = threading.Event()
     try:
-        with Store(db) as store, _stop_on_signals(stop):
+        with open_store(db, create=True) as store, _stop_on_signals(stop):
             if due_all:
                 make_all_due(store)
             if once:
@@ -260,7 +267,7 @@ def alert_add(
     kind, value = given[0]
     try:
         check_deliver(deliver)
-        with Store(db) as store:
+        with open_store(db, create=True) as store:
             if kind == "story":
                 value = resolve_cluster(store, "story", value)
             alert = alert_db.add_alert(store, kind, value.strip(), min_sources, deliver, digest)
@@ -283,7 +290,7 @@ def alert_list(db: str, as_json: bool) -> None:
       storyline alert list --db news.db --json
     """
     try:
-        with Store(db, create=False) as store:
+        with open_store(db) as store:
             alerts = alert_db.list_alerts(store)
             recent = alert_db.recent_matches(store)
     except StorylineError as err:
@@ -315,7 +322,7 @@ def alert_remove(alert_id: int, db: str, as_json: bool) -> None:
       storyline alert remove 2 --db news.db
     """
     try:
-        with Store(db, create=False) as store:
+        with open_store(db) as store:
             alert_db.remove_alert(store, alert_id)
     except StorylineError as err:
         fail(err, as_json)

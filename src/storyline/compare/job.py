@@ -18,7 +18,6 @@ import numpy as np
 from storyline.compare.group import Scores, copies, dispute_links, group_units, score_units
 from storyline.compare.quantities import unit_quantities
 from storyline.compare.units import Unit, article_units
-from storyline.settings import embed_backend
 from storyline.store import Store
 from storyline.store.claims import (
     Matrix,
@@ -52,7 +51,7 @@ def update_claims(
         pairs = members.get(story, [])
         claims, vectors = story_claims(store, story, pairs)
         with store.transaction():
-            save_unit_vectors(store, embed_backend(), vectors)
+            save_unit_vectors(store, store.config.embed_backend, vectors)
             save_claims(store, story, members_hash(pairs), claims)
         if on_item:
             on_item(story)
@@ -63,16 +62,16 @@ def _vectors(
     store: Store, units: Sequence[Unit]
 ) -> tuple[Matrix, list[tuple[str, int, int, Matrix]]]:
     """Vectors of `units`, from the store where it has them; the new ones to save."""
-    from storyline.stories.embed import get_backend  # loads the model on first use
+    from storyline.stories.embed import backend_for  # loads the model on first use
 
-    name = embed_backend()
+    name = store.config.embed_backend
     known = unit_vectors(store, name, sorted({u.article for u in units}))
     todo = [u for u in units if u.key not in known]
     fresh: list[tuple[str, int, int, Matrix]] = []
     if todo:
         # as passages (the encoder's default prefix): claims compare like with like, and
         # the entity tagger's pass over the same sentences has left their vectors cached
-        rows = get_backend(name).encode([u.text for u in todo])
+        rows = backend_for(store.config).encode([u.text for u in todo])
         for u, row in zip(todo, rows, strict=True):
             known[u.key] = row
             fresh.append((u.article, u.start, u.end, row))

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from importlib import resources
 from importlib.util import find_spec
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import numpy.typing as npt
@@ -30,6 +31,9 @@ from storyline.encoder.reference import embed
 from storyline.encoder.tokenizer import I32, Tokenizer, Tokens
 from storyline.encoder.weights import F32, Weights, load_weights
 from storyline.errors import ConfigError
+
+if TYPE_CHECKING:
+    from storyline.config import Config
 
 log = logging.getLogger(__name__)
 
@@ -416,15 +420,15 @@ def _own_tokens(tok: Tokens, prefix_chars: int) -> npt.NDArray[np.bool_]:
     return keep
 
 
-def encoder_options() -> EncoderOptions:
+def encoder_options(config: Config) -> EncoderOptions:
     """Options from the settings (encoder_device, _precision, _threads, _batch_tokens)."""
     from storyline import settings as s
 
     return EncoderOptions(
-        device=s.ENCODER_DEVICE.get(),
-        precision=s.ENCODER_PRECISION.get(),
-        threads=s.ENCODER_THREADS.get(),
-        batch_tokens=s.ENCODER_BATCH_TOKENS.get(),
+        device=config[s.ENCODER_DEVICE],
+        precision=config[s.ENCODER_PRECISION],
+        threads=config[s.ENCODER_THREADS],
+        batch_tokens=config[s.ENCODER_BATCH_TOKENS],
     )
 
 
@@ -444,10 +448,11 @@ def forget_after_fork() -> None:
 
 
 def get_encoder(options: EncoderOptions | None = None) -> Encoder:
-    """The process-wide encoder for `options` (default: from the settings); the model
-    loads on first use, not here."""
+    """The process-wide encoder for `options` (default: EncoderOptions(), the settings'
+    defaults; callers pass ``encoder_options(config)``); the model loads on first use, not
+    here."""
     if options is None:
-        options = encoder_options()
+        options = EncoderOptions()
     with _shared_lock:
         if options not in _shared:
             _shared[options] = Encoder(options)

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Protocol
 
 from storyline.analyse.model import Analysis
+from storyline.config import Config
 from storyline.engine.local import Analysers, Failed, Job, analyse_job, internal_failure
 from storyline.errors import ConfigError
 from storyline.settings import ENGINE
@@ -39,15 +40,16 @@ class Engine(Protocol):
     def __exit__(self, *exc: object) -> None: ...
 
 
-def engine_for(name: str | None = None, address: str | None = None) -> Engine:
-    """The engine `name` (default: the engine setting): local, or ray at `address`."""
-    chosen = ENGINE.get() if name is None else name
+def engine_for(config: Config, name: str | None = None, address: str | None = None) -> Engine:
+    """The engine `name` (default: `config`'s engine setting): local, or ray at `address`;
+    its analyses run with `config`."""
+    chosen = config[ENGINE] if name is None else name
     if chosen == "local":
-        return Analysers()
+        return Analysers(config)
     if chosen == "ray":
         from storyline.engine.ray_actors import RayAnalysers
 
-        return RayAnalysers(address)
+        return RayAnalysers(config, address)
     raise ConfigError(f"unknown engine {chosen!r}", hint="use 'local' or 'ray'")
 
 

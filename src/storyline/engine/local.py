@@ -40,8 +40,9 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from storyline.analyse.model import Analysis
+from storyline.config import DEFAULT, Config
 from storyline.errors import ConfigError, InputError
-from storyline.settings import ANALYSE_BUDGET, ANALYSE_WORKERS, PROFILE
+from storyline.settings import ANALYSE_BUDGET, ANALYSE_WORKERS, ENCODER_THREADS, PROFILE
 
 if TYPE_CHECKING:
     from storyline.stories.embed import Encoder
@@ -80,9 +81,9 @@ class Failed:
         return InputError(source, self.reason, hint=self.hint)
 
 
-def worker_count() -> int:
+def worker_count(config: Config) -> int:
     """Analysis processes the settings ask for (``analyse_workers``; 0 means automatic)."""
-    asked = ANALYSE_WORKERS.get()
+    asked = config[ANALYSE_WORKERS]
     if asked < 0:
         raise ConfigError(
             f"analyse_workers is {asked}",
@@ -90,19 +91,24 @@ def worker_count() -> int:
         )
     if asked:
         return asked
-    return 1 if PROFILE.get() == "accurate" else max(1, os.cpu_count() or 1)
+    return 1 if config[PROFILE] == "accurate" else max(1, os.cpu_count() or 1)
 
 
-def _child_started(threads: int, parent: int) -> None:
+def worker_config(config: Config, workers: int) -> Config:
+    """`config` as one of `workers` processes runs it: unless ``encoder_threads`` was set,
+    each worker's encoder takes its share of the cores, not all of them."""
+    if workers <= 1 or config.source(ENCODER_THREADS) != DEFAULT:
+        return config
+    return config.replace(encoder_threads=max(1, (os.cpu_count() or 1) // workers))
+
+
+def _child_started(parent: int) -> None:
     """Runs first in each worker: die with the job's process, and use an encoder of its
-    own (on its share of the cores)."""
+    own (the jobs bring the worker's config, with its share of the cores)."""
     from storyline.encoder.runtime import forget_after_fork
-    from storyline.settings import ENCODER_THREADS
 
     _die_with_parent(parent)
     forget_after_fork()
-    if ENCODER_THREADS.env_var not in os.environ:
-        os.environ[ENCODER_THREADS.env_var] = str(threads)
 
 
 def _die_with_parent(parent: int) -> None:
@@ -134,10 +140,10 @@ def _on_alarm(signum: int, frame: object) -> None:
     raise _OverBudget
 
 
-def analyse_job(job: Job, budget: float = 0.0) -> Analysis | Failed:
-    """Analyse one article within `budget` seconds (0: no limit); whatever goes wrong is
-    returned, not raised, so that a bug on one input is reported against it and the batch
-    goes on.
+def analyse_job(job: Job, config: Config, budget: float = 0.0) -> Analysis | Failed:
+    """Analyse one article with `config` within `budget` seconds (0: no limit); whatever
+    goes wrong is returned, not raised, so that a bug on one input is reported against it
+    and the batch goes on.
 
     The budget is an interval timer whose signal raises inside the analysis: only the
     main thread receives signals, so elsewhere (a web server's job thread) it is not
@@ -155,7 +161,7 @@ def analyse_job(job: Job, budget: float = 0.0) -> Analysis | Failed:
     try:
         if timed:
             signal.setitimer(signal.ITIMER_REAL, budget)
-        return analyze(job.text, lang=job.lang, published=job.published)
+        return analyze(job.text, lang=job.lang, published=job.published, config=config)
     except _OverBudget:
         return Failed(
             f"analysis stopped after {budget:g} s (the analyse_budget setting)",
@@ -191,9 +197,10 @@ class Analysers:
     kills a worker is reported.
     """
 
-    def __init__(self, workers: int | None = None) -> None:
-        self.workers = worker_count() if workers is None else workers
-        self.budget = ANALYSE_BUDGET.get()
+    def __init__(self, config: Config, workers: int | None = None) -> None:
+        self.config = config
+        self.workers = worker_count(config) if workers is None else workers
+        self.budget = config[ANALYSE_BUDGET]
         self._pool: ProcessPoolExecutor | None = None
         self._done_here = 0
 
@@ -201,8 +208,9 @@ class Analysers:
         pool = self._pool_for_now()
         if pool is None:
             self._done_here += len(jobs)
-            return [analyse_job(job, self.budget) for job in jobs]
-        futures = [pool.submit(analyse_job, job, self.budget) for job in jobs]
+            return [analyse_job(job, self.config, self.budget) for job in jobs]
+        remote = worker_config(self.config, self.workers)
+        futures = [pool.submit(analyse_job, job, remote, self.budget) for job in jobs]
         results = [_outcome(f) for f in futures]
         lost = [i for i, f in enumerate(futures) if isinstance(f.exception(), BrokenProcessPool)]
         if lost:
@@ -218,8 +226,10 @@ class Analysers:
     def _alone(self, job: Job) -> Analysis | Failed:
         pool = self._pool_for_now()
         if pool is None:  # workers are off now (another thread started meanwhile)
-            return analyse_job(job, self.budget)
-        future = pool.submit(analyse_job, job, self.budget)
+            return analyse_job(job, self.config, self.budget)
+        future = pool.submit(
+            analyse_job, job, worker_config(self.config, self.workers), self.budget
+        )
         result = _outcome(future)
         if isinstance(future.exception(), BrokenProcessPool):
             self.close()
@@ -239,12 +249,11 @@ class Analysers:
             log.info("no analysis workers: this process runs other threads (safe only alone)")
             self.workers = 1
             return None
-        cores = os.cpu_count() or 1
         self._pool = ProcessPoolExecutor(
             max_workers=self.workers,
             mp_context=multiprocessing.get_context("fork"),
             initializer=_child_started,
-            initargs=(max(1, cores // self.workers), os.getpid()),
+            initargs=(os.getpid(),),
         )
         return self._pool
 

@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from storyline.analyse.model import Analysis
+from storyline.config import DEFAULT, Config
 from storyline.engine.local import Failed, Job, analyse_job
 from storyline.errors import ConfigError
 from storyline.settings import (
@@ -42,7 +43,6 @@ from storyline.settings import (
     RAY_CHUNK,
     RAY_CPUS_PER_WORKER,
     RAY_WORKERS,
-    embed_backend,
 )
 
 if TYPE_CHECKING:
@@ -55,9 +55,6 @@ INSTALL_HINT = "install the extra: pip install 'storyline[ray]' (or use --engine
 #: CPUs one actor uses when ray_cpus_per_worker is 0: the encoder's matrix products gain
 #: from a second thread, the fast profile's analysis (Python, one core) does not
 AUTO_CPUS = {"accurate": 2, "fast": 1}
-#: prefix of the settings' environment variables, handed to every actor so that a worker
-#: on another node analyses with the same settings as the process that asked
-_SETTINGS_PREFIX = "STORYLINE_"
 
 
 def import_ray() -> Any:
@@ -75,16 +72,18 @@ class AnalysisWorker:
     """What one Ray actor runs: analysis and title + lead encoding with models it loads
     once (on first use) and keeps for the actor's life."""
 
-    def __init__(self, budget: float) -> None:
+    def __init__(self, config: Config, budget: float) -> None:
+        #: the asking process's settings: a worker on another node analyses with the same
+        self.config = config
         self.budget = budget
 
     def analyse(self, jobs: Sequence[Job]) -> list[Analysis | Failed]:
-        return [analyse_job(job, self.budget) for job in jobs]
+        return [analyse_job(job, self.config, self.budget) for job in jobs]
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
-        from storyline.stories.embed import get_backend
+        from storyline.stories.embed import backend_for
 
-        return get_backend(embed_backend()).encode(list(texts))
+        return backend_for(self.config).encode(list(texts))
 
     def ready(self) -> str:
         return f"{os.uname().nodename}:{os.getpid()}"
@@ -99,12 +98,12 @@ class Plan:
     gpus: float
 
 
-def plan(resources: dict[str, float]) -> Plan:
+def plan(config: Config, resources: dict[str, float]) -> Plan:
     """Actors for a cluster with `resources` (ray.cluster_resources()): one per GPU when the
     cluster has GPUs and the encoder may use them (accurate profile), else as many as the
     CPUs allow at ``ray_cpus_per_worker`` each; ``ray_workers`` overrides the count."""
-    asked = RAY_WORKERS.get()
-    cpus_each = RAY_CPUS_PER_WORKER.get() or AUTO_CPUS[PROFILE.get()]
+    asked = config[RAY_WORKERS]
+    cpus_each = config[RAY_CPUS_PER_WORKER] or AUTO_CPUS[config[PROFILE]]
     if asked < 0 or cpus_each < 0:
         raise ConfigError(
             f"ray_workers ({asked}) and ray_cpus_per_worker ({cpus_each}) must not be negative",
@@ -113,7 +112,7 @@ def plan(resources: dict[str, float]) -> Plan:
         )
     cpus = float(resources.get("CPU", 1.0))
     gpus = float(resources.get("GPU", 0.0))
-    on_gpu = gpus >= 1 and PROFILE.get() == "accurate" and ENCODER_DEVICE.get() != "cpu"
+    on_gpu = gpus >= 1 and config[PROFILE] == "accurate" and config[ENCODER_DEVICE] != "cpu"
     if on_gpu:
         count = asked or int(gpus)
         return Plan(count, min(float(cpus_each), max(1.0, cpus / count)), 1.0)
@@ -122,10 +121,12 @@ def plan(resources: dict[str, float]) -> Plan:
     return Plan(count, min(float(cpus_each), max(cpus / count, 0.01)), 0.0)
 
 
-def _actor_env(cpus: float) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k.startswith(_SETTINGS_PREFIX)}
-    env.setdefault(ENCODER_THREADS.env_var, str(max(1, int(cpus))))
-    return env
+def actor_config(config: Config, cpus: float) -> Config:
+    """`config` as an actor with `cpus` runs it: unless ``encoder_threads`` was set, the
+    encoder uses the actor's CPUs."""
+    if config.source(ENCODER_THREADS) != DEFAULT:
+        return config
+    return config.replace(encoder_threads=max(1, int(cpus)))
 
 
 class RayAnalysers:
@@ -139,14 +140,15 @@ class RayAnalysers:
     input that kills a worker is reported failed.
     """
 
-    def __init__(self, address: str | None = None) -> None:
+    def __init__(self, config: Config, address: str | None = None) -> None:
         self._ray = import_ray()
-        self.address = RAY_ADDRESS.get() if address is None else address
+        self.config = config
+        self.address = config[RAY_ADDRESS] if address is None else address
         self._started_here = False
         self._actors: list[Any] = []
         self._remote: Any = None
         self.plan: Plan | None = None
-        self.chunk = RAY_CHUNK.get()
+        self.chunk = config[RAY_CHUNK]
         if self.chunk < 1:
             raise ConfigError(
                 f"ray_chunk is {self.chunk}", hint=f"set {RAY_CHUNK.env_var} to 1 or more"
@@ -170,11 +172,9 @@ class RayAnalysers:
                     hint=f"check {RAY_ADDRESS.env_var} / --address (auto, ray://host:10001)",
                 ) from exc
             self._started_here = True
-        self.plan = plan(ray.cluster_resources())
+        self.plan = plan(self.config, ray.cluster_resources())
         self._remote = ray.remote(AnalysisWorker).options(
-            num_cpus=self.plan.cpus,
-            num_gpus=self.plan.gpus,
-            runtime_env={"env_vars": _actor_env(self.plan.cpus)},
+            num_cpus=self.plan.cpus, num_gpus=self.plan.gpus
         )
         self._actors = [self._new_actor() for _ in range(self.plan.workers)]
         where = ray.get([a.ready.remote() for a in self._actors])
@@ -182,7 +182,10 @@ class RayAnalysers:
         return self._actors
 
     def _new_actor(self) -> Any:
-        return self._remote.remote(ANALYSE_BUDGET.get())
+        assert self.plan is not None
+        return self._remote.remote(
+            actor_config(self.config, self.plan.cpus), self.config[ANALYSE_BUDGET]
+        )
 
     def _chunks(self, n: int) -> list[range]:
         actors = len(self._start())
@@ -250,9 +253,9 @@ class RayAnalysers:
             return np.zeros((0, 0), dtype=np.float32)
         parts = self._map("encode", texts)
         if any(p is None for p in parts):  # an actor died mid-way: once more, here
-            from storyline.stories.embed import get_backend
+            from storyline.stories.embed import backend_for
 
-            return get_backend(embed_backend()).encode(list(texts))
+            return backend_for(self.config).encode(list(texts))
         return np.vstack(parts).astype(np.float32)
 
     def close(self) -> None:

@@ -68,7 +68,7 @@ def analyse_stored(
     if limit is not None:
         ids = ids[:limit]
     report = AnalyseReport()
-    with engine_for(engine, address) as analysers:
+    with engine_for(store.config, engine, address) as analysers:
         for start in range(0, len(ids), batch_size):
             batch = ids[start : start + batch_size]
             inputs = [analysis_input(store, a) for a in batch]
@@ -95,6 +95,6 @@ def _save(store: Store, article_id: str, published: str | None, result: Analysis
     inferred = result.published_inferred
     if published is None and inferred is not None:
         value, confidence, evidence = inferred
-        if confidence >= INFER_MIN_CONFIDENCE.get():
+        if confidence >= store.config[INFER_MIN_CONFIDENCE]:
             store.set_inferred_published(article_id, value, confidence, evidence)
-    save_analysis(store, article_id, result, PROFILE.get())
+    save_analysis(store, article_id, result, store.config[PROFILE])

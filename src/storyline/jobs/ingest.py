@@ -16,6 +16,7 @@ from itertools import islice
 from typing import TYPE_CHECKING, BinaryIO
 
 from storyline.clean import line_key
+from storyline.config import Config
 from storyline.engine import Engine, Failed, Job, engine_for, internal_failure
 from storyline.errors import ConfigError, InputError
 from storyline.ingest.liveness import ingest_lock
@@ -71,12 +72,13 @@ class IngestReport:
         }
 
 
-def analysis_stage(cleaning: Pipeline) -> Stage:
+def analysis_stage(cleaning: Pipeline, config: Config) -> Stage:
     """The analysis stage, checked against what the cleaning pipeline provides."""
     from storyline.analyse.run import analyse_stage  # loads the models only when needed
 
-    Pipeline([analyse_stage], provided=cleaning.assigns)
-    return analyse_stage
+    step = analyse_stage(config)
+    Pipeline([step], provided=cleaning.assigns)
+    return step
 
 
 def load_duplicate_index(store: Store) -> BandedDuplicates:
@@ -211,7 +213,7 @@ def _write(doc: Document, store: Store, report: IngestReport, index: BandedDupli
     if doc.duplicate_of is None:
         index.add(doc.id, minhash)
     if doc.analysis is not None:
-        save_analysis(store, doc.id, doc.analysis, PROFILE.get())
+        save_analysis(store, doc.id, doc.analysis, store.config[PROFILE])
     # Only in-memory bookkeeping from here: nothing below can fail half-way.
     report.stored.append(doc.id)
     if doc.duplicate_of:
@@ -299,7 +301,7 @@ class _Batch:
             elif isinstance(result, Failed):
                 work.failure = result.error(work.doc.source)
             else:
-                apply_analysis(work.doc, result)
+                apply_analysis(work.doc, result, self.store.config)
 
     def _failed(self, error: InputError) -> None:
         self.report.errors.append(error)
@@ -355,16 +357,17 @@ def ingest(
     grouping's encoding run; `address` is the Ray cluster's (engine/ray_actors.py).
     """
     base = hints or Hints()
-    limit = max_bytes if max_bytes is not None else MAX_FILE_BYTES.get()
-    size = batch_size if batch_size is not None else BATCH_SIZE.get()
+    config = store.config
+    limit = max_bytes if max_bytes is not None else config[MAX_FILE_BYTES]
+    size = batch_size if batch_size is not None else config[BATCH_SIZE]
     if size < 1 or limit < 1:
         raise ConfigError(
             f"batch size ({size}) and file size limit ({limit}) must be at least 1",
-            hint=f"check {BATCH_SIZE.env_var} and {MAX_FILE_BYTES.env_var}",
+            hint=f"check {BATCH_SIZE.name} and {MAX_FILE_BYTES.name} (`storyline settings`)",
         )
     pending = PendingLines(store)
-    pipeline = build_pipeline(stats=pending)
-    analyse_step = analysis_stage(pipeline) if analyse else None
+    pipeline = build_pipeline(config, stats=pending)
+    analyse_step = analysis_stage(pipeline, config) if analyse else None
     group = analyse if stories is None else stories
     if group:
         from storyline.compare.job import REQUIRES as COMPARE_REQUIRES
@@ -377,7 +380,9 @@ def ingest(
     alive.enter_context(ingest_lock(store.path))
     report = IngestReport(run_id=store.start_run())
     analysers = (
-        alive.enter_context(engine_for(engine, address)) if analyse_step is not None else None
+        alive.enter_context(engine_for(config, engine, address))
+        if analyse_step is not None
+        else None
     )
     batches = _Batch(
         store,

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from os import PathLike
 
+from storyline.config import Config, resolve
 from storyline.search.index import reindex
 from storyline.store.db import Store
 from storyline.store.transfer import TransferReport, copy_store
@@ -20,10 +21,13 @@ def migrate_store(
     target: str | PathLike[str],
     *,
     on_table: Callable[[str, int], None] | None = None,
+    config: Config | None = None,
 ) -> TransferReport:
     """Copy the store at `source` into the empty store at `target` (a SQLite file or a
-    postgresql:// URL; created and migrated to the current schema when new)."""
-    with Store(source, create=False) as src, Store(target) as dst:
+    postgresql:// URL; created and migrated to the current schema when new), both opened
+    with `config` (default: resolved from the environment and the settings file)."""
+    cfg = config if config is not None else resolve()
+    with Store(source, create=False, config=cfg) as src, Store(target, config=cfg) as dst:
         report = copy_store(src, dst, on_table=on_table)
         reindex(dst, full=True)
     return report

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
+from storyline.config import Config
 from storyline.store import Store, vector_index
 from storyline.store import search as tables
 
@@ -72,11 +73,14 @@ def article_matrix(store: Store, dim: int) -> tuple[list[str], Matrix]:
     return ids, matrix
 
 
-def embed_query(text: str) -> Matrix:
-    """The query's unit vector, embedded like an article (loads e5 on first use)."""
+def embed_query(text: str, config: Config | None = None) -> Matrix:
+    """The query's unit vector, embedded like an article (loads e5 on first use), with
+    `config`'s encoder settings (default: their defaults)."""
+    from storyline.encoder.runtime import EncoderOptions, encoder_options
     from storyline.stories.embed import get_backend
 
-    vector: Matrix = get_backend(BACKEND).encode([text])[0]
+    options = encoder_options(config) if config is not None else EncoderOptions()
+    vector: Matrix = get_backend(BACKEND, options).encode([text])[0]
     return vector
 
 
@@ -87,7 +91,7 @@ def semantic_ranking(
 
     `allowed` restricts the candidates (the search filters); None means all.
     """
-    query = embed_query(text)
+    query = embed_query(text, store.config)
     if vector_index.wanted(store):
         # large store: nearest neighbours from the index; filters are applied to a
         # deeper list so that a narrow filter still finds its matches

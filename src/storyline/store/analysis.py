@@ -322,7 +322,7 @@ def quotes_by_speaker(store: Store, speaker: str | None = None) -> list[dict[str
         "FROM quotes q JOIN articles a ON a.id = q.article_id "
         "LEFT JOIN entities e ON e.id = q.speaker"
     )
-    args: list[str | float] = [QUOTE_MIN_CONFIDENCE.get()]
+    args: list[str | float] = [store.config[QUOTE_MIN_CONFIDENCE]]
     sql += f" WHERE {QUOTE_SHOWN}"
     if speaker:
         ids = matching_entity_ids(store, speaker)

@@ -69,5 +69,5 @@ def shown_quotes(store: Store, ids: Sequence[str]) -> list[sqlite3.Row]:
         "LEFT JOIN entities e ON e.id = q.speaker "
         f"WHERE q.article_id IN {_IDS} AND a.duplicate_of IS NULL AND {QUOTE_SHOWN} "
         "ORDER BY a.published IS NULL, a.published, q.article_id, q.start",
-        (json.dumps(list(ids)), QUOTE_MIN_CONFIDENCE.get()),
+        (json.dumps(list(ids)), store.config[QUOTE_MIN_CONFIDENCE]),
     ).fetchall()

@@ -115,7 +115,7 @@ def claim_inputs(store: Store, article_ids: Sequence[str]) -> list[dict[str, Any
             shown, args = "", list[str | float](chunk)
             if table == "quotes":  # the learned tagger's unsure quotes make no claims
                 shown = " AND (confidence IS NULL OR confidence >= ?)"
-                args.append(QUOTE_MIN_CONFIDENCE.get())
+                args.append(store.config[QUOTE_MIN_CONFIDENCE])
             for row in store.conn.execute(
                 f"SELECT article_id, {cols} FROM {table} WHERE article_id IN ({holes}){shown}",
                 args,

@@ -22,6 +22,7 @@ from os import PathLike
 from pathlib import Path
 from typing import Any, cast
 
+from storyline.config import Config, resolve
 from storyline.errors import InputError, NotFoundError, SchemaError, StoreBusyError, StoreError
 from storyline.model import Document
 from storyline.settings import PG_POOL_SIZE, STORE_WAIT
@@ -89,11 +90,19 @@ class Store:
     conn: sqlite3.Connection
 
     def __init__(
-        self, path: str | PathLike[str], *, create: bool = True, wait: float | None = None
+        self,
+        path: str | PathLike[str],
+        *,
+        create: bool = True,
+        wait: float | None = None,
+        config: Config | None = None,
     ) -> None:
         """`path`: a SQLite file or a postgresql:// URL. `wait`: seconds to wait for
-        another writer's lock (default: store_wait)."""
-        self.wait = STORE_WAIT.get() if wait is None else wait
+        another writer's lock (default: store_wait). `config`: the settings every stage
+        working on this store uses, as ``store.config`` (default: resolved from the
+        environment and the settings file, for a library caller that gave none)."""
+        self.config = config if config is not None else resolve()
+        self.wait = self.config[STORE_WAIT] if wait is None else wait
         self._outlets: list[str] | None = None
         self.url: str | None = None
         self.dialect = "sqlite"
@@ -103,7 +112,9 @@ class Store:
             self.path = side_files(self.url)
             self.conn = cast(
                 sqlite3.Connection,
-                postgres.PgConnection(self.url, wait=self.wait, pool_size=PG_POOL_SIZE.get()),
+                postgres.PgConnection(
+                    self.url, wait=self.wait, pool_size=self.config[PG_POOL_SIZE]
+                ),
             )
             try:
                 self.migrate()

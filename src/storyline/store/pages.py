@@ -111,7 +111,7 @@ _QUOTE_COLS = (
 def story_quotes(store: Store, story_id: str, page: int) -> tuple[list[dict[str, Any]], int]:
     """One page of the story's quotes, oldest first, and how many there are."""
     where = f"WHERE a.event_id IN (SELECT id FROM events WHERE story_id = ?) AND {QUOTE_SHOWN} "
-    least = QUOTE_MIN_CONFIDENCE.get()
+    least = store.config[QUOTE_MIN_CONFIDENCE]
     total = store.conn.execute(
         "SELECT count(*) FROM quotes q JOIN articles a ON a.id = q.article_id " + where,
         (story_id, least),

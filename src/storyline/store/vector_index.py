@@ -57,7 +57,7 @@ def wanted(store: Store, backend: str = BACKEND) -> bool:
     """True when the store is big enough for the index (and has a file to keep it by)."""
     if str(store.path) in ("", ":memory:"):
         return False
-    return tables.vector_state(store, backend).count >= VECTOR_INDEX_MIN.get()
+    return tables.vector_state(store, backend).count >= store.config[VECTOR_INDEX_MIN]
 
 
 def _state(store: Store, backend: str) -> dict[str, int]:

@@ -36,6 +36,7 @@ from typing import Any
 
 import numpy as np
 
+from storyline.config import Config
 from storyline.settings import (
     EVENT_MAX_DAYS,
     EVENT_SIMILARITY,
@@ -121,16 +122,43 @@ def _mean_top(values: Iterable[float], k: int = _TOP) -> float:
     return float(sum(best) / len(best)) if best else 0.0
 
 
-def story_floor() -> float:
-    """The least calibrated similarity at which a neighbour counts for its story (half of
-    `story_similarity`): below it, a neighbour is not evidence for any story."""
-    return STORY_SIMILARITY.get() / 2
+@dataclass(frozen=True)
+class Thresholds:
+    """The grouping's settings (docs/settings.md), taken from a Config once per grouping
+    run: the decisions below read these fields, never the environment."""
+
+    story_similarity: float = STORY_SIMILARITY.default
+    story_entity_overlap: float = STORY_ENTITY_OVERLAP.default
+    story_similarity_alone: float = STORY_SIMILARITY_ALONE.default
+    story_gap_days: int = STORY_GAP_DAYS.default
+    story_far_entity_overlap: float = STORY_FAR_ENTITY_OVERLAP.default
+    event_similarity: float = EVENT_SIMILARITY.default
+    event_max_days: int = EVENT_MAX_DAYS.default
+
+    @classmethod
+    def from_config(cls, config: Config) -> Thresholds:
+        return cls(
+            story_similarity=config[STORY_SIMILARITY],
+            story_entity_overlap=config[STORY_ENTITY_OVERLAP],
+            story_similarity_alone=config[STORY_SIMILARITY_ALONE],
+            story_gap_days=config[STORY_GAP_DAYS],
+            story_far_entity_overlap=config[STORY_FAR_ENTITY_OVERLAP],
+            event_similarity=config[EVENT_SIMILARITY],
+            event_max_days=config[EVENT_MAX_DAYS],
+        )
+
+    @property
+    def story_floor(self) -> float:
+        """The least calibrated similarity at which a neighbour counts for its story (half
+        of `story_similarity`): below it, a neighbour is not evidence for any story."""
+        return self.story_similarity / 2
 
 
 class Clusters:
     """The events and stories of a store in memory, and the log of what changed."""
 
-    def __init__(self, backend: str = "e5") -> None:
+    def __init__(self, backend: str = "e5", thresholds: Thresholds | None = None) -> None:
+        self.limits = thresholds or Thresholds()
         self.calibration = CALIBRATIONS[backend]
         self.items: dict[str, Item] = {}
         self.event_of: dict[str, str] = {}
@@ -252,17 +280,17 @@ class Clusters:
         """Whether similarity `score`, entity `overlap` (with `shared` key entities) and
         time `gap` (days, None when unknown) are evidence enough to join a story (see the
         module docstring)."""
-        if gap is not None and gap > STORY_GAP_DAYS.get():
+        if gap is not None and gap > self.limits.story_gap_days:
             strong = (
-                overlap >= STORY_FAR_ENTITY_OVERLAP.get()
+                overlap >= self.limits.story_far_entity_overlap
                 and shared >= FAR_MIN_SHARED
-                and score >= STORY_SIMILARITY.get()
+                and score >= self.limits.story_similarity
             )
             if gap > FAR_YEAR_DAYS:
-                strong = strong and score >= STORY_SIMILARITY_ALONE.get()
+                strong = strong and score >= self.limits.story_similarity_alone
             return strong
-        return score >= STORY_SIMILARITY_ALONE.get() or (
-            score >= STORY_SIMILARITY.get() and overlap >= STORY_ENTITY_OVERLAP.get()
+        return score >= self.limits.story_similarity_alone or (
+            score >= self.limits.story_similarity and overlap >= self.limits.story_entity_overlap
         )
 
     def entity_overlap(self, item: Item, articles: Iterable[str]) -> float:
@@ -291,7 +319,7 @@ class Clusters:
             }
         by_story: dict[str, list[float]] = {}
         for article, s in sims.items():
-            if s >= story_floor():
+            if s >= self.limits.story_floor:
                 by_story.setdefault(self.story_of[self.event_of[article]], []).append(s)
         fits: list[tuple[float, str, dict[str, Any]]] = []
         for story, values in sorted(by_story.items()):
@@ -304,7 +332,7 @@ class Clusters:
                     "similarity": round(score, 3),
                     "entity_overlap": round(overlap, 3),
                 }
-                if gap is not None and gap > STORY_GAP_DAYS.get():
+                if gap is not None and gap > self.limits.story_gap_days:
                     evidence["gap_days"] = gap
                 fits.append((score, story, evidence))
         if not fits:
@@ -315,8 +343,8 @@ class Clusters:
         # shows they are one (similarity alone would fold stories of one kind together).
         for other_score, other, other_evidence in fits[1:]:
             if (
-                other_score >= STORY_SIMILARITY_ALONE.get()
-                and other_evidence["entity_overlap"] >= STORY_ENTITY_OVERLAP.get()
+                other_score >= self.limits.story_similarity_alone
+                and other_evidence["entity_overlap"] >= self.limits.story_entity_overlap
                 and "gap_days" not in other_evidence
             ):
                 story = self.merge_stories(story, other, {"through": item.id, **other_evidence})
@@ -348,9 +376,9 @@ class Clusters:
                 if not _overlaps(mine, theirs):
                     continue
                 core = [iv for m in members for iv in m.core()] + item.core()
-                if _span(core) > EVENT_MAX_DAYS.get():
+                if _span(core) > self.limits.event_max_days:
                     continue
-                needed = EVENT_SIMILARITY.get()
+                needed = self.limits.event_similarity
             else:  # no dates on one side: similarity alone, and it must be high
                 needed = _UNDATED_EVENT_SIMILARITY
             if score >= needed and score > best[0]:

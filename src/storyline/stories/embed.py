@@ -13,10 +13,14 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from functools import cache
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
 import numpy.typing as npt
+
+if TYPE_CHECKING:
+    from storyline.config import Config
+    from storyline.encoder.runtime import EncoderOptions
 
 Matrix = npt.NDArray[np.float32]
 #: embeds texts as L2-normalised rows: a backend's `encode`, or an engine's workers
@@ -91,6 +95,9 @@ class E5Backend:
     name = "e5"
     dim = 384
 
+    def __init__(self, options: EncoderOptions | None = None) -> None:
+        self.options = options
+
     def encode(self, texts: Sequence[str]) -> Matrix:
         """Vectors for `texts` (the encoder keeps recent ones in memory: re-ingests,
         reclusters and the claims step ask for the same texts again)."""
@@ -98,7 +105,7 @@ class E5Backend:
             return np.zeros((0, self.dim), dtype=np.float32)
         from storyline.encoder import get_encoder
 
-        return get_encoder().vectors(texts)  # already L2-normalised
+        return get_encoder(self.options).vectors(texts)  # already L2-normalised
 
 
 class StaticBackend:
@@ -120,10 +127,19 @@ class StaticBackend:
 
 
 @cache
-def get_backend(name: str = "e5") -> Backend:
-    """The shared backend instance for `name` ("e5" or "static"); loads nothing yet."""
+def get_backend(name: str = "e5", encoder: EncoderOptions | None = None) -> Backend:
+    """The shared backend instance for `name` ("e5" or "static"; e5 run with `encoder`'s
+    options, default the settings' defaults); loads nothing yet."""
     if name == "e5":
-        return E5Backend()
+        return E5Backend(encoder)
     if name == "static":
         return StaticBackend()
     raise ValueError(f"unknown embedding backend {name!r} (expected 'e5' or 'static')")
+
+
+def backend_for(config: Config) -> Backend:
+    """The backend of `config`'s profile, its encoder run with `config`'s encoder settings."""
+    from storyline.encoder.runtime import encoder_options
+
+    name = config.embed_backend
+    return get_backend(name, encoder_options(config) if name == "e5" else None)

@@ -18,7 +18,7 @@ from typing import Any
 from storyline.analyse.dates import find_dates
 from storyline.analyse.model import Sentence
 from storyline.analyse.sentences import split_sentences
-from storyline.settings import INFER_MIN_CONFIDENCE, embed_backend
+from storyline.settings import INFER_MIN_CONFIDENCE
 from storyline.store import Store, grouping
 from storyline.store import stories as db
 from storyline.stories.cluster import CONFIDENT, Clusters, Item, LogEntry
@@ -30,7 +30,7 @@ from storyline.stories.dating import (
     infer_from_story,
 )
 from storyline.stories.echo import find_echoes
-from storyline.stories.embed import Encoder, get_backend
+from storyline.stories.embed import Encoder, backend_for
 from storyline.stories.embed import article_text as embed_text
 from storyline.stories.load import Details, load, set_dates
 
@@ -78,11 +78,11 @@ def embed_missing(
     vectors are written in a short transaction of their own (other writers wait
     milliseconds, not minutes; a killed run keeps the vectors it finished). `encode` runs
     the profile's model elsewhere (the ray engine's actors)."""
-    name = embed_backend()
+    name = store.config.embed_backend
     todo = grouping.articles_without_vectors(store, name, placed=placed)
     if not todo:
         return 0
-    run = encode if encode is not None else get_backend(name).encode
+    run = encode if encode is not None else backend_for(store.config).encode
     for i in range(0, len(todo), _EMBED_BATCH):
         batch = todo[i : i + _EMBED_BATCH]
         vectors = run([embed_text(r["text"], r["title"]) for r in batch])
@@ -150,7 +150,7 @@ def _date_from_story(
         [d for d in near if d],
         _common_entities(clusters, story),
     )
-    if found is None or found.confidence < INFER_MIN_CONFIDENCE.get():
+    if found is None or found.confidence < store.config[INFER_MIN_CONFIDENCE]:
         return False
     return _take(store, item, found, art, cache, sentences)
 

@@ -13,9 +13,8 @@ from typing import Any
 
 import numpy as np
 
-from storyline.settings import embed_backend
 from storyline.store import Store, grouping
-from storyline.stories.cluster import NEIGHBOURS, Clusters, Item, story_floor
+from storyline.stories.cluster import NEIGHBOURS, Clusters, Item, Thresholds
 from storyline.stories.dating import day_of, interval
 from storyline.stories.similarity import CALIBRATIONS
 
@@ -99,11 +98,11 @@ def load(store: Store, *, everything: bool) -> tuple[Clusters, list[Item], Detai
     """
     if not everything:
         return _load_around(store)
-    backend = embed_backend()
+    backend = store.config.embed_backend
     vectors = grouping.load_vectors(store, backend)
     story_of = grouping.story_of_events(store)
     rows = grouping.article_rows(store, details=True)
-    clusters, new = Clusters(backend), []
+    clusters, new = Clusters(backend, Thresholds.from_config(store.config)), []
     for row in rows:
         vector = vectors.get(row["id"])
         if vector is None:
@@ -126,9 +125,9 @@ def _load_around(store: Store) -> tuple[Clusters, list[Item], Details]:
     recall in stores past ``vector_index_min``. Adding one article to a store of a million
     reads a few stories, not a million rows; entity rarities still count the whole store.
     """
-    backend = embed_backend()
+    backend = store.config.embed_backend
     fresh = grouping.unplaced_rows(store, backend)
-    clusters = Clusters(backend)
+    clusters = Clusters(backend, Thresholds.from_config(store.config))
     if not fresh:
         return clusters, [], Details(store, clusters, False)
     fresh_ids = [r["id"] for r in fresh]
@@ -158,8 +157,8 @@ def _neighbours(store: Store, backend: str, vectors: list[np.ndarray]) -> set[st
     every placed vector.
 
     A neighbour counts for a story only at a calibrated similarity of at least
-    :func:`~storyline.stories.cluster.story_floor` (cluster.py); a neighbour below it even
-    as a cross-lingual pair (the calibration's most generous reading) cannot change a
+    :attr:`~storyline.stories.cluster.Thresholds.story_floor` (cluster.py); a neighbour
+    below it even as a cross-lingual pair (the calibration's most generous reading) cannot change a
     decision, so its story is not loaded. In a store with many similar stories that is
     most of the 300.
     """
@@ -167,7 +166,7 @@ def _neighbours(store: Store, backend: str, vectors: list[np.ndarray]) -> set[st
 
     query = np.vstack(vectors).astype(np.float32)
     calibration = CALIBRATIONS[backend]
-    floor = story_floor()
+    floor = Thresholds.from_config(store.config).story_floor
 
     def counts(cosines: np.ndarray) -> np.ndarray:
         generous = calibration.apply(cosines, np.ones_like(cosines))

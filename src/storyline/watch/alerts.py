@@ -22,7 +22,6 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
-import os
 import random
 import re
 import smtplib
@@ -37,6 +36,7 @@ from typing import TextIO
 
 import httpx
 
+from storyline.config import Config, defaults, secret_from_env
 from storyline.errors import ConfigError, DeliveryError
 from storyline.search.normalise import key, query_keys, words
 from storyline.settings import (
@@ -169,29 +169,30 @@ def check_queue(store: Store) -> int:
 # -- delivery --------------------------------------------------------------------------
 
 
-def story_url(story_id: str | None) -> str | None:
+def story_url(base: str, story_id: str | None) -> str | None:
+    """The story's page under `base` (the ``alert_base_url`` setting)."""
     if story_id is None:
         return None
-    return f"{ALERT_BASE_URL.get().rstrip('/')}/stories/{story_id}"
+    return f"{base.rstrip('/')}/stories/{story_id}"
 
 
-def payload(alert: Alert, matches: list[Match]) -> dict[str, object]:
+def payload(alert: Alert, matches: list[Match], base: str) -> dict[str, object]:
     """The JSON every delivery is made from."""
     return {
         "alert": {"id": alert.id, "kind": alert.kind, "value": alert.value},
         "digest": alert.digest,
-        "matches": [{**m.to_dict(), "story_url": story_url(m.story_id)} for m in matches],
+        "matches": [{**m.to_dict(), "story_url": story_url(base, m.story_id)} for m in matches],
     }
 
 
-def text_message(alert: Alert, matches: list[Match]) -> str:
+def text_message(alert: Alert, matches: list[Match], base: str) -> str:
     head = f"storyline alert {alert.id} ({alert.kind} {alert.value!r})"
     lines = [head + (f", {alert.digest} digest" if alert.digest else "")]
     for m in matches:
         lines.append(f"- {m.title or '(no title)'} [{m.outlet or 'unknown outlet'}] {m.url or ''}")
         lines.append(f"  \u201e{m.sentence}\u201c")
         if m.story_id:
-            lines.append(f"  story: {story_url(m.story_id)}")
+            lines.append(f"  story: {story_url(base, m.story_id)}")
     return "\n".join(lines)
 
 
@@ -201,17 +202,20 @@ def sign(body: bytes, secret: str) -> str:
 
 @dataclass
 class Deliverer:
-    """Sends messages; `stdout`, `sleep` and `rng` can be replaced in tests."""
+    """Sends messages with `config`'s alert and SMTP settings; `stdout`, `sleep` and `rng`
+    can be replaced in tests."""
 
+    config: Config = field(default_factory=defaults)
     stdout: TextIO = field(default_factory=lambda: sys.stdout)
     sleep: Callable[[float], None] = time.sleep
     rng: random.Random = field(default_factory=random.Random)
 
     def send(self, alert: Alert, matches: list[Match]) -> None:
         kind, _, target = alert.deliver.partition(":")
-        data = payload(alert, matches)
+        base = self.config[ALERT_BASE_URL]
+        data = payload(alert, matches, base)
         if kind == "stdout":
-            self.stdout.write(text_message(alert, matches) + "\n")
+            self.stdout.write(text_message(alert, matches, base) + "\n")
             self.stdout.flush()
         elif kind == "jsonl":
             self._jsonl(Path(target).expanduser(), data)
@@ -232,7 +236,7 @@ class Deliverer:
             ) from exc
 
     def _retried(self, send: Callable[[], None]) -> None:
-        tries = max(1, ALERT_RETRIES.get())
+        tries = max(1, self.config[ALERT_RETRIES])
         for attempt in range(1, tries + 1):
             try:
                 send()
@@ -246,11 +250,11 @@ class Deliverer:
     def _webhook(self, url: str, data: dict[str, object]) -> None:
         body = json.dumps(data, ensure_ascii=False).encode("utf-8")
         headers = {"Content-Type": "application/json", "User-Agent": "storyline-alerts"}
-        secret = ALERT_WEBHOOK_SECRET.get()
+        secret = self.config[ALERT_WEBHOOK_SECRET]
         if secret:
             headers[SIGNATURE_HEADER] = sign(body, secret)
         try:
-            with httpx.Client(timeout=WATCH_TIMEOUT.get(), trust_env=False) as client:
+            with httpx.Client(timeout=self.config[WATCH_TIMEOUT], trust_env=False) as client:
                 resp = client.post(url, content=body, headers=headers)
         except httpx.HTTPError as exc:
             raise DeliveryError(f"webhook {url}: {type(exc).__name__}: {exc}") from exc
@@ -259,22 +263,23 @@ class Deliverer:
 
     def _email(self, address: str, alert: Alert, matches: list[Match]) -> None:
         msg = EmailMessage()
-        msg["From"] = SMTP_FROM.get()
+        cfg = self.config
+        msg["From"] = cfg[SMTP_FROM]
         msg["To"] = address
         first = matches[0].title or "new match"
         more = f" (+{len(matches) - 1})" if len(matches) > 1 else ""
         msg["Subject"] = f"storyline: {alert.value} - {first}{more}"
-        msg.set_content(text_message(alert, matches))
-        starttls = SMTP_STARTTLS.get()
+        msg.set_content(text_message(alert, matches, cfg[ALERT_BASE_URL]))
+        starttls = cfg[SMTP_STARTTLS]
         try:
-            with smtplib.SMTP(SMTP_HOST.get(), SMTP_PORT.get(), timeout=WATCH_TIMEOUT.get()) as s:
+            with smtplib.SMTP(cfg[SMTP_HOST], cfg[SMTP_PORT], timeout=cfg[WATCH_TIMEOUT]) as s:
                 s.ehlo()
                 if starttls == "yes" or (starttls == "auto" and s.has_extn("starttls")):
                     s.starttls()
                     s.ehlo()
-                user = SMTP_USER.get()
+                user = cfg[SMTP_USER]
                 if user:
-                    s.login(user, os.environ.get(SMTP_PASSWORD_ENV.get(), ""))
+                    s.login(user, secret_from_env(cfg[SMTP_PASSWORD_ENV]))
                 s.send_message(msg)
         except (OSError, smtplib.SMTPException) as exc:
             raise DeliveryError(f"e-mail to {address}: {type(exc).__name__}: {exc}") from exc
@@ -301,13 +306,13 @@ def deliver_pending(
     store: Store, deliverer: Deliverer | None = None, now: datetime | None = None
 ) -> AlertReport:
     """Deliver every match not yet delivered (digests only when their period is over)."""
-    sender = deliverer or Deliverer()
+    sender = deliverer or Deliverer(store.config)
     moment = now or datetime.now(UTC)
     report = AlertReport()
     for alert in db.list_alerts(store):
         if not _digest_due(alert, moment):
             continue
-        pending = db.pending_matches(store, alert.id, ALERT_MAX_ATTEMPTS.get())
+        pending = db.pending_matches(store, alert.id, store.config[ALERT_MAX_ATTEMPTS])
         if not pending:
             continue
         batches = [pending] if alert.digest else [[m] for m in pending]

@@ -25,6 +25,7 @@ from urllib.robotparser import RobotFileParser
 import httpx
 
 from storyline import __version__
+from storyline.config import Config, defaults
 from storyline.errors import FetchError, InputTooLargeError
 from storyline.settings import (
     WATCH_BACKOFF,
@@ -60,14 +61,14 @@ ACCEPT = (
 )
 
 
-def user_agent(contact: str | None = None) -> str:
-    who = contact if contact is not None else WATCH_CONTACT.get()
-    return f"storyline/{__version__} (news watch; contact: {who or 'not given'})"
+def user_agent(contact: str) -> str:
+    """The User-Agent of every request, with the ``watch_contact`` setting in it."""
+    return f"storyline/{__version__} (news watch; contact: {contact or 'not given'})"
 
 
 @dataclass(frozen=True)
 class FetchPolicy:
-    """The limits one fetcher keeps; from the settings unless a test gives others."""
+    """The limits one fetcher keeps: :meth:`from_config` (the settings), or a test's own."""
 
     user_agent: str
     host_interval: float
@@ -79,16 +80,16 @@ class FetchPolicy:
     max_redirects: int
 
     @classmethod
-    def from_settings(cls) -> FetchPolicy:
+    def from_config(cls, config: Config) -> FetchPolicy:
         return cls(
-            user_agent=user_agent(),
-            host_interval=WATCH_HOST_INTERVAL.get(),
-            timeout=WATCH_TIMEOUT.get(),
-            retries=WATCH_RETRIES.get(),
-            backoff=WATCH_BACKOFF.get(),
-            max_wait=WATCH_MAX_WAIT.get(),
-            max_bytes=WATCH_MAX_BYTES.get(),
-            max_redirects=WATCH_MAX_REDIRECTS.get(),
+            user_agent=user_agent(config[WATCH_CONTACT]),
+            host_interval=config[WATCH_HOST_INTERVAL],
+            timeout=config[WATCH_TIMEOUT],
+            retries=config[WATCH_RETRIES],
+            backoff=config[WATCH_BACKOFF],
+            max_wait=config[WATCH_MAX_WAIT],
+            max_bytes=config[WATCH_MAX_BYTES],
+            max_redirects=config[WATCH_MAX_REDIRECTS],
         )
 
 
@@ -180,7 +181,7 @@ class Fetcher:
         rng: random.Random | None = None,
         transport: httpx.BaseTransport | None = None,
     ) -> None:
-        self.policy = policy or FetchPolicy.from_settings()
+        self.policy = policy or FetchPolicy.from_config(defaults())
         self.on_fetch = on_fetch
         self._sleep = sleep
         self._rng = rng or random.Random()

@@ -31,7 +31,7 @@ from storyline.store import Store
 from storyline.store import watch as db
 from storyline.store.watch import FetchRecord, WatchSource
 from storyline.watch.alerts import AlertReport, Deliverer, run_alerts
-from storyline.watch.fetch import Fetcher
+from storyline.watch.fetch import Fetcher, FetchPolicy
 from storyline.watch.parse import Entry, Listing, parse
 from storyline.watch.sources import sync_settings_file
 
@@ -231,7 +231,7 @@ class Poll:
 
     def _failed(self, source: WatchSource, result: SourceResult, error: str) -> None:
         result.status, result.error = "failed", error
-        paused = db.source_failed(self.store, source, error, WATCH_PAUSE_AFTER.get())
+        paused = db.source_failed(self.store, source, error, self.store.config[WATCH_PAUSE_AFTER])
         if paused is not None:
             result.status = "paused"
             if self.say is not None:
@@ -246,7 +246,7 @@ class Poll:
         for entry in listing.entries:  # the first listing of a URL wins
             entries.setdefault(entry.url, entry)
         seen = db.seen_items(self.store, list(entries))
-        budget = WATCH_MAX_ITEMS.get()
+        budget = self.store.config[WATCH_MAX_ITEMS]
         for entry in entries.values():
             known = seen.get(entry.url)
             if entry.url in self.pending:
@@ -333,7 +333,7 @@ def poll_once(
     """Poll every due source once (`storyline watch run --once`)."""
     if fetcher is not None:
         return Poll(store, fetcher, say, deliverer).run(stop)
-    with Fetcher() as own:
+    with Fetcher(FetchPolicy.from_config(store.config)) as own:
         return Poll(store, own, say, deliverer).run(stop)
 
 
@@ -358,7 +358,7 @@ def run_loop(
 ) -> int:
     """Poll until `stop` is set; sleeps until the next source is due. Returns the polls."""
     polls = 0
-    client = fetcher if fetcher is not None else Fetcher()
+    client = fetcher if fetcher is not None else Fetcher(FetchPolicy.from_config(store.config))
     try:
         while not stop.is_set():
             report = Poll(store, client, say, deliverer).run(stop)

@@ -64,7 +64,7 @@ def add(
 ) -> tuple[WatchSource, bool]:
     """Watch `url` (normalised) every `every` (default: the watch_every setting). Adding a
     URL already watched updates it and resumes it when paused. Returns (source, new)."""
-    seconds = parse_every(every or WATCH_EVERY.get())
+    seconds = parse_every(every or store.config[WATCH_EVERY])
     key = normalise(url)
     return add_source(store, key, seconds, name=name, ignore_robots=ignore_robots, origin=origin)
 
@@ -127,7 +127,7 @@ def read_sources_file(path: Path) -> list[FileSource]:
 def sync_settings_file(store: Store, path: str | None = None) -> list[WatchSource]:
     """Add the sources the settings file lists (none when the setting is empty); those
     already in the store keep their state. Returns the sources added now."""
-    name = path if path is not None else WATCH_SOURCES.get()
+    name = path if path is not None else store.config[WATCH_SOURCES]
     if not name:
         return []
     added = []

@@ -9,7 +9,8 @@ api_ingest.py) need the token (auth.py). The routes and their parameters are des
 openapi.py; tests hold both to each other.
 
 Mount with ``Mount(API_PREFIX, routes=api_routes())`` and install
-``api_exception_handlers()`` on the app; set ``app.state.db_path`` and ``app.state.token``.
+``api_exception_handlers()`` on the app; set ``app.state.db_path``, ``app.state.token``
+and ``app.state.config``.
 """
 
 from __future__ import annotations

@@ -36,6 +36,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.types import Message, Receive
 
+from storyline.config import Config
 from storyline.jobs.ingest import ingest
 from storyline.model import Hints
 from storyline.settings import API_MAX_BODY, STORE_WAIT
@@ -157,6 +158,7 @@ class _Names:
 
 def _run(
     db_path: Path,
+    config: Config,
     wait: float,
     paths: list[Path],
     root: Path,
@@ -167,7 +169,7 @@ def _run(
     """Ingest `paths` (in a worker thread: the job is blocking) and return the report;
     `stop` (the server stopping) ends it after the batch being written."""
     names = _Names(root)
-    with Store(db_path, create=False, wait=wait) as store:
+    with Store(db_path, create=False, wait=wait, config=config) as store:
         try:
             report = ingest([str(p) for p in paths], store, hints, stories=stories, stop=stop)
         finally:
@@ -197,7 +199,8 @@ async def ingest_endpoint(request: Request) -> JSONResponse:
     stories = q.flag("stories", default=True)
     background = q.flag("background", default=False)
     media = _media_type(request)
-    limit = API_MAX_BODY.get()
+    config = request.app.state.config
+    limit = config[API_MAX_BODY]
     declared = request.headers.get("content-length", "")
     if declared.isascii() and declared.isdigit() and int(declared) > limit:
         raise _too_large(limit)
@@ -211,7 +214,15 @@ async def ingest_endpoint(request: Request) -> JSONResponse:
         if background:
             job = jobs.start(
                 lambda: run_in_threadpool(
-                    _run, db_path, STORE_WAIT.get(), paths, root, hints, stories, jobs.stopping
+                    _run,
+                    db_path,
+                    config,
+                    config[STORE_WAIT],
+                    paths,
+                    root,
+                    hints,
+                    stories,
+                    jobs.stopping,
                 ),
                 cleanup=root,
             )
@@ -223,7 +234,15 @@ async def ingest_endpoint(request: Request) -> JSONResponse:
         # one ingest at a time; a request waiting for its turn holds no worker thread
         async with jobs.turn:
             report = await run_in_threadpool(
-                _run, db_path, REQUEST_STORE_WAIT, paths, root, hints, stories, jobs.stopping
+                _run,
+                db_path,
+                config,
+                REQUEST_STORE_WAIT,
+                paths,
+                root,
+                hints,
+                stories,
+                jobs.stopping,
             )
     finally:
         if not handed_over:

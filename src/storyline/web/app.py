@@ -31,6 +31,7 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute, Mount
 from starlette.staticfiles import StaticFiles
 
+from storyline.config import Config, resolve
 from storyline.errors import StorylineError
 from storyline.i18n import pick_lang, translate
 from storyline.settings import WEB_MAX_BODY
@@ -146,7 +147,7 @@ def _lifespan(warm: int) -> Callable[[Starlette], AbstractAsyncContextManager[No
 
 def _warm(app: Starlette, limit: int) -> None:
     try:
-        warm_stories(app.state.db_path, app.state.cache, limit)
+        warm_stories(app.state.db_path, app.state.config, app.state.cache, limit)
     except StorylineError as err:  # e.g. the store locked by an ingest: pages compute later
         log.warning("page cache not warmed: %s", err)
 
@@ -159,8 +160,10 @@ def create_app(
     lang: str = "de",
     allowed_hosts: Sequence[str] | None = None,
     warm: int = 0,
+    config: Config | None = None,
 ) -> Starlette:
-    """The app serving the store at `db_path`.
+    """The app serving the store at `db_path`, with the settings `config` (default:
+    resolved from the environment and the settings file) for every request.
 
     `token` is the write token of the API (None: writes are refused there); `max_body`
     caps request bodies (413 beyond); `lang` is the default interface language;
@@ -169,7 +172,8 @@ def create_app(
     computes that many of the largest stories' timelines and comparisons in a background
     thread when the server starts, so their first visit is fast.
     """
-    with Store(db_path, create=False):
+    settings = config if config is not None else resolve()
+    with Store(db_path, create=False, config=settings):
         pass  # opens (and migrates) once: a bad path fails here, not on every page
     routes: list[BaseRoute] = [
         *page_routes(),
@@ -183,10 +187,11 @@ def create_app(
         routes=routes,
         middleware=middleware,
         exception_handlers=exception_handlers(),
-        max_body_size=WEB_MAX_BODY.get() if max_body is None else max_body,
+        max_body_size=settings[WEB_MAX_BODY] if max_body is None else max_body,
         lifespan=_lifespan(warm),
     )
     app.state.db_path = db_path if postgres.is_url(db_path) else Path(db_path)
+    app.state.config = settings
     app.state.token = token
     app.state.lang = pick_lang(lang)
     app.state.cache = PageCache(size=max(32, 3 * warm))

@@ -55,7 +55,8 @@ def store_for(request: Request) -> Iterator[Store]:
     """The app's store, opened for this request and closed after it. A request waits at
     most REQUEST_STORE_WAIT for another writer's lock, then answers 503 with Retry-After
     (reads never wait: the store is in WAL mode)."""
-    store = Store(request.app.state.db_path, create=False, wait=REQUEST_STORE_WAIT)
+    state = request.app.state
+    store = Store(state.db_path, create=False, wait=REQUEST_STORE_WAIT, config=state.config)
     try:
         yield store
     finally:

@@ -97,7 +97,7 @@ def article_page(request: Request) -> Response:
         event_title=event.get(article["event"] or ""),
         story_title=story.get(article["story"] or ""),
         related_titles=related_titles,
-        quote_min=QUOTE_MIN_CONFIDENCE.get(),
+        quote_min=request.app.state.config[QUOTE_MIN_CONFIDENCE],
     )
 
 

@@ -18,6 +18,7 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import Response
 
+from storyline.config import Config
 from storyline.errors import NotFoundError
 from storyline.i18n import translate
 from storyline.report.summary import summarize
@@ -140,11 +141,11 @@ def expensive_parts(
     return timeline, comparison, version
 
 
-def warm_stories(db_path: str | Path, cached: cache.PageCache, limit: int) -> None:
+def warm_stories(db_path: str | Path, config: Config, cached: cache.PageCache, limit: int) -> None:
     """Compute the `limit` largest stories' timelines and comparisons ahead of their first
     visit (run by the server in a background thread when it starts): these are the pages
     an analyst opens first, and the ones that take seconds to compute."""
-    with Store(db_path, create=False) as store:
+    with Store(db_path, create=False, config=config) as store:
         largest = queries.largest_stories(store, limit)
         for story_id in largest:
             expensive_parts(store, cached, story_id)

@@ -20,20 +20,26 @@ from __future__ import annotations
 from storyline.analyse.model import Mention, Sentence, Token
 from storyline.analyse.ner.encoder_tagger import tag as _encoder_tag
 from storyline.analyse.ner.tagger import tag as _crf_tag
+from storyline.config import Config, defaults
 from storyline.settings import ENTITY_TAGGER, PROFILE
 
 __all__ = ["Mention", "Sentence", "Token", "tag_entities"]
 
 
-def tag_entities(text: str, sentences: list[Sentence], lang: str | None = "de") -> list[Mention]:
+def tag_entities(
+    text: str, sentences: list[Sentence], lang: str | None = "de", config: Config | None = None
+) -> list[Mention]:
     """Entity mentions (start, end, text, label in PER/ORG/LOC/MISC, entity=None) as char
-    offsets into text; the tagger is the one the settings pick (read per call)."""
-    if use_encoder():
-        return _encoder_tag(text, sentences, lang)
+    offsets into text; the tagger is the one `config` picks (default: the defaults)."""
+    cfg = config or defaults()
+    if use_encoder(cfg):
+        from storyline.encoder.runtime import encoder_options
+
+        return _encoder_tag(text, sentences, lang, encoder_options(cfg))
     return _crf_tag(text, sentences, lang)
 
 
-def use_encoder() -> bool:
+def use_encoder(config: Config) -> bool:
     """Whether ``entity_tagger`` (and, for 'profile', the profile) picks the encoder tagger."""
-    choice = ENTITY_TAGGER.get()
-    return choice == "encoder" or (choice == "profile" and PROFILE.get() == "accurate")
+    choice = config[ENTITY_TAGGER]
+    return choice == "encoder" or (choice == "profile" and config[PROFILE] == "accurate")

@@ -22,6 +22,7 @@ import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import numpy.typing as npt
@@ -29,6 +30,9 @@ import numpy.typing as npt
 from storyline.analyse.heads import WEIGHTS, MlpHead
 from storyline.analyse.model import EntityType, Mention, Sentence, Token
 from storyline.analyse.ner.document import Tokens, article_passes, taggable
+
+if TYPE_CHECKING:
+    from storyline.encoder.runtime import EncoderOptions
 
 HERE = Path(__file__).resolve().parent
 MODEL = HERE / "encoder_head.npz"
@@ -250,23 +254,28 @@ def features(layers: tuple[int, ...], states: F32 | None, by_layer: dict[int, F3
     return np.concatenate(cols, axis=1).astype(np.float32)
 
 
-def predict_spans(texts: Sequence[str], model: Tagger | None = None) -> list[list[Span]]:
-    """Entity spans per text (offsets into that text), all texts in one encoder call;
-    a text repeated in the call is encoded once (repeated lines, boilerplate)."""
+def predict_spans(
+    texts: Sequence[str], model: Tagger | None = None, encoder: EncoderOptions | None = None
+) -> list[list[Span]]:
+    """Entity spans per text (offsets into that text), all texts in one encoder call (run
+    with `encoder`'s options); a text repeated in the call is encoded once (repeated
+    lines, boilerplate)."""
     unique = list(dict.fromkeys(texts))
     if len(unique) < len(texts):
-        found = dict(zip(unique, _predict_spans(unique, model), strict=True))
+        found = dict(zip(unique, _predict_spans(unique, model, encoder), strict=True))
         return [list(found[t]) for t in texts]
-    return _predict_spans(texts, model)
+    return _predict_spans(texts, model, encoder)
 
 
-def _predict_spans(texts: Sequence[str], model: Tagger | None = None) -> list[list[Span]]:
+def _predict_spans(
+    texts: Sequence[str], model: Tagger | None, encoder: EncoderOptions | None
+) -> list[list[Span]]:
     from storyline.encoder import get_encoder
 
     model = model or head()
     last = 12
     wanted = tuple(n for n in model.layers if n != last)
-    outs = get_encoder().encode(list(texts), layers=wanted)
+    outs = get_encoder(encoder).encode(list(texts), layers=wanted)
     keeps = [out.offsets[:, 1] > out.offsets[:, 0] for out in outs]
     rows = [features(model.layers, o.states, o.layers)[k] for o, k in zip(outs, keeps, strict=True)]
     if not any(len(r) for r in rows):
@@ -313,7 +322,9 @@ def route(seen: list[Tokens]) -> tuple[list[Tokens], list[Tokens]]:
     return encoder, crf
 
 
-def tag_sentences(text: str, sentences: list[Sentence]) -> tuple[list[Tokens], list[Mention]]:
+def tag_sentences(
+    text: str, sentences: list[Sentence], encoder: EncoderOptions | None = None
+) -> tuple[list[Tokens], list[Mention]]:
     """Encoder mentions for the article's prose sentences and CRF mentions for the rest
     (junk lines skipped), with the tokens seen."""
     from storyline.analyse.ner.tagger import tag_tokens
@@ -321,7 +332,9 @@ def tag_sentences(text: str, sentences: list[Sentence]) -> tuple[list[Tokens], l
     seen = taggable(sentences)
     chosen, rest = route(seen)
     mentions: list[Mention] = tag_tokens(text, rest) if rest else []
-    for words, spans in zip(chosen, predict_spans([s.sentence.text for s in chosen]), strict=True):
+    for words, spans in zip(
+        chosen, predict_spans([s.sentence.text for s in chosen], encoder=encoder), strict=True
+    ):
         sent = words.sentence
         for s, e, label in spans:
             start, end, _ = snap((s + sent.start, e + sent.start, label), words.tokens)
@@ -333,7 +346,12 @@ def tag_sentences(text: str, sentences: list[Sentence]) -> tuple[list[Tokens], l
     return seen, mentions
 
 
-def tag(text: str, sentences: list[Sentence], lang: str | None = "de") -> list[Mention]:
+def tag(
+    text: str,
+    sentences: list[Sentence],
+    lang: str | None = "de",
+    encoder: EncoderOptions | None = None,
+) -> list[Mention]:
     """Entity mentions of one text: the encoder tagger, then the article-level passes."""
-    seen, mentions = tag_sentences(text, sentences)
+    seen, mentions = tag_sentences(text, sentences, encoder)
     return article_passes(text, seen, mentions, lang)
