@@ -30,6 +30,7 @@ from storyline.store import Store
 
 if TYPE_CHECKING:
     from storyline.jobs.ingest import IngestReport
+    from storyline.records import Comparison
 
 #: A store as the library functions take it: an open Store, a path, or None (the setting).
 StoreLike = Store | str | PathLike[str] | None
@@ -97,7 +98,7 @@ def search(
         )
 
 
-def compare(db: StoreLike, cluster_id: str, *, refresh: bool = True) -> dict[str, Any]:
+def compare(db: StoreLike, cluster_id: str, *, refresh: bool = True) -> Comparison:
     """Claims of a story or event with every source stating them, disputes and figures
     side by side (see :func:`storyline.compare.compare` and docs/compare.md)."""
     from storyline.compare.read import compare as run

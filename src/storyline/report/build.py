@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from storyline.i18n import LANGS, translate
+from storyline.records import EventRecord, StoryRecord
 from storyline.report.chart import timeline_svg
 from storyline.report.data import articles, key_entities, key_quotes
 from storyline.report.summary import summarize
@@ -233,6 +234,7 @@ def build_briefing(
         from storyline.compare import compare  # here: a missing module fails when used
 
         comparison = compare(store, cid)
+    rec: StoryRecord | EventRecord
     if kind == "story":
         rec = story_record(store, cid, full=True)
         events, story, timeline = rec["event_details"], cid, rec["timeline"]

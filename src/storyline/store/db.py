@@ -24,6 +24,7 @@ from typing import Any, cast
 
 from storyline.errors import InputError, NotFoundError, SchemaError, StoreBusyError, StoreError
 from storyline.model import Document
+from storyline.records import ArticleRecord, Provenance, RemovedLine
 from storyline.settings import PG_POOL_SIZE, STORE_WAIT
 from storyline.store import postgres, schema_pg
 from storyline.store.schema import MIGRATIONS, SCHEMA_VERSION, Migration
@@ -553,17 +554,17 @@ class Store:
                 hint="quote phrases with double quotes",
             ) from exc
 
-    def _full(self, row: sqlite3.Row) -> dict[str, Any]:
+    def _full(self, row: sqlite3.Row) -> ArticleRecord:
         article_id = row["id"]
         sources = [
-            dict(r)
+            cast(Provenance, dict(r))
             for r in self.conn.execute(
                 "SELECT source, url, byte_hash, ingested_at FROM sources WHERE article_id=? "
                 "ORDER BY ingested_at, source",
                 (article_id,),
             )
         ]
-        removed = [
+        removed: list[RemovedLine] = [
             {"line": r["line"], "reason": r["reason"], "position": r["position"]}
             for r in self.conn.execute(
                 "SELECT position, line, reason FROM removed_lines WHERE article_id=? "
@@ -609,12 +610,12 @@ class Store:
         row = self.conn.execute("SELECT story_id FROM events WHERE id=?", (event_id,)).fetchone()
         return str(row[0]) if row else None
 
-    def get_article(self, article_id: str) -> dict[str, Any]:
+    def get_article(self, article_id: str) -> ArticleRecord:
         full_id = self.resolve_id(article_id)
         row = self.conn.execute("SELECT * FROM articles WHERE id=?", (full_id,)).fetchone()
         return self._full(row)
 
-    def iter_articles(self) -> Iterator[dict[str, Any]]:
+    def iter_articles(self) -> Iterator[ArticleRecord]:
         for row in self.conn.execute("SELECT * FROM articles ORDER BY rowid").fetchall():
             yield self._full(row)
 

@@ -8,8 +8,9 @@ Here each page section is one query with a LIMIT, joined to the names it shows.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
+from storyline.records import EntityMerge
 from storyline.settings import QUOTE_MIN_CONFIDENCE
 from storyline.store import Store
 from storyline.store.analysis import QUOTE_SHOWN
@@ -294,7 +295,7 @@ def entity_list(
     return [(str(r[0]), int(r[1])) for r in found], total
 
 
-def entity_mentions_and_merges(store: Store, entity_id: str) -> tuple[int, list[dict[str, Any]]]:
+def entity_mentions_and_merges(store: Store, entity_id: str) -> tuple[int, list[EntityMerge]]:
     """How often an entity is mentioned, and every merge behind it with its reason."""
     count = int(
         store.conn.execute(
@@ -307,7 +308,7 @@ def entity_mentions_and_merges(store: Store, entity_id: str) -> tuple[int, list[
         "WHERE entity_id = ? ORDER BY created_at, alias",
         (entity_id,),
     )
-    return count, merges
+    return count, cast("list[EntityMerge]", merges)
 
 
 #: Tables whose rows the status counts.

@@ -15,6 +15,7 @@ from typing import Any
 
 from markupsafe import Markup
 
+from storyline.records import Comparison, TimelineEntryRecord
 from storyline.store import Store
 
 
@@ -26,19 +27,19 @@ def _installed(module: str) -> bool:
         return False
 
 
-def comparison(store: Store, story_id: str) -> dict[str, Any] | None:
+def comparison(store: Store, story_id: str) -> Comparison | None:
     """The story's source comparison (``storyline.compare.compare``), or None when this
     storyline has no comparison. Reads the claims as stored (never computes: a page must
     not wait for the encoder or the write lock); ``claims_state`` says how current."""
     if not _installed("storyline.compare"):
         return None
     compare = importlib.import_module("storyline.compare").compare
-    result: dict[str, Any] = compare(store, story_id, refresh=False)
+    result: Comparison = compare(store, story_id, refresh=False)
     return result
 
 
 def timeline_chart(
-    entries: list[dict[str, Any]], events: list[dict[str, Any]], lang: str
+    entries: list[TimelineEntryRecord], events: list[dict[str, Any]], lang: str
 ) -> Markup:
     """The briefing's timeline chart (``storyline.report.chart.timeline_svg``), so the
     page and the briefing draw the same picture. Its text is XML-escaped there."""

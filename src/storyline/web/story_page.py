@@ -20,6 +20,7 @@ from starlette.responses import Response
 
 from storyline.errors import NotFoundError
 from storyline.i18n import translate
+from storyline.records import Comparison, TimelineEntryRecord
 from storyline.report.summary import summarize
 from storyline.store import Store
 from storyline.store import pages as queries
@@ -114,7 +115,7 @@ def story_page(request: Request) -> Response:
         span=_span(events) or translate("undated", lang),
         comparison=_comparison_view(comparison),
         summary=summarize(
-            (comparison or {}).get("claims", []),
+            comparison["claims"] if comparison else [],
             [e["id"] for e in events],
             article_lang={a["id"]: a["lang"] for a in articles if a["lang"]},
             lang=lang,
@@ -125,11 +126,11 @@ def story_page(request: Request) -> Response:
 
 def expensive_parts(
     store: Store, cached: cache.PageCache, story_id: str
-) -> tuple[list[dict[str, Any]], dict[str, Any] | None, cache.Version]:
+) -> tuple[list[TimelineEntryRecord], Comparison | None, cache.Version]:
     """The story's timeline and comparison (from the cache when the story is unchanged)
     and the story's version."""
     version = cache.story_version(store, story_id)
-    timeline: list[dict[str, Any]] = cached.get(
+    timeline: list[TimelineEntryRecord] = cached.get(
         ("timeline", story_id),
         version,
         lambda: [e.to_dict() for e in build_timeline(store, story_id)],
@@ -151,7 +152,7 @@ def warm_stories(db_path: str | Path, cached: cache.PageCache, limit: int) -> No
     log.info("page cache warm: %d stories", len(largest))
 
 
-def _entry_view(entry: dict[str, Any]) -> dict[str, Any]:
+def _entry_view(entry: TimelineEntryRecord) -> dict[str, Any]:
     """A timeline entry with its sources grouped by outlet: each outlet once, linked to
     its first article, with how many of its articles state the entry."""
     outlets: dict[str | None, dict[str, Any]] = {}
@@ -170,7 +171,7 @@ def _span(events: list[dict[str, Any]]) -> str | None:
     return min(first) if min(first) == max(last) else f"{min(first)} – {max(last)}"
 
 
-def _comparison_view(found: dict[str, Any] | None) -> dict[str, Any] | None:
+def _comparison_view(found: Comparison | None) -> dict[str, Any] | None:
     """What the page shows of the comparison: best-sourced claims first, disputes with
     both sides, only the figure groups whose figures differ; long lists cut."""
     if found is None:
