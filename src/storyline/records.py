@@ -478,11 +478,13 @@ class ClaimFigure(FigureRecord):
     #: entity id of who is quoted giving it
     speaker: EntityId | None
     speaker_name: str | None
-    #: what it counts (compare/quantities.py): only the same thing with another value differs
+    #: the counted thing, read through the nouns that count the same (None for a bare
+    #: number); with `context` and `dates` what makes two figures one quantity
+    #: (compare/quantities.py), so that only the same quantity "differs"
     thing: str | None
-    #: the words around it that qualify it
+    #: the words around the figure that say what happened to what it counts
     context: list[str]
-    #: dates in its sentence
+    #: the dates its sentence gives
     dates: list[IsoDate]
 
 
