@@ -31,6 +31,7 @@ from tests.conftest import copy_store
 from storyline import records as r
 from storyline.compare.read import compare
 from storyline.export import SECTIONS, export_records, header, section_rows
+from storyline.search.engine import search
 from storyline.store import Store
 from storyline.store.analysis import article_analysis, explain_entity, quotes_by_speaker
 from storyline.store.stories import event_ids, story_ids
@@ -175,6 +176,9 @@ def test_records_full_views_match_the_types(store: Store) -> None:
     entities = explain_entity(store, "a")
     assert entities and any(e.get("merges") for e in entities)
     _assert_matches(entities, list[r.EntityListing], "entities")
+    hits = search(store, "Hafen")
+    assert hits
+    _assert_matches(hits, list[r.SearchHit], "search")
 
 
 def test_records_checker_finds_extra_and_missing_keys() -> None:

@@ -30,7 +30,7 @@ from storyline.store import Store
 
 if TYPE_CHECKING:
     from storyline.jobs.ingest import IngestReport
-    from storyline.records import Comparison
+    from storyline.records import Comparison, SearchHit
 
 #: A store as the library functions take it: an open Store, a path, or None (the setting).
 StoreLike = Store | str | PathLike[str] | None
@@ -79,7 +79,7 @@ def search(
     entity: str | None = None,
     story: str | None = None,
     limit: int = 20,
-) -> list[dict[str, Any]]:
+) -> list[SearchHit]:
     """Articles matching `query`, best first (see :func:`storyline.search.engine.search`)."""
     from storyline.search.engine import search as run
 

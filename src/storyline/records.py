@@ -322,6 +322,27 @@ class AnalysedArticle(ArticleRecord, ArticleAnalysis):
     """An article with its analysis (``GET /articles/{id}``)."""
 
 
+class SearchHit(TypedDict):
+    """An article found by ``storyline.search`` (``storyline search --json``, ``GET /search``)."""
+
+    id: ArticleId
+    title: str | None
+    outlet: str | None
+    lang: str | None
+    published: IsoDate | None
+    #: reciprocal-rank-fusion score (comparable across modes)
+    score: float
+    #: plain text around the first matched word, or the lead
+    snippet: str
+    #: ``text``, ``meaning`` and/or ``name``
+    matched_by: list[str]
+    #: the raw scores, None where that ranking did not find it
+    bm25: float | None
+    similarity: float | None
+    event: EventId | None
+    duplicate_of: ArticleId | None
+
+
 # -- events, stories and the timeline ---------------------------------------------------
 
 

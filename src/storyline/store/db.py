@@ -20,14 +20,47 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from os import PathLike
 from pathlib import Path
-from typing import Any, cast
+from typing import Any, TypedDict, cast
 
 from storyline.errors import InputError, NotFoundError, SchemaError, StoreBusyError, StoreError
 from storyline.model import Document
-from storyline.records import ArticleRecord, Provenance, RemovedLine
+from storyline.records import ArticleRecord, Provenance, PublishedSource, RemovedLine
 from storyline.settings import PG_POOL_SIZE, STORE_WAIT
 from storyline.store import postgres, schema_pg
 from storyline.store.schema import MIGRATIONS, SCHEMA_VERSION, Migration
+
+
+class MigrationRow(TypedDict):
+    """A schema migration applied to the store."""
+
+    version: int
+    name: str
+    applied_at: str
+
+
+class ArticleLine(TypedDict):
+    """An article in `Store.list_articles` (``storyline list``)."""
+
+    id: str
+    title: str | None
+    outlet: str | None
+    lang: str | None
+    published: str | None
+    published_source: PublishedSource | None
+    duplicate_of: str | None
+    #: length of the clean text
+    chars: int
+
+
+class FlaggedArticle(TypedDict):
+    """A stored page flagged as not an article (`Store.flagged_articles`)."""
+
+    id: str
+    title: str | None
+    outlet: str | None
+    url: str | None
+    quality: str
+
 
 _ID_TABLES = frozenset({"articles", "events", "stories", "entities"})
 
@@ -249,9 +282,9 @@ class Store:
         ]
         return problems
 
-    def migrations(self) -> list[dict[str, Any]]:
+    def migrations(self) -> list[MigrationRow]:
         rows = self.conn.execute("SELECT * FROM schema_migrations ORDER BY version")
-        return [dict(r) for r in rows]
+        return [cast(MigrationRow, dict(r)) for r in rows]
 
     # -- writing ----------------------------------------------------------------
 
@@ -518,7 +551,7 @@ class Store:
         lang: str | None = None,
         query: str | None = None,
         limit: int | None = None,
-    ) -> list[dict[str, Any]]:
+    ) -> list[ArticleLine]:
         sql = (
             "SELECT a.id, a.title, a.outlet, a.lang, a.published, a.published_source, "
             "a.duplicate_of, length(a.text) AS chars FROM articles a"
@@ -547,7 +580,7 @@ class Store:
         if limit:
             sql += f" LIMIT {int(limit)}"
         try:
-            return [dict(r) for r in self.conn.execute(sql, args)]
+            return [cast(ArticleLine, dict(r)) for r in self.conn.execute(sql, args)]
         except sqlite3.OperationalError as exc:
             raise StoreError(
                 f"search query {query!r} is not valid ({exc})",
@@ -619,13 +652,13 @@ class Store:
         for row in self.conn.execute("SELECT * FROM articles ORDER BY rowid").fetchall():
             yield self._full(row)
 
-    def flagged_articles(self) -> list[dict[str, Any]]:
+    def flagged_articles(self) -> list[FlaggedArticle]:
         """Stored pages flagged as not articles (kept out of stories), oldest first."""
         rows = self.conn.execute(
             "SELECT id, title, outlet, url, quality FROM articles "
             "WHERE quality IS NOT NULL ORDER BY rowid"
         )
-        return [dict(r) for r in rows]
+        return [cast(FlaggedArticle, dict(r)) for r in rows]
 
     def outlet_counts(self) -> list[tuple[str | None, int]]:
         rows = self.conn.execute(

@@ -33,6 +33,7 @@ from storyline.records import (
     EntityDetail,
     EntityListing,
     EventRecord,
+    SearchHit,
     StoryRecord,
     StorySummary,
     TimelineEntryRecord,
@@ -201,7 +202,7 @@ def entity(request: Request) -> EntityDetail:
 # -- search and status -------------------------------------------------------------
 
 
-def search_articles(request: Request) -> Page[dict[str, Any]]:
+def search_articles(request: Request) -> Page[SearchHit]:
     """Search; `total` counts the matches found, at most MAX_LIMIT (the engine's depth)."""
     q = Query(request)
     limit, offset = q.page()

@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import importlib
 import importlib.util
-from typing import Any
 
 from markupsafe import Markup
 
 from storyline.records import Comparison, TimelineEntryRecord
 from storyline.store import Store
+from storyline.store.pages import EventLine
 
 
 def _installed(module: str) -> bool:
@@ -39,7 +39,7 @@ def comparison(store: Store, story_id: str) -> Comparison | None:
 
 
 def timeline_chart(
-    entries: list[TimelineEntryRecord], events: list[dict[str, Any]], lang: str
+    entries: list[TimelineEntryRecord], events: list[EventLine], lang: str
 ) -> Markup:
     """The briefing's timeline chart (``storyline.report.chart.timeline_svg``), so the
     page and the briefing draw the same picture. Its text is XML-escaped there."""
@@ -60,7 +60,7 @@ def timeline_chart(
     return Markup(timeline_svg(chart_entries, chart_events, lang=lang))
 
 
-def _event_date(event: dict[str, Any]) -> str:
+def _event_date(event: EventLine) -> str:
     first, last = event["date_start"], event["date_end"] or event["date_start"]
     return str(first) if first == last else f"{first}/{last}"
 

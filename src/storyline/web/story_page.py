@@ -24,6 +24,7 @@ from storyline.records import Comparison, TimelineEntryRecord
 from storyline.report.summary import summarize
 from storyline.store import Store
 from storyline.store import pages as queries
+from storyline.store.pages import ArticleLine, EventLine
 from storyline.stories.dating import day_of
 from storyline.stories.echo import independent_sources
 from storyline.stories.read import _Member, resolve_cluster
@@ -48,7 +49,7 @@ SOURCES_SHOWN = 10
 ARTICLES_SHOWN = 100
 
 
-def sources(articles: list[dict[str, Any]]) -> int:
+def sources(articles: list[ArticleLine]) -> int:
     """Independent sources behind the articles, counted as the CLI counts them."""
     members = [
         _Member(a["id"], a["outlet"], day_of(a["published"]), a["duplicate_of"]) for a in articles
@@ -56,12 +57,10 @@ def sources(articles: list[dict[str, Any]]) -> int:
     return independent_sources(members, {a["id"]: a["echo_of"] for a in articles})
 
 
-def with_sources(
-    events: list[dict[str, Any]], articles: list[dict[str, Any]]
-) -> list[dict[str, Any]]:
+def with_sources(events: list[EventLine], articles: list[ArticleLine]) -> list[EventLine]:
     """Events with their article counts, outlets and independent sources, computed from
     the story's `articles` (fetched once for the page)."""
-    by_event: dict[str, list[dict[str, Any]]] = {}
+    by_event: dict[str, list[ArticleLine]] = {}
     for a in articles:
         by_event.setdefault(a["event"], []).append(a)
     for e in events:
@@ -162,7 +161,7 @@ def _entry_view(entry: TimelineEntryRecord) -> dict[str, Any]:
     return {**entry, "outlets": [{"outlet": o, **v} for o, v in outlets.items()]}
 
 
-def _span(events: list[dict[str, Any]]) -> str | None:
+def _span(events: list[EventLine]) -> str | None:
     """First to last day of the dated events ("2025-03-04 – 2025-09-19")."""
     first = [e["date_start"] for e in events if e["date_start"]]
     last = [e["date_end"] or e["date_start"] for e in events if e["date_start"]]
