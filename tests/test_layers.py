@@ -11,7 +11,7 @@ PACKAGE = Path(__file__).resolve().parents[1] / "src" / "storyline"
 
 #: bottom to top; a module may import from its own layer and the ones before it
 LAYERS = (
-    ("errors", "settings", "config", "datafiles", "i18n"),
+    ("errors", "settings", "config", "datafiles", "i18n", "types", "records"),
     ("model",),
     ("pipeline",),
     ("encoder",),

@@ -12,7 +12,7 @@ The library (docs/api.md, "As a library"): plain functions, one convention.
 from __future__ import annotations
 
 import sys
-import types
+from types import ModuleType  # not `import types`: storyline.types would replace it
 from typing import TYPE_CHECKING, Any
 
 from storyline.api import CleanResult, clean_text, extract_html
@@ -48,7 +48,7 @@ __all__ = [
 _FUNCTIONS = {"compare": compare, "ingest": ingest, "report": report, "search": search}
 
 
-class _Package(types.ModuleType):
+class _Package(ModuleType):
     """Keeps `storyline.search` (and compare, ingest, report) the public function.
 
     Why: importing a submodule (``import storyline.search.engine``) makes Python bind the
@@ -58,7 +58,7 @@ class _Package(types.ModuleType):
     """
 
     def __setattr__(self, name: str, value: Any) -> None:
-        if name in _FUNCTIONS and isinstance(value, types.ModuleType):
+        if name in _FUNCTIONS and isinstance(value, ModuleType):
             return
         super().__setattr__(name, value)
 

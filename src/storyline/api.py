@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
-from typing import Any
 
 from storyline.clean.door import repair_hints, repair_text
 from storyline.config import Config
 from storyline.jobs.pipeline import build_pipeline
 from storyline.model import Document, Hints
+from storyline.records import RemovedLine
 
 
 @dataclass(frozen=True)
@@ -18,7 +18,7 @@ class CleanResult:
 
     title: str | None
     text: str
-    removed: list[dict[str, Any]]
+    removed: list[RemovedLine]
     outlet: str | None
     outlet_evidence: dict[str, str] | None
     language: str | None

@@ -7,10 +7,11 @@ same schema name; a removal or change of meaning gets a new schema name.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime
-from typing import Any, TextIO
+from typing import TextIO
 
+from storyline.records import ArticleRecord, EntityRecord, ExportHeader, SectionRecord
 from storyline.store import SCHEMA_VERSION, Store
 from storyline.store.analysis import all_rows, list_entities
 from storyline.stories.read import all_events, all_timelines, list_stories, story_record
@@ -19,7 +20,7 @@ EXPORT_SCHEMA = "storyline.export/1"
 FORMATS = ("json", "jsonl")
 
 
-def header(store: Store) -> dict[str, Any]:
+def header(store: Store) -> ExportHeader:
     return {
         "schema": EXPORT_SCHEMA,
         "store_schema_version": SCHEMA_VERSION,
@@ -42,16 +43,13 @@ SECTIONS = (
 )
 
 
-def export_records(store: Store) -> Iterator[dict[str, Any]]:
+def export_records(store: Store) -> Iterator[ArticleRecord]:
     yield from store.iter_articles()
 
 
-def section_rows(store: Store, name: str) -> list[dict[str, Any]]:
+def section_rows(store: Store, name: str) -> Sequence[SectionRecord]:
     if name == "entities":
-        return [
-            {k: e[k] for k in ("id", "name", "type", "aliases", "descriptions", "articles")}
-            for e in list_entities(store)
-        ]
+        return [_entity(e) for e in list_entities(store)]
     if name == "events":
         return all_events(store)
     if name == "stories":
@@ -63,6 +61,18 @@ def section_rows(store: Store, name: str) -> list[dict[str, Any]]:
 
         return all_claims(store)
     return all_rows(store, name)
+
+
+def _entity(e: EntityRecord) -> EntityRecord:
+    """An entity without what the listing adds (its mention count)."""
+    return {
+        "id": e["id"],
+        "name": e["name"],
+        "type": e["type"],
+        "aliases": e["aliases"],
+        "descriptions": e["descriptions"],
+        "articles": e["articles"],
+    }
 
 
 def write_export(store: Store, out: TextIO, fmt: str = "json") -> int:

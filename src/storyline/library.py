@@ -31,6 +31,7 @@ from storyline.store import Store
 
 if TYPE_CHECKING:
     from storyline.jobs.ingest import IngestReport
+    from storyline.records import Comparison, SearchHit
 
 #: A store as the library functions take it: an open Store, a path, or None (the setting).
 StoreLike = Store | str | PathLike[str] | None
@@ -85,7 +86,7 @@ def search(
     entity: str | None = None,
     story: str | None = None,
     limit: int = 20,
-) -> list[dict[str, Any]]:
+) -> list[SearchHit]:
     """Articles matching `query`, best first (see :func:`storyline.search.engine.search`)."""
     from storyline.search.engine import search as run
 
@@ -104,7 +105,7 @@ def search(
         )
 
 
-def compare(db: StoreLike, cluster_id: str, *, refresh: bool = True) -> dict[str, Any]:
+def compare(db: StoreLike, cluster_id: str, *, refresh: bool = True) -> Comparison:
     """Claims of a story or event with every source stating them, disputes and figures
     side by side (see :func:`storyline.compare.compare` and docs/compare.md)."""
     from storyline.compare.read import compare as run

@@ -8,7 +8,9 @@ data so that the store, the export and the API all show the same shapes.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Literal
+
+from storyline import records
 
 if TYPE_CHECKING:
     from storyline.analyse.model import Analysis
@@ -39,7 +41,7 @@ class RemovedLine:
     line: str
     reason: str
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self) -> records.RemovedLine:
         return {"line": self.line, "reason": self.reason, "position": self.position}
 
 

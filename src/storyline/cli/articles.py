@@ -6,7 +6,7 @@ import signal
 import sys
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
@@ -274,7 +274,7 @@ def show_cmd(article_id: str, db: str, removed: bool, as_json: bool) -> None:
         return
     text = art["text"]  # highlight() makes it safe piece by piece (offsets stay valid)
     art, found = for_terminal(art), for_terminal(found)
-    ev = art["outlet_evidence"] or {}
+    ev: Mapping[str, object] = art["outlet_evidence"] or {}
     click.secho(art["title"] or "(no title)", bold=True)
     click.echo(f"id:        {art['id']}")
     click.echo(f"outlet:    {art['outlet'] or '?'}  [{ev.get('method', '-')}]")
@@ -282,7 +282,7 @@ def show_cmd(article_id: str, db: str, removed: bool, as_json: bool) -> None:
         click.echo(f"byline:    {art.get('author') or '-'}  [agency: {art.get('agency') or '-'}]")
     click.echo(f"language:  {art['lang'] or '?'}")
     sure = art["published_confidence"]
-    how = art["published_source"] or "-"
+    how: str = art["published_source"] or "-"
     if art["published_source"] == "inferred" and sure is not None:
         how += f", confidence {sure:.2f}"
     click.echo(f"published: {art['published'] or '?'}  [{how}]")

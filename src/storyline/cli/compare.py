@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import click
 
 from storyline.cli.common import (
@@ -16,11 +14,12 @@ from storyline.cli.common import (
     open_store,
 )
 from storyline.errors import StorylineError
+from storyline.records import Comparison
 
 KINDS = ("statement", "figure", "denial", "hedged")
 
 
-def _print(result: dict[str, Any], limit: int, shared: bool, kind: str | None) -> None:
+def _print(result: Comparison, limit: int, shared: bool, kind: str | None) -> None:
     result = for_terminal(result)
     by_id = {c["id"]: c for c in result["claims"]}
     click.echo(f"{result['kind']} {result['id']}: {len(result['claims'])} claims")

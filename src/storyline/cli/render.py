@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Sequence
 
 import click
 
 from storyline.cli.common import for_terminal
+from storyline.records import ArticleAnalysis, ArticleMention
 
 COLOURS = {"PER": "cyan", "ORG": "magenta", "LOC": "green", "MISC": "yellow"}
 
 
-def highlight(text: str, mentions: list[dict[str, Any]]) -> str:
+def highlight(text: str, mentions: Sequence[ArticleMention]) -> str:
     """The text with entity mentions coloured by type."""
     out, pos = [], 0
     for m in sorted(mentions, key=lambda m: m["start"]):
@@ -25,7 +26,7 @@ def highlight(text: str, mentions: list[dict[str, Any]]) -> str:
     return "".join(out)
 
 
-def show_analysis(found: dict[str, list[dict[str, Any]]]) -> None:
+def show_analysis(found: ArticleAnalysis) -> None:
     found = for_terminal(found)
     if found["quotes"]:
         click.echo()
@@ -42,9 +43,9 @@ def show_analysis(found: dict[str, list[dict[str, Any]]]) -> None:
     if found["quantities"]:
         click.echo()
         click.secho(f"figures ({len(found['quantities'])}):", bold=True)
-        for q in found["quantities"]:
-            value = q["value"]
+        for f in found["quantities"]:
+            value = f["value"]
             shown = f"{value:,.0f}" if float(value).is_integer() else f"{value:,}"
-            parts = [shown, q["unit"] or "", q["counted"] or ""]
-            hedge = f" ({q['hedge']})" if q["hedge"] else ""
-            click.echo(f"  {' '.join(p for p in parts if p):<40}{hedge}  ← {q['text']}")
+            parts = [shown, f["unit"] or "", f["counted"] or ""]
+            hedge = f" ({f['hedge']})" if f["hedge"] else ""
+            click.echo(f"  {' '.join(p for p in parts if p):<40}{hedge}  ← {f['text']}")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
 import click
 
@@ -17,6 +16,7 @@ from storyline.cli.common import (
     open_store,
 )
 from storyline.errors import StorylineError
+from storyline.records import SearchHit
 
 _DAY = click.DateTime(formats=["%Y-%m-%d"])
 
@@ -25,7 +25,7 @@ def _day(value: datetime | None) -> str | None:
     return value.date().isoformat() if value else None
 
 
-def _print(rows: list[dict[str, Any]]) -> None:
+def _print(rows: list[SearchHit]) -> None:
     for n, r in enumerate(for_terminal(rows), start=1):
         how = "+".join(r["matched_by"])
         click.echo(

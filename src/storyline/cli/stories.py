@@ -17,6 +17,7 @@ from storyline.cli.common import (
     shown_date,
 )
 from storyline.errors import StorylineError
+from storyline.records import TimelineEntryRecord
 from storyline.stories.read import (
     cluster_log,
     event_record,
@@ -118,7 +119,7 @@ def story_cmd(story_id: str, db: str, show_log: bool, as_json: bool) -> None:
                    f"{row['subject'] or ''} {row['evidence']}")  # fmt: skip
 
 
-def _print_timeline(entries: list[dict[str, object]]) -> None:
+def _print_timeline(entries: list[TimelineEntryRecord]) -> None:
     for e in for_terminal(entries):
         sources = e["sources"]
         assert isinstance(sources, list)

@@ -8,13 +8,14 @@ to what they deny, hedges, and differing figures side by side. See docs/compare.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from storyline.records import Comparison
     from storyline.store import Store
 
 
-def compare(store: Store, cluster_id: str, *, refresh: bool = True) -> dict[str, Any]:
+def compare(store: Store, cluster_id: str, *, refresh: bool = True) -> Comparison:
     """Claims of a story or event with their sources, disputes and differing figures.
 
     Claims are read from the store; a story whose articles changed since its claims were

@@ -17,9 +17,16 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
-from typing import Any
 
 from storyline.compare.quantities import Quantity, pairs, same_quantity, thing
+from storyline.records import (
+    ClaimRecord,
+    ClaimSource,
+    FigureDifference,
+    FigureGroup,
+    FigureRow,
+    FigureSide,
+)
 
 #: Counts below this ("drei Terminals", "zwei Schiffe") group only within one claim.
 SMALL = 10
@@ -37,11 +44,11 @@ def _same_noun(a: str | None, b: str | None) -> bool:
     return (long.endswith(short) and len(short) >= 5) or (a[:6] == b[:6] and len(short) >= 6)
 
 
-def figure_groups(claims: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
-    rows: list[dict[str, Any]] = []
+def figure_groups(claims: Sequence[ClaimRecord]) -> list[FigureGroup]:
+    rows: list[FigureRow] = []
     seen: set[tuple[str, int]] = set()
     about = {c["id"]: set(c["entities"]) for c in claims}
-    by_article: dict[str, list[dict[str, Any]]] = {}
+    by_article: dict[str, list[ClaimSource]] = {}
     for c in claims:
         for s in c["sources"]:
             by_article.setdefault(s["article"], []).append(s)
@@ -114,10 +121,10 @@ def figure_groups(claims: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
                 )
                 if a["claim"] == b["claim"] or same_thing:
                     parent[find(i)] = find(j)
-    groups: dict[int, list[dict[str, Any]]] = {}
+    groups: dict[int, list[FigureRow]] = {}
     for i, row in enumerate(rows):
         groups.setdefault(find(i), []).append(row)
-    out: list[dict[str, Any]] = []
+    out: list[FigureGroup] = []
     for members in groups.values():
         if len({r["article"] for r in members}) < 2:
             continue
@@ -140,7 +147,7 @@ def figure_groups(claims: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
     return out
 
 
-def _quantity(row: dict[str, Any]) -> Quantity:
+def _quantity(row: FigureRow) -> Quantity:
     return Quantity(
         value=float(row["value"]),
         unit=row["unit"],
@@ -150,18 +157,18 @@ def _quantity(row: dict[str, Any]) -> Quantity:
     )
 
 
-def _differences(rows: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+def _differences(rows: Sequence[FigureRow]) -> list[FigureDifference]:
     """Pairs of rows from two articles that give one quantity with other values.
 
     Each two articles' figures are paired one to one (storyline.compare.quantities.pairs:
     equal values first, then the closest), so a figure the other article repeats agrees
     and is not also set against that article's other numbers.
     """
-    by_article: dict[str, list[dict[str, Any]]] = {}
+    by_article: dict[str, list[FigureRow]] = {}
     for r in rows:
         by_article.setdefault(r["article"], []).append(r)
     articles = sorted(by_article)
-    out: list[dict[str, Any]] = []
+    out: list[FigureDifference] = []
     for x, first in enumerate(articles):
         for second in articles[x + 1 :]:
             left, right = by_article[first], by_article[second]
@@ -179,9 +186,7 @@ def _differences(rows: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
     return out
 
 
-def _paired(
-    left: Sequence[dict[str, Any]], right: Sequence[dict[str, Any]]
-) -> list[tuple[int, int]]:
+def _paired(left: Sequence[FigureRow], right: Sequence[FigureRow]) -> list[tuple[int, int]]:
     ql, qr = [_quantity(r) for r in left], [_quantity(r) for r in right]
 
     def same(i: int, j: int) -> bool:
@@ -190,18 +195,15 @@ def _paired(
     return pairs(ql, qr, same)
 
 
-def _side(row: dict[str, Any]) -> dict[str, Any]:
+def _side(row: FigureRow) -> FigureSide:
     return {
-        k: row[k]
-        for k in (
-            "value",
-            "text",
-            "hedge",
-            "outlet",
-            "article",
-            "start",
-            "claim",
-            "speaker_name",
-            "passage",
-        )
+        "value": row["value"],
+        "text": row["text"],
+        "hedge": row["hedge"],
+        "outlet": row["outlet"],
+        "article": row["article"],
+        "start": row["start"],
+        "claim": row["claim"],
+        "speaker_name": row["speaker_name"],
+        "passage": row["passage"],
     }

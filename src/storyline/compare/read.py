@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import Any
 
 from storyline.compare.figures import figure_groups
 from storyline.compare.job import update_claims
+from storyline.records import ClaimRecord, ClaimsState, Comparison, OutletTally
 from storyline.store import SCHEMA_VERSION, Store
 from storyline.store.claims import (
     claim_state,
@@ -27,7 +27,7 @@ def _cluster(store: Store, cluster_id: str) -> tuple[str, str, str | None]:
     return kind, event_story(store, full), full
 
 
-def claims_state(store: Store, story: str) -> dict[str, Any]:
+def claims_state(store: Store, story: str) -> ClaimsState:
     """Whether a story's stored claims are current, and when they were made."""
     members = story_members(store, [story]).get(story, [])
     row = claim_state(store, story)
@@ -41,9 +41,9 @@ def ensure_current(store: Store, story: str) -> None:
         update_claims(store, [story])
 
 
-def _restrict(claims: list[dict[str, Any]], articles: set[str], event: str) -> list[dict[str, Any]]:
+def _restrict(claims: list[ClaimRecord], articles: set[str], event: str) -> list[ClaimRecord]:
     """Claims as carried by `articles` only (an event's view of its story's claims)."""
-    out = []
+    out: list[ClaimRecord] = []
     for c in claims:
         sources = [s for s in c["sources"] if s["article"] in articles]
         if not sources:
@@ -76,7 +76,7 @@ def _restrict(claims: list[dict[str, Any]], articles: set[str], event: str) -> l
     return out
 
 
-def compare(store: Store, cluster_id: str, *, refresh: bool = True) -> dict[str, Any]:
+def compare(store: Store, cluster_id: str, *, refresh: bool = True) -> Comparison:
     kind, story, event = _cluster(store, cluster_id)
     if refresh:
         ensure_current(store, story)
@@ -103,7 +103,7 @@ def compare(store: Store, cluster_id: str, *, refresh: bool = True) -> dict[str,
                 echoes[s["outlet"] or "?"] += 1
         if several and len(c["outlets"]) == 1:
             unique[c["outlets"][0]].append(c["id"])
-    outlets = [
+    outlets: list[OutletTally] = [
         {
             "outlet": o,
             "articles": n,
@@ -130,9 +130,9 @@ def compare(store: Store, cluster_id: str, *, refresh: bool = True) -> dict[str,
     }
 
 
-def all_claims(store: Store) -> list[dict[str, Any]]:
+def all_claims(store: Store) -> list[ClaimRecord]:
     """Every story's claims (the export's ``claims`` section), current first."""
-    out: list[dict[str, Any]] = []
+    out: list[ClaimRecord] = []
     for story in story_ids(store):
         ensure_current(store, story)
         out.extend(read_claims(store, story))

@@ -16,6 +16,7 @@ from typing import Any
 from storyline.analyse.sentences import split_sentences
 from storyline.compare import cues
 from storyline.compare.actors import actor_key
+from storyline.records import FigureRecord
 
 #: Shorter sentences are headings or fragments; longer ones are run-on junk from scraping.
 MIN_CHARS = 40
@@ -41,7 +42,7 @@ class Figure:
     start: int
     end: int
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self) -> FigureRecord:
         return {
             "text": self.text,
             "value": self.value,

@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from storyline.i18n import LANGS, translate
+from storyline.records import ClaimRecord, Comparison, EventRecord, StoryRecord
 from storyline.report.chart import timeline_svg
 from storyline.report.data import articles, key_entities, key_quotes
 from storyline.report.summary import summarize
@@ -42,7 +43,7 @@ def _date_range(
 
 
 def _claim_view(
-    claim: Mapping[str, Any], article_info: Mapping[str, Mapping[str, Any]]
+    claim: ClaimRecord, article_info: Mapping[str, Mapping[str, Any]]
 ) -> dict[str, Any]:
     """A claim as the report shows it: text, kind, hedge, outlets and every source."""
     sources = []
@@ -72,7 +73,7 @@ def _claim_view(
     }
 
 
-def _matrix(comparison: Mapping[str, Any], outlets: Sequence[str]) -> list[dict[str, Any]]:
+def _matrix(comparison: Comparison, outlets: Sequence[str]) -> list[dict[str, Any]]:
     """The top claims × outlets: "own" where the outlet reports the claim itself, "echo"
     where it only repeats another outlet, "" where it does not carry it."""
     rows = []
@@ -102,7 +103,7 @@ UNIQUE_PER_OUTLET = 3
 
 
 def _unique(
-    comparison: Mapping[str, Any], article_info: Mapping[str, Mapping[str, Any]]
+    comparison: Comparison, article_info: Mapping[str, Mapping[str, Any]]
 ) -> list[dict[str, Any]]:
     """Per outlet, the weightiest details no other outlet carries: what each adds."""
     by_id = {str(c.get("id")): c for c in comparison.get("claims") or []}
@@ -116,7 +117,7 @@ def _unique(
 
 
 def _disputes(
-    comparison: Mapping[str, Any], article_info: Mapping[str, Mapping[str, Any]]
+    comparison: Comparison, article_info: Mapping[str, Mapping[str, Any]]
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[dict[str, Any]]]:
     """(disputes, unmatched denials, hedged claims). A dispute pairs a claim with the
     denials of it; a denial the comparison could not link is still listed."""
@@ -172,7 +173,7 @@ def _reports(rows: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
     return list(merged.values())
 
 
-def _figures(comparison: Mapping[str, Any]) -> list[dict[str, Any]]:
+def _figures(comparison: Comparison) -> list[dict[str, Any]]:
     """Figure groups, the differing ones first (what an analyst must check)."""
     groups = []
     for g in comparison.get("figures") or []:
@@ -217,7 +218,7 @@ def build_briefing(
     cluster_id: str,
     *,
     lang: str = "de",
-    comparison: Mapping[str, Any] | None = None,
+    comparison: Comparison | None = None,
 ) -> dict[str, Any]:
     """Everything the briefing of a story or event shows, as plain data.
 
@@ -233,6 +234,7 @@ def build_briefing(
         from storyline.compare import compare  # here: a missing module fails when used
 
         comparison = compare(store, cid)
+    rec: StoryRecord | EventRecord
     if kind == "story":
         rec = story_record(store, cid, full=True)
         events, story, timeline = rec["event_details"], cid, rec["timeline"]

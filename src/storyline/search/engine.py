@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import sqlite3
 from datetime import date
-from typing import Any
 
 from storyline.errors import QueryError
+from storyline.records import SearchHit
 from storyline.search.index import ensure_index
 from storyline.search.query import ParsedQuery, parse_query
 from storyline.search.semantic import semantic_ranking
@@ -133,9 +133,9 @@ def _records(
     parsed: ParsedQuery,
     bm25: dict[str, float],
     sims: dict[str, float],
-) -> list[dict[str, Any]]:
+) -> list[SearchHit]:
     rows = tables.search_rows(store, [a for a, _, _ in fused])
-    out = []
+    out: list[SearchHit] = []
     for article, score, matched in fused:
         r = rows.get(article)
         if r is None:  # deleted between ranking and reading
@@ -177,7 +177,7 @@ def search(
     entity: str | None = None,
     story: str | None = None,
     limit: int = 20,
-) -> list[dict[str, Any]]:
+) -> list[SearchHit]:
     """Articles matching `query`, best first, as dicts ready for JSON.
 
     Each result: id, title, outlet, lang, published, score (reciprocal-rank-fusion score,

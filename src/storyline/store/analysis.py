@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, Literal, cast, overload
 
 from storyline.analyse.model import Analysis, Entity
 from storyline.analyse.names import name_key, name_parts, part_key
@@ -18,6 +18,18 @@ from storyline.analyse.resolve_known import (
     group_keys,
 )
 from storyline.errors import NotFoundError
+from storyline.records import (
+    AnalysisRecord,
+    ArticleAnalysis,
+    DateRecord,
+    EntityListing,
+    EntityMerge,
+    EntityRecord,
+    MentionRecord,
+    QuantityRecord,
+    QuoteRecord,
+    SpeakerQuote,
+)
 from storyline.settings import QUOTE_MIN_CONFIDENCE
 from storyline.store.db import Store, now
 from storyline.store.entities import link_entity
@@ -197,7 +209,7 @@ def matching_entity_ids(store: Store, name: str) -> list[str]:
 
 def list_entities(
     store: Store, etype: str | None = None, name: str | None = None
-) -> list[dict[str, Any]]:
+) -> list[EntityListing]:
     sql = (
         "SELECT e.id, e.name, e.type, (SELECT count(*) FROM mentions m WHERE m.entity_id=e.id)"
         " AS mentions FROM entities e"
@@ -217,13 +229,14 @@ def list_entities(
     if where:
         sql += " WHERE " + " AND ".join(where)
     sql += " ORDER BY mentions DESC, e.name"
-    out = []
+    out: list[EntityListing] = []
     for r in store.conn.execute(sql, args).fetchall():
-        out.append(entity_record(store, str(r["id"])) | {"mention_count": r["mentions"]})
+        record = entity_record(store, str(r["id"])) | {"mention_count": r["mentions"]}
+        out.append(cast(EntityListing, record))
     return out
 
 
-def entity_record(store: Store, entity_id: str) -> dict[str, Any]:
+def entity_record(store: Store, entity_id: str) -> EntityRecord:
     conn = store.conn
     row = conn.execute("SELECT * FROM entities WHERE id=?", (entity_id,)).fetchone()
     if row is None:
@@ -260,12 +273,12 @@ def entity_record(store: Store, entity_id: str) -> dict[str, Any]:
     }
 
 
-def explain_entity(store: Store, name: str) -> list[dict[str, Any]]:
+def explain_entity(store: Store, name: str) -> list[EntityListing]:
     """Entities matching a name, each with every merge and its reason."""
     found = list_entities(store, name=name)
     for ent in found:
         ent["merges"] = [
-            dict(r)
+            cast(EntityMerge, dict(r))
             for r in store.conn.execute(
                 "SELECT alias, reason, article_id, created_at FROM entity_merges WHERE entity_id=? "
                 "ORDER BY created_at, alias",
@@ -275,7 +288,7 @@ def explain_entity(store: Store, name: str) -> list[dict[str, Any]]:
     return found
 
 
-def article_analysis(store: Store, article_id: str) -> dict[str, list[dict[str, Any]]]:
+def article_analysis(store: Store, article_id: str) -> ArticleAnalysis:
     conn = store.conn
     out: dict[str, list[dict[str, Any]]] = {}
     for table, cols in (
@@ -293,10 +306,20 @@ def article_analysis(store: Store, article_id: str) -> dict[str, list[dict[str, 
                 f"SELECT {cols} FROM {table} WHERE article_id=? ORDER BY start", (article_id,)
             )
         ]
-    return out
+    return cast(ArticleAnalysis, out)
 
 
-def all_rows(store: Store, table: str) -> list[dict[str, Any]]:
+@overload
+def all_rows(store: Store, table: Literal["mentions"]) -> list[MentionRecord]: ...
+@overload
+def all_rows(store: Store, table: Literal["quotes"]) -> list[QuoteRecord]: ...
+@overload
+def all_rows(store: Store, table: Literal["dates"]) -> list[DateRecord]: ...
+@overload
+def all_rows(store: Store, table: Literal["quantities"]) -> list[QuantityRecord]: ...
+@overload
+def all_rows(store: Store, table: str) -> Sequence[AnalysisRecord]: ...
+def all_rows(store: Store, table: str) -> Sequence[AnalysisRecord]:
     """Every row of an analysis table in export form (``article`` instead of ``article_id``)."""
     cols = {
         "mentions": "article_id AS article, entity_id AS entity, start, end, text, label",
@@ -305,7 +328,7 @@ def all_rows(store: Store, table: str) -> list[dict[str, Any]]:
         "quantities": "article_id AS article, text, start, end, value, unit, counted, hedge",
     }[table]
     return [
-        dict(r)
+        cast(AnalysisRecord, dict(r))
         for r in store.conn.execute(f"SELECT {cols} FROM {table} ORDER BY article_id, start")
     ]
 
@@ -315,7 +338,7 @@ def all_rows(store: Store, table: str) -> list[dict[str, Any]]:
 QUOTE_SHOWN = "(q.confidence IS NULL OR q.confidence >= ?)"
 
 
-def quotes_by_speaker(store: Store, speaker: str | None = None) -> list[dict[str, Any]]:
+def quotes_by_speaker(store: Store, speaker: str | None = None) -> list[SpeakerQuote]:
     sql = (
         "SELECT q.article_id AS article, q.text, q.kind, q.speaker, q.speaker_name, q.cue, "
         "q.via, q.start, q.end, a.outlet, a.published, e.name AS speaker_entity "
@@ -329,4 +352,4 @@ def quotes_by_speaker(store: Store, speaker: str | None = None) -> list[dict[str
         sql += f" AND (q.speaker IN ({','.join('?' * len(ids))}) OR q.speaker_name LIKE ?)"
         args += [*ids, f"%{speaker}%"]
     sql += " ORDER BY a.published IS NULL, a.published, q.article_id, q.start"
-    return [dict(r) for r in store.conn.execute(sql, args)]
+    return [cast(SpeakerQuote, dict(r)) for r in store.conn.execute(sql, args)]

@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from storyline.records import ClaimRecord
 from storyline.settings import QUOTE_MIN_CONFIDENCE
 from storyline.store.db import Store, id_chunks, marks, now
 
@@ -203,10 +204,10 @@ def save_claims(
     )
 
 
-def read_claims(store: Store, story_id: str) -> list[dict[str, Any]]:
+def read_claims(store: Store, story_id: str) -> list[ClaimRecord]:
     """A story's stored claims with sources (passages cut from the article text) and disputes."""
     conn = store.conn
-    claims: dict[str, dict[str, Any]] = {}
+    claims: dict[str, ClaimRecord] = {}
     for row in conn.execute(
         "SELECT * FROM claims WHERE story_id = ? ORDER BY weight DESC, id", (story_id,)
     ):

@@ -20,14 +20,48 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from os import PathLike
 from pathlib import Path
-from typing import Any, cast
+from typing import Any, TypedDict, cast
 
 from storyline.config import Config, resolve
 from storyline.errors import InputError, NotFoundError, SchemaError, StoreBusyError, StoreError
 from storyline.model import Document
+from storyline.records import ArticleRecord, Provenance, PublishedSource, RemovedLine
 from storyline.settings import PG_POOL_SIZE, STORE_WAIT
 from storyline.store import postgres, schema_pg
 from storyline.store.schema import MIGRATIONS, SCHEMA_VERSION, Migration
+
+
+class MigrationRow(TypedDict):
+    """A schema migration applied to the store."""
+
+    version: int
+    name: str
+    applied_at: str
+
+
+class ArticleLine(TypedDict):
+    """An article in `Store.list_articles` (``storyline list``)."""
+
+    id: str
+    title: str | None
+    outlet: str | None
+    lang: str | None
+    published: str | None
+    published_source: PublishedSource | None
+    duplicate_of: str | None
+    #: length of the clean text
+    chars: int
+
+
+class FlaggedArticle(TypedDict):
+    """A stored page flagged as not an article (`Store.flagged_articles`)."""
+
+    id: str
+    title: str | None
+    outlet: str | None
+    url: str | None
+    quality: str
+
 
 _ID_TABLES = frozenset({"articles", "events", "stories", "entities"})
 
@@ -259,9 +293,9 @@ class Store:
         ]
         return problems
 
-    def migrations(self) -> list[dict[str, Any]]:
+    def migrations(self) -> list[MigrationRow]:
         rows = self.conn.execute("SELECT * FROM schema_migrations ORDER BY version")
-        return [dict(r) for r in rows]
+        return [cast(MigrationRow, dict(r)) for r in rows]
 
     # -- writing ----------------------------------------------------------------
 
@@ -528,7 +562,7 @@ class Store:
         lang: str | None = None,
         query: str | None = None,
         limit: int | None = None,
-    ) -> list[dict[str, Any]]:
+    ) -> list[ArticleLine]:
         sql = (
             "SELECT a.id, a.title, a.outlet, a.lang, a.published, a.published_source, "
             "a.duplicate_of, length(a.text) AS chars FROM articles a"
@@ -557,24 +591,24 @@ class Store:
         if limit:
             sql += f" LIMIT {int(limit)}"
         try:
-            return [dict(r) for r in self.conn.execute(sql, args)]
+            return [cast(ArticleLine, dict(r)) for r in self.conn.execute(sql, args)]
         except sqlite3.OperationalError as exc:
             raise StoreError(
                 f"search query {query!r} is not valid ({exc})",
                 hint="quote phrases with double quotes",
             ) from exc
 
-    def _full(self, row: sqlite3.Row) -> dict[str, Any]:
+    def _full(self, row: sqlite3.Row) -> ArticleRecord:
         article_id = row["id"]
         sources = [
-            dict(r)
+            cast(Provenance, dict(r))
             for r in self.conn.execute(
                 "SELECT source, url, byte_hash, ingested_at FROM sources WHERE article_id=? "
                 "ORDER BY ingested_at, source",
                 (article_id,),
             )
         ]
-        removed = [
+        removed: list[RemovedLine] = [
             {"line": r["line"], "reason": r["reason"], "position": r["position"]}
             for r in self.conn.execute(
                 "SELECT position, line, reason FROM removed_lines WHERE article_id=? "
@@ -620,22 +654,22 @@ class Store:
         row = self.conn.execute("SELECT story_id FROM events WHERE id=?", (event_id,)).fetchone()
         return str(row[0]) if row else None
 
-    def get_article(self, article_id: str) -> dict[str, Any]:
+    def get_article(self, article_id: str) -> ArticleRecord:
         full_id = self.resolve_id(article_id)
         row = self.conn.execute("SELECT * FROM articles WHERE id=?", (full_id,)).fetchone()
         return self._full(row)
 
-    def iter_articles(self) -> Iterator[dict[str, Any]]:
+    def iter_articles(self) -> Iterator[ArticleRecord]:
         for row in self.conn.execute("SELECT * FROM articles ORDER BY rowid").fetchall():
             yield self._full(row)
 
-    def flagged_articles(self) -> list[dict[str, Any]]:
+    def flagged_articles(self) -> list[FlaggedArticle]:
         """Stored pages flagged as not articles (kept out of stories), oldest first."""
         rows = self.conn.execute(
             "SELECT id, title, outlet, url, quality FROM articles "
             "WHERE quality IS NOT NULL ORDER BY rowid"
         )
-        return [dict(r) for r in rows]
+        return [cast(FlaggedArticle, dict(r)) for r in rows]
 
     def outlet_counts(self) -> list[tuple[str | None, int]]:
         rows = self.conn.execute(

@@ -8,17 +8,76 @@ Here each page section is one query with a LIMIT, joined to the names it shows.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, NotRequired, TypedDict, cast
 
+from storyline.records import EntityMerge, PublishedSource
 from storyline.settings import QUOTE_MIN_CONFIDENCE
 from storyline.store import Store
 from storyline.store.analysis import QUOTE_SHOWN
 from storyline.store.stories import story_row
+from storyline.types import ArticleId, EntityId, EventId, IsoDate, StoryId
 
 __all__ = ["story_row"]  # pages read a story whole, as the records do
 
 #: Rows per page of a paged list.
 PAGE = 50
+
+
+class ArticleLine(TypedDict):
+    """An article in a story's list of articles."""
+
+    id: ArticleId
+    title: str | None
+    outlet: str | None
+    lang: str | None
+    published: IsoDate | None
+    published_source: PublishedSource | None
+    duplicate_of: ArticleId | None
+    echo_of: ArticleId | None
+    event: EventId
+
+
+class EventLine(TypedDict):
+    """An event in a story's list of events."""
+
+    id: EventId
+    story: StoryId
+    title: str
+    date_start: IsoDate | None
+    date_end: IsoDate | None
+    #: 1 when no article of the event states its publication date
+    date_inferred: int
+    #: counted from the story's articles by the page (web.story_page.with_sources)
+    articles: NotRequired[int]
+    outlets: NotRequired[list[str]]
+    independent_sources: NotRequired[int]
+
+
+class ActorLine(TypedDict):
+    """An entity named in a story or event, with in how many of its articles."""
+
+    id: EntityId
+    name: str
+    type: str
+    articles: int
+    mentions: int
+
+
+class QuoteLine(TypedDict):
+    """A quote with its article's outlet, date and title and its speaker's name."""
+
+    article: ArticleId
+    start: int
+    text: str
+    kind: str
+    speaker: EntityId | None
+    speaker_name: str | None
+    via: str | None
+    cue: str | None
+    outlet: str | None
+    published: IsoDate | None
+    article_title: str | None
+    speaker_entity: str | None
 
 
 def rows(store: Store, sql: str, args: tuple[Any, ...] | list[Any] = ()) -> list[dict[str, Any]]:
@@ -51,8 +110,8 @@ def headlines(store: Store, story_ids: list[str]) -> dict[str, str]:
     return {story: key[2] for story, key in best.items()}
 
 
-def story_articles(store: Store, story_id: str) -> list[dict[str, Any]]:
-    return rows(
+def story_articles(store: Store, story_id: str) -> list[ArticleLine]:
+    found = rows(
         store,
         "SELECT a.id, a.title, a.outlet, a.lang, a.published, a.published_source, "
         "a.duplicate_of, a.echo_of, a.event_id AS event FROM articles a "
@@ -60,11 +119,12 @@ def story_articles(store: Store, story_id: str) -> list[dict[str, Any]]:
         "ORDER BY a.published IS NULL, a.published, a.id",
         (story_id,),
     )
+    return cast("list[ArticleLine]", found)
 
 
-def story_events(store: Store, story_id: str) -> list[dict[str, Any]]:
+def story_events(store: Store, story_id: str) -> list[EventLine]:
     """The story's events, earliest first (undated last)."""
-    return rows(
+    found = rows(
         store,
         "SELECT e.id, e.story_id AS story, e.title, e.date_start, e.date_end, "
         "NOT EXISTS (SELECT 1 FROM articles a WHERE a.event_id = e.id "
@@ -72,6 +132,7 @@ def story_events(store: Store, story_id: str) -> list[dict[str, Any]]:
         "WHERE e.story_id = ? ORDER BY e.date_start IS NULL, e.date_start, e.id",
         (story_id,),
     )
+    return cast("list[EventLine]", found)
 
 
 def event_page(
@@ -87,9 +148,9 @@ def event_page(
     return [str(r[0]) for r in ids], total
 
 
-def key_actors(store: Store, story_id: str, limit: int = 16) -> list[dict[str, Any]]:
+def key_actors(store: Store, story_id: str, limit: int = 16) -> list[ActorLine]:
     """Entities named in most of the story's articles."""
-    return rows(
+    found = rows(
         store,
         "SELECT n.id AS id, n.name, n.type, count(DISTINCT m.article_id) AS articles, "
         "count(*) AS mentions FROM events e JOIN articles a ON a.event_id = e.id "
@@ -98,6 +159,7 @@ def key_actors(store: Store, story_id: str, limit: int = 16) -> list[dict[str, A
         "ORDER BY articles DESC, mentions DESC, n.name LIMIT ?",
         (story_id, limit),
     )
+    return cast("list[ActorLine]", found)
 
 
 _QUOTE_COLS = (
@@ -108,7 +170,7 @@ _QUOTE_COLS = (
 )
 
 
-def story_quotes(store: Store, story_id: str, page: int) -> tuple[list[dict[str, Any]], int]:
+def story_quotes(store: Store, story_id: str, page: int) -> tuple[list[QuoteLine], int]:
     """One page of the story's quotes, oldest first, and how many there are."""
     where = f"WHERE a.event_id IN (SELECT id FROM events WHERE story_id = ?) AND {QUOTE_SHOWN} "
     least = store.config[QUOTE_MIN_CONFIDENCE]
@@ -122,28 +184,30 @@ def story_quotes(store: Store, story_id: str, page: int) -> tuple[list[dict[str,
         "LIMIT ? OFFSET ?",
         (story_id, least, PAGE, (page - 1) * PAGE),
     )
-    return found, int(total)
+    return cast("list[QuoteLine]", found), int(total)
 
 
-def entity_quotes(store: Store, entity_id: str, limit: int = PAGE) -> list[dict[str, Any]]:
-    return rows(
+def entity_quotes(store: Store, entity_id: str, limit: int = PAGE) -> list[QuoteLine]:
+    found = rows(
         store,
         _QUOTE_COLS + "WHERE q.speaker = ? "
         "ORDER BY a.published IS NULL, a.published DESC, q.article_id, q.start LIMIT ?",
         (entity_id, limit),
     )
+    return cast("list[QuoteLine]", found)
 
 
-def event_quotes(store: Store, event_id: str, limit: int = PAGE) -> list[dict[str, Any]]:
-    return rows(
+def event_quotes(store: Store, event_id: str, limit: int = PAGE) -> list[QuoteLine]:
+    found = rows(
         store,
         _QUOTE_COLS + "WHERE a.event_id = ? ORDER BY a.published, q.article_id, q.start LIMIT ?",
         (event_id, limit),
     )
+    return cast("list[QuoteLine]", found)
 
 
-def event_actors(store: Store, event_id: str, limit: int = 12) -> list[dict[str, Any]]:
-    return rows(
+def event_actors(store: Store, event_id: str, limit: int = 12) -> list[ActorLine]:
+    found = rows(
         store,
         "SELECT n.id AS id, n.name, n.type, count(DISTINCT m.article_id) AS articles, "
         "count(*) AS mentions FROM articles a JOIN mentions m ON m.article_id = a.id "
@@ -151,6 +215,7 @@ def event_actors(store: Store, event_id: str, limit: int = 12) -> list[dict[str,
         "ORDER BY articles DESC, mentions DESC, n.name LIMIT ?",
         (event_id, limit),
     )
+    return cast("list[ActorLine]", found)
 
 
 def entity_page(
@@ -294,7 +359,7 @@ def entity_list(
     return [(str(r[0]), int(r[1])) for r in found], total
 
 
-def entity_mentions_and_merges(store: Store, entity_id: str) -> tuple[int, list[dict[str, Any]]]:
+def entity_mentions_and_merges(store: Store, entity_id: str) -> tuple[int, list[EntityMerge]]:
     """How often an entity is mentioned, and every merge behind it with its reason."""
     count = int(
         store.conn.execute(
@@ -307,7 +372,7 @@ def entity_mentions_and_merges(store: Store, entity_id: str) -> tuple[int, list[
         "WHERE entity_id = ? ORDER BY created_at, alias",
         (entity_id,),
     )
-    return count, merges
+    return count, cast("list[EntityMerge]", merges)
 
 
 #: Tables whose rows the status counts.

@@ -9,16 +9,110 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Iterable, Sequence
-from typing import Any
+from typing import Any, TypedDict, cast
 
 import numpy as np
 import numpy.typing as npt
 
 from storyline.analyse.model import DateMention
 from storyline.errors import NotFoundError
+from storyline.records import ClusterArticle, EchoEvidence, PublishedSource
 from storyline.store.db import Store, id_chunks, marks, now
+from storyline.types import ArticleId, EntityId, EventId, IsoDate, StoryId, Timestamp
 
 Matrix = npt.NDArray[np.float32]
+
+
+class ArticleText(TypedDict):
+    """What dating an article from its story reads of it (`article_text`)."""
+
+    id: ArticleId
+    text: str
+    lang: str | None
+    published: IsoDate | None
+    published_source: PublishedSource | None
+    #: (start, end, entity id) of its mentions linked to an entity
+    mentions: list[tuple[int, int, EntityId]]
+
+
+class DateRow(TypedDict):
+    """A dated mention with its sentence and the entities named in it (`date_rows`)."""
+
+    article: ArticleId
+    article_text: str
+    lang: str | None
+    start: int
+    end: int
+    value: IsoDate
+    #: the sentence around the date
+    text: str
+    entities: frozenset[EntityId]
+
+
+class EventRow(TypedDict):
+    """Every stored column of an event."""
+
+    id: EventId
+    story_id: StoryId
+    title: str
+    date_start: IsoDate | None
+    date_end: IsoDate | None
+    created_at: Timestamp
+    updated_at: Timestamp
+
+
+class StoryRow(TypedDict):
+    """Every stored column of a story."""
+
+    id: StoryId
+    title: str
+    created_at: Timestamp
+    updated_at: Timestamp
+
+
+class StoryTitle(TypedDict):
+    id: StoryId
+    title: str
+
+
+class StorySummaryRow(TypedDict):
+    """A story's counts, date range and languages (`story_summaries`)."""
+
+    id: StoryId
+    title: str
+    events: int
+    articles: int
+    outlets: int
+    first: IsoDate | None
+    last: IsoDate | None
+    #: comma-joined
+    langs: str | None
+    #: 1 when no article of the story states its date
+    dates_inferred: int
+
+
+class ClusterLogRow(TypedDict):
+    """One grouping decision as stored; `evidence` is JSON text."""
+
+    id: int
+    kind: str
+    action: str
+    cluster: str
+    subject: str | None
+    evidence: str | None
+    created_at: Timestamp
+
+
+class StoryText(TypedDict):
+    """A story's article with its text (`story_texts`)."""
+
+    id: ArticleId
+    event_id: EventId
+    text: str
+    outlet: str | None
+    published: IsoDate | None
+    published_source: PublishedSource | None
+    lang: str | None
 
 
 def cluster_counts(store: Store) -> tuple[int, int]:
@@ -28,7 +122,7 @@ def cluster_counts(store: Store) -> tuple[int, int]:
     return int(events), int(stories)
 
 
-def article_text(store: Store, article_id: str) -> dict[str, Any]:
+def article_text(store: Store, article_id: str) -> ArticleText:
     row = store.conn.execute(
         "SELECT id, text, lang, published, published_source FROM articles WHERE id=?", (article_id,)
     ).fetchone()
@@ -43,12 +137,12 @@ def article_text(store: Store, article_id: str) -> dict[str, Any]:
             (article_id,),
         )
     ]
-    return out
+    return cast(ArticleText, out)
 
 
-def date_rows(store: Store, article_ids: Sequence[str]) -> list[dict[str, Any]]:
+def date_rows(store: Store, article_ids: Sequence[str]) -> list[DateRow]:
     """Dated mentions of the articles, each with the entities named within its sentence."""
-    out: list[dict[str, Any]] = []
+    out: list[DateRow] = []
     for article in article_ids:
         row = store.conn.execute(
             "SELECT text, lang FROM articles WHERE id=?", (article,)
@@ -176,7 +270,7 @@ def _stories_of_events(store: Store, event_ids: set[str]) -> set[str]:
     return out
 
 
-def save_echoes(store: Store, echoes: dict[str, tuple[str | None, dict[str, Any] | None]]) -> None:
+def save_echoes(store: Store, echoes: dict[str, tuple[str | None, EchoEvidence | None]]) -> None:
     store.conn.executemany(
         "UPDATE articles SET echo_of=?, echo_evidence=? WHERE id=?",
         [
@@ -248,7 +342,7 @@ def entity_names(store: Store, ids: Sequence[str]) -> dict[str, str]:
     }
 
 
-def story_title(store: Store, story_id: str) -> dict[str, Any]:
+def story_title(store: Store, story_id: str) -> StoryTitle:
     """A story's id and title (for a page that links back to it)."""
     row = store.conn.execute("SELECT id, title FROM stories WHERE id=?", (story_id,)).fetchone()
     if row is None:
@@ -286,14 +380,14 @@ def store_version(store: Store) -> Version:
 
 def cluster_articles(
     store: Store, *, event_id: str | None = None, story_id: str | None = None
-) -> list[dict[str, Any]]:
+) -> list[ClusterArticle]:
     """The articles of one event or one story, oldest first (undated last), with the
     columns the records show."""
     where, arg = (
         ("a.event_id = ?", event_id) if event_id is not None else ("e.story_id = ?", story_id)
     )
     return [
-        dict(r)
+        cast(ClusterArticle, dict(r))
         for r in store.conn.execute(
             "SELECT a.id, a.title, a.outlet, a.lang, a.published, a.published_source, "
             "a.duplicate_of, a.echo_of, a.echo_evidence, a.event_id AS event, e.story_id AS story "
@@ -304,20 +398,20 @@ def cluster_articles(
     ]
 
 
-def event_row(store: Store, event_id: str) -> dict[str, Any]:
+def event_row(store: Store, event_id: str) -> EventRow:
     """Every stored column of an event."""
     row = store.conn.execute("SELECT * FROM events WHERE id=?", (event_id,)).fetchone()
     if row is None:
         raise NotFoundError(f"no event with id {event_id!r}", hint="see 'storyline stories'")
-    return dict(row)
+    return cast(EventRow, dict(row))
 
 
-def story_row(store: Store, story_id: str) -> dict[str, Any]:
+def story_row(store: Store, story_id: str) -> StoryRow:
     """Every stored column of a story."""
     row = store.conn.execute("SELECT * FROM stories WHERE id=?", (story_id,)).fetchone()
     if row is None:
         raise NotFoundError(f"no story with id {story_id!r}", hint="see 'storyline stories'")
-    return dict(row)
+    return cast(StoryRow, dict(row))
 
 
 def story_event_ids(store: Store, story_id: str) -> list[str]:
@@ -357,10 +451,10 @@ def story_ids(store: Store) -> list[str]:
     return [str(r[0]) for r in store.conn.execute("SELECT id FROM stories ORDER BY id")]
 
 
-def story_summaries(store: Store) -> list[dict[str, Any]]:
+def story_summaries(store: Store) -> list[StorySummaryRow]:
     """Every story with its counts, date range and languages (comma-joined), largest first."""
     return [
-        dict(r)
+        cast(StorySummaryRow, dict(r))
         for r in store.conn.execute(
             "SELECT s.id, s.title, count(DISTINCT e.id) AS events, count(a.id) AS articles, "
             "count(DISTINCT a.outlet) AS outlets, min(e.date_start) AS first, "
@@ -374,19 +468,17 @@ def story_summaries(store: Store) -> list[dict[str, Any]]:
     ]
 
 
-def cluster_log_rows(store: Store, cluster: str | None = None) -> list[dict[str, Any]]:
+def cluster_log_rows(store: Store, cluster: str | None = None) -> list[ClusterLogRow]:
     """The grouping log (of one cluster, or whose evidence names it), oldest first."""
     sql = "SELECT id, kind, action, cluster, subject, evidence, created_at FROM cluster_log"
     args: tuple[str, ...] = ()
     if cluster:
         sql += " WHERE cluster = ? OR evidence LIKE ?"
         args = (cluster, f"%{cluster}%")
-    return [dict(r) for r in store.conn.execute(sql + " ORDER BY id", args)]
+    return [cast(ClusterLogRow, dict(r)) for r in store.conn.execute(sql + " ORDER BY id", args)]
 
 
-def _by_article(
-    store: Store, sql: str, article_ids: Sequence[str]
-) -> dict[str, list[sqlite3.Row]]:
+def _by_article(store: Store, sql: str, article_ids: Sequence[str]) -> dict[str, list[sqlite3.Row]]:
     """Rows of `sql` (whose first column is article_id and which ends in an `IN` list)
     for all these articles, a few statements in all: a story page must not run one
     query per article (each is a round trip to a PostgreSQL server)."""
@@ -419,10 +511,10 @@ def article_dates(store: Store, article_ids: Sequence[str]) -> dict[str, list[sq
     return rows
 
 
-def story_texts(store: Store, story_id: str) -> list[dict[str, Any]]:
+def story_texts(store: Store, story_id: str) -> list[StoryText]:
     """The story's articles with their text, event, outlet and date, oldest first."""
     return [
-        dict(r)
+        cast(StoryText, dict(r))
         for r in store.conn.execute(
             "SELECT a.id, a.event_id, a.text, a.outlet, a.published, a.published_source, a.lang "
             "FROM articles a "
@@ -438,8 +530,7 @@ def direct_quote_spans(
     """(start, end) of each article's direct quotes: dates inside them are said, not done."""
     rows = _by_article(
         store,
-        "SELECT article_id, start, end FROM quotes "
-        "WHERE kind='direct' AND article_id IN ({marks})",
+        "SELECT article_id, start, end FROM quotes WHERE kind='direct' AND article_id IN ({marks})",
         article_ids,
     )
     return {a: [(int(r[1]), int(r[2])) for r in found] for a, found in rows.items()}

@@ -15,8 +15,9 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from datetime import date
-from typing import Any, Protocol
+from typing import Protocol
 
+from storyline.records import EchoEvidence
 from storyline.store import Store
 from storyline.store.stories import echo_material
 
@@ -43,16 +44,16 @@ def outlet_pattern(outlet: str) -> re.Pattern[str]:
 
 def find_echoes(
     store: Store, members: Sequence[_Member]
-) -> dict[str, tuple[str | None, dict[str, Any] | None]]:
+) -> dict[str, tuple[str | None, EchoEvidence | None]]:
     """For each member of one event: (the article it echoes, evidence), or (None, None)."""
     order = sorted(members, key=lambda m: (m.published or date.max, m.id))
     material = {m.id: echo_material(store, m.id) for m in order}
-    out: dict[str, tuple[str | None, dict[str, Any] | None]] = {m.id: (None, None) for m in order}
+    out: dict[str, tuple[str | None, EchoEvidence | None]] = {m.id: (None, None) for m in order}
     for i, b in enumerate(order):
         if b.duplicate_of is not None:
             continue
         b_speakers, b_figures, b_text = material[b.id]
-        best: tuple[int, str | None, dict[str, Any] | None] = (0, None, None)
+        best: tuple[int, str | None, EchoEvidence | None] = (0, None, None)
         for a in order[:i]:
             if a.duplicate_of is not None or not a.outlet or a.outlet == b.outlet:
                 continue
@@ -65,7 +66,7 @@ def find_echoes(
             figures = len(shared) >= _MIN_SHARED_FIGURES and len(shared) >= 0.6 * len(b_figures)
             strength = 2 * named + bool(speakers) + figures
             if named and (speakers or figures) and strength > best[0]:
-                evidence = {
+                evidence: EchoEvidence = {
                     "names_outlet": a.outlet if named else None,
                     "same_speakers_quoted": speakers,
                     "shared_figures": shared,

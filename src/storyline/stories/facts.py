@@ -10,10 +10,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Any
+from typing import TYPE_CHECKING
 
 from storyline.analyse.preview import is_preview
 from storyline.analyse.sentences import split_sentences
+
+if TYPE_CHECKING:
+    from storyline.store.stories import DateRow
 
 
 @dataclass(frozen=True)
@@ -47,7 +50,7 @@ RECENT_DAYS = 2
 def facts_of(
     article: str,
     published: date | None,
-    rows: Sequence[dict[str, Any]],
+    rows: Sequence[DateRow],
     keep: set[tuple[int, int]] | None = None,
 ) -> list[Fact]:
     """The facts of one article's stored dates (``rows``: start, end, value, text, entities,

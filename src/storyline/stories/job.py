@@ -159,7 +159,7 @@ def _take(
     store: Store,
     item: Item,
     found: ContextDate,
-    art: dict[str, Any],
+    art: db.ArticleText,
     cache: FactCache,
     sentences: list[Sentence] | None = None,
 ) -> bool:

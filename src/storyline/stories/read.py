@@ -9,9 +9,17 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
 
 from storyline.errors import NotFoundError
+from storyline.records import (
+    ClusterArticle,
+    ClusterLogEntry,
+    EventArticle,
+    EventRecord,
+    StoryRecord,
+    StorySummary,
+    TimelineEntryRecord,
+)
 from storyline.store import Store
 from storyline.store.stories import (
     cluster_articles,
@@ -66,14 +74,14 @@ def resolve_story_or_event(store: Store, value: str) -> tuple[str, str]:
     )
 
 
-def _sources(articles: list[dict[str, Any]]) -> int:
+def _sources(articles: list[ClusterArticle]) -> int:
     members = [
         _Member(a["id"], a["outlet"], day_of(a["published"]), a["duplicate_of"]) for a in articles
     ]
     return independent_sources(members, {a["id"]: a["echo_of"] for a in articles})
 
 
-def event_record(store: Store, event_id: str, *, full: bool = False) -> dict[str, Any]:
+def event_record(store: Store, event_id: str, *, full: bool = False) -> EventRecord:
     """An event: id, story, title, date, articles and how many independent sources."""
     row = event_row(store, event_id)
     arts = cluster_articles(store, event_id=event_id)
@@ -84,7 +92,7 @@ def event_record(store: Store, event_id: str, *, full: bool = False) -> dict[str
         if row["date_start"]
         else None
     )
-    out: dict[str, Any] = {
+    out: EventRecord = {
         "id": row["id"],
         "story": row["story_id"],
         "title": row["title"],
@@ -97,19 +105,21 @@ def event_record(store: Store, event_id: str, *, full: bool = False) -> dict[str
         "outlets": sorted({a["outlet"] for a in arts if a["outlet"]}),
     }
     if full:
-        for a in arts:
-            a["echo_evidence"] = json.loads(a["echo_evidence"]) if a["echo_evidence"] else None
-        out["article_details"] = arts
+        details: list[EventArticle] = [
+            {**a, "echo_evidence": json.loads(a["echo_evidence"]) if a["echo_evidence"] else None}
+            for a in arts
+        ]
+        out["article_details"] = details
     return out
 
 
-def story_record(store: Store, story_id: str, *, full: bool = False) -> dict[str, Any]:
+def story_record(store: Store, story_id: str, *, full: bool = False) -> StoryRecord:
     """A story: id, title, its events (oldest first) and articles; with `full`, the
     events' details, the outlets and the timeline."""
     row = story_row(store, story_id)
     events = story_event_ids(store, story_id)
     arts = cluster_articles(store, story_id=story_id)
-    out: dict[str, Any] = {
+    out: StoryRecord = {
         "id": row["id"],
         "title": row["title"],
         "events": events,
@@ -126,7 +136,7 @@ def story_record(store: Store, story_id: str, *, full: bool = False) -> dict[str
     return out
 
 
-def list_stories(store: Store) -> list[dict[str, Any]]:
+def list_stories(store: Store) -> list[StorySummary]:
     """Every story with its counts and date range, largest first."""
     rows = story_summaries(store)
     return [
@@ -146,15 +156,15 @@ def list_stories(store: Store) -> list[dict[str, Any]]:
     ]
 
 
-def all_events(store: Store) -> list[dict[str, Any]]:
+def all_events(store: Store) -> list[EventRecord]:
     return [event_record(store, e) for e in event_ids(store)]
 
 
-def all_timelines(store: Store) -> list[dict[str, Any]]:
+def all_timelines(store: Store) -> list[TimelineEntryRecord]:
     return [e.to_dict() for s in story_ids(store) for e in build_timeline(store, s)]
 
 
-def cluster_log(store: Store, cluster: str | None = None) -> list[dict[str, Any]]:
+def cluster_log(store: Store, cluster: str | None = None) -> list[ClusterLogEntry]:
     return [
         {**r, "evidence": json.loads(r["evidence"] or "null")}
         for r in cluster_log_rows(store, cluster)

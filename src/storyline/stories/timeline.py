@@ -28,8 +28,10 @@ from typing import Any
 
 from storyline.analyse.preview import is_forecast_sentence
 from storyline.analyse.sentences import split_sentences
+from storyline.records import TimelineEntryRecord, TimelineSource
 from storyline.store import Store
 from storyline.store.stories import (
+    StoryText,
     article_dates,
     direct_quote_spans,
     linked_mentions,
@@ -69,11 +71,11 @@ class TimelineEntry:
     date: str
     precision: str
     text: str
-    sources: list[dict[str, Any]] = field(default_factory=list)
+    sources: list[TimelineSource] = field(default_factory=list)
     #: Every source's date for it rests on an inferred publication date.
     inferred: bool = False
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self) -> TimelineEntryRecord:
         return {
             "story": self.story,
             "date": self.date,
@@ -99,7 +101,7 @@ class _Parts:
         )
 
 
-def _candidates(parts: _Parts, article: dict[str, Any]) -> list[_Candidate]:
+def _candidates(parts: _Parts, article: StoryText) -> list[_Candidate]:
     text = article["text"]
     sentences = split_sentences(text)
     mentions = parts.mentions[article["id"]]
@@ -251,7 +253,8 @@ def _entry(story: str, group: list[_Candidate]) -> TimelineEntry:
     span = interval(value)
     lo, hi = (span[0], span[1]) if span else (voice.lo, voice.hi)
     stating = [c for c in group if lo <= c.lo and c.hi <= hi] or said
-    sources, cited = [], set()
+    sources: list[TimelineSource] = []
+    cited = set()
     for c in sorted(stating, key=lambda c: (c.published or "9999", c.article, c.start)):
         if (c.article, c.start) not in cited:
             cited.add((c.article, c.start))

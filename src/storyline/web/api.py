@@ -19,7 +19,7 @@ import inspect
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import asdict, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
@@ -29,6 +29,16 @@ from starlette.routing import BaseRoute, Match, Route
 from storyline import __version__
 from storyline.errors import StorylineError
 from storyline.export import EXPORT_SCHEMA
+from storyline.records import (
+    AnalysedArticle,
+    EntityDetail,
+    EntityListing,
+    EventRecord,
+    SearchHit,
+    StoryRecord,
+    StorySummary,
+    TimelineEntryRecord,
+)
 from storyline.search.engine import build_filters, search
 from storyline.store import pages as reads
 from storyline.store.analysis import (
@@ -42,6 +52,7 @@ from storyline.stories.read import event_record, list_stories, resolve_cluster, 
 from storyline.stories.timeline import build_timeline
 from storyline.web.api_common import (
     MAX_LIMIT,
+    Page,
     Query,
     async_json_endpoint,
     error_response,
@@ -62,26 +73,26 @@ ENTITY_TYPES = ("PER", "ORG", "LOC", "MISC")
 # -- stories and events ------------------------------------------------------------
 
 
-def stories(request: Request) -> dict[str, Any]:
+def stories(request: Request) -> Page[StorySummary]:
     limit, offset = Query(request).page()
     with store_for(request) as store:
         return sliced(list_stories(store), limit, offset)
 
 
-def story(request: Request) -> dict[str, Any]:
+def story(request: Request) -> StoryRecord:
     with store_for(request) as store:
         full = resolve_cluster(store, "story", request.path_params["id"])
         return story_record(store, full, full=True)
 
 
-def timeline(request: Request) -> dict[str, Any]:
+def timeline(request: Request) -> Page[TimelineEntryRecord]:
     limit, offset = Query(request).page()
     with store_for(request) as store:
         full = resolve_cluster(store, "story", request.path_params["id"])
         return sliced([e.to_dict() for e in build_timeline(store, full)], limit, offset)
 
 
-def events(request: Request) -> dict[str, Any]:
+def events(request: Request) -> Page[EventRecord]:
     q = Query(request)
     limit, offset = q.page()
     story_id = q.text("story")
@@ -91,7 +102,7 @@ def events(request: Request) -> dict[str, Any]:
         return page([event_record(store, e) for e in ids], total, limit, offset)
 
 
-def event(request: Request) -> dict[str, Any]:
+def event(request: Request) -> EventRecord:
     with store_for(request) as store:
         full = resolve_cluster(store, "event", request.path_params["id"])
         return event_record(store, full, full=True)
@@ -133,7 +144,7 @@ def claims(request: Request) -> dict[str, Any]:
 # -- articles and entities ---------------------------------------------------------
 
 
-def articles(request: Request) -> dict[str, Any]:
+def articles(request: Request) -> Page[dict[str, Any]]:
     q = Query(request)
     limit, offset = q.page()
     first, last = q.span()
@@ -154,13 +165,13 @@ def articles(request: Request) -> dict[str, Any]:
         return page([asdict(r) for r in rows], total, limit, offset)
 
 
-def article(request: Request) -> dict[str, Any]:
+def article(request: Request) -> AnalysedArticle:
     with store_for(request) as store:
         record = store.get_article(request.path_params["id"])
         return {**record, **article_analysis(store, record["id"])}
 
 
-def entities(request: Request) -> dict[str, Any]:
+def entities(request: Request) -> Page[EntityListing]:
     """Entities, most mentioned first; the query mirrors `store.analysis.list_entities`,
     paged in SQL so a large store is not read whole for one page."""
     q = Query(request)
@@ -171,11 +182,13 @@ def entities(request: Request) -> dict[str, Any]:
         found, total = reads.entity_list(
             store, etype=etype, name=name, name_ids=ids, limit=limit, offset=offset
         )
-        items = [entity_record(store, e) | {"mention_count": n} for e, n in found]
+        items = [
+            cast(EntityListing, entity_record(store, e) | {"mention_count": n}) for e, n in found
+        ]
         return page(items, total, limit, offset)
 
 
-def entity(request: Request) -> dict[str, Any]:
+def entity(request: Request) -> EntityDetail:
     """One entity with every name variant, the merges behind them (and why), and its quotes."""
     with store_for(request) as store:
         full = store.resolve_prefix(
@@ -190,7 +203,7 @@ def entity(request: Request) -> dict[str, Any]:
 # -- search and status -------------------------------------------------------------
 
 
-def search_articles(request: Request) -> dict[str, Any]:
+def search_articles(request: Request) -> Page[SearchHit]:
     """Search; `total` counts the matches found, at most MAX_LIMIT (the engine's depth)."""
     q = Query(request)
     limit, offset = q.page()

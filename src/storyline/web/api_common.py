@@ -15,7 +15,7 @@ import re
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import date
 from http import HTTPStatus
-from typing import Any
+from typing import Any, Generic, TypedDict, TypeVar
 
 from starlette.exceptions import HTTPException
 from starlette.requests import ClientDisconnect, Request
@@ -142,12 +142,25 @@ class Query:
         )
 
 
-def page(items: Sequence[Any], total: int, limit: int, offset: int) -> dict[str, Any]:
+T = TypeVar("T")
+
+
+class Page(TypedDict, Generic[T]):
+    """The one shape of every list the API returns."""
+
+    items: list[T]
+    #: how many there are in all
+    total: int
+    limit: int
+    offset: int
+
+
+def page(items: Sequence[T], total: int, limit: int, offset: int) -> Page[T]:
     """The one shape of every list the API returns."""
     return {"items": list(items), "total": total, "limit": limit, "offset": offset}
 
 
-def sliced(rows: Sequence[Any], limit: int, offset: int) -> dict[str, Any]:
+def sliced(rows: Sequence[T], limit: int, offset: int) -> Page[T]:
     """A page cut from a list computed whole (stories, timelines, claims)."""
     return page(rows[offset : offset + limit], len(rows), limit, offset)
 

@@ -11,7 +11,7 @@ user whose files they are) may have, but a remote request should not.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from starlette.concurrency import run_in_threadpool
@@ -24,7 +24,7 @@ from storyline.store.watch import list_sources, recent_fetches
 from storyline.stories.read import resolve_cluster
 from storyline.watch import sources
 from storyline.watch.alerts import DIGESTS, KINDS, check_deliver
-from storyline.web.api_common import ApiError, Query, async_json_endpoint, invalid, sliced
+from storyline.web.api_common import ApiError, Page, Query, async_json_endpoint, invalid, sliced
 from storyline.web.api_ingest import require_token
 from storyline.web.deps import store_for
 
@@ -74,7 +74,7 @@ def _id(request: Request) -> int:
 # -- watches --------------------------------------------------------------------------
 
 
-def _list_watches(request: Request) -> dict[str, Any]:
+def _list_watches(request: Request) -> Page[dict[str, object]]:
     limit, offset = Query(request).page()
     with store_for(request) as store:
         rows = []
@@ -103,19 +103,19 @@ def _add_watch(request: Request, data: dict[str, Any]) -> dict[str, Any]:
 async def _list_or_add(
     request: Request,
     add: Callable[[Request, dict[str, Any]], dict[str, Any]],
-    listing: Callable[[Request], dict[str, Any]],
-) -> dict[str, Any]:
+    listing: Callable[[Request], Mapping[str, object]],
+) -> Mapping[str, object]:
     """GET lists, POST (with the token) adds: the shape of /watches and /alerts."""
     if request.method == "POST":
         require_token(request)
         data = await _json_body(request)
         added: dict[str, Any] = await run_in_threadpool(add, request, data)
         return added
-    listed: dict[str, Any] = await run_in_threadpool(listing, request)
+    listed: Mapping[str, object] = await run_in_threadpool(listing, request)
     return listed
 
 
-async def watches(request: Request) -> dict[str, Any]:
+async def watches(request: Request) -> Mapping[str, object]:
     return await _list_or_add(request, _add_watch, _list_watches)
 
 
@@ -174,7 +174,7 @@ def _add_alert(request: Request, data: dict[str, Any]) -> dict[str, Any]:
         return alert_db.add_alert(store, kind, value, minimum, deliver, digest).to_dict()
 
 
-async def alerts(request: Request) -> dict[str, Any]:
+async def alerts(request: Request) -> Mapping[str, object]:
     return await _list_or_add(request, _add_alert, _list_alerts)
 
 

@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import importlib
 import importlib.util
-from typing import Any
 
 from markupsafe import Markup
 
+from storyline.records import Comparison, TimelineEntryRecord
 from storyline.store import Store
+from storyline.store.pages import EventLine
 
 
 def _installed(module: str) -> bool:
@@ -26,19 +27,19 @@ def _installed(module: str) -> bool:
         return False
 
 
-def comparison(store: Store, story_id: str) -> dict[str, Any] | None:
+def comparison(store: Store, story_id: str) -> Comparison | None:
     """The story's source comparison (``storyline.compare.compare``), or None when this
     storyline has no comparison. Reads the claims as stored (never computes: a page must
     not wait for the encoder or the write lock); ``claims_state`` says how current."""
     if not _installed("storyline.compare"):
         return None
     compare = importlib.import_module("storyline.compare").compare
-    result: dict[str, Any] = compare(store, story_id, refresh=False)
+    result: Comparison = compare(store, story_id, refresh=False)
     return result
 
 
 def timeline_chart(
-    entries: list[dict[str, Any]], events: list[dict[str, Any]], lang: str
+    entries: list[TimelineEntryRecord], events: list[EventLine], lang: str
 ) -> Markup:
     """The briefing's timeline chart (``storyline.report.chart.timeline_svg``), so the
     page and the briefing draw the same picture. Its text is XML-escaped there."""
@@ -59,7 +60,7 @@ def timeline_chart(
     return Markup(timeline_svg(chart_entries, chart_events, lang=lang))
 
 
-def _event_date(event: dict[str, Any]) -> str:
+def _event_date(event: EventLine) -> str:
     first, last = event["date_start"], event["date_end"] or event["date_start"]
     return str(first) if first == last else f"{first}/{last}"
 

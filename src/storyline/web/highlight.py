@@ -12,9 +12,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Any
 
 from markupsafe import Markup, escape
+
+from storyline.records import ArticleAnalysis
 
 #: Nesting order for spans that start at the same place and are equally long.
 _ORDER = {"quote": 0, "ent": 1, "date": 2, "fig": 3}
@@ -37,7 +38,7 @@ def _title(value: str) -> str:
 
 
 def marks_for(
-    analysis: dict[str, list[dict[str, Any]]],
+    analysis: ArticleAnalysis,
     entity_names: dict[str, str],
     entity_href: Callable[[str], str],
     labels: dict[str, str],

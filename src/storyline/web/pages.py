@@ -18,6 +18,7 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
 from storyline.i18n import translate
+from storyline.records import ArticleMention
 from storyline.settings import QUOTE_MIN_CONFIDENCE
 from storyline.store import pages as queries
 from storyline.store.analysis import article_analysis
@@ -101,7 +102,7 @@ def article_page(request: Request) -> Response:
     )
 
 
-def _named(mentions: list[dict[str, Any]], names: dict[str, str]) -> list[dict[str, Any]]:
+def _named(mentions: list[ArticleMention], names: dict[str, str]) -> list[dict[str, Any]]:
     """The article's resolved entities with their mention counts, most named first."""
     counts = Counter(m["entity"] for m in mentions if m["entity"])
     label = {m["entity"]: m["label"] for m in mentions if m["entity"]}

@@ -8,13 +8,12 @@ analyst can fix the field instead of landing on an error page.
 
 from __future__ import annotations
 
-from typing import Any
-
 from starlette.requests import Request
 from starlette.responses import Response
 
 from storyline.errors import NotFoundError, QueryError
 from storyline.i18n import iso_day, local_day
+from storyline.records import SearchHit
 from storyline.search.engine import MAX_LIMIT, search
 from storyline.store import pages as queries
 from storyline.web.deps import store_for
@@ -33,7 +32,7 @@ def search_page(request: Request) -> Response:
     form = {k: request.query_params.get(k, "").strip()[:500] for k in _FIELDS}
     semantic = request.query_params.get("semantic") == "1"
     page = min(page_number(request), MAX_LIMIT // PER_PAGE)
-    results: list[dict[str, Any]] = []
+    results: list[SearchHit] = []
     error: str | None = None
     more = False
     entity_name: str | None = None

@@ -21,9 +21,11 @@ from starlette.responses import Response
 from storyline.config import Config
 from storyline.errors import NotFoundError
 from storyline.i18n import translate
+from storyline.records import Comparison, TimelineEntryRecord
 from storyline.report.summary import summarize
 from storyline.store import Store
 from storyline.store import pages as queries
+from storyline.store.pages import ArticleLine, EventLine
 from storyline.stories.dating import day_of
 from storyline.stories.echo import independent_sources
 from storyline.stories.read import _Member, resolve_cluster
@@ -48,7 +50,7 @@ SOURCES_SHOWN = 10
 ARTICLES_SHOWN = 100
 
 
-def sources(articles: list[dict[str, Any]]) -> int:
+def sources(articles: list[ArticleLine]) -> int:
     """Independent sources behind the articles, counted as the CLI counts them."""
     members = [
         _Member(a["id"], a["outlet"], day_of(a["published"]), a["duplicate_of"]) for a in articles
@@ -56,12 +58,10 @@ def sources(articles: list[dict[str, Any]]) -> int:
     return independent_sources(members, {a["id"]: a["echo_of"] for a in articles})
 
 
-def with_sources(
-    events: list[dict[str, Any]], articles: list[dict[str, Any]]
-) -> list[dict[str, Any]]:
+def with_sources(events: list[EventLine], articles: list[ArticleLine]) -> list[EventLine]:
     """Events with their article counts, outlets and independent sources, computed from
     the story's `articles` (fetched once for the page)."""
-    by_event: dict[str, list[dict[str, Any]]] = {}
+    by_event: dict[str, list[ArticleLine]] = {}
     for a in articles:
         by_event.setdefault(a["event"], []).append(a)
     for e in events:
@@ -115,7 +115,7 @@ def story_page(request: Request) -> Response:
         span=_span(events) or translate("undated", lang),
         comparison=_comparison_view(comparison),
         summary=summarize(
-            (comparison or {}).get("claims", []),
+            comparison["claims"] if comparison else [],
             [e["id"] for e in events],
             article_lang={a["id"]: a["lang"] for a in articles if a["lang"]},
             lang=lang,
@@ -126,11 +126,11 @@ def story_page(request: Request) -> Response:
 
 def expensive_parts(
     store: Store, cached: cache.PageCache, story_id: str
-) -> tuple[list[dict[str, Any]], dict[str, Any] | None, cache.Version]:
+) -> tuple[list[TimelineEntryRecord], Comparison | None, cache.Version]:
     """The story's timeline and comparison (from the cache when the story is unchanged)
     and the story's version."""
     version = cache.story_version(store, story_id)
-    timeline: list[dict[str, Any]] = cached.get(
+    timeline: list[TimelineEntryRecord] = cached.get(
         ("timeline", story_id),
         version,
         lambda: [e.to_dict() for e in build_timeline(store, story_id)],
@@ -152,7 +152,7 @@ def warm_stories(db_path: str | Path, config: Config, cached: cache.PageCache, l
     log.info("page cache warm: %d stories", len(largest))
 
 
-def _entry_view(entry: dict[str, Any]) -> dict[str, Any]:
+def _entry_view(entry: TimelineEntryRecord) -> dict[str, Any]:
     """A timeline entry with its sources grouped by outlet: each outlet once, linked to
     its first article, with how many of its articles state the entry."""
     outlets: dict[str | None, dict[str, Any]] = {}
@@ -162,7 +162,7 @@ def _entry_view(entry: dict[str, Any]) -> dict[str, Any]:
     return {**entry, "outlets": [{"outlet": o, **v} for o, v in outlets.items()]}
 
 
-def _span(events: list[dict[str, Any]]) -> str | None:
+def _span(events: list[EventLine]) -> str | None:
     """First to last day of the dated events ("2025-03-04 – 2025-09-19")."""
     first = [e["date_start"] for e in events if e["date_start"]]
     last = [e["date_end"] or e["date_start"] for e in events if e["date_start"]]
@@ -171,7 +171,7 @@ def _span(events: list[dict[str, Any]]) -> str | None:
     return min(first) if min(first) == max(last) else f"{min(first)} – {max(last)}"
 
 
-def _comparison_view(found: dict[str, Any] | None) -> dict[str, Any] | None:
+def _comparison_view(found: Comparison | None) -> dict[str, Any] | None:
     """What the page shows of the comparison: best-sourced claims first, disputes with
     both sides, only the figure groups whose figures differ; long lists cut."""
     if found is None:
