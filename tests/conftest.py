@@ -131,6 +131,15 @@ def pg_available() -> str | None:
 
 
 @pytest.fixture
+def child_db(tmp_path: Path, request: pytest.FixtureRequest) -> str:
+    """A store for a child process to open by itself (`--db`): a SQLite file, or in the
+    PostgreSQL half a database schema of the test's own, by URL."""
+    if ENGINE == "postgresql":
+        return str(request.getfixturevalue("pg_url"))
+    return str(tmp_path / "child.db")
+
+
+@pytest.fixture
 def pg_url(tmp_path: Path) -> str:
     """A URL of an empty PostgreSQL schema of this test's own. Skips loudly when no server
     can be reached, unless STORYLINE_REQUIRE_PG is set (as .ci/run sets it): then fails."""

@@ -84,9 +84,8 @@ def test_hardening_short_token_from_environment_refused(cli: Cli, db_path: Path)
     assert result.exit_code == 2 and "at least 32" in result.output
 
 
-@pytest.mark.sqlite_only("stops a child process that writes to a SQLite file")
 def test_hardening_sigterm_stops_an_ingest_after_a_committed_batch(
-    db_path: Path, tmp_path: Path, make_article: Callable[..., str]
+    child_db: str, tmp_path: Path, make_article: Callable[..., str]
 ) -> None:
     import os
     import time
@@ -99,20 +98,20 @@ def test_hardening_sigterm_stops_an_ingest_after_a_committed_batch(
     binary = Path(sys.executable).parent / "storyline"
     env = {**os.environ, "STORYLINE_BATCH_SIZE": "1", "STORYLINE_PROFILE": "fast"}
     child = subprocess.Popen(
-        [str(binary), "ingest", str(pile), "--db", str(db_path), "--no-stories", "--no-progress"],
+        [str(binary), "ingest", str(pile), "--db", child_db, "--no-stories", "--no-progress"],
         env=env,
         stderr=subprocess.PIPE,
         text=True,
     )
     deadline = time.monotonic() + 180
-    while _committed_articles(db_path) == 0:  # wait for a first commit
+    while _committed_articles(child_db) == 0:  # wait for a first commit
         assert child.poll() is None and time.monotonic() < deadline
         time.sleep(0.05)
     child.send_signal(signal.SIGTERM)
     _out, err = child.communicate(timeout=120)
     assert child.returncode == 1, err
     assert "stopped (SIGTERM)" in err
-    with Store(db_path) as store:
+    with Store(child_db) as store:
         stored = store.count()
         assert [r[0] for r in store.conn.execute("SELECT status FROM ingest_runs")] == [
             "interrupted"
@@ -120,10 +119,19 @@ def test_hardening_sigterm_stops_an_ingest_after_a_committed_batch(
     assert 1 <= stored < 30
 
 
-def _committed_articles(db: Path) -> int:
+def _committed_articles(db: str) -> int:
     """Articles a reader sees in `db` (0 while it is not there or not set up yet)."""
     import sqlite3
 
+    if db.startswith("postgresql://"):
+        import psycopg
+
+        try:
+            with psycopg.connect(db, connect_timeout=3) as conn:
+                row = conn.execute("SELECT count(*) FROM articles").fetchone()
+                return int(row[0]) if row else 0
+        except psycopg.Error:  # the child has not made the tables yet
+            return 0
     try:
         with sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=1) as conn:
             return int(conn.execute("SELECT count(*) FROM articles").fetchone()[0])

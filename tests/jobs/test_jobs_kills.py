@@ -68,18 +68,18 @@ def _survivors(marker: str) -> list[str]:
     ("step", "after"),
     [("analyse", 10), ("group", 3), ("compare", 1)],  # analyse: with workers at work
 )
-@pytest.mark.sqlite_only("kills a child process that writes to a SQLite file")
 def test_kill_during_a_step_then_the_rerun_finishes_it(
-    tmp_path: Path, step: str, after: int, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, child_db: str, step: str, after: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    # the child process reads its settings from the environment, as the command line does
     monkeypatch.setenv("STORYLINE_PROFILE", "fast")  # the same steps, a quicker test
     monkeypatch.setenv("STORYLINE_ANALYSE_WORKERS", "2")
-    db = tmp_path / "k.db"
+    db = child_db
     pile = str(EXAMPLES / "articles")
     log = tmp_path / "child.log"  # a file, not a pipe: a surviving worker would hold a pipe
     with log.open("w") as out:
         child = subprocess.run(
-            [sys.executable, "-c", CHILD, str(db), pile, step, str(after)],
+            [sys.executable, "-c", CHILD, db, pile, step, str(after)],
             env={**os.environ},
             stdout=out,
             stderr=out,
@@ -87,9 +87,9 @@ def test_kill_during_a_step_then_the_rerun_finishes_it(
         )
     assert child.returncode == -signal.SIGKILL, log.read_text()
     deadline = time.monotonic() + WORKERS_GONE_SECONDS
-    while _survivors(str(db)) and time.monotonic() < deadline:
+    while _survivors(db) and time.monotonic() < deadline:
         time.sleep(0.1)
-    assert not _survivors(str(db))  # no worker outlives the job's process
+    assert not _survivors(db)  # no worker outlives the job's process
     with Store(db) as store:
         _consistent(store)
         stored = store.count()

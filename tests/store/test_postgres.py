@@ -163,3 +163,38 @@ def test_insert_or_replace_is_an_upsert_on_the_primary_key() -> None:
     assert out.endswith(
         "ON CONFLICT (article_id) DO UPDATE SET vector = EXCLUDED.vector, rowid = DEFAULT"
     )
+
+
+def test_an_older_postgres_store_is_migrated_and_searchable(pg_url: str) -> None:
+    """The PostgreSQL twin of the SQLite old-store tests: a store left at schema version 4
+    by an older storyline is brought to the current schema on open, keeps its article, and
+    search finds it once the index is filled."""
+    import psycopg
+
+    from storyline.search import search
+    from storyline.search.index import reindex
+    from storyline.store import schema_pg
+    from storyline.store.schema import MIGRATIONS
+
+    with psycopg.connect(pg_url, autocommit=True) as conn:
+        conn.execute(
+            "CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, "
+            "applied_at TEXT NOT NULL)"
+        )
+        for m in MIGRATIONS:
+            if m.version <= 4:
+                conn.execute(schema_pg.script(m).encode())
+                conn.execute(
+                    "INSERT INTO schema_migrations VALUES (%s, %s, 'then')", (m.version, m.name)
+                )
+        conn.execute(
+            "INSERT INTO articles(id, title, text, raw_text, lang, text_hash, created_at) "
+            "VALUES ('old1', 'Alter Artikel', 'Die Streiks dauerten an.', 'x', 'de', 'h', "
+            "'then')"
+        )
+    with Store(pg_url) as store:
+        assert store.schema_version == MIGRATIONS[-1].version
+        assert store.article_ids() == ["old1"]
+        assert reindex(store) == 1 and reindex(store) == 0
+        assert [r["id"] for r in search(store, "Streik")] == ["old1"]
+        assert store.integrity_problems() == []

@@ -113,9 +113,8 @@ def test_watch_cli_alerts(cli: Cli, site: Site, tmp_path: Path) -> None:
     assert cli("alert", "remove", "1", "--db", dbp).exit_code == 1
 
 
-@pytest.mark.sqlite_only("kills a child process that writes to a SQLite file")
 def test_watch_cli_kill_9_loses_nothing_committed_and_repeats_nothing(
-    site: Site, tmp_path: Path
+    site: Site, child_db: str
 ) -> None:
     count = 16
     _site(site, count)
@@ -130,7 +129,7 @@ def test_watch_cli_kill_9_loses_nothing_committed_and_repeats_nothing(
 
     for i in range(count):
         site.routes[f"/k/{i}-meldung-aus-der-region"] = slow
-    dbp = tmp_path / "k.db"
+    dbp = child_db
     env = {
         **os.environ,
         "STORYLINE_BATCH_SIZE": "2",
@@ -139,13 +138,13 @@ def test_watch_cli_kill_9_loses_nothing_committed_and_repeats_nothing(
     }
     exe = [sys.executable, "-c", "from storyline.cli import main; main()", "watch"]
     subprocess.run(
-        [*exe, "add", site.base + "/feed.xml", "--db", str(dbp)],
+        [*exe, "add", site.base + "/feed.xml", "--db", dbp],
         env=env,
         check=True,
         capture_output=True,
     )
     proc = subprocess.Popen(
-        [*exe, "run", "--once", "--db", str(dbp)],
+        [*exe, "run", "--once", "--db", dbp],
         env=env,
         stderr=subprocess.PIPE,
         stdout=subprocess.DEVNULL,
@@ -163,7 +162,7 @@ def test_watch_cli_kill_9_loses_nothing_committed_and_repeats_nothing(
     assert committed == items  # every stored article has its item, and no item lacks one
     first_fetches = list(fetched)
     rerun = subprocess.run(
-        [*exe, "run", "--once", "--all", "--db", str(dbp)],
+        [*exe, "run", "--once", "--all", "--db", dbp],
         env=env,
         capture_output=True,
         text=True,
