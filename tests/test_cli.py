@@ -489,7 +489,20 @@ def test_cli_settings_lists_every_setting(cli: Cli) -> None:
     for s in SETTINGS:
         assert s.name in out and s.env_var in out
     md = ok(cli("settings", "--markdown")).stdout
-    assert md.startswith("| name |")
+    assert md.startswith("# Settings") and "| name |" in md
+
+
+def test_cli_settings_say_where_each_value_comes_from(cli: Cli, tmp_path: Path) -> None:
+    toml = tmp_path / "team.toml"
+    toml.write_text('batch_size = 3\nprofile = "fast"\n')
+    env = {"STORYLINE_BATCH_SIZE": "5"}
+    out = ok(cli("--config", str(toml), "settings", "--json", env=env)).stdout
+    rows = {r["name"]: r for r in json.loads(out)}
+    assert (rows["batch_size"]["value"], rows["batch_size"]["source"]) == (5, "environment")
+    assert (rows["profile"]["value"], rows["profile"]["source"]) == ("fast", "file")
+    assert rows["db"]["source"] == "default"
+    bad = cli("--config", str(tmp_path / "missing.toml"), "settings")
+    assert bad.exit_code == 1 and "missing.toml" in bad.output
 
 
 def test_cli_settings_shows_environment_values(cli: Cli) -> None:
