@@ -83,17 +83,18 @@ def _roles(conn: sqlite3.Connection, analysis: Analysis, ids: dict[str, str]) ->
     quote attributed to a role ("sagte der nordkoreanische Führer") finds its speaker."""
     if not any(q.speaker is None and q.speaker_name for q in analysis.quotes):
         return []
+    people = [e for e in analysis.entities if e.type == "PER" and e.id in ids]
+    # every read is sent before the first is read: one round trip on PostgreSQL's pipeline
+    reads = [
+        conn.execute(
+            "SELECT DISTINCT description FROM entity_descriptions WHERE entity_id=?",
+            (ids[e.id],),
+        )
+        for e in people
+    ]
     out = []
-    for e in analysis.entities:
-        if e.type != "PER" or e.id not in ids:
-            continue
-        stored = [
-            str(r[0])
-            for r in conn.execute(
-                "SELECT DISTINCT description FROM entity_descriptions WHERE entity_id=?",
-                (ids[e.id],),
-            )
-        ]
+    for e, rows in zip(people, reads, strict=True):
+        stored = [str(r[0]) for r in rows]
         out.append(Entity(ids[e.id], e.name, "PER", [], [*e.descriptions, *stored]))
     return out
 
@@ -106,12 +107,20 @@ def _retype(conn: sqlite3.Connection, entity_ids: set[str]) -> None:
     """An entity's type is the majority label of its mentions across the store (MISC last),
     read from at most `RETYPE_SAMPLE` of them: a popular entity's type is settled, and
     counting all its mentions for every added article would grow with the store."""
-    for eid in entity_ids:
-        rows = conn.execute(
-            "SELECT label, count(*) AS n FROM (SELECT label FROM mentions WHERE entity_id=? "
-            "LIMIT ?) sample GROUP BY label ORDER BY label = 'MISC', n DESC, label",
-            (eid, RETYPE_SAMPLE),
-        ).fetchall()
+    # every read is sent before the first is read: one round trip on PostgreSQL's pipeline
+    reads = [
+        (
+            eid,
+            conn.execute(
+                "SELECT label, count(*) AS n FROM (SELECT label FROM mentions WHERE entity_id=? "
+                "LIMIT ?) sample GROUP BY label ORDER BY label = 'MISC', n DESC, label",
+                (eid, RETYPE_SAMPLE),
+            ),
+        )
+        for eid in entity_ids
+    ]
+    for eid, cur in reads:
+        rows = cur.fetchall()
         if rows:
             conn.execute("UPDATE entities SET type=? WHERE id=?", (rows[0]["label"], eid))
 

@@ -16,7 +16,7 @@ import json
 import os
 import sqlite3
 from collections.abc import Callable, Iterator, Sequence, Sized
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from datetime import UTC, datetime
 from os import PathLike
 from pathlib import Path
@@ -286,15 +286,45 @@ class Store:
     @contextmanager
     def savepoint(self) -> Iterator[None]:
         """A nested step inside the open transaction: on an exception none of its writes
-        remain and the exception goes on; the rest of the transaction is untouched."""
-        self.conn.execute("SAVEPOINT item")
-        try:
-            yield
-        except BaseException:
-            self.conn.execute("ROLLBACK TO item")
+        remain and the exception goes on; the rest of the transaction is untouched.
+
+        On PostgreSQL the step's statements are pipelined (see :meth:`pipelined`): its
+        writes travel together, and an error of one is raised inside the step at the
+        latest when it ends, so it is rolled back like any other."""
+        with self.pipelined():
+            self.conn.execute("SAVEPOINT item")
+            try:
+                yield
+                self.flush()
+            except BaseException:
+                with suppress(sqlite3.Error):  # a write still in flight that failed too
+                    self.flush()
+                self.conn.execute("ROLLBACK TO item")
+                self.conn.execute("RELEASE item")
+                self.flush()
+                raise
             self.conn.execute("RELEASE item")
-            raise
-        self.conn.execute("RELEASE item")
+
+    @contextmanager
+    def pipelined(self) -> Iterator[None]:
+        """On PostgreSQL, send the block's statements without waiting for each result
+        (psycopg's pipeline mode): a write's result, and its error, come when the cursor
+        is first read, at :meth:`flush` or when the block ends; a read waits for its rows
+        (and for everything sent before it) as usual. A run of writes thus costs one
+        round trip. Statements run in the order sent either way; on SQLite this does
+        nothing. Use it where an error anywhere in the block is handled for the block as
+        a whole (as :meth:`savepoint` does), not for a statement whose error is caught."""
+        if not self.is_postgres:
+            yield
+            return
+        with cast(postgres.PgConnection, self.conn).pipeline():
+            yield
+
+    def flush(self) -> None:
+        """Wait for the statements a :meth:`pipelined` block has sent, raising the first
+        error among them (nothing to do on SQLite, where each ran when executed)."""
+        if self.is_postgres:
+            cast(postgres.PgConnection, self.conn).flush()
 
     def rename_sources(self, prefix: str, rename: Callable[[str], str]) -> None:
         """Rename the recorded sources and input errors whose name starts with `prefix`

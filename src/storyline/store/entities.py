@@ -166,6 +166,8 @@ def link_entity(store: Store, ent: Entity, article_id: str) -> str:
     full = [n for n in names if len(name_parts(n)) > 1]
     keys = _link_keys(full or names if ent.type == "PER" else names, ent.type)
     target: str | None = None
+    #: the stored name of `target`, as the candidate rows read it
+    stored_name = ""
     reasons: dict[str, str] = {}
     match = _candidates(conn, keys, ent.type)
     if ent.type != "PER":
@@ -175,7 +177,7 @@ def link_entity(store: Store, ent: Entity, article_id: str) -> str:
     else:
         match = []
     if match:
-        target = str(match[0]["id"])
+        target, stored_name = str(match[0]["id"]), str(match[0]["name"])
         known_aliases = {r["alias"] for r in match if r["id"] == target}
         for r in match:
             if r["id"] != target:
@@ -194,33 +196,41 @@ def link_entity(store: Store, ent: Entity, article_id: str) -> str:
         found = {str(r["id"]): str(r["name"]) for r in _surname_candidates(conn, key)}
         bare = [r for r in _candidates(conn, [key], "PER") if len(name_parts(r["name"])) == 1]
         if len(found) == 1:
-            target, full_name = next(iter(found.items()))
+            target, stored_name = next(iter(found.items()))
             reasons[ent.name] = (
-                f"single name {ent.name!r} is a part of {full_name!r}, "
+                f"single name {ent.name!r} is a part of {stored_name!r}, "
                 "the only person in the store with that name part"
             )
         elif not found and bare:
-            target = str(bare[0]["id"])
+            target, stored_name = str(bare[0]["id"]), str(bare[0]["name"])
+    created = None
     if target is None:
         target = ent.id
-        cur = conn.execute(
+        created = conn.execute(
             "INSERT OR IGNORE INTO entities(id, name, type, created_at) VALUES (?, ?, ?, ?)",
             (target, ent.name, ent.type, now()),
         )
-        if cur.rowcount:
-            _index_name_parts(conn, target, ent.name)
-    else:
-        row = conn.execute("SELECT name FROM entities WHERE id=?", (target,)).fetchone()
-        if _better_name(ent.name, str(row["name"]), ent.type):
-            conn.execute("UPDATE entities SET name=? WHERE id=?", (ent.name, target))
-            _index_name_parts(conn, target, ent.name)
+    elif _better_name(ent.name, stored_name, ent.type):
+        conn.execute("UPDATE entities SET name=? WHERE id=?", (ent.name, target))
+        _index_name_parts(conn, target, ent.name)
     for alias in ent.aliases:
         reasons.setdefault(alias, alias_reason(alias, ent.name))
-    for alias in names:
-        cur = conn.execute(
-            "INSERT OR IGNORE INTO entity_aliases(entity_id, alias, alias_key) VALUES (?, ?, ?)",
-            (target, alias, name_key(alias)),
+    # Every insert is sent before any result is read: on PostgreSQL (pipelined inside
+    # the ingest's savepoint) their row counts then come back in one round trip.
+    added = [
+        (
+            alias,
+            conn.execute(
+                "INSERT OR IGNORE INTO entity_aliases(entity_id, alias, alias_key) "
+                "VALUES (?, ?, ?)",
+                (target, alias, name_key(alias)),
+            ),
         )
+        for alias in names
+    ]
+    if created is not None and created.rowcount:
+        _index_name_parts(conn, target, ent.name)
+    for alias, cur in added:
         if cur.rowcount and alias in reasons:
             conn.execute(
                 "INSERT INTO entity_merges(entity_id, alias, reason, article_id, created_at) "
