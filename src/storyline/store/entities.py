@@ -8,7 +8,7 @@ entities meet the store's. ``storyline entities --explain NAME`` shows the log.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from storyline.analyse.model import Entity
 from storyline.analyse.names import name_key, name_parts, part_key
@@ -84,7 +84,10 @@ def _link_keys(names: list[str], etype: str) -> dict[str, tuple[str, str]]:
     return keys
 
 
-def _candidates(conn: sqlite3.Connection, keys: Iterable[str], etype: str) -> list[sqlite3.Row]:
+def _send_candidates(
+    conn: sqlite3.Connection, keys: Iterable[str], etype: str
+) -> sqlite3.Cursor:
+    """The query of :func:`_candidates`, its rows not read yet."""
     keys = sorted(set(keys))
     marks = ",".join("?" * len(keys))
     return conn.execute(
@@ -94,7 +97,11 @@ def _candidates(conn: sqlite3.Connection, keys: Iterable[str], etype: str) -> li
         f"WHERE a.alias_key IN ({marks}) AND (e.type = ? OR e.type = 'MISC' OR ? = 'MISC') "
         f"ORDER BY n DESC, e.created_at",
         (*keys, etype, etype),
-    ).fetchall()
+    )
+
+
+def _candidates(conn: sqlite3.Connection, keys: Iterable[str], etype: str) -> list[sqlite3.Row]:
+    return _send_candidates(conn, keys, etype).fetchall()
 
 
 def _edge_parts(name: str) -> set[str]:
@@ -153,6 +160,33 @@ def _better_name(new: str, old: str, etype: str) -> bool:
     return len(name_parts(new)) > len(name_parts(old))
 
 
+#: What linking an entity leaves for later: reading its inserts' row counts, and the
+#: writes that depend on them (see :func:`link_entities`)
+Settle = Callable[[], None]
+
+
+def link_entities(
+    store: Store, entities: Iterable[Entity], article_id: str
+) -> tuple[dict[str, str], Settle]:
+    """Store ids of an article's entities (article id -> store id), each linked as by
+    :func:`link_entity`, in order; and what is left to do for the last one (call it
+    before reading or writing entity name parts or merges).
+
+    What depends on the row counts of one entity's inserts (its name-part index, its
+    merge log) is written once the next entity's candidates are sent: nothing those
+    candidates depend on. On PostgreSQL's pipeline (the ingest's savepoint) both
+    results then come back in one round trip."""
+    ids: dict[str, str] = {}
+    settle: Settle | None = None
+    for ent in entities:
+        ids[ent.id], settle = _link(store, ent, article_id, settle)
+    return ids, settle or _nothing
+
+
+def _nothing() -> None:
+    pass
+
+
 def link_entity(store: Store, ent: Entity, article_id: str) -> str:
     """Store id for an article-level entity; creates or merges and logs why.
 
@@ -161,6 +195,16 @@ def link_entity(store: Store, ent: Entity, article_id: str) -> str:
     stored person carries it, so a bare "Kim" never merges Kim Jong Un with
     Kim Yo Jong.
     """
+    target, settle = _link(store, ent, article_id, None)
+    settle()
+    return target
+
+
+def _link(
+    store: Store, ent: Entity, article_id: str, previous: Settle | None
+) -> tuple[str, Settle]:
+    """:func:`link_entity`, what depends on its inserts' row counts returned undone;
+    `previous` (the last entity's) is done once this entity's candidates are sent."""
     conn = store.conn
     names = [ent.name, *ent.aliases]
     full = [n for n in names if len(name_parts(n)) > 1]
@@ -169,7 +213,10 @@ def link_entity(store: Store, ent: Entity, article_id: str) -> str:
     #: the stored name of `target`, as the candidate rows read it
     stored_name = ""
     reasons: dict[str, str] = {}
-    match = _candidates(conn, keys, ent.type)
+    sent = _send_candidates(conn, keys, ent.type)
+    if previous is not None:
+        previous()
+    match = sent.fetchall()
     if ent.type != "PER":
         pass  # places and organisations: any stored form, one word or several
     elif full:
@@ -216,7 +263,8 @@ def link_entity(store: Store, ent: Entity, article_id: str) -> str:
     for alias in ent.aliases:
         reasons.setdefault(alias, alias_reason(alias, ent.name))
     # Every insert is sent before any result is read: on PostgreSQL (pipelined inside
-    # the ingest's savepoint) their row counts then come back in one round trip.
+    # the ingest's savepoint) their row counts come back in one round trip, with the
+    # next entity's candidates.
     added = [
         (
             alias,
@@ -228,18 +276,22 @@ def link_entity(store: Store, ent: Entity, article_id: str) -> str:
         )
         for alias in names
     ]
-    if created is not None and created.rowcount:
-        _index_name_parts(conn, target, ent.name)
-    for alias, cur in added:
-        if cur.rowcount and alias in reasons:
-            conn.execute(
-                "INSERT INTO entity_merges(entity_id, alias, reason, article_id, created_at) "
-                "VALUES (?, ?, ?, ?, ?)",
-                (target, alias, reasons[alias], article_id, now()),
-            )
     conn.executemany(
         "INSERT OR IGNORE INTO entity_descriptions(entity_id, description, article_id) "
         "VALUES (?, ?, ?)",
         [(target, d, article_id) for d in ent.descriptions],
     )
-    return target
+    linked = target
+
+    def settle() -> None:
+        if created is not None and created.rowcount:
+            _index_name_parts(conn, linked, ent.name)
+        for alias, cur in added:
+            if cur.rowcount and alias in reasons:
+                conn.execute(
+                    "INSERT INTO entity_merges(entity_id, alias, reason, article_id, "
+                    "created_at) VALUES (?, ?, ?, ?, ?)",
+                    (linked, alias, reasons[alias], article_id, now()),
+                )
+
+    return target, settle
