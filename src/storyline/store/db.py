@@ -16,7 +16,7 @@ import json
 import os
 import sqlite3
 from collections.abc import Callable, Iterator, Sequence, Sized
-from contextlib import contextmanager, suppress
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from os import PathLike
 from pathlib import Path
@@ -289,21 +289,21 @@ class Store:
         remain and the exception goes on; the rest of the transaction is untouched.
 
         On PostgreSQL the step's statements are pipelined (see :meth:`pipelined`): its
-        writes travel together, and an error of one is raised inside the step at the
-        latest when it ends, so it is rolled back like any other."""
-        with self.pipelined():
-            self.conn.execute("SAVEPOINT item")
-            try:
+        writes travel together, and an error of one is raised when its result is read,
+        at :meth:`flush`, or at the latest when the step ends, and is rolled back like any
+        other. A step that keeps its own record of what it wrote (a report in memory)
+        calls :meth:`flush` before writing it down."""
+        try:
+            with self.pipelined():
+                self.conn.execute("SAVEPOINT item")
                 yield
-                self.flush()
-            except BaseException:
-                with suppress(sqlite3.Error):  # a write still in flight that failed too
-                    self.flush()
-                self.conn.execute("ROLLBACK TO item")
                 self.conn.execute("RELEASE item")
-                self.flush()
-                raise
+        except BaseException:
+            # on PostgreSQL a failed statement's error may come only here, from the
+            # pipeline's end: the release after it did not run either
+            self.conn.execute("ROLLBACK TO item")
             self.conn.execute("RELEASE item")
+            raise
 
     @contextmanager
     def pipelined(self) -> Iterator[None]:
