@@ -84,9 +84,7 @@ def _link_keys(names: list[str], etype: str) -> dict[str, tuple[str, str]]:
     return keys
 
 
-def _send_candidates(
-    conn: sqlite3.Connection, keys: Iterable[str], etype: str
-) -> sqlite3.Cursor:
+def _send_candidates(conn: sqlite3.Connection, keys: Iterable[str], etype: str) -> sqlite3.Cursor:
     """The query of :func:`_candidates`, its rows not read yet."""
     keys = sorted(set(keys))
     marks = ",".join("?" * len(keys))

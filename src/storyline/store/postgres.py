@@ -377,6 +377,8 @@ class PgConnection:
                 # one row: a plain statement (executemany would open and sync a pipeline)
                 return Cursor([], self._conn.execute(query, data[0]).rowcount)
             with self._conn.cursor() as cur:
+                # psycopg pipelines the rows (one round trip); inside `pipeline` they
+                # join the open pipeline and the rowcount is not known yet (unused)
                 cur.executemany(query, data, returning=False)
                 return Cursor([], cur.rowcount)
         except self._psycopg.Error as exc:
