@@ -63,3 +63,24 @@ def test_layers_name_every_subpackage() -> None:
     found = {p.name.removesuffix(".py") for p in PACKAGE.iterdir() if p.suffix in ("", ".py")}
     found = {n for n in found if not n.startswith(("_", "."))}
     assert found <= named, found - named
+
+
+#: a statement in a string literal, or a call that runs one
+_SQL = re.compile(
+    r"""(["'])\s*(SELECT|INSERT|UPDATE|DELETE|CREATE|DROP|ALTER|PRAGMA)\s"""
+    r"""|\.(execute|executemany|executescript)\("""
+)
+
+
+def test_layers_no_sql_outside_the_store() -> None:
+    """Only store/ knows the schema and speaks SQL (sqlite-utils' db.py): every other
+    package asks it by function, so a second engine lives in one place."""
+    found = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        rel = path.relative_to(PACKAGE)
+        if rel.parts[0] == "store":
+            continue
+        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            if _SQL.search(line):
+                found.append(f"{rel}:{n}: {line.strip()}")
+    assert not found, found
