@@ -23,10 +23,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from storyline.stories.embed import Matrix, article_text, get_backend
+
+if TYPE_CHECKING:
+    from storyline.config import Config
+    from storyline.encoder.runtime import EncoderOptions
 
 
 @dataclass(frozen=True)
@@ -82,8 +87,10 @@ def embed_articles(
     *,
     languages: Sequence[str | None] | None = None,
     backend: str = "e5",
+    encoder: EncoderOptions | None = None,
 ) -> list[ArticleEmbedding]:
-    """Embed many articles in one batch (the engine is faster on batches).
+    """Embed many articles in one batch (the engine is faster on batches), e5 run with
+    `encoder`'s options (default: the settings' defaults).
 
     Pass `languages` when they are already known (the store has them); else they are
     detected with py3langid on the embedded text.
@@ -95,16 +102,21 @@ def embed_articles(
     heads = list(titles) if titles is not None else [None] * len(texts)
     docs = [article_text(t, h) for t, h in zip(texts, heads, strict=True)]
     langs = list(languages) if languages is not None else [_language(d) for d in docs]
-    vectors = get_backend(backend).encode(docs)
+    vectors = get_backend(backend, encoder if backend == "e5" else None).encode(docs)
     return [ArticleEmbedding(vectors[i], langs[i], backend) for i in range(len(docs))]
 
 
 def embed_article(
-    text: str, *, title: str | None = None, language: str | None = None, backend: str = "e5"
+    text: str,
+    *,
+    title: str | None = None,
+    language: str | None = None,
+    backend: str = "e5",
+    encoder: EncoderOptions | None = None,
 ) -> ArticleEmbedding:
     """Embed one article (title + lead); see `embed_articles`."""
     langs = [language] if language is not None else None
-    return embed_articles([text], [title], languages=langs, backend=backend)[0]
+    return embed_articles([text], [title], languages=langs, backend=backend, encoder=encoder)[0]
 
 
 def _cross(lang_a: str | None, lang_b: str | None) -> float:
@@ -168,17 +180,27 @@ class EmbeddingIndex:
 
 
 def similarity(
-    text_a: str, text_b: str, *, title_a: str | None = None, title_b: str | None = None
+    text_a: str,
+    text_b: str,
+    *,
+    title_a: str | None = None,
+    title_b: str | None = None,
+    config: Config | None = None,
 ) -> float:
     """Article similarity in [0, 1] (1 = same story), the one used for clustering.
 
-    Embeds both articles with the encoder (title + lead) and maps the cosine with the fitted
-    calibration. For many articles embed once with `embed_articles` and use `score` or
-    `EmbeddingIndex`: this function pays two model calls per pair.
+    Embeds both articles with the encoder (title + lead; run with `config`'s encoder
+    settings, default: resolved from the settings file and the environment) and maps the
+    cosine with the fitted calibration. For many articles embed once with `embed_articles`
+    and use `score` or `EmbeddingIndex`: this function pays two model calls per pair.
     """
+    from storyline.config import resolve
+    from storyline.encoder.runtime import encoder_options
+
+    options = encoder_options(config if config is not None else resolve())
     if text_a == text_b and title_a == title_b:
         # identical input: same vector; skip the second model call
-        emb = embed_article(text_a, title=title_a)
+        emb = embed_article(text_a, title=title_a, encoder=options)
         return score(emb, emb)
-    a, b = embed_articles([text_a, text_b], [title_a, title_b])
+    a, b = embed_articles([text_a, text_b], [title_a, title_b], encoder=options)
     return score(a, b)
