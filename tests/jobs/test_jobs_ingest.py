@@ -304,36 +304,6 @@ def test_job_failed_item_leaves_no_partial_rows(
     assert orphans == 0
 
 
-def test_job_failed_write_leaves_no_partial_rows(
-    five: Path, store: Store, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """A statement the database refuses (on PostgreSQL its error arrives after later
-    writes of the same article were sent) fails that article alone, with none of its rows."""
-    calls = 0
-    save = Store.save_signature
-
-    def refused(self: Store, article_id: str, minhash: bytes) -> None:
-        nonlocal calls
-        calls += 1
-        save(self, article_id, minhash)
-        if calls == 2:  # a second row with the same primary key
-            self.conn.execute(
-                "INSERT INTO article_signatures(article_id, minhash) VALUES (?, ?)",
-                (article_id, minhash),
-            )
-
-    monkeypatch.setattr(Store, "save_signature", refused)
-    report = ingest([str(five)], store, batch_size=10)
-    assert len(report.stored) == 4 and len(report.errors) == 1
-    assert report.errors[0].source.endswith("1.txt")
-    assert store.count() == 4
-    for table in ("sources", "article_signatures", "articles_search", "mentions"):
-        orphans = store.conn.execute(
-            f"SELECT count(*) FROM {table} WHERE article_id NOT IN (SELECT id FROM articles)"
-        ).fetchone()[0]
-        assert orphans == 0, table
-
-
 def test_job_lone_surrogate_record_is_stored_repaired(
     pile: Path, write: Write, store: Store
 ) -> None:

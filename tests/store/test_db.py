@@ -134,42 +134,6 @@ def test_db_transaction_rolls_back_on_error(store: Store) -> None:
     assert store.conn.execute("SELECT count(*) FROM sources").fetchone()[0] == 0
 
 
-def test_db_savepoint_undoes_a_write_whose_error_comes_late(store: Store) -> None:
-    """On PostgreSQL a savepoint's writes are pipelined: a failed write's error arrives
-    with a later read or when the step ends, and the step is still undone as a whole."""
-    doc = build_pipeline()(make_doc(ART_A))
-    with store.transaction():
-        with pytest.raises(sqlite3.IntegrityError), store.savepoint():
-            store.insert_article(doc, [], None)
-            store.insert_article(doc, [], None)  # the same id again: no read follows
-        with pytest.raises(sqlite3.IntegrityError), store.savepoint():
-            store.insert_article(doc, [], None)
-            store.insert_article(doc, [], None)
-            store.conn.execute("SELECT count(*) FROM articles").fetchone()
-        with store.savepoint():  # the transaction goes on after both
-            store.insert_article(doc, [], None)
-            added = store.conn.execute(
-                "INSERT OR IGNORE INTO sources(article_id, source, byte_hash, ingested_at) "
-                "VALUES (?, ?, ?, ?)",
-                (doc.id, doc.source, doc.byte_hash, "2024-01-01"),
-            )
-            assert added.rowcount == 0  # insert_article wrote this source row
-            assert store.conn.execute("SELECT count(*) FROM articles").fetchone()[0] == 1
-    assert store.count() == 1
-    assert store.conn.execute("SELECT count(*) FROM sources").fetchone()[0] == 1
-
-
-def test_db_savepoint_reads_see_the_writes_sent_before_them(store: Store) -> None:
-    doc = build_pipeline()(make_doc(ART_A))
-    with store.transaction(), store.savepoint():
-        store.insert_article(doc, [], None)
-        first = store.conn.execute("SELECT id FROM articles")
-        second = store.conn.execute("SELECT count(*) AS n FROM removed_lines")
-        assert [r["id"] for r in first] == [doc.id]
-        assert second.fetchone()["n"] == len(doc.removed)
-        assert first.fetchone() is None
-
-
 def test_db_insert_and_get_article(store: Store) -> None:
     doc = insert(store, ART_A, "pile/a.txt", url="https://taz.de/a", published="2024-06-17")
     art = store.get_article(doc.id)

@@ -200,7 +200,6 @@ def _write(doc: Document, store: Store, report: IngestReport, index: BandedDupli
     assert doc.id is not None and doc.text_hash is not None and doc.text is not None
     if store.has_article(doc.id):
         store.add_source(doc.id, doc, report.run_id)
-        store.flush()  # see below
         report.known.append(doc.id)
         return doc.id
     doc.duplicate_of = store.find_duplicate(doc.text_hash, doc.id)
@@ -215,9 +214,6 @@ def _write(doc: Document, store: Store, report: IngestReport, index: BandedDupli
         index.add(doc.id, minhash)
     if doc.analysis is not None:
         save_analysis(store, doc.id, doc.analysis, store.config[PROFILE])
-    # The savepoint's statements are pipelined on PostgreSQL: a write's error comes when
-    # its result is read, so every result is read before the report counts the article.
-    store.flush()
     # Only in-memory bookkeeping from here: nothing below can fail half-way.
     report.stored.append(doc.id)
     if doc.duplicate_of:

@@ -8,7 +8,7 @@ and reads it back for the interfaces.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import Any, Literal, cast, overload
 
 from storyline.analyse.model import Analysis, Entity
@@ -32,7 +32,7 @@ from storyline.records import (
 )
 from storyline.settings import QUOTE_MIN_CONFIDENCE
 from storyline.store.db import Store, now
-from storyline.store.entities import link_entities
+from storyline.store.entities import link_entity
 
 
 def save_analysis(store: Store, article_id: str, analysis: Analysis, profile: str) -> None:
@@ -41,7 +41,7 @@ def save_analysis(store: Store, article_id: str, analysis: Analysis, profile: st
     conn = store.conn
     for table in ("mentions", "quotes", "dates", "quantities"):
         conn.execute(f"DELETE FROM {table} WHERE article_id=?", (article_id,))
-    ids, settle = link_entities(store, analysis.entities, article_id)
+    ids = {e.id: link_entity(store, e, article_id) for e in analysis.entities}
     conn.executemany(
         "INSERT OR IGNORE INTO mentions(article_id, start, end, text, label, entity_id) "
         "VALUES (?, ?, ?, ?, ?, ?)",
@@ -50,13 +50,7 @@ def save_analysis(store: Store, article_id: str, analysis: Analysis, profile: st
             for m in analysis.mentions
         ],
     )
-    # Reads are sent before any result is read, each after the writes it depends on:
-    # on PostgreSQL's pipeline (the ingest's savepoint) the last entity's row counts, the
-    # roles and the mention labels then come back in one round trip.
-    roles_read = _roles(conn, analysis, ids)
-    retype = _retype(conn, set(ids.values()))
-    settle()
-    roles = roles_read()
+    roles = _roles(conn, analysis, ids)
     conn.executemany(
         "INSERT OR IGNORE INTO quotes(article_id, start, end, text, kind, speaker, speaker_name, "
         "cue, via, confidence, speaker_kind) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -90,70 +84,48 @@ def save_analysis(store: Store, article_id: str, analysis: Analysis, profile: st
             for q in analysis.quantities
         ],
     )
-    retype()
+    _retype(conn, set(ids.values()))
     conn.execute(
         "UPDATE articles SET analysed_at=?, profile=? WHERE id=?", (now(), profile, article_id)
     )
 
 
-def _roles(
-    conn: sqlite3.Connection, analysis: Analysis, ids: dict[str, str]
-) -> Callable[[], list[Entity]]:
+def _roles(conn: sqlite3.Connection, analysis: Analysis, ids: dict[str, str]) -> list[Entity]:
     """The article's people (store ids) with every role the store knows for them, so a
-    quote attributed to a role ("sagte der nordkoreanische Führer") finds its speaker.
-
-    The reads are sent at once and read when the returned function is called (see
-    :func:`save_analysis`)."""
+    quote attributed to a role ("sagte der nordkoreanische Führer") finds its speaker."""
     if not any(q.speaker is None and q.speaker_name for q in analysis.quotes):
-        return list
-    people = [e for e in analysis.entities if e.type == "PER" and e.id in ids]
-    reads = [
-        conn.execute(
-            "SELECT DISTINCT description FROM entity_descriptions WHERE entity_id=?",
-            (ids[e.id],),
-        )
-        for e in people
-    ]
-
-    def read() -> list[Entity]:
-        out = []
-        for e, rows in zip(people, reads, strict=True):
-            stored = [str(r[0]) for r in rows]
-            out.append(Entity(ids[e.id], e.name, "PER", [], [*e.descriptions, *stored]))
-        return out
-
-    return read
+        return []
+    out = []
+    for e in analysis.entities:
+        if e.type != "PER" or e.id not in ids:
+            continue
+        stored = [
+            str(r[0])
+            for r in conn.execute(
+                "SELECT DISTINCT description FROM entity_descriptions WHERE entity_id=?",
+                (ids[e.id],),
+            )
+        ]
+        out.append(Entity(ids[e.id], e.name, "PER", [], [*e.descriptions, *stored]))
+    return out
 
 
 #: mentions read to settle an entity's type (see `_retype`)
 RETYPE_SAMPLE = 2000
 
 
-def _retype(conn: sqlite3.Connection, entity_ids: set[str]) -> Callable[[], None]:
+def _retype(conn: sqlite3.Connection, entity_ids: set[str]) -> None:
     """An entity's type is the majority label of its mentions across the store (MISC last),
     read from at most `RETYPE_SAMPLE` of them: a popular entity's type is settled, and
-    counting all its mentions for every added article would grow with the store.
-
-    The reads are sent at once; the returned function reads them and writes the types."""
-    reads = [
-        (
-            eid,
-            conn.execute(
-                "SELECT label, count(*) AS n FROM (SELECT label FROM mentions WHERE entity_id=? "
-                "LIMIT ?) sample GROUP BY label ORDER BY label = 'MISC', n DESC, label",
-                (eid, RETYPE_SAMPLE),
-            ),
-        )
-        for eid in entity_ids
-    ]
-
-    def write() -> None:
-        for eid, cur in reads:
-            rows = cur.fetchall()
-            if rows:
-                conn.execute("UPDATE entities SET type=? WHERE id=?", (rows[0]["label"], eid))
-
-    return write
+    counting all its mentions for every added article would grow with the store."""
+    for eid in entity_ids:
+        rows = conn.execute(
+            "SELECT label, count(*) AS n FROM (SELECT label FROM mentions WHERE entity_id=? "
+            "LIMIT ?) sample GROUP BY label ORDER BY label = 'MISC', n DESC, label",
+            (eid, RETYPE_SAMPLE),
+        ).fetchall()
+        if rows:
+            conn.execute("UPDATE entities SET type=? WHERE id=?", (rows[0]["label"], eid))
 
 
 def unanalysed(store: Store) -> list[str]:

@@ -331,45 +331,15 @@ class Store:
     @contextmanager
     def savepoint(self) -> Iterator[None]:
         """A nested step inside the open transaction: on an exception none of its writes
-        remain and the exception goes on; the rest of the transaction is untouched.
-
-        On PostgreSQL the step's statements are pipelined (see :meth:`pipelined`): its
-        writes travel together, and an error of one is raised when its result is read,
-        at :meth:`flush`, or at the latest when the step ends, and is rolled back like any
-        other. A step that keeps its own record of what it wrote (a report in memory)
-        calls :meth:`flush` before writing it down."""
+        remain and the exception goes on; the rest of the transaction is untouched."""
+        self.conn.execute("SAVEPOINT item")
         try:
-            with self.pipelined():
-                self.conn.execute("SAVEPOINT item")
-                yield
-                self.conn.execute("RELEASE item")
+            yield
         except BaseException:
-            # on PostgreSQL a failed statement's error may come only here, from the
-            # pipeline's end: the release after it did not run either
             self.conn.execute("ROLLBACK TO item")
             self.conn.execute("RELEASE item")
             raise
-
-    @contextmanager
-    def pipelined(self) -> Iterator[None]:
-        """On PostgreSQL, send the block's statements without waiting for each result
-        (psycopg's pipeline mode): a write's result, and its error, come when the cursor
-        is first read, at :meth:`flush` or when the block ends; a read waits for its rows
-        (and for everything sent before it) as usual. A run of writes thus costs one
-        round trip. Statements run in the order sent either way; on SQLite this does
-        nothing. Use it where an error anywhere in the block is handled for the block as
-        a whole (as :meth:`savepoint` does), not for a statement whose error is caught."""
-        if not self.is_postgres:
-            yield
-            return
-        with cast(postgres.PgConnection, self.conn).pipeline():
-            yield
-
-    def flush(self) -> None:
-        """Wait for the statements a :meth:`pipelined` block has sent, raising the first
-        error among them (nothing to do on SQLite, where each ran when executed)."""
-        if self.is_postgres:
-            cast(postgres.PgConnection, self.conn).flush()
+        self.conn.execute("RELEASE item")
 
     def rename_sources(self, prefix: str, rename: Callable[[str], str]) -> None:
         """Rename the recorded sources and input errors whose name starts with `prefix`

@@ -8,7 +8,7 @@ entities meet the store's. ``storyline entities --explain NAME`` shows the log.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 
 from storyline.analyse.model import Entity
 from storyline.analyse.names import name_key, name_parts, part_key
@@ -84,8 +84,7 @@ def _link_keys(names: list[str], etype: str) -> dict[str, tuple[str, str]]:
     return keys
 
 
-def _send_candidates(conn: sqlite3.Connection, keys: Iterable[str], etype: str) -> sqlite3.Cursor:
-    """The query of :func:`_candidates`, its rows not read yet."""
+def _candidates(conn: sqlite3.Connection, keys: Iterable[str], etype: str) -> list[sqlite3.Row]:
     keys = sorted(set(keys))
     marks = ",".join("?" * len(keys))
     return conn.execute(
@@ -95,11 +94,7 @@ def _send_candidates(conn: sqlite3.Connection, keys: Iterable[str], etype: str) 
         f"WHERE a.alias_key IN ({marks}) AND (e.type = ? OR e.type = 'MISC' OR ? = 'MISC') "
         f"ORDER BY n DESC, e.created_at",
         (*keys, etype, etype),
-    )
-
-
-def _candidates(conn: sqlite3.Connection, keys: Iterable[str], etype: str) -> list[sqlite3.Row]:
-    return _send_candidates(conn, keys, etype).fetchall()
+    ).fetchall()
 
 
 def _edge_parts(name: str) -> set[str]:
@@ -158,33 +153,6 @@ def _better_name(new: str, old: str, etype: str) -> bool:
     return len(name_parts(new)) > len(name_parts(old))
 
 
-#: What linking an entity leaves for later: reading its inserts' row counts, and the
-#: writes that depend on them (see :func:`link_entities`)
-Settle = Callable[[], None]
-
-
-def link_entities(
-    store: Store, entities: Iterable[Entity], article_id: str
-) -> tuple[dict[str, str], Settle]:
-    """Store ids of an article's entities (article id -> store id), each linked as by
-    :func:`link_entity`, in order; and what is left to do for the last one (call it
-    before reading or writing entity name parts or merges).
-
-    What depends on the row counts of one entity's inserts (its name-part index, its
-    merge log) is written once the next entity's candidates are sent: nothing those
-    candidates depend on. On PostgreSQL's pipeline (the ingest's savepoint) both
-    results then come back in one round trip."""
-    ids: dict[str, str] = {}
-    settle: Settle | None = None
-    for ent in entities:
-        ids[ent.id], settle = _link(store, ent, article_id, settle)
-    return ids, settle or _nothing
-
-
-def _nothing() -> None:
-    pass
-
-
 def link_entity(store: Store, ent: Entity, article_id: str) -> str:
     """Store id for an article-level entity; creates or merges and logs why.
 
@@ -193,28 +161,13 @@ def link_entity(store: Store, ent: Entity, article_id: str) -> str:
     stored person carries it, so a bare "Kim" never merges Kim Jong Un with
     Kim Yo Jong.
     """
-    target, settle = _link(store, ent, article_id, None)
-    settle()
-    return target
-
-
-def _link(
-    store: Store, ent: Entity, article_id: str, previous: Settle | None
-) -> tuple[str, Settle]:
-    """:func:`link_entity`, what depends on its inserts' row counts returned undone;
-    `previous` (the last entity's) is done once this entity's candidates are sent."""
     conn = store.conn
     names = [ent.name, *ent.aliases]
     full = [n for n in names if len(name_parts(n)) > 1]
     keys = _link_keys(full or names if ent.type == "PER" else names, ent.type)
     target: str | None = None
-    #: the stored name of `target`, as the candidate rows read it
-    stored_name = ""
     reasons: dict[str, str] = {}
-    sent = _send_candidates(conn, keys, ent.type)
-    if previous is not None:
-        previous()
-    match = sent.fetchall()
+    match = _candidates(conn, keys, ent.type)
     if ent.type != "PER":
         pass  # places and organisations: any stored form, one word or several
     elif full:
@@ -222,7 +175,7 @@ def _link(
     else:
         match = []
     if match:
-        target, stored_name = str(match[0]["id"]), str(match[0]["name"])
+        target = str(match[0]["id"])
         known_aliases = {r["alias"] for r in match if r["id"] == target}
         for r in match:
             if r["id"] != target:
@@ -241,55 +194,42 @@ def _link(
         found = {str(r["id"]): str(r["name"]) for r in _surname_candidates(conn, key)}
         bare = [r for r in _candidates(conn, [key], "PER") if len(name_parts(r["name"])) == 1]
         if len(found) == 1:
-            target, stored_name = next(iter(found.items()))
+            target, full_name = next(iter(found.items()))
             reasons[ent.name] = (
-                f"single name {ent.name!r} is a part of {stored_name!r}, "
+                f"single name {ent.name!r} is a part of {full_name!r}, "
                 "the only person in the store with that name part"
             )
         elif not found and bare:
-            target, stored_name = str(bare[0]["id"]), str(bare[0]["name"])
-    created = None
+            target = str(bare[0]["id"])
     if target is None:
         target = ent.id
-        created = conn.execute(
+        cur = conn.execute(
             "INSERT OR IGNORE INTO entities(id, name, type, created_at) VALUES (?, ?, ?, ?)",
             (target, ent.name, ent.type, now()),
         )
-    elif _better_name(ent.name, stored_name, ent.type):
-        conn.execute("UPDATE entities SET name=? WHERE id=?", (ent.name, target))
-        _index_name_parts(conn, target, ent.name)
+        if cur.rowcount:
+            _index_name_parts(conn, target, ent.name)
+    else:
+        row = conn.execute("SELECT name FROM entities WHERE id=?", (target,)).fetchone()
+        if _better_name(ent.name, str(row["name"]), ent.type):
+            conn.execute("UPDATE entities SET name=? WHERE id=?", (ent.name, target))
+            _index_name_parts(conn, target, ent.name)
     for alias in ent.aliases:
         reasons.setdefault(alias, alias_reason(alias, ent.name))
-    # Every insert is sent before any result is read: on PostgreSQL (pipelined inside
-    # the ingest's savepoint) their row counts come back in one round trip, with the
-    # next entity's candidates.
-    added = [
-        (
-            alias,
-            conn.execute(
-                "INSERT OR IGNORE INTO entity_aliases(entity_id, alias, alias_key) "
-                "VALUES (?, ?, ?)",
-                (target, alias, name_key(alias)),
-            ),
+    for alias in names:
+        cur = conn.execute(
+            "INSERT OR IGNORE INTO entity_aliases(entity_id, alias, alias_key) VALUES (?, ?, ?)",
+            (target, alias, name_key(alias)),
         )
-        for alias in names
-    ]
+        if cur.rowcount and alias in reasons:
+            conn.execute(
+                "INSERT INTO entity_merges(entity_id, alias, reason, article_id, created_at) "
+                "VALUES (?, ?, ?, ?, ?)",
+                (target, alias, reasons[alias], article_id, now()),
+            )
     conn.executemany(
         "INSERT OR IGNORE INTO entity_descriptions(entity_id, description, article_id) "
         "VALUES (?, ?, ?)",
         [(target, d, article_id) for d in ent.descriptions],
     )
-    linked = target
-
-    def settle() -> None:
-        if created is not None and created.rowcount:
-            _index_name_parts(conn, linked, ent.name)
-        for alias, cur in added:
-            if cur.rowcount and alias in reasons:
-                conn.execute(
-                    "INSERT INTO entity_merges(entity_id, alias, reason, article_id, "
-                    "created_at) VALUES (?, ?, ?, ?, ?)",
-                    (linked, alias, reasons[alias], article_id, now()),
-                )
-
-    return target, settle
+    return target

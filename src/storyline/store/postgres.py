@@ -23,7 +23,7 @@ import re
 import sqlite3
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager, suppress
+from contextlib import suppress
 from typing import Any, ClassVar
 from urllib.parse import urlsplit, urlunsplit
 
@@ -118,37 +118,21 @@ class Cursor:
     def __init__(self, rows: list[Row], rowcount: int, lastrowid: int | None = None) -> None:
         self._rows = rows
         self._at = 0
-        self._rowcount = rowcount
-        self._lastrowid = lastrowid
-
-    def _ready(self) -> None:
-        """Make the result available (it is already, but for a pipelined statement's)."""
-
-    @property
-    def rowcount(self) -> int:
-        self._ready()
-        return self._rowcount
-
-    @property
-    def lastrowid(self) -> int | None:
-        self._ready()
-        return self._lastrowid
+        self.rowcount = rowcount
+        self.lastrowid = lastrowid
 
     def fetchone(self) -> Row | None:
-        self._ready()
         if self._at >= len(self._rows):
             return None
         self._at += 1
         return self._rows[self._at - 1]
 
     def fetchall(self) -> list[Row]:
-        self._ready()
         rest = self._rows[self._at :]
         self._at = len(self._rows)
         return rest
 
     def fetchmany(self, size: int) -> list[Row]:
-        self._ready()
         part = self._rows[self._at : self._at + size]
         self._at += len(part)
         return part
@@ -156,32 +140,6 @@ class Cursor:
     def __iter__(self) -> Iterator[Row]:
         while (row := self.fetchone()) is not None:
             yield row
-
-
-class _Pending(Cursor):
-    """A statement sent in pipeline mode: its result is read from the server when first
-    asked for (rows, rowcount, lastrowid), together with every statement sent before it
-    (one round trip for the lot). A statement that failed raises then, as sqlite3's
-    error class."""
-
-    def __init__(self, conn: PgConnection, cur: Any, sql: str, wants_id: bool) -> None:
-        super().__init__([], -1)
-        self._conn: PgConnection | None = conn
-        self._cur = cur
-        self._sql = sql
-        self._wants_id = wants_id
-
-    def _ready(self) -> None:
-        conn = self._conn
-        if conn is None:
-            return
-        if self._cur.pgresult is None:
-            conn.flush()
-        self._conn = None
-        if self._cur.pgresult is None:  # skipped: a statement before it failed
-            raise sqlite3.OperationalError("statement not run: an earlier statement failed")
-        done = conn._result(self._cur, self._sql, self._wants_id)
-        self._rows, self._rowcount, self._lastrowid = done._rows, done._rowcount, done._lastrowid
 
 
 class _Schema:
@@ -316,8 +274,6 @@ class PgConnection:
             ) from exc
         self.schema = POOLS.schemas[url]
         self._trace: Callable[[str], object] | None = None
-        #: the psycopg pipeline while :meth:`pipeline` is active
-        self._pipeline: Any = None
         self.set_lock_wait(wait)
 
     # -- sqlite3's surface ----------------------------------------------------------------
@@ -345,15 +301,6 @@ class PgConnection:
             query += " RETURNING id"
         try:
             cur = self._conn.execute(query, _params(params))
-        except self._psycopg.Error as exc:
-            raise _as_sqlite_error(exc) from exc
-        if self._pipeline is not None:
-            return _Pending(self, cur, sql, wants_id)
-        return self._result(cur, sql, wants_id)
-
-    def _result(self, cur: Any, sql: str, wants_id: bool) -> Cursor:
-        """The rows, rowcount and new id of a statement whose result has arrived."""
-        try:
             if cur.description is None:
                 return Cursor([], cur.rowcount)
             names = tuple(d.name for d in cur.description)
@@ -373,46 +320,9 @@ class PgConnection:
             for _ in data:
                 self._trace(query)
         try:
-            if self._pipeline is None and len(data) == 1:
-                # one row: a plain statement (executemany would open and sync a pipeline)
-                return Cursor([], self._conn.execute(query, data[0]).rowcount)
             with self._conn.cursor() as cur:
-                # psycopg pipelines the rows (one round trip); inside `pipeline` they
-                # join the open pipeline and the rowcount is not known yet (unused)
-                cur.executemany(query, data, returning=False)
+                cur.executemany(query, data)
                 return Cursor([], cur.rowcount)
-        except self._psycopg.Error as exc:
-            raise _as_sqlite_error(exc) from exc
-
-    # -- pipeline mode -------------------------------------------------------------------
-
-    @contextmanager
-    def pipeline(self) -> Iterator[None]:
-        """Send statements without waiting for each one's result: a write's result (and
-        error) is read when first asked for or at :meth:`flush`, a read's when its rows
-        are; so a run of writes costs one round trip to the server instead of one each.
-        Errors of statements still in flight are raised by :meth:`flush` (call it before
-        relying on them having run) and on leaving the block. Nested blocks join the
-        outer one."""
-        if self._pipeline is not None:
-            yield
-            return
-        try:
-            with self._conn.pipeline() as pipeline:
-                self._pipeline = pipeline
-                try:
-                    yield
-                finally:
-                    self._pipeline = None
-        except self._psycopg.Error as exc:
-            raise _as_sqlite_error(exc) from exc
-
-    def flush(self) -> None:
-        """Wait for every statement sent in pipeline mode; raise the first one's error."""
-        if self._pipeline is None:
-            return
-        try:
-            self._pipeline.sync()
         except self._psycopg.Error as exc:
             raise _as_sqlite_error(exc) from exc
 
