@@ -21,25 +21,26 @@ Cli = Callable[..., Result]
 # `kill -9` during a long ingest leaves behind.
 KILLED_CHILD = """
 import os, signal, sys
-from pathlib import Path
 from storyline.ingest.liveness import ingest_lock
 from storyline.store import Store
-with Store(sys.argv[1], create=True) as store, ingest_lock(Path(sys.argv[1])):
+with Store(sys.argv[1], create=True) as store, ingest_lock(store):
     store.start_run()
     os.kill(os.getpid(), signal.SIGKILL)
 """
 
 
-def status(cli: Cli, db: Path) -> dict[str, object]:
+def status(cli: Cli, db: Path | str) -> dict[str, object]:
     result = cli("status", "--db", db, "--json")
     assert result.exit_code == 0, result.output
     data: dict[str, object] = json.loads(result.stdout)
     return data
 
 
-@pytest.mark.sqlite_only("a child process and the ingest lock beside a SQLite file")
-def test_hardening_killed_run_is_shown_interrupted(cli: Cli, db_path: Path) -> None:
-    child = subprocess.run([sys.executable, "-c", KILLED_CHILD, str(db_path)], check=False)
+def test_hardening_killed_run_is_shown_interrupted(cli: Cli, child_db: str) -> None:
+    """Whatever the engine: SQLite's lock file, PostgreSQL's advisory lock (dropped by the
+    server when the child's session ends)."""
+    db_path = child_db
+    child = subprocess.run([sys.executable, "-c", KILLED_CHILD, db_path], check=False)
     assert child.returncode == -signal.SIGKILL
     with Store(db_path) as store:
         recorded = store.conn.execute("SELECT status FROM ingest_runs").fetchall()
@@ -51,25 +52,27 @@ def test_hardening_killed_run_is_shown_interrupted(cli: Cli, db_path: Path) -> N
     assert "ingest run 1" in text and "interrupted" in text
 
 
-@pytest.mark.sqlite_only("the ingest lock beside a SQLite file")
-def test_hardening_live_run_is_shown_running(cli: Cli, db_path: Path) -> None:
-    with Store(db_path, create=True) as store, ingest_lock(db_path):
+def test_hardening_live_run_is_shown_running(child_db: str) -> None:
+    with Store(child_db, create=True) as store, ingest_lock(store):
         run_id = store.start_run()
-        assert ingest_alive(db_path) is True
+        assert ingest_alive(store) is True
         runs = unfinished_runs(store)
         assert [r["id"] for r in runs["running"]] == [run_id] and not runs["interrupted"]
-    assert ingest_alive(db_path) is False
+        with Store(child_db) as reader:  # another reader, as `storyline status` would be
+            assert ingest_alive(reader) is True
+    with Store(child_db) as store:
+        assert ingest_alive(store) is False
 
 
-@pytest.mark.sqlite_only("the ingest lock beside a SQLite file")
 def test_hardening_finished_ingest_leaves_no_unfinished_run(
-    cli: Cli, db_path: Path, tmp_path: Path, make_article: Callable[..., str]
+    cli: Cli, child_db: str, tmp_path: Path, make_article: Callable[..., str]
 ) -> None:
     (tmp_path / "a.txt").write_text(make_article(0), encoding="utf-8")
-    result = cli("ingest", tmp_path / "a.txt", "--db", db_path, "--no-stories", "--no-progress")
+    result = cli("ingest", tmp_path / "a.txt", "--db", child_db, "--no-stories", "--no-progress")
     assert result.exit_code == 0, result.output
-    assert lock_path(db_path).exists()
-    assert status(cli, db_path)["runs"] == {"running": [], "interrupted": []}
+    if not child_db.startswith("postgresql://"):
+        assert lock_path(Path(child_db)).exists()
+    assert status(cli, child_db)["runs"] == {"running": [], "interrupted": []}
 
 
 @pytest.mark.parametrize("token", ["abc", "x" * 31, "a" * 20 + " " + "b" * 20, "ä" * 40])

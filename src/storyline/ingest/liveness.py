@@ -9,6 +9,8 @@ the lock exclusively knows that no ingest is running, so every run still recorde
 ``running`` was interrupted.
 
 Where ``fcntl`` is missing (Windows) liveness is unknown and runs are shown as recorded.
+A PostgreSQL store, which ingests on several machines share, uses an advisory lock in
+the database instead (store/liveness.py).
 """
 
 from __future__ import annotations
@@ -35,8 +37,15 @@ def lock_path(db_path: Path) -> Path:
 
 
 @contextmanager
-def ingest_lock(db_path: Path) -> Iterator[None]:
+def ingest_lock(store: Store) -> Iterator[None]:
     """Hold the shared ingest lock of a store while the block runs (a no-op if it cannot)."""
+    if store.is_postgres:
+        from storyline.store.liveness import hold_ingest_lock
+
+        with hold_ingest_lock(store):
+            yield
+        return
+    db_path = store.path
     if fcntl is None:
         yield
         return
@@ -50,8 +59,13 @@ def ingest_lock(db_path: Path) -> Iterator[None]:
         yield
 
 
-def ingest_alive(db_path: Path) -> bool | None:
+def ingest_alive(store: Store) -> bool | None:
     """True while an ingest into the store runs, False when none does, None when unknown."""
+    if store.is_postgres:
+        from storyline.store import liveness
+
+        return liveness.ingest_alive(store)
+    db_path = store.path
     if fcntl is None:
         return None
     path = lock_path(db_path)
@@ -77,7 +91,7 @@ def unfinished_runs(store: Store) -> dict[str, list[dict[str, Any]]]:
     Each run: ``id``, ``started_at`` and the ``articles`` it stored before it stopped.
     """
     rows = store.open_runs()
-    alive = ingest_alive(store.path) if any(r[2] == "running" for r in rows) else None
+    alive = ingest_alive(store) if any(r[2] == "running" for r in rows) else None
     out: dict[str, list[dict[str, Any]]] = {"running": [], "interrupted": []}
     for run_id, started_at, status, articles in rows:
         state = "running" if status == "running" and alive is not False else "interrupted"

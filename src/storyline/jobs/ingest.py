@@ -377,7 +377,7 @@ def ingest(
         check_stage("stories", REQUIRES, provided)
         check_stage("compare", COMPARE_REQUIRES, provided | ASSIGNS)
     alive = ExitStack()  # held while the run lives: `status` tells a dead run from a live one
-    alive.enter_context(ingest_lock(store.path))
+    alive.enter_context(ingest_lock(store))
     report = IngestReport(run_id=store.start_run())
     analysers = (
         alive.enter_context(engine_for(config, engine, address))
