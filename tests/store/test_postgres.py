@@ -198,3 +198,43 @@ def test_an_older_postgres_store_is_migrated_and_searchable(pg_url: str) -> None
         assert reindex(store) == 1 and reindex(store) == 0
         assert [r["id"] for r in search(store, "Streik")] == ["old1"]
         assert store.integrity_problems() == []
+
+
+@pytest.mark.parametrize(
+    ("query", "multi"),
+    [
+        ("INSERT INTO t(a, b) VALUES (%s, %s)", True),
+        ("INSERT INTO t (a) VALUES (%s) ON CONFLICT DO NOTHING", True),
+        ("INSERT INTO t (a) VALUES (%s) ON CONFLICT (a) DO UPDATE SET a = EXCLUDED.a", False),
+        ("INSERT INTO t(a) VALUES (%s) RETURNING id", False),
+        ("INSERT INTO t(a, b) VALUES (%s, 1)", False),
+        ("INSERT INTO t(a) SELECT %s", False),
+        ("UPDATE t SET a = %s", False),
+    ],
+)
+def test_only_plain_inserts_travel_as_multi_row_statements(query: str, multi: bool) -> None:
+    from storyline.store.postgres import _multi_row
+
+    assert (_multi_row(query) is not None) == multi
+
+
+def test_multi_row_inserts_keep_rows_order_and_duplicates_rule(pg_url: str) -> None:
+    """executemany's rows sent as multi-row statements (more rows than one holds): the
+    same rows in the same order with ids counted in that order, duplicates of an
+    `INSERT OR IGNORE` skipped within one statement as across two."""
+    from storyline.store import postgres
+
+    n = postgres.MULTI_ROW_MAX * 2 + 7
+    with Store(pg_url) as store:
+        conn = store.conn
+        conn.execute("CREATE TABLE t_rows (id INTEGER GENERATED ALWAYS AS IDENTITY, a TEXT)")
+        conn.execute("CREATE TABLE t_keys (k TEXT PRIMARY KEY)")
+        done = conn.executemany("INSERT INTO t_rows(a) VALUES (?)", [(f"r{i}",) for i in range(n)])
+        assert done.rowcount == n
+        rows = conn.execute("SELECT id, a FROM t_rows ORDER BY id").fetchall()
+        assert [r[1] for r in rows] == [f"r{i}" for i in range(n)]
+        assert [r[0] for r in rows] == list(range(1, n + 1))
+        keys = [("x",), ("y",), ("x",)]
+        added = conn.executemany("INSERT OR IGNORE INTO t_keys(k) VALUES (?)", keys)
+        assert added.rowcount == 2
+        assert [r[0] for r in conn.execute("SELECT k FROM t_keys ORDER BY k")] == ["x", "y"]

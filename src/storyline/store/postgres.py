@@ -319,12 +319,29 @@ class PgConnection:
         if self._trace is not None:
             for _ in data:
                 self._trace(query)
+        shape = _multi_row(query)
         try:
+            if shape is not None and len(data) > 1:
+                return self._insert_rows(shape, data)
             with self._conn.cursor() as cur:
                 cur.executemany(query, data)
                 return Cursor([], cur.rowcount)
         except self._psycopg.Error as exc:
             raise _as_sqlite_error(exc) from exc
+
+    def _insert_rows(self, shape: tuple[str, str, str], data: list[Any]) -> Cursor:
+        """Rows of a plain `INSERT … VALUES` as a few multi-row statements: each row of an
+        `executemany` costs psycopg a statement of its own, and an article writes about a
+        hundred (mentions, quotes, dates, bands). Same rows, same order, same ids."""
+        head, row, tail = shape
+        size = max(1, min(MULTI_ROW_MAX, MAX_PARAMS // max(1, row.count("%s"))))
+        total = 0
+        for start in range(0, len(data), size):
+            chunk = data[start : start + size]
+            query = head + ", ".join([row] * len(chunk)) + tail
+            flat = [value for values in chunk for value in values]
+            total += max(0, self._conn.execute(query, flat).rowcount)
+        return Cursor([], total)
 
     def executescript(self, script: str) -> None:
         """Run a script of statements without parameters (a migration), as it is."""
@@ -371,6 +388,28 @@ class PgConnection:
             data = [tuple(r[i] for i in keep) for r in data]
         cls = _row_class(names)
         return [cls(_plain(r)) for r in data]
+
+
+#: rows per multi-row INSERT, and PostgreSQL's limit of parameters per statement
+MULTI_ROW_MAX = 500
+MAX_PARAMS = 65_535
+#: a translated `INSERT INTO t(cols) VALUES (%s, …)`, optionally `ON CONFLICT DO NOTHING`:
+#: the statements whose rows may travel in one statement (an upsert may not: two rows
+#: with one key in a statement is an error there, where SQLite replaces in order)
+_MULTI_ROW = re.compile(
+    r"^(INSERT INTO [^;]*?VALUES\s*)(\((?:%s\s*,\s*)*%s\))(\s*ON CONFLICT DO NOTHING)?\s*$",
+    re.S,
+)
+_MULTI_ROW_SHAPES: dict[str, tuple[str, str, str] | None] = {}
+
+
+def _multi_row(query: str) -> tuple[str, str, str] | None:
+    """(head, one row's placeholders, tail) of a statement whose rows can be sent as one
+    multi-row statement; None for any other."""
+    if query not in _MULTI_ROW_SHAPES:
+        m = _MULTI_ROW.match(query)
+        _MULTI_ROW_SHAPES[query] = (m.group(1), m.group(2), m.group(3) or "") if m else None
+    return _MULTI_ROW_SHAPES[query]
 
 
 #: What a NUL in a text parameter becomes: PostgreSQL's text cannot hold NUL, and stored
