@@ -377,23 +377,27 @@ def ingest(
         check_stage("stories", REQUIRES, provided)
         check_stage("compare", COMPARE_REQUIRES, provided | ASSIGNS)
     alive = ExitStack()  # held while the run lives: `status` tells a dead run from a live one
-    alive.enter_context(ingest_lock(store))
-    report = IngestReport(run_id=store.start_run())
-    analysers = (
-        alive.enter_context(engine_for(config, engine, address))
-        if analyse_step is not None
-        else None
-    )
-    batches = _Batch(
-        store,
-        report,
-        pipeline,
-        pending,
-        load_duplicate_index(store),
-        analysers,
-        on_item,
-        on_written,
-    )
+    try:  # a failure before the run's own try (a busy store) still lets the lock go
+        alive.enter_context(ingest_lock(store))
+        report = IngestReport(run_id=store.start_run())
+        analysers = (
+            alive.enter_context(engine_for(config, engine, address))
+            if analyse_step is not None
+            else None
+        )
+        batches = _Batch(
+            store,
+            report,
+            pipeline,
+            pending,
+            load_duplicate_index(store),
+            analysers,
+            on_item,
+            on_written,
+        )
+    except BaseException:
+        alive.close()
+        raise
     inputs = iter(documents) if documents is not None else iter_inputs(paths, base, limit, stdin)
     status = "interrupted"
     try:

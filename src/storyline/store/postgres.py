@@ -365,6 +365,9 @@ class PgConnection:
         with suppress(Exception):
             if self.in_transaction:
                 self._conn.execute("ROLLBACK")
+            # a session-level advisory lock (a live ingest's, store/liveness.py) must not
+            # go back into the pool with the connection and outlive its holder
+            self._conn.execute("SELECT pg_advisory_unlock_all()")
         self._pool.putconn(self._conn)
         self._conn = None
 
