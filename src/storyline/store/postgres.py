@@ -424,8 +424,7 @@ def _params(params: Sequence[Any] | None) -> tuple[Any, ...]:
     if params is None:
         return ()
     return tuple(
-        p.replace("\x00", NUL_STANDIN) if isinstance(p, str) and "\x00" in p else p
-        for p in params
+        p.replace("\x00", NUL_STANDIN) if isinstance(p, str) and "\x00" in p else p for p in params
     )
 
 
