@@ -50,8 +50,7 @@ class Setting(Generic[T]):
             ) from exc
         if self.choices and value not in self.choices:
             raise ConfigError(
-                f"{origin}: {self.name}={raw!r} is not one of "
-                f"{', '.join(map(str, self.choices))}",
+                f"{origin}: {self.name}={raw!r} is not one of {', '.join(map(str, self.choices))}",
                 hint=f"remove it or give one of {list(self.choices)}",
             )
         return value

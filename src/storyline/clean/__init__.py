@@ -215,9 +215,9 @@ def quality_stage(min_words: int) -> Stage:
         title = doc.title or title_line
         doc.quality = assess(title, doc.text, doc.outlet, doc.hints.outlet, min_words)
 
-    return stage(
-        "quality", requires={"title", "text", "outlet", "verdicts"}, assigns={"quality"}
-    )(run)
+    return stage("quality", requires={"title", "text", "outlet", "verdicts"}, assigns={"quality"})(
+        run
+    )
 
 
 def _glue(doc: Document) -> None:

@@ -121,9 +121,7 @@ def score_units(
         }
         # the same thing counted with close values: two reports of one figure that
         # disagree a little ("3,000" and "3,200 evacuated") are still one claim
-        close = not values and any(
-            aligned(x, y) for x in quantities[i] for y in quantities[j]
-        )
+        close = not values and any(aligned(x, y) for x in quantities[i] for y in quantities[j])
         dates = a.dates & b.dates
         if not (lex > 0.05 or ent > 0 or values or close or dates):
             continue

@@ -195,7 +195,6 @@ class Clusters:
         """Entity document frequencies counted by the store (when not every article is loaded)."""
         self._df = Counter(counts)
 
-
     def _set_story(self, event: str, story: str) -> None:
         old = self.story_of.get(event)
         if old is not None and old != story:

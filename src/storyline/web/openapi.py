@@ -322,6 +322,7 @@ _INGEST: Schema = {
     }
 }
 
+
 def _write(summary: str, body: str | None, response: str, params: list[Schema]) -> Schema:
     """A write operation (POST with a JSON body, or DELETE): needs the token."""
     op: Schema = {
