@@ -346,37 +346,34 @@ class SearchHit(TypedDict):
 # -- events, stories and the timeline ---------------------------------------------------
 
 
-class ClusterArticle(TypedDict):
+class ArticleHead(TypedDict):
+    """What every list of a cluster's articles shows of one (the keys below are shared by
+    ClusterArticle, EventArticle and store.pages.ArticleLine)."""
+
+    id: ArticleId
+    title: str | None
+    outlet: str | None
+    lang: str | None
+    published: IsoDate | None
+    published_source: PublishedSource | None
+    duplicate_of: ArticleId | None
+    echo_of: ArticleId | None
+    event: EventId
+
+
+class ClusterArticle(ArticleHead):
     """An article of an event or story as the records read it (store.stories.cluster_articles);
     ``echo_evidence`` is the stored JSON text."""
 
-    id: ArticleId
-    title: str | None
-    outlet: str | None
-    lang: str | None
-    published: IsoDate | None
-    published_source: PublishedSource | None
-    duplicate_of: ArticleId | None
-    echo_of: ArticleId | None
     echo_evidence: str | None
-    event: EventId
     story: StoryId
 
 
-class EventArticle(TypedDict):
+class EventArticle(ArticleHead):
     """An article in an event's ``article_details`` (``storyline story --json``, ``GET
     /events/{id}``): a ClusterArticle with its ``echo_evidence`` read."""
 
-    id: ArticleId
-    title: str | None
-    outlet: str | None
-    lang: str | None
-    published: IsoDate | None
-    published_source: PublishedSource | None
-    duplicate_of: ArticleId | None
-    echo_of: ArticleId | None
     echo_evidence: EchoEvidence | None
-    event: EventId
     story: StoryId
 
 

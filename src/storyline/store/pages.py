@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any, NotRequired, TypedDict, cast
 
-from storyline.records import EntityMerge, PublishedSource
+from storyline.records import ArticleHead, EntityMerge
 from storyline.settings import QUOTE_MIN_CONFIDENCE
 from storyline.store import Store
 from storyline.store.analysis import QUOTE_SHOWN
@@ -23,18 +23,8 @@ __all__ = ["story_row"]  # pages read a story whole, as the records do
 PAGE = 50
 
 
-class ArticleLine(TypedDict):
+class ArticleLine(ArticleHead):
     """An article in a story's list of articles."""
-
-    id: ArticleId
-    title: str | None
-    outlet: str | None
-    lang: str | None
-    published: IsoDate | None
-    published_source: PublishedSource | None
-    duplicate_of: ArticleId | None
-    echo_of: ArticleId | None
-    event: EventId
 
 
 class EventLine(TypedDict):
