@@ -127,3 +127,16 @@ def test_config_only_config_reads_the_environment() -> None:
         if re.search(r"os\.environ|os\.getenv|getenv\(", text):
             readers.add(str(path.relative_to(SRC)))
     assert readers == ENV_READERS
+
+
+def test_config_toml_files_that_cannot_be_read_are_config_errors(tmp_path: Path) -> None:
+    """The settings file and the watch sources file share one reader: a file that is not
+    UTF-8 or not TOML is named, whichever it is."""
+    from storyline.watch.sources import read_sources_file
+
+    latin = tmp_path / "quellen.toml"
+    latin.write_bytes(b'[[source]]\nurl = "https://example.org/f\xfcr.xml"\n')
+    with pytest.raises(ConfigError, match=r"the sources file .*quellen\.toml is not valid TOML"):
+        read_sources_file(latin)
+    with pytest.raises(ConfigError, match=r"the settings file .*quellen\.toml is not valid TOML"):
+        read_file(latin)

@@ -151,22 +151,30 @@ def defaults() -> Config:
     return Config()
 
 
+def read_toml(path: Path, what: str, *, missing: str, malformed: str) -> dict[str, Any]:
+    """A TOML file's tables (the settings file, the watch sources file); a file that cannot
+    be read or is not UTF-8 TOML is a ConfigError naming `what` and the file, with the hint
+    `missing` or `malformed`."""
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise ConfigError(
+            f"cannot read the {what} {path}: {exc.strerror or exc}", hint=missing
+        ) from exc
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"the {what} {path} is not valid TOML: {exc}", hint=malformed) from exc
+
+
 def read_file(path: str | Path) -> dict[str, Value]:
     """The settings a TOML settings file gives, checked: an unknown name, a wrong type or
     a file that is not TOML is a ConfigError naming the file."""
     where = Path(path)
-    try:
-        data = tomllib.loads(where.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise ConfigError(
-            f"cannot read the settings file {where}: {exc.strerror or exc}",
-            hint=f"check the path given by --config or {CONFIG_ENV}",
-        ) from exc
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise ConfigError(
-            f"the settings file {where} is not valid TOML: {exc}",
-            hint='write one setting per line, e.g. profile = "fast"',
-        ) from exc
+    data = read_toml(
+        where,
+        "settings file",
+        missing=f"check the path given by --config or {CONFIG_ENV}",
+        malformed='write one setting per line, e.g. profile = "fast"',
+    )
     table = data.get("storyline", data)
     if not isinstance(table, dict):
         raise ConfigError(f"the settings file {where}: [storyline] is not a table")

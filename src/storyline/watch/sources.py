@@ -8,10 +8,10 @@ file lists (``watch_sources`` names it) and leaves sources added by hand alone.
 from __future__ import annotations
 
 import re
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
+from storyline.config import read_toml
 from storyline.errors import ConfigError, InputError
 from storyline.settings import WATCH_EVERY, WATCH_SOURCES
 from storyline.store import Store
@@ -95,15 +95,9 @@ class FileSource:
 
 def read_sources_file(path: Path) -> list[FileSource]:
     """The [[source]] tables of a TOML file; ConfigError naming the file and the entry."""
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise ConfigError(
-            f"cannot read the sources file {path} ({exc.strerror or exc})",
-            hint=f"check {WATCH_SOURCES.env_var}",
-        ) from exc
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{path} is not valid TOML ({exc})", hint="fix the file") from exc
+    data = read_toml(
+        path, "sources file", missing=f"check {WATCH_SOURCES.env_var}", malformed="fix the file"
+    )
     entries = data.get("source", [])
     if not isinstance(entries, list):
         raise ConfigError(f"{path}: 'source' must be a list of tables", hint="use [[source]]")
