@@ -477,16 +477,9 @@ class StorySummary(TypedDict):
 # -- claims and the comparison ----------------------------------------------------------
 
 
-class FigureRecord(TypedDict):
-    """A figure in a claim's sentence (compare.units.Figure)."""
-
-    text: str
-    value: float
-    unit: str | None
-    counted: str | None
-    hedge: str | None
-    start: int
-    end: int
+class FigureRecord(ArticleQuantity):
+    """A figure in a claim's sentence (compare.units.Figure): the keys of a figure in an
+    article's analysis."""
 
 
 class ClaimFigure(FigureRecord):
@@ -580,26 +573,14 @@ class ClaimsState(TypedDict):
     computed_at: Timestamp | None
 
 
-class FigureRow(TypedDict):
-    """A claim's figure in the comparison's figure table (compare.figures)."""
+class FigureRow(ClaimFigure):
+    """A claim's figure in the comparison's figure table (compare.figures): a ClaimFigure
+    with its claim, outlet and passage."""
 
     claim: ClaimId
-    article: ArticleId
     outlet: str | None
-    start: int
-    end: int
-    text: str
-    value: float
-    unit: str | None
-    counted: str | None
-    hedge: str | None
-    speaker: EntityId | None
-    speaker_name: str | None
     #: the source's passage ("" when no source holds the figure)
     passage: str
-    thing: str | None
-    context: list[str]
-    dates: list[IsoDate]
 
 
 class FigureSide(TypedDict):
