@@ -12,6 +12,11 @@ pages, the API's stories, story, claims and search) until the time is up. Report
 requests/s, median and 99th percentile latency, errors (status >= 500 or no answer within
 TIMEOUT_S), and the server's resident memory. Loopback only; bounded in time and count.
 The aims (issue 13): 0 errors and p99 under 1 s with 50 clients.
+
+``--spread N`` reads N pages drawn at random from the whole store instead (articles,
+stories, events, entities, and searches for words of their titles, a fifth each), so that
+nearly every request is the first for its page: what the server does when the response
+cache cannot help.
 """
 
 from __future__ import annotations
@@ -65,12 +70,50 @@ def _wait_for(url: str, deadline_s: float = 60.0) -> None:
     raise RuntimeError("the server did not start")
 
 
-def run(db: Path, seconds: float, clients: int, writer_articles: int) -> dict[str, Any]:
+def spread_targets(db: Path, n: int, seed: int = 13) -> list[str]:
+    """`n` pages drawn at random from the store: a fifth each of articles, stories,
+    events, entities and title-word searches."""
+    import sqlite3
+    from urllib.parse import quote
+
+    rng = random.Random(seed)
+    conn = sqlite3.connect(db)
+    share = max(1, n // 5)
+
+    def ids(sql: str) -> list[str]:
+        found = [str(r[0]) for r in conn.execute(sql)]
+        return rng.sample(found, min(share, len(found)))
+
+    words = sorted(
+        {
+            w
+            for (t,) in conn.execute("SELECT title FROM articles")
+            for w in str(t).split()
+            if len(w) > 4 and w.isalpha()
+        }
+    )
+    paths = (
+        [f"/articles/{i}" for i in ids("SELECT id FROM articles")]
+        + [f"/stories/{i}" for i in ids("SELECT id FROM stories")]
+        + [f"/events/{i}" for i in ids("SELECT id FROM events")]
+        + [f"/entities/{i}" for i in ids("SELECT id FROM entities")]
+        + [f"/search?q={quote(w)}" for w in rng.sample(words, min(share, len(words)))]
+    )
+    conn.close()
+    return paths
+
+
+def run(
+    db: Path, seconds: float, clients: int, writer_articles: int, spread: int = 0
+) -> dict[str, Any]:
     import httpx
 
     from bench.gen_corpus import generate
 
-    paths = [p for group in _targets(db).values() for p in group]
+    if spread:
+        paths = spread_targets(db, spread)
+    else:
+        paths = [p for group in _targets(db).values() for p in group]
     port = _free_port()
     env = {**os.environ, "STORYLINE_PROFILE": "fast"}
     server = subprocess.Popen(
@@ -86,7 +129,7 @@ def run(db: Path, seconds: float, clients: int, writer_articles: int) -> dict[st
     stop = float("inf")
     try:
         _wait_for(base)
-        for p in paths:  # warm: each page once, as a server that has run a while would be
+        for p in paths[: 0 if spread else None]:  # warm each page once (not when spread)
             httpx.get(base + p, timeout=120)
         rss_before = _rss_mb(server.pid)
         with tempfile.TemporaryDirectory() as tmp:
@@ -145,6 +188,7 @@ def run(db: Path, seconds: float, clients: int, writer_articles: int) -> dict[st
     latencies.sort()
     n = len(latencies)
     return {
+        "pages": f"spread: {len(paths)} pages from the whole store" if spread else "hot",
         "clients": clients,
         "seconds": round(elapsed, 1),
         "requests": n,
@@ -167,10 +211,11 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=60.0)
     parser.add_argument("--clients", type=int, default=CLIENTS)
     parser.add_argument("--writer-articles", type=int, default=300)
+    parser.add_argument("--spread", type=int, default=0, help="pages from the whole store")
     args = parser.parse_args()
     db, result = prepared(args.n, args.db)
-    result.update(run(db, args.seconds, args.clients, args.writer_articles))
-    save(f"load_{args.n}", result)
+    result.update(run(db, args.seconds, args.clients, args.writer_articles, args.spread))
+    save(f"load_{args.n}" + ("_spread" if args.spread else ""), result)
     import json
 
     print(json.dumps(result, indent=2))

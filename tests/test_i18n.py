@@ -35,3 +35,13 @@ def test_i18n_sections_serve_the_briefing_templates() -> None:
     assert briefing["timeline"] == translate("report.timeline", "de") == "Chronologie"
     assert briefing["timeline"] == translate("story.timeline", "de")
     assert "report.timeline" not in briefing and "nav.stories" not in briefing
+
+
+def test_i18n_labels_every_way_a_search_hit_is_found() -> None:
+    """The search page labels each hit by what found it: a kind without a label was a 500
+    on every search whose query names an entity in another spelling."""
+    from storyline.search.engine import MATCHED_BY
+
+    for kind in MATCHED_BY:
+        for lang in LANGS:
+            assert translate(f"search.matched.{kind}", lang).strip()

@@ -221,6 +221,7 @@ TEXT: dict[str, dict[str, str]] = {
     },
     "search.matched.text": {"de": "Wörter", "en": "words"},
     "search.matched.meaning": {"de": "Bedeutung", "en": "meaning"},
+    "search.matched.name": {"de": "Name", "en": "name"},
     "search.copy": {"de": "Kopie", "en": "copy"},
     "error.title": {"de": "Fehler", "en": "Error"},
     "error.404": {"de": "Nicht gefunden", "en": "Not found"},

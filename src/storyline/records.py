@@ -603,6 +603,9 @@ class FigureDifference(TypedDict):
     thing: str | None
     unit: str | None
     values: list[FigureSide]
+    #: in a comparison (storyline.compare.figures.summarised): how many article pairs give
+    #: these two values; `values` is the first of them
+    pairs: NotRequired[int]
 
 
 class FigureGroup(TypedDict):
@@ -613,6 +616,9 @@ class FigureGroup(TypedDict):
     differ: bool
     differences: list[FigureDifference]
     rows: list[FigureRow]
+    #: in a comparison: how many distinct pairs of values differ (`differences` holds the
+    #: most reported of them)
+    differences_total: NotRequired[int]
 
 
 class Comparison(TypedDict):

@@ -276,6 +276,21 @@ WEB_MAX_BODY: Setting[int] = Setting(
     "Largest request body (bytes) `storyline serve` reads at all, pages and API alike; "
     "above api_max_body to leave room for the ingest's multipart envelope.",
 )
+WEB_CACHE_REFRESH: Setting[float] = Setting(
+    "web_cache_refresh",
+    2.0,
+    "Seconds a page or API answer of `storyline serve` may lag behind the store while "
+    "another process writes to it: an answer is made again at most this often then (its "
+    "Age header says how old it is). While the store is unchanged, answers are reused "
+    "without limit; writes through the server's own API are seen at once. 0: every answer "
+    "is current.",
+)
+WEB_CACHE_MB: Setting[int] = Setting(
+    "web_cache_mb",
+    64,
+    "Memory (MB) `storyline serve` keeps finished pages and API answers in, least "
+    "recently used first out; 0 turns the response cache off.",
+)
 API_MAX_BODY: Setting[int] = Setting(
     "api_max_body",
     20_000_000,
@@ -428,6 +443,8 @@ SETTINGS: tuple[Setting[int] | Setting[str] | Setting[float], ...] = (
     EVENT_MAX_DAYS,
     STORE_WAIT,
     WEB_MAX_BODY,
+    WEB_CACHE_REFRESH,
+    WEB_CACHE_MB,
     API_MAX_BODY,
     WATCH_CONTACT,
     WATCH_EVERY,

@@ -31,6 +31,12 @@ from storyline.records import (
 #: Counts below this ("drei Terminals", "zwei Schiffe") group only within one claim.
 SMALL = 10
 
+#: Distinct pairs of values a comparison lists per figure group, the most reported first.
+#: A figure that 100 articles give in five versions is a handful of differing values, not
+#: the thousands of article pairs behind them (which made a story's page and API answer
+#: megabytes long).
+MAX_DIFFERENCES = 20
+
 
 def _noun(counted: str | None) -> str | None:
     return counted.casefold() if counted and len(counted) >= 4 else None
@@ -147,6 +153,25 @@ def figure_groups(claims: Sequence[ClaimRecord]) -> list[FigureGroup]:
     return out
 
 
+def summarised(groups: Sequence[FigureGroup], limit: int = MAX_DIFFERENCES) -> list[FigureGroup]:
+    """`groups` with each group's differences merged by the two values they set apart:
+    one entry per pair of values (the first article pair that gives it, with ``pairs``
+    counting all of them), the most reported first, at most `limit`;
+    ``differences_total`` says how many distinct pairs there were."""
+    out: list[FigureGroup] = []
+    for group in groups:
+        merged: dict[tuple[object, ...], FigureDifference] = {}
+        for d in group["differences"]:
+            key = (d["unit"], *sorted(v["value"] for v in d["values"]))
+            if key in merged:
+                merged[key]["pairs"] = merged[key].get("pairs", 1) + 1
+            else:
+                merged[key] = {**d, "pairs": 1}
+        ranked = sorted(merged.values(), key=lambda d: -d.get("pairs", 1))
+        out.append({**group, "differences": ranked[:limit], "differences_total": len(merged)})
+    return out
+
+
 def _quantity(row: FigureRow) -> Quantity:
     return Quantity(
         value=float(row["value"]),
@@ -168,11 +193,14 @@ def _differences(rows: Sequence[FigureRow]) -> list[FigureDifference]:
     for r in rows:
         by_article.setdefault(r["article"], []).append(r)
     articles = sorted(by_article)
+    # each row's quantity once, not once per article it is compared with
+    quantities = {a: [_quantity(r) for r in by_article[a]] for a in articles}
+    sides: dict[int, FigureSide] = {}
     out: list[FigureDifference] = []
     for x, first in enumerate(articles):
         for second in articles[x + 1 :]:
             left, right = by_article[first], by_article[second]
-            for i, j in _paired(left, right):
+            for i, j in _paired(left, right, quantities[first], quantities[second]):
                 if left[i]["value"] == right[j]["value"]:
                     continue
                 a, b = sorted((left[i], right[j]), key=lambda r: (str(r["outlet"]), r["start"]))
@@ -180,19 +208,30 @@ def _differences(rows: Sequence[FigureRow]) -> list[FigureDifference]:
                     {
                         "thing": a.get("thing") or a["counted"],
                         "unit": a["unit"],
-                        "values": [_side(a), _side(b)],
+                        "values": [_side_of(a, sides), _side_of(b, sides)],
                     }
                 )
     return out
 
 
-def _paired(left: Sequence[FigureRow], right: Sequence[FigureRow]) -> list[tuple[int, int]]:
-    ql, qr = [_quantity(r) for r in left], [_quantity(r) for r in right]
-
+def _paired(
+    left: Sequence[FigureRow],
+    right: Sequence[FigureRow],
+    ql: Sequence[Quantity],
+    qr: Sequence[Quantity],
+) -> list[tuple[int, int]]:
     def same(i: int, j: int) -> bool:
         return same_quantity(ql[i], qr[j], same_claim=left[i]["claim"] == right[j]["claim"])
 
     return pairs(ql, qr, same)
+
+
+def _side_of(row: FigureRow, made: dict[int, FigureSide]) -> FigureSide:
+    """`row`'s side, made once per row (a row differs from many articles' figures)."""
+    key = id(row)
+    if key not in made:
+        made[key] = _side(row)
+    return made[key]
 
 
 def _side(row: FigureRow) -> FigureSide:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from storyline.compare.figures import figure_groups
+from storyline.compare.figures import figure_groups, summarised
 from storyline.compare.job import update_claims
 from storyline.records import ClaimRecord, ClaimsState, Comparison, OutletTally
 from storyline.store import SCHEMA_VERSION, Store
@@ -121,7 +121,7 @@ def compare(store: Store, cluster_id: str, *, refresh: bool = True) -> Compariso
         "events": events,
         "outlets": outlets,
         "claims": claims,
-        "figures": figure_groups(claims),
+        "figures": summarised(figure_groups(claims)),
         "unique": dict(unique),
         "disputes": [
             {"claim": c["id"], "denied_by": c["disputed_by"]} for c in claims if c["disputed_by"]

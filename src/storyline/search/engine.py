@@ -31,6 +31,9 @@ RRF_K = 60
 BM25_WEIGHTS = (0.0, 3.0, 1.0)
 
 MAX_LIMIT = 500
+#: what can have found a hit (its ``matched_by``): the words, another spelling of a name
+#: the query gives, the meaning (search by meaning); each has a label in storyline.i18n
+MATCHED_BY = ("text", "name", "meaning")
 
 
 def _day(value: str | date | None, name: str) -> str | None:
@@ -206,16 +209,17 @@ def search(
     ensure_index(store)
     depth = limit if not semantic else max(3 * limit, 50)
     text_hits = text_ranking(store, parsed, filters, depth)
-    rankings = {"text": [a for a, _ in text_hits]}
-    found = set(rankings["text"])
+    text, name, meaning_kind = MATCHED_BY
+    rankings = {text: [a for a, _ in text_hits]}
+    found = set(rankings[text])
     named = [a for a in name_ranking(store, parsed, filters, depth) if a not in found]
     if named:  # only what the words missed: another spelling of the name
-        rankings["name"] = named
+        rankings[name] = named
     sims: dict[str, float] = {}
     if semantic:
         allowed = tables.allowed_articles(store, filters)
         meaning = semantic_ranking(store, parsed.text, allowed=allowed, depth=depth)
-        rankings["meaning"] = [a for a, _ in meaning]
+        rankings[meaning_kind] = [a for a, _ in meaning]
         sims = dict(meaning)
     fused = fuse(rankings)[:limit]
     return _records(store, fused, parsed, dict(text_hits), sims)

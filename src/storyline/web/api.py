@@ -65,6 +65,7 @@ from storyline.web.api_common import (
 from storyline.web.api_ingest import ingest_endpoint
 from storyline.web.api_jobs import job_endpoint
 from storyline.web.api_watch import watch_routes
+from storyline.web.cache import cached_read
 from storyline.web.deps import is_api, store_for, storyline_error_json
 from storyline.web.openapi import openapi_schema
 
@@ -269,6 +270,8 @@ _GETS: tuple[tuple[str, Callable[[Request], Any]], ...] = (
     ("/openapi.json", openapi),
 )
 
+_UNCACHED = frozenset({"/status", "/openapi.json"})
+
 _ALL_METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
 
 
@@ -289,7 +292,16 @@ def _unmatched(routes: list[BaseRoute]) -> Callable[[Request], Response]:
 
 def api_routes() -> list[BaseRoute]:
     """The API's routes, to be mounted at API_PREFIX."""
-    routes: list[BaseRoute] = [Route(p, json_endpoint(fn), methods=["GET"]) for p, fn in _GETS]
+    # reads of the store only go through the response cache (web/cache.py); /status
+    # also tells the server's own jobs, /openapi.json is made once anyway
+    routes: list[BaseRoute] = [
+        Route(
+            p,
+            json_endpoint(fn) if p in _UNCACHED else cached_read(json_endpoint(fn)),
+            methods=["GET"],
+        )
+        for p, fn in _GETS
+    ]
     routes.append(Route("/ingest", async_json_endpoint(ingest_endpoint), methods=["POST"]))
     routes.append(Route("/jobs/{id}", json_endpoint(job_endpoint), methods=["GET"]))
     routes.extend(watch_routes())

@@ -180,6 +180,13 @@ def _run(
     return out
 
 
+def _wrote(request: Request) -> None:
+    """This server wrote to the store: its kept answers are out of date now."""
+    responses = getattr(request.app.state, "responses", None)
+    if responses is not None:
+        responses.expire()
+
+
 def _status(report: dict[str, Any]) -> int:
     return 207 if report["errors"] else 200
 
@@ -212,20 +219,24 @@ async def ingest_endpoint(request: Request) -> JSONResponse:
         paths = await _receive(body, media, root)
         db_path = request.app.state.db_path
         if background:
-            job = jobs.start(
-                lambda: run_in_threadpool(
-                    _run,
-                    db_path,
-                    config,
-                    config[STORE_WAIT],
-                    paths,
-                    root,
-                    hints,
-                    stories,
-                    jobs.stopping,
-                ),
-                cleanup=root,
-            )
+
+            async def work() -> dict[str, Any]:
+                try:
+                    return await run_in_threadpool(
+                        _run,
+                        db_path,
+                        config,
+                        config[STORE_WAIT],
+                        paths,
+                        root,
+                        hints,
+                        stories,
+                        jobs.stopping,
+                    )
+                finally:
+                    _wrote(request)
+
+            job = jobs.start(work, cleanup=root)
             handed_over = True
             url = f"{request.scope.get('root_path', '')}/jobs/{job.id}"
             return JSONResponse(
@@ -233,17 +244,20 @@ async def ingest_endpoint(request: Request) -> JSONResponse:
             )
         # one ingest at a time; a request waiting for its turn holds no worker thread
         async with jobs.turn:
-            report = await run_in_threadpool(
-                _run,
-                db_path,
-                config,
-                REQUEST_STORE_WAIT,
-                paths,
-                root,
-                hints,
-                stories,
-                jobs.stopping,
-            )
+            try:
+                report = await run_in_threadpool(
+                    _run,
+                    db_path,
+                    config,
+                    REQUEST_STORE_WAIT,
+                    paths,
+                    root,
+                    hints,
+                    stories,
+                    jobs.stopping,
+                )
+            finally:
+                _wrote(request)
     finally:
         if not handed_over:
             shutil.rmtree(root, ignore_errors=True)

@@ -34,9 +34,10 @@ from starlette.staticfiles import StaticFiles
 from storyline.config import Config, resolve
 from storyline.errors import StorylineError
 from storyline.i18n import pick_lang, translate
-from storyline.settings import WEB_MAX_BODY
+from storyline.settings import WEB_CACHE_MB, WEB_CACHE_REFRESH, WEB_MAX_BODY
 from storyline.store import Store, postgres
-from storyline.web.cache import PageCache
+from storyline.store.changes import ChangeWatch
+from storyline.web.cache import PageCache, ResponseCache
 from storyline.web.deps import API_PREFIX, STATUS, error_json, is_api, storyline_error_json
 from storyline.web.pages import routes as page_routes
 from storyline.web.render import lang_of, render
@@ -138,6 +139,7 @@ def _lifespan(warm: int) -> Callable[[Starlette], AbstractAsyncContextManager[No
             thread.start()
         yield
         app.state.stopping.set()
+        app.state.responses.watch.close()
         jobs = getattr(app.state, "ingest_jobs", None)
         if jobs is not None:
             await jobs.shutdown()
@@ -195,6 +197,11 @@ def create_app(
     app.state.token = token
     app.state.lang = pick_lang(lang)
     app.state.cache = PageCache(size=max(32, 3 * warm))
+    app.state.responses = ResponseCache(
+        ChangeWatch(db_path, settings),
+        refresh=settings[WEB_CACHE_REFRESH],
+        max_bytes=settings[WEB_CACHE_MB] * 1_000_000,
+    )
     #: set when the server stops (lifespan end or the signal itself, cli/serve.py)
     app.state.stopping = threading.Event()
     return app

@@ -25,6 +25,7 @@ from storyline.store.analysis import article_analysis
 from storyline.store.stories import story_title
 from storyline.stories.read import event_record, list_stories, resolve_cluster
 from storyline.web import cache
+from storyline.web.cache import cached_read
 from storyline.web.charts import month_bars
 from storyline.web.deps import store_for
 from storyline.web.highlight import marks_for
@@ -145,12 +146,13 @@ def entity_page(request: Request) -> Response:
 
 def routes() -> list[BaseRoute]:
     return [
-        Route("/", stories_page, name="stories"),
-        Route("/stories/{id}", story_page, name="story"),
-        Route("/stories/{id}/briefing.{fmt:str}", briefing_page, name="briefing"),
-        Route("/events/{id}", event_page, name="event"),
-        Route("/articles/{id}", article_page, name="article"),
-        Route("/entities/{id}", entity_page, name="entity"),
-        Route("/search", search_page, name="search"),
+        # reads of the store only: answered through the response cache (web/cache.py)
+        Route("/", cached_read(stories_page), name="stories"),
+        Route("/stories/{id}", cached_read(story_page), name="story"),
+        Route("/stories/{id}/briefing.{fmt:str}", cached_read(briefing_page), name="briefing"),
+        Route("/events/{id}", cached_read(event_page), name="event"),
+        Route("/articles/{id}", cached_read(article_page), name="article"),
+        Route("/entities/{id}", cached_read(entity_page), name="entity"),
+        Route("/search", cached_read(search_page), name="search"),
         *watch_routes(),
     ]

@@ -46,6 +46,8 @@ CLAIMS_SHOWN = 8
 CLAIMS_FOLDED = 25
 #: Sources listed under one claim, rows under one figure group.
 SOURCES_SHOWN = 10
+#: Differing pairs of values shown per figure group (the most reported first).
+DIFFERENCES_SHOWN = 6
 #: Articles per page of the story's article list.
 ARTICLES_SHOWN = 100
 
@@ -185,7 +187,15 @@ def _comparison_view(found: Comparison | None) -> dict[str, Any] | None:
         if d["claim"] in by_id
     ]
     figures = [
-        {**f, "rows": f["rows"][:SOURCES_SHOWN], "more": max(len(f["rows"]) - SOURCES_SHOWN, 0)}
+        {
+            **f,
+            "rows": f["rows"][:SOURCES_SHOWN],
+            "more": max(len(f["rows"]) - SOURCES_SHOWN, 0),
+            "differences": f["differences"][:DIFFERENCES_SHOWN],
+            "differences_more": max(
+                f.get("differences_total", len(f["differences"])) - DIFFERENCES_SHOWN, 0
+            ),
+        }
         for f in found.get("figures", [])
         if f.get("differ")
     ]
