@@ -126,8 +126,7 @@ ANALYSE_BUDGET: Setting[float] = Setting(
     60.0,
     "Seconds one article's analysis may take during an ingest (0: no limit). An article "
     "over it is stored cleaned but unanalysed, with the reason on the article, and the "
-    "batch goes on. Enforced where the analysis runs in a process's main thread (the CLI "
-    "and its workers), not inside a web server's background job.",
+    "batch goes on (in the CLI, its workers and a web server's ingest jobs alike).",
 )
 ENGINE: Setting[str] = Setting(
     "engine",

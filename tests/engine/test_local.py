@@ -139,6 +139,8 @@ def test_an_article_over_the_time_budget_is_stored_unanalysed(
     tmp_path: Path, pile: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     real = analyse_run.analyze
+    # models loaded first (seconds, once per process), so that only the stuck one is over
+    real("Der Rat tagte am Montag in Bonn.", config=defaults())
 
     def slow(text: str, **kw: Any) -> Any:
         if "Nachtrag 3:" in text:
@@ -156,3 +158,43 @@ def test_an_article_over_the_time_budget_is_stored_unanalysed(
         assert any("analyse_budget" in r for r in stuck["repairs"])
         assert not any(article_analysis(store, stuck["id"]).values())
         assert any(article_analysis(store, by_source["04.txt"]).values())
+
+
+def test_the_budget_holds_in_a_thread_that_is_not_the_main_one(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A web server's ingest job analyses in a worker thread, where no signal arrives: the
+    budget still stops an analyser stuck in Python code, and a budget that is not used up
+    leaves nothing behind to go off later in that thread."""
+    import time
+
+    def stuck(text: str, **kw: Any) -> Any:
+        while True:
+            pass
+
+    results: list[Any] = []
+
+    def job(budget: float) -> None:
+        results.append(workers.analyse_job(workers.Job("x", None, None), defaults(), budget))
+        spin_until = time.monotonic() + 0.3  # Python code after the job: nothing raised
+        while time.monotonic() < spin_until:
+            pass
+        results.append("after")
+
+    monkeypatch.setattr(analyse_run, "analyze", stuck)
+    thread = threading.Thread(target=job, args=(0.2,))
+    begun = time.monotonic()
+    thread.start()
+    thread.join(20)
+    assert not thread.is_alive()
+    assert time.monotonic() - begun < 10
+    failed, after = results
+    assert isinstance(failed, workers.Failed) and failed.timed_out
+    assert after == "after"
+
+    results.clear()
+    monkeypatch.setattr(analyse_run, "analyze", lambda text, **kw: "done")
+    thread = threading.Thread(target=job, args=(0.25,))
+    thread.start()  # the analysis ends at once; the timer would fire during the spin
+    thread.join(20)
+    assert results == ["done", "after"]

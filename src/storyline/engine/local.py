@@ -33,9 +33,10 @@ import signal
 import threading
 import time
 import traceback
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -145,23 +146,15 @@ def analyse_job(job: Job, config: Config, budget: float = 0.0) -> Analysis | Fai
     goes wrong is returned, not raised, so that a bug on one input is reported against it
     and the batch goes on.
 
-    The budget is an interval timer whose signal raises inside the analysis: only the
-    main thread receives signals, so elsewhere (a web server's job thread) it is not
-    enforced. The analysers' own input bounds (analyse/limits.py) make a long native call
-    between two checks short.
+    The budget raises inside the analysis (see :func:`_within`), in any thread. A long
+    native call (the encoder) ends before it is stopped; the analysers' own input bounds
+    (analyse/limits.py) keep those calls short.
     """
     from storyline.analyse.run import analyze
 
-    timed = (
-        budget > 0
-        and hasattr(signal, "setitimer")
-        and threading.current_thread() is threading.main_thread()
-    )
-    previous = signal.signal(signal.SIGALRM, _on_alarm) if timed else None
     try:
-        if timed:
-            signal.setitimer(signal.ITIMER_REAL, budget)
-        return analyze(job.text, lang=job.lang, published=job.published, config=config)
+        with _within(budget):
+            return analyze(job.text, lang=job.lang, published=job.published, config=config)
     except _OverBudget:
         return Failed(
             f"analysis stopped after {budget:g} s (the analyse_budget setting)",
@@ -172,10 +165,56 @@ def analyse_job(job: Job, config: Config, budget: float = 0.0) -> Analysis | Fai
         return Failed(err.reason, err.hint)
     except Exception as exc:
         return internal_failure(exc)
-    finally:
-        if timed:
+
+
+@contextmanager
+def _within(budget: float) -> Iterator[None]:
+    """Raise :class:`_OverBudget` in this thread when the body runs `budget` seconds (0:
+    never). In the main thread an interval timer's signal does it; only the main thread
+    receives signals, so elsewhere (a web server's ingest job) a timer thread sets the
+    exception on this one (CPython's PyThreadState_SetAsyncExc), which Python raises
+    between two bytecodes, as it runs a signal handler."""
+    if budget <= 0:
+        yield
+        return
+    if threading.current_thread() is threading.main_thread() and hasattr(signal, "setitimer"):
+        previous = signal.signal(signal.SIGALRM, _on_alarm)
+        signal.setitimer(signal.ITIMER_REAL, budget)
+        try:
+            yield
+        finally:
             signal.setitimer(signal.ITIMER_REAL, 0)
             signal.signal(signal.SIGALRM, previous if previous is not None else signal.SIG_DFL)
+        return
+    target = threading.get_ident()
+    guard = threading.Lock()
+    state = {"done": False, "fired": False}
+
+    def fire() -> None:
+        with guard:
+            if not state["done"]:
+                state["fired"] = True
+                _set_async_exc(target, _OverBudget)
+
+    timer = threading.Timer(budget, fire)
+    timer.daemon = True
+    timer.start()
+    try:
+        yield
+    finally:
+        timer.cancel()
+        with guard:
+            state["done"] = True
+            fired = state["fired"]
+        if fired:  # set but not raised yet (the body ended first): take it back
+            _set_async_exc(target, None)
+
+
+def _set_async_exc(thread_id: int, exc: type[BaseException] | None) -> None:
+    """Have `thread_id` raise `exc` at its next bytecode (None: withdraw a pending one)."""
+    ctypes.pythonapi.PyThreadState_SetAsyncExc(
+        ctypes.c_ulong(thread_id), ctypes.py_object(exc) if exc is not None else None
+    )
 
 
 def internal_failure(exc: BaseException) -> Failed:
