@@ -116,11 +116,13 @@ def run(
         paths = [p for group in _targets(db).values() for p in group]
     port = _free_port()
     env = {**os.environ, "STORYLINE_PROFILE": "fast"}
+    # the server's tracebacks, for the 5xx answers (closed when the process ends)
+    server_log = tempfile.TemporaryFile()  # noqa: SIM115
     server = subprocess.Popen(
         [str(STORYLINE), "serve", "--db", str(db), "--port", str(port)],
         env=env,
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        stderr=server_log,
     )
     base = f"http://127.0.0.1:{port}"
     latencies: list[float] = []
@@ -198,10 +200,18 @@ def run(
         "max_ms": round(latencies[-1] * 1000, 1) if n else None,
         "errors": len(errors),
         "error_examples": sorted(set(errors))[:5],
+        "server_errors": _last_errors(server_log),
         "writer_finished_during_run": writer_done,
         "server_rss_mb_before": rss_before,
         "server_rss_mb_after": rss_after,
     }
+
+
+def _last_errors(log: Any, keep: int = 5) -> list[str]:
+    """The last lines naming an exception in the server's log."""
+    log.seek(0)
+    lines = log.read().decode("utf-8", "replace").splitlines()
+    return [ln for ln in lines if ln and ln[0].isalpha() and "Error" in ln][-keep:]
 
 
 def main() -> None:

@@ -328,3 +328,22 @@ def test_db_migration_13_adds_the_quality_flag(db_path: Path) -> None:
         columns = set(store.column_names("articles"))
         assert store.flagged_articles() == []
     assert "quality" in names[13] and "quality" in columns
+
+
+def test_a_snapshot_reads_one_version_while_another_process_writes(child_db: str) -> None:
+    """Reads of several queries (a story's claims, then their sources) must not meet rows
+    of two versions: a claims answer read while an ingest rewrote them was a 500."""
+    from storyline.config import defaults
+
+    with Store(child_db, config=defaults()) as reader, Store(child_db, config=defaults()) as w:
+        w.conn.execute("CREATE TABLE snap_t (x INTEGER)")
+        w.conn.execute("INSERT INTO snap_t (x) VALUES (1)")
+        count = lambda: reader.conn.execute("SELECT count(*) FROM snap_t").fetchone()[0]  # noqa: E731
+        with reader.snapshot():
+            assert count() == 1
+            w.conn.execute("INSERT INTO snap_t (x) VALUES (2)")  # another writer commits
+            assert count() == 1
+            with reader.snapshot():  # nested: the same one
+                assert count() == 1
+        assert not reader.conn.in_transaction
+        assert count() == 2

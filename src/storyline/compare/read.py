@@ -80,6 +80,11 @@ def compare(store: Store, cluster_id: str, *, refresh: bool = True) -> Compariso
     kind, story, event = _cluster(store, cluster_id)
     if refresh:
         ensure_current(store, story)
+    with store.snapshot():  # claims rewritten by another process meanwhile: one version
+        return _compared(store, kind, story, event)
+
+
+def _compared(store: Store, kind: str, story: str, event: str | None) -> Comparison:
     state = claims_state(store, story)
     claims = read_claims(store, story)
     if event is not None:

@@ -205,7 +205,13 @@ def save_claims(
 
 
 def read_claims(store: Store, story_id: str) -> list[ClaimRecord]:
-    """A story's stored claims with sources (passages cut from the article text) and disputes."""
+    """A story's stored claims with sources (passages cut from the article text) and
+    disputes, as one version (in a snapshot: another process may rewrite them meanwhile)."""
+    with store.snapshot():
+        return _read_claims(store, story_id)
+
+
+def _read_claims(store: Store, story_id: str) -> list[ClaimRecord]:
     conn = store.conn
     claims: dict[str, ClaimRecord] = {}
     for row in conn.execute(

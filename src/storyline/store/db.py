@@ -329,6 +329,23 @@ class Store:
         self.conn.execute("COMMIT")
 
     @contextmanager
+    def snapshot(self) -> Iterator[None]:
+        """Reads inside see one state of the store while another process writes to it
+        (a read transaction: SQLite's WAL snapshot, PostgreSQL's repeatable read). Without
+        it each query sees the store as it is when the query starts, and a reader of
+        several tables (claims, their sources) can meet rows of two versions. Writers do
+        not wait for it. Inside an open transaction it uses that one."""
+        if self.conn.in_transaction:
+            yield
+            return
+        self.conn.execute("BEGIN ISOLATION LEVEL REPEATABLE READ" if self.is_postgres else "BEGIN")
+        try:
+            yield
+        finally:
+            if self.conn.in_transaction:
+                self.conn.execute("COMMIT")
+
+    @contextmanager
     def savepoint(self) -> Iterator[None]:
         """A nested step inside the open transaction: on an exception none of its writes
         remain and the exception goes on; the rest of the transaction is untouched."""
