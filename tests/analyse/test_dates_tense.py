@@ -184,3 +184,29 @@ def test_tense_retroactive_dates_are_past() -> None:
     assert _found("Pensions rise retroactive to July 1.", "2026-03-10", "en") == [
         ("July 1", "2025-07-01", "day")
     ]
+
+
+def test_tense_is_read_for_a_bounded_number_of_dates_per_sentence(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Thousands of dates on one line (a table, hostile input) are found in linear time:
+    the clause's tense is read for the first MAX_TENSE_READS of a sentence only."""
+    import time
+
+    from storyline.analyse import dates_lex
+    from storyline.analyse.dates_find import find_expressions
+
+    reads: list[int] = []
+    real = dates_lex.clause_tense
+    monkeypatch.setattr(
+        dates_lex,
+        "clause_tense",
+        lambda *a: reads.append(1) or real(*a),  # type: ignore[func-returns-value]
+    )
+    line = "Die Sitzung war am 3. Oktober 2023 und " * 2000
+    sentences = split_sentences(line)
+    begun = time.perf_counter()
+    found = find_expressions(line, sentences, "de")
+    assert time.perf_counter() - begun < 5.0
+    assert len(found) >= 2000
+    assert 0 < len(reads) <= dates_lex.MAX_TENSE_READS * len(sentences) < len(found)

@@ -142,7 +142,10 @@ def test_prose_goes_to_the_encoder_junk_to_the_crf(monkeypatch: pytest.MonkeyPat
         assert not et.prose(junk), junk
     text = "Anna Keller kam nach Bonn. Jonas Reiter blieb in Kiel. Dagmar Ecker fuhr nach Ulm."
     seen = taggable(split_sentences(text))
-    monkeypatch.setattr(et, "ENCODER_MAX_CHARS", 60)  # room for two sentences
+    from storyline.encoder import get_encoder
+
+    two = sum(get_encoder().count_tokens(s.sentence.text) for s in seen[:2])
+    monkeypatch.setattr(et, "ENCODER_MAX_TOKENS", two)  # room for two sentences
     encoder, crf = et.route(seen)
     assert [s.sentence.text for s in encoder] == [s.sentence.text for s in seen[:2]]
     assert [s.sentence.text for s in crf] == [seen[2].sentence.text]

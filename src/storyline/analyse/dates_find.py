@@ -21,7 +21,7 @@ from storyline.analyse.dates_lex import (
     PAST,
     UNKNOWN,
     WEEKDAYS,
-    clause_tense,
+    TenseReader,
     number_words,
     parse_count,
 )
@@ -293,7 +293,9 @@ def _tense_mod(mod: str | None) -> tuple[int, bool]:
     return UNKNOWN, False
 
 
-def _build(kind: str, m: re.Match[str], sent: Sentence, si: int, lang: str) -> Expr | None:
+def _build(
+    kind: str, m: re.Match[str], sent: Sentence, si: int, lang: str, tenses: TenseReader
+) -> Expr | None:
     g = {k: v for k, v in m.groupdict().items() if v is not None}
     start, end = m.start(), m.end()
     text = sent.text[start:end]
@@ -376,7 +378,7 @@ def _build(kind: str, m: re.Match[str], sent: Sentence, si: int, lang: str) -> E
         tense, strict = _tense_mod(g.get("mod"))
         prep = (g.get("prep") or "").lower()
         if tense == UNKNOWN:
-            tense = clause_tense(sent.text, m.start(), m.end(), lang)
+            tense = tenses(m.start(), m.end())
         if tense == UNKNOWN and prep in ("seit", "since"):
             tense = PAST
         return replace(base, weekday=WEEKDAYS[g["wd"].lower()], tense=tense, strict=strict)
@@ -477,6 +479,7 @@ def find_expressions(text: str, sentences: list[Sentence], lang: str | None = "d
     found: list[Expr] = []
     for si, sent in enumerate(sentences):
         taken = _Taken()
+        tenses = TenseReader(sent.text, lang)
         have = _features(sent.text)
         for (kind, pattern), needs in zip(_PATTERNS, _NEEDS, strict=True):
             if not needs <= have:
@@ -484,12 +487,12 @@ def find_expressions(text: str, sentences: list[Sentence], lang: str | None = "d
             for m in pattern.finditer(sent.text):
                 if taken.overlaps(m.start(), m.end()):
                     continue
-                expr = _build(kind, m, sent, si, lang)
+                expr = _build(kind, m, sent, si, lang, tenses)
                 if expr is None:
                     continue
                 if expr.tense == UNKNOWN and kind != "relday":
                     rel_s, rel_e = expr.start - sent.start, expr.end - sent.start
-                    tense = clause_tense(sent.text, rel_s, rel_e, lang)
+                    tense = tenses(rel_s, rel_e)
                     if tense == UNKNOWN and kind in _DATED and expr.year is None:
                         tense = _preposition_tense(sent.text, rel_s)
                     expr = replace(expr, tense=tense)

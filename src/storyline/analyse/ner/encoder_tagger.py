@@ -39,10 +39,12 @@ MODEL = HERE / "encoder_head.npz"
 TYPES: tuple[EntityType, ...] = ("PER", "ORG", "LOC", "MISC")
 #: tag index order of the head's outputs
 LABELS: tuple[str, ...] = ("O", *(f"{b}-{t}" for t in TYPES for b in ("B", "I")))
-#: characters of an article's sentences that the encoder tags (the rest goes to the CRF):
-#: about three seed articles' worth, so that one article costs at most a few seconds of
-#: encoder time on a CPU whatever its length
-ENCODER_MAX_CHARS = 20_000
+#: subword tokens of an article's sentences that the encoder tags (the rest goes to the
+#: CRF): about three seed articles' worth (20,000 characters of German prose), so that one
+#: article costs at most about a second of encoder time on a CPU whatever its length. Counted
+#: in tokens, not characters: text of symbols or of scripts the vocabulary splits finely
+#: makes up to four times as many tokens per character as prose, and the cost is per token.
+ENCODER_MAX_TOKENS = 5_000
 #: share of a sentence's characters that must stand in words of 3+ letters for the encoder
 PROSE_LETTERS = 0.2
 _WORD = re.compile(r"[^\W\d_]{3,}")
@@ -305,16 +307,23 @@ def prose(text: str) -> bool:
     return words >= PROSE_LETTERS * len(text)
 
 
-def route(seen: list[Tokens]) -> tuple[list[Tokens], list[Tokens]]:
+def route(
+    seen: list[Tokens], options: EncoderOptions | None = None
+) -> tuple[list[Tokens], list[Tokens]]:
     """(for the encoder, for the CRF): prose sentences in text order until
-    ENCODER_MAX_CHARS characters are taken, the rest for the CRF; bounds the encoder's
-    cost per article whatever the input (a 10 MB single-line file, 40 KB of brackets)."""
+    ENCODER_MAX_TOKENS of the encoder's tokens are taken (counted by the encoder run with
+    `options`), the rest for the CRF; bounds the encoder's cost per article whatever the
+    input (a 10 MB single-line file, 40 KB of brackets, a page of symbols)."""
+    from storyline.encoder import get_encoder
+
     encoder: list[Tokens] = []
     crf: list[Tokens] = []
-    budget = ENCODER_MAX_CHARS
+    budget = ENCODER_MAX_TOKENS
+    count = get_encoder(options).count_tokens
     for st in seen:
-        size = len(st.sentence.text)
-        if size <= budget and prose(st.sentence.text):
+        text = st.sentence.text
+        size = count(text) if budget > 0 and prose(text) else budget + 1  # spent: no count
+        if size <= budget:
             encoder.append(st)
             budget -= size
         else:
@@ -330,7 +339,7 @@ def tag_sentences(
     from storyline.analyse.ner.tagger import tag_tokens
 
     seen = taggable(sentences)
-    chosen, rest = route(seen)
+    chosen, rest = route(seen, encoder)
     mentions: list[Mention] = tag_tokens(text, rest) if rest else []
     for words, spans in zip(
         chosen, predict_spans([s.sentence.text for s in chosen], encoder=encoder), strict=True
