@@ -146,6 +146,7 @@ def test_prose_goes_to_the_encoder_junk_to_the_crf(monkeypatch: pytest.MonkeyPat
 
     two = sum(get_encoder().count_tokens(s.sentence.text) for s in seen[:2])
     monkeypatch.setattr(et, "ENCODER_MAX_TOKENS", two)  # room for two sentences
+    monkeypatch.setattr(et, "ENCODER_MIN_TOKENS", 0)
     encoder, crf = et.route(seen)
     assert [s.sentence.text for s in encoder] == [s.sentence.text for s in seen[:2]]
     assert [s.sentence.text for s in crf] == [seen[2].sentence.text]

@@ -102,16 +102,26 @@ class Tokens:
     tokens: list[Token]
 
 
+#: the last article's taggable sentences: the entity and the quote tagger both ask for
+#: them, and tokenising a long article twice was a tenth of its analysis
+_LAST_TAGGABLE: dict[tuple[Sentence, ...], list[Tokens]] = {}
+
+
 def taggable(sentences: list[Sentence]) -> list[Tokens]:
     """The sentences a tagger reads (junk lines skipped, empty ones too), tokenised."""
-    out: list[Tokens] = []
-    for sent in sentences:
-        if skip_sentence(sent):
-            continue
-        toks = tokenize(sent.text, sent.start)
-        if toks:
-            out.append(Tokens(sent, toks))
-    return out
+    key = tuple(sentences)
+    found = _LAST_TAGGABLE.get(key)
+    if found is None:
+        found = []
+        for sent in sentences:
+            if skip_sentence(sent):
+                continue
+            toks = tokenize(sent.text, sent.start)
+            if toks:
+                found.append(Tokens(sent, toks))
+        _LAST_TAGGABLE.clear()
+        _LAST_TAGGABLE[key] = found
+    return [Tokens(t.sentence, list(t.tokens)) for t in found]  # the caller's to change
 
 
 def skip_sentence(sentence: Sentence) -> bool:

@@ -40,11 +40,19 @@ TYPES: tuple[EntityType, ...] = ("PER", "ORG", "LOC", "MISC")
 #: tag index order of the head's outputs
 LABELS: tuple[str, ...] = ("O", *(f"{b}-{t}" for t in TYPES for b in ("B", "I")))
 #: subword tokens of an article's sentences that the encoder tags (the rest goes to the
-#: CRF): about three seed articles' worth (20,000 characters of German prose), so that one
-#: article costs at most about a second of encoder time on a CPU whatever its length. Counted
-#: in tokens, not characters: text of symbols or of scripts the vocabulary splits finely
-#: makes up to four times as many tokens per character as prose, and the cost is per token.
-ENCODER_MAX_TOKENS = 5_000
+#: CRF): about two and a half seed articles' worth (16,000 characters of German prose), so
+#: that one article costs at most about a second of encoder time on a CPU whatever its
+#: length. Counted in tokens, not characters: text of symbols or of scripts the vocabulary
+#: splits finely makes up to four times as many tokens per character as prose, and the
+#: cost is per token.
+ENCODER_MAX_TOKENS = 4_000
+#: and at most this many tokens per character of the article's sentences: more than prose
+#: makes (about 0.24 for German and English), so no prose is cut by it, while a page of
+#: symbols or of finely split script costs the encoder no more than prose of its length
+MAX_TOKENS_PER_CHAR = 0.3
+#: the budget is never below this (a short text of names and figures makes more tokens per
+#: character than running prose, and costs little anyway)
+ENCODER_MIN_TOKENS = 1_000
 #: share of a sentence's characters that must stand in words of 3+ letters for the encoder
 PROSE_LETTERS = 0.2
 _WORD = re.compile(r"[^\W\d_]{3,}")
@@ -311,14 +319,16 @@ def route(
     seen: list[Tokens], options: EncoderOptions | None = None
 ) -> tuple[list[Tokens], list[Tokens]]:
     """(for the encoder, for the CRF): prose sentences in text order until
-    ENCODER_MAX_TOKENS of the encoder's tokens are taken (counted by the encoder run with
-    `options`), the rest for the CRF; bounds the encoder's cost per article whatever the
+    ENCODER_MAX_TOKENS of the encoder's tokens (and MAX_TOKENS_PER_CHAR per character of
+    the sentences) are taken (counted by the encoder run with `options`), the rest for the
+    CRF; bounds the encoder's cost per article whatever the
     input (a 10 MB single-line file, 40 KB of brackets, a page of symbols)."""
     from storyline.encoder import get_encoder
 
     encoder: list[Tokens] = []
     crf: list[Tokens] = []
-    budget = ENCODER_MAX_TOKENS
+    chars = sum(len(st.sentence.text) for st in seen)
+    budget = min(ENCODER_MAX_TOKENS, max(ENCODER_MIN_TOKENS, int(MAX_TOKENS_PER_CHAR * chars)))
     count = get_encoder(options).count_tokens
     for st in seen:
         text = st.sentence.text
