@@ -218,25 +218,18 @@ async def ingest_endpoint(request: Request) -> JSONResponse:
     try:
         paths = await _receive(body, media, root)
         db_path = request.app.state.db_path
+
+        async def ingest_now(wait: float) -> dict[str, Any]:
+            """The ingest in a worker thread; this server's kept answers expire after it."""
+            try:
+                return await run_in_threadpool(
+                    _run, db_path, config, wait, paths, root, hints, stories, jobs.stopping
+                )
+            finally:
+                _wrote(request)
+
         if background:
-
-            async def work() -> dict[str, Any]:
-                try:
-                    return await run_in_threadpool(
-                        _run,
-                        db_path,
-                        config,
-                        config[STORE_WAIT],
-                        paths,
-                        root,
-                        hints,
-                        stories,
-                        jobs.stopping,
-                    )
-                finally:
-                    _wrote(request)
-
-            job = jobs.start(work, cleanup=root)
+            job = jobs.start(lambda: ingest_now(config[STORE_WAIT]), cleanup=root)
             handed_over = True
             url = f"{request.scope.get('root_path', '')}/jobs/{job.id}"
             return JSONResponse(
@@ -244,20 +237,7 @@ async def ingest_endpoint(request: Request) -> JSONResponse:
             )
         # one ingest at a time; a request waiting for its turn holds no worker thread
         async with jobs.turn:
-            try:
-                report = await run_in_threadpool(
-                    _run,
-                    db_path,
-                    config,
-                    REQUEST_STORE_WAIT,
-                    paths,
-                    root,
-                    hints,
-                    stories,
-                    jobs.stopping,
-                )
-            finally:
-                _wrote(request)
+            report = await ingest_now(REQUEST_STORE_WAIT)
     finally:
         if not handed_over:
             shutil.rmtree(root, ignore_errors=True)
