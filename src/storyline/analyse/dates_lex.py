@@ -290,8 +290,9 @@ def clause_tense(sentence: str, start: int, end: int, lang: str) -> int:
         cut = sentence.rfind(" ", end, end + TENSE_WINDOW_CHARS)
         hi = cut if cut > end else end + TENSE_WINDOW_CHARS
     words = [(a, w) for a, b, w in _between(sentence, lo, hi) if outside(a, b)]
-    ahead = [(a, w) for a, b, w in _between(sentence, hi, len(sentence), _PERFECT_AHEAD)]
-    ahead = [(a, w) for a, w in ahead if outside(a, a + len(w))]
+    ahead = [
+        (a, w) for a, b, w in _between(sentence, hi, len(sentence), _PERFECT_AHEAD) if outside(a, b)
+    ]
     perfect = _perfect_modals(words + ahead, lang)
     by_clause: dict[int, list[tuple[int, str]]] = {}
     for pos, w in words:
