@@ -31,20 +31,24 @@ Cli = Callable[..., Result]
 SUBJECTS = ["Die Regierung", "Der Minister", "Eine Sprecherin", "Die Polizei", "Anna Keller"]
 VERBS = ["sagte am Dienstag", "erklärte am 3. Oktober", "teilte mit", "bestätigte"]
 OBJECTS = [
-    "dass rund 1.200 Menschen betroffen seien",
-    "es gebe 4,5 Millionen Euro Schaden",
-    "man prüfe den Fall seit vier Wochen",
-    "„Wir arbeiten weiter an einer Lösung“",
+    "dass rund {n} Menschen betroffen seien",
+    "es gebe {n} Euro Schaden",
+    "man prüfe den Fall seit {n} Tagen",
+    "„Wir arbeiten seit {n} Stunden an einer Lösung“",
 ]
 
 
 def paragraph(chars: int, seed: int = 13) -> str:
-    """One paragraph (no line break) of ordinary sentences, about ``chars`` long."""
+    """One paragraph (no line break) of ordinary sentences, about ``chars`` long; a
+    figure in most makes them distinct (an article does not repeat its sentences, and
+    copies past MAX_SENTENCE_REPEATS are not analysed)."""
     rnd = random.Random(seed)
     out: list[str] = []
     size = 0
     while size < chars:
-        sentence = f"{rnd.choice(SUBJECTS)} {rnd.choice(VERBS)}, {rnd.choice(OBJECTS)}."
+        figure = f"{rnd.randint(2, 99_999):,}".replace(",", ".")
+        obj = rnd.choice(OBJECTS).format(n=figure)
+        sentence = f"{rnd.choice(SUBJECTS)} {rnd.choice(VERBS)}, {obj}."
         out.append(sentence)
         size += len(sentence) + 1
     return " ".join(out)
@@ -171,3 +175,20 @@ def test_limits_10mb_single_line_file_ingested_in_seconds(
         article = store.get_article(article_id)
     assert len(article["text"]) == len(body)  # stored whole, analysed up to the limit
     assert any(r.startswith("analysis: only the first") for r in article["repairs"])
+
+
+def test_limits_a_sentence_repeated_is_analysed_three_times_and_reported() -> None:
+    from storyline.analyse.limits import MAX_SENTENCE_REPEATS
+
+    line = "Anna Keller sagte am Dienstag in Bremen: „Wir bauen weiter.“"
+    text = "Der Rat tagte in Kiel. " + " ".join([line] * 50) + " Jonas Reiter kam aus Ulm."
+    found = storyline.analyze(text, lang="de", published="2024-05-07")
+    assert len(found.sentences) == 52  # every copy stays a sentence of the article
+    kellers = [m for m in found.mentions if m.text == "Anna Keller"]
+    assert len(kellers) == MAX_SENTENCE_REPEATS
+    assert {m.text for m in found.mentions} >= {"Kiel", "Jonas Reiter", "Ulm"}  # after them
+    assert len(found.quotes) == MAX_SENTENCE_REPEATS
+    note = "analysis: 47 repeated cop(ies) of 1 sentence(s) not analysed (a sentence is "
+    assert any(r.startswith(note) for r in found.repairs), found.repairs
+    for m in found.mentions:  # offsets are into the article's text
+        assert found.text[m.start : m.end] == m.text

@@ -138,7 +138,8 @@ def test_prose_goes_to_the_encoder_junk_to_the_crf(monkeypatch: pytest.MonkeyPat
 
     assert et.prose("Angela Merkel sprach am Dienstag in Berlin.")
     assert et.prose("Feyenoord 14 9 3 2 29 15 30")  # a score table still names a club
-    for junk in ("z. B. z. B. z. B. z. B.", "(" * 400, "a'" * 200, "https://example.org/a/a/a"):
+    junks = ("z. B. z. B. z. B. z. B.", "(" * 400, "a'" * 200, "https://example.org/a/a/a")
+    for junk in (*junks, "A" * 3_000, "Ab" + "c" * 80 + " und so weiter"):  # no word so long
         assert not et.prose(junk), junk
     text = "Anna Keller kam nach Bonn. Jonas Reiter blieb in Kiel. Dagmar Ecker fuhr nach Ulm."
     seen = taggable(split_sentences(text))

@@ -163,3 +163,21 @@ def test_a_second_tagger_asking_for_the_same_sentences_gets_the_first_pass(
     assert not subset[0].states.flags.writeable  # type: ignore[union-attr]
     encoder.encode(sentences, layers=(6,))  # a layer the first call did not compute
     assert calls
+
+
+def test_a_small_call_is_cut_into_batches_the_same_on_every_machine() -> None:
+    """A call of a few long windows would fit one batch, which one core runs alone: it is
+    cut into CALL_BATCHES batches, whatever the number of cores (int8 activations are
+    quantised per batch, so the cut decides the numbers)."""
+    from storyline.encoder.runtime import CALL_BATCHES, MIN_BATCH_TOKENS, _Window
+
+    windows = [_Window(i, 0, 500) for i in range(CALL_BATCHES)]  # fits one 2,048 batch
+    big = [_Window(i, 0, 60) for i in range(200)]  # 12,400 tokens: batch_tokens decides
+    small = [_Window(i, 0, 20) for i in range(MIN_BATCH_TOKENS // 22)]  # one small batch
+    for threads in (1, 2, 16):
+        enc = Encoder(EncoderOptions(device="cpu", threads=threads))
+        enc.describe()  # loads: the device is known
+        assert [len(b) for b in enc._batches(windows)] == [1] * CALL_BATCHES
+        per_batch = enc.options.batch_tokens // 62
+        assert len(list(enc._batches(big))) == -(-200 // per_batch)
+        assert len(list(enc._batches(small))) == 1

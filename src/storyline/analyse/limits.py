@@ -14,6 +14,9 @@ A cut is never silent: :func:`storyline.analyze` lists each one in
 from __future__ import annotations
 
 import re
+from collections import Counter
+
+from storyline.analyse.model import Sentence
 
 #: Characters of an article text that are analysed; the rest is stored, not analysed.
 MAX_ANALYSE_CHARS = 200_000
@@ -23,6 +26,11 @@ MAX_SENTENCE_CHARS = 3_000
 MAX_TOKEN_CHARS = 100
 #: How far back the sentence splitter looks for the word before a full stop.
 MAX_LOOKBEHIND_CHARS = 2 * MAX_TOKEN_CHARS
+
+#: A sentence is analysed at most this many times in one article; later copies of the same
+#: text (a scraped page's repeated boilerplate, a line pasted hundreds of times) are not:
+#: they would cost every analyser again and add nothing but copies of the same findings.
+MAX_SENTENCE_REPEATS = 3
 
 _LONG_WORD = re.compile(rf"\w{{{MAX_TOKEN_CHARS + 1},}}")
 
@@ -60,3 +68,29 @@ def long_sentence_note(splits: int) -> list[str]:
     if not splits:
         return []
     return [f"analysis: {splits} split(s) inside sentences over {MAX_SENTENCE_CHARS:,} characters"]
+
+
+def unrepeated(text: str, sentences: list[Sentence]) -> tuple[str, list[Sentence], list[str]]:
+    """``text`` with the copies of a sentence past :data:`MAX_SENTENCE_REPEATS` blanked out
+    (spaces, line breaks kept, so every offset stays valid), the sentences left to analyse,
+    and a note when any copy was left out."""
+    seen: Counter[str] = Counter()
+    kept: list[Sentence] = []
+    left: list[Sentence] = []
+    for s in sentences:
+        seen[s.text] += 1
+        (kept if seen[s.text] <= MAX_SENTENCE_REPEATS else left).append(s)
+    if not left:
+        return text, sentences, []
+    parts: list[str] = []
+    at = 0
+    for s in left:
+        parts += [text[at : s.start], re.sub(r"[^\n]", " ", text[s.start : s.end])]
+        at = s.end
+    parts.append(text[at:])
+    distinct = len({s.text for s in left})
+    note = (
+        f"analysis: {len(left):,} repeated cop(ies) of {distinct:,} sentence(s) not analysed "
+        f"(a sentence is analysed at most {MAX_SENTENCE_REPEATS} times per article)"
+    )
+    return "".join(parts), kept, [note]

@@ -57,6 +57,12 @@ _RELATIVE = re.compile(r",\s*(?:der|die|das|welche[rs]?|who|which)$")
 #: function words a source never ends with ("Vertreter der USA und", "… des Präsidialamtes in")
 _TRAILING = re.compile(r"(?:\s+(?:und|oder|in|im|an|auf|aus|von|der|des|die|and|or|in|of|the))+$")
 _NEXT_NOUN = re.compile(r" (?:[A-ZÄÖÜ][a-zäöüß]+)(?=[\s,.:;])")
+#: after a source that ends in an article: up to two adjectives, then the noun
+#: ("ein" + "koreanisches Sprichwort", "einer" + "hochrangigen Quelle")
+_NOUN_PHRASE = re.compile(r"(?: [a-zäöüß]+){0,2} [A-ZÄÖÜ][a-zäöüß]+(?=[\s,.:;])")
+_DE_ARTICLES = frozenset(
+    {"der", "die", "das", "des", "dem", "den", "ein", "eine", "einer", "eines", "einem", "einen"}
+)
 _EDGE = "„“”\"»«‚‘’'‹›,;:–"  # stripped from a direct quote's ends ('zeigen“,')
 _ARTICLE = re.compile(r"^(?:des|der|die|das|dem|den|ein|eine|einer|the|a|an)\s+", re.IGNORECASE)
 #: head nouns of sources that are texts or media, not people (issue 15: "ein koreanisches
@@ -282,7 +288,9 @@ def _join_sources(text: str, spans: list[Span], lang: str) -> list[Span]:
     """Source pieces with only a space between them are one source when the first ends in
     a lower-case word ("ein" + "koreanisches": the tagger's subword path can break inside a
     phrase; "Peskow" + "Berichten zufolge" stay apart); a German source ending in a
-    lower-case word takes the capitalised noun after it ("ein koreanisches Sprichwort")."""
+    lower-case word takes the capitalised noun after it ("ein koreanisches Sprichwort"),
+    and one ending in an article the noun phrase after it (a source is never an article:
+    "ein" + "koreanisches Sprichwort")."""
     srcs = sorted((sp for sp in spans if sp.kind == "source"), key=lambda sp: sp.start)
     out: list[Span] = []
     for sp in srcs:
@@ -298,7 +306,8 @@ def _join_sources(text: str, spans: list[Span], lang: str) -> list[Span]:
             out.append(sp)
     for i, sp in enumerate(out):
         words = text[sp.start : sp.end].split()
-        nxt = _NEXT_NOUN.match(text, sp.end)
+        ends_in_article = bool(words) and words[-1].lower() in _DE_ARTICLES
+        nxt = (_NOUN_PHRASE if ends_in_article else _NEXT_NOUN).match(text, sp.end)
         if lang == "de" and words and words[-1][:1].islower() and nxt is not None:
             out[i] = replace(sp, end=nxt.end())
     return [sp for sp in spans if sp.kind != "source"] + out

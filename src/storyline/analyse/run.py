@@ -9,7 +9,12 @@ from __future__ import annotations
 
 from storyline.analyse.dates import find_dates, infer_published
 from storyline.analyse.figures import find_quantities
-from storyline.analyse.limits import analysed_part, long_sentence_note, long_word_note
+from storyline.analyse.limits import (
+    analysed_part,
+    long_sentence_note,
+    long_word_note,
+    unrepeated,
+)
 from storyline.analyse.model import Analysis
 from storyline.analyse.ner import tag_entities
 from storyline.analyse.quotes import find_quotes
@@ -37,8 +42,9 @@ def analyze(
     Any ``str`` is accepted: lone surrogates become U+FFFD and NULs are dropped first
     (``Analysis.repairs`` says so; spans are then offsets into ``Analysis.text``).
     Work is bounded (:mod:`storyline.analyse.limits`): a text past ``MAX_ANALYSE_CHARS``
-    is analysed up to there, overlong sentences and words are split, each noted in
-    ``Analysis.repairs``.
+    is analysed up to there, overlong sentences and words are split, and a sentence
+    repeated more than ``MAX_SENTENCE_REPEATS`` times is analysed that often (all copies
+    stay in ``Analysis.sentences``), each noted in ``Analysis.repairs``.
 
     `config` picks the taggers and runs the encoder (default: the settings as the
     environment and settings file give them, resolved for this call).
@@ -54,9 +60,11 @@ def analyze(
         lang = detect_language(text)[0]
     sentences, forced = bounded_sentences(text)
     repairs += cut + long_sentence_note(forced) + long_word_note(text)
-    inferred = None if published else infer_published(text, sentences, lang)
+    text, read, repeats = unrepeated(text, sentences)  # the analysers read `read` of `text`
+    repairs += repeats
+    inferred = None if published else infer_published(text, read, lang)
     anchor = published or (inferred[0] if inferred else None)
-    mentions, entities = resolve_mentions(text, sentences, tag_entities(text, sentences, lang, cfg))
+    mentions, entities = resolve_mentions(text, read, tag_entities(text, read, lang, cfg))
     return Analysis(
         text=full,
         lang=lang,
@@ -65,9 +73,9 @@ def analyze(
         sentences=sentences,
         mentions=mentions,
         entities=entities,
-        quotes=find_quotes(text, sentences, mentions, lang, config=cfg),
-        dates=find_dates(text, sentences, anchor, lang),
-        quantities=find_quantities(text, sentences, lang),
+        quotes=find_quotes(text, read, mentions, lang, config=cfg),
+        dates=find_dates(text, read, anchor, lang),
+        quantities=find_quantities(text, read, lang),
         repairs=repairs,
     )
 

@@ -55,6 +55,9 @@ MAX_TOKENS_PER_CHAR = 0.3
 ENCODER_MIN_TOKENS = 1_000
 #: share of a sentence's characters that must stand in words of 3+ letters for the encoder
 PROSE_LETTERS = 0.2
+#: letters of the longest word that counts as one (a long German compound has 40); a
+#: 6,000-letter "word" is a key held down, not prose
+MAX_PROSE_WORD = 60
 _WORD = re.compile(r"[^\W\d_]{3,}")
 #: score of a forbidden transition (O -> I-X, B-X/I-X -> I-Y): never taken
 _FORBIDDEN = -1e4
@@ -306,12 +309,12 @@ def _predict_spans(
 def prose(text: str) -> bool:
     """Whether a sentence reads as prose the encoder was trained on: an upper-case letter
     (no name without one) and at least PROSE_LETTERS of its characters in words of three
-    letters or more. Symbol runs, URLs, score tables, abbreviation chains ("z. B. z. B.")
-    and byte junk go to the CRF: the encoder would spend a subword or more per character
-    on them and find little."""
+    to MAX_PROSE_WORD letters. Symbol runs, URLs, score tables, abbreviation chains
+    ("z. B. z. B."), byte junk and overlong "words" go to the CRF: the encoder would spend
+    a subword or more per character on them and find little."""
     if not any(c.isupper() for c in text):
         return False
-    words = sum(len(w) for w in _WORD.findall(text))
+    words = sum(len(w) for w in _WORD.findall(text) if len(w) <= MAX_PROSE_WORD)
     return words >= PROSE_LETTERS * len(text)
 
 
