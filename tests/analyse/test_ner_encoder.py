@@ -13,9 +13,18 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from storyline.analyse.model import Mention, Token
-from storyline.analyse.ner.encoder_tagger import LABELS, path_spans, snap, token_labels, viterbi
+from storyline.analyse.ner.encoder_tagger import (
+    LABELS,
+    path_spans,
+    snap,
+    token_labels,
+    viterbi,
+    viterbi_many,
+)
 
 NEG = -20.0  # a log-probability that loses to any allowed alternative
 
@@ -196,3 +205,22 @@ def test_tagger_window_stays_inside_each_sentence(tmp_path: Path) -> None:
     assert again.window == 1 and len(again.members) == 2 and again.layers == (4, 12)
     assert np.allclose(again.log_probs(a), tagger.log_probs(a), atol=0.05)
     assert again.decode(again.log_probs(a)) == tagger.decode(tagger.log_probs(a))
+
+
+@given(
+    st.lists(st.integers(0, 14), min_size=1, max_size=6),
+    st.integers(0, 2**32 - 1),
+    st.booleans(),
+)
+def test_viterbi_many_finds_each_sentences_own_path(
+    lengths: list[int], seed: int, ties: bool
+) -> None:
+    """The batched decoder gives every sentence the path the one-sentence decoder gives,
+    whatever the lengths around it (empty sentences included) and on tied scores."""
+    rng = np.random.default_rng(seed)
+    logps = [
+        np.log(rng.dirichlet(np.ones(len(LABELS)), size=n)).astype(np.float32) for n in lengths
+    ]
+    if ties:
+        logps = [np.round(lp).astype(np.float32) for lp in logps]
+    assert viterbi_many(logps) == [viterbi(lp) for lp in logps]

@@ -29,7 +29,7 @@ import numpy.typing as npt
 
 from storyline.analyse.heads import MlpHead, shipped
 from storyline.analyse.model import Quote, Sentence
-from storyline.analyse.ner.encoder_tagger import viterbi
+from storyline.analyse.ner.encoder_tagger import viterbi_many
 from storyline.analyse.quotes_lex import KONJUNKTIV, cues
 from storyline.analyse.quotes_marks import quote_spans
 from storyline.encoder.runtime import Encoded, EncoderOptions
@@ -161,30 +161,48 @@ def extra_features(
 
 def decode(logp: F32, offsets: npt.NDArray[np.integer], base: int) -> list[Span]:
     """Spans of every kind on one sentence's log-probabilities [n, 3, 3]."""
-    spans: list[Span] = []
+    return decode_many([logp], [offsets], [base])[0]
+
+
+def decode_many(
+    logps: Sequence[F32], offsets: Sequence[npt.NDArray[np.integer]], bases: Sequence[int]
+) -> list[list[Span]]:
+    """:func:`decode` for many sentences: each kind's paths found for all sentences in one
+    pass (:func:`viterbi_many`)."""
+    spans: list[list[Span]] = [[] for _ in logps]
     for g, kind in enumerate(GROUPS):
-        lp = logp[:, g, :] - O_PENALTY[kind] * _O
+        lps = [lp[:, g, :] - O_PENALTY[kind] * _O for lp in logps]
         start = _START_OPEN if kind == "message" else _START_CLOSED
-        path = viterbi(lp, _TRANS, start)
-        cur: list[int] | None = None  # [first token, last token]
-        for i, tag in enumerate([*path, 0]):
-            if cur is not None and tag != 2:
-                a, b = cur
-                prob = float(np.exp(lp[np.arange(a, b + 1), path[a : b + 1]]).mean())
-                spans.append(
-                    Span(
-                        int(offsets[a][0]) + base,
-                        int(offsets[b][1]) + base,
-                        kind,
-                        prob,
-                        continues=path[a] == 2,
-                    )
+        for out, lp, path, off, base in zip(
+            spans, lps, viterbi_many(lps, _TRANS, start), offsets, bases, strict=True
+        ):
+            out.extend(_path_spans(lp, path, off, base, kind))
+    return spans
+
+
+def _path_spans(
+    lp: F32, path: list[int], offsets: npt.NDArray[np.integer], base: int, kind: str
+) -> list[Span]:
+    spans: list[Span] = []
+    cur: list[int] | None = None  # [first token, last token]
+    for i, tag in enumerate([*path, 0]):
+        if cur is not None and tag != 2:
+            a, b = cur
+            prob = float(np.exp(lp[np.arange(a, b + 1), path[a : b + 1]]).mean())
+            spans.append(
+                Span(
+                    int(offsets[a][0]) + base,
+                    int(offsets[b][1]) + base,
+                    kind,
+                    prob,
+                    continues=path[a] == 2,
                 )
-                cur = None
-            if i < len(path) and tag in (1, 2) and cur is None:
-                cur = [i, i]
-            elif cur is not None:
-                cur[1] = i
+            )
+            cur = None
+        if i < len(path) and tag in (1, 2) and cur is None:
+            cur = [i, i]
+        elif cur is not None:
+            cur[1] = i
     return spans
 
 
@@ -243,9 +261,14 @@ def tag(
     if not sum(sizes):
         return [[] for _ in sentences]
     logp = model.log_probs(np.concatenate([r for r in rows if len(r)]))
-    result: list[list[Span]] = []
-    at = 0
-    for sent, off, n in zip(sentences, offs, sizes, strict=True):
-        result.append(decode(logp[at : at + n], off, sent.start) if n else [])
-        at += n
+    cuts = np.cumsum([0, *sizes])
+    parts = [i for i, n in enumerate(sizes) if n]
+    found = decode_many(
+        [logp[cuts[i] : cuts[i + 1]] for i in parts],
+        [offs[i] for i in parts],
+        [sentences[i].start for i in parts],
+    )
+    result: list[list[Span]] = [[] for _ in sentences]
+    for i, spans in zip(parts, found, strict=True):
+        result[i] = spans
     return result

@@ -17,6 +17,7 @@ mention never starts or ends inside a word.
 
 from __future__ import annotations
 
+import itertools
 import re
 import threading
 from collections.abc import Sequence
@@ -122,6 +123,44 @@ def viterbi(logp: F32, trans: F32 = _TRANS, start: F32 = _START) -> list[int]:
     for t in range(n - 1, 0, -1):
         path.append(int(back[t, path[-1]]))
     return path[::-1]
+
+
+def viterbi_many(
+    logps: Sequence[F32], trans: F32 = _TRANS, start: F32 | Sequence[F32] = _START
+) -> list[list[int]]:
+    """:func:`viterbi` for many sentences at once, the same paths: one step of numpy per
+    position of the longest sentence, for all sentences side by side, instead of one per
+    token of each (a Python loop per token was a tenth of an article's analysis).
+    `start` is one vector for all sentences, or one per sentence."""
+    if not logps:
+        return []
+    lengths = np.array([len(lp) for lp in logps], dtype=np.int64)
+    n, width = len(logps), trans.shape[0]
+    longest = int(lengths.max())
+    if longest == 0:
+        return [[] for _ in logps]
+    x = np.zeros((n, longest, width), dtype=np.float32)
+    for i, lp in enumerate(logps):
+        x[i, : len(lp)] = lp
+    starts = np.broadcast_to(np.asarray(start, dtype=np.float32), (n, width))
+    score = starts + x[:, 0]
+    back = np.zeros((n, longest, width), dtype=np.int64)
+    rows = np.arange(n)
+    for t in range(1, longest):
+        cand = score[:, :, None] + trans[None]  # [sentence, from, to]
+        best = cand.argmax(axis=1)
+        stepped = np.take_along_axis(cand, best[:, None, :], axis=1)[:, 0] + x[:, t]
+        going = (t < lengths)[:, None]
+        score = np.where(going, stepped, score)  # a finished sentence keeps its score
+        back[:, t] = best
+    cur = score.argmax(axis=1)
+    paths = np.zeros((n, longest), dtype=np.int64)
+    for t in range(longest - 1, 0, -1):
+        inside = t < lengths
+        paths[inside, t] = cur[inside]
+        cur = np.where(inside, back[rows, t, cur], cur)
+    paths[:, 0] = cur
+    return [paths[i, : lengths[i]].tolist() for i in range(n)]
 
 
 def path_spans(path: Sequence[int], offsets: npt.NDArray[np.integer]) -> list[Span]:
@@ -255,6 +294,10 @@ class Tagger:
         """Best BIO path for one sentence's log-probabilities."""
         return viterbi(logp, self.trans, self.start)
 
+    def decode_many(self, logps: Sequence[F32]) -> list[list[int]]:
+        """:meth:`decode` for many sentences in one pass (:func:`viterbi_many`)."""
+        return viterbi_many(logps, self.trans, self.start)
+
     def save(self, path: Path, settings: str = "") -> None:
         """One file for all members (float16 weights), the window and the transitions."""
         arrays: dict[str, npt.NDArray[np.generic]] = {
@@ -340,13 +383,11 @@ def _predict_spans(
     # cost more in BLAS call overhead than in arithmetic
     bounds = np.cumsum([0, *(len(r) for r in rows)])
     logp = model.log_probs(np.concatenate(rows), bounds)
-    result: list[list[Span]] = []
-    at = 0
-    for out, keep, r in zip(outs, keeps, rows, strict=True):
-        part = logp[at : at + len(r)]
-        at += len(r)
-        result.append(path_spans(model.decode(part), out.offsets[keep]) if len(r) else [])
-    return result
+    paths = model.decode_many([logp[a:b] for a, b in itertools.pairwise(bounds)])
+    return [
+        path_spans(path, out.offsets[keep]) if len(r) else []
+        for out, keep, r, path in zip(outs, keeps, rows, paths, strict=True)
+    ]
 
 
 def prose(text: str) -> bool:
