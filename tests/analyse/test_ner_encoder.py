@@ -196,6 +196,10 @@ def test_tagger_window_stays_inside_each_sentence(tmp_path: Path) -> None:
     # a sentence's scores do not depend on the sentence beside it in the batch
     assert np.allclose(both[:4], tagger.log_probs(a), atol=1e-5)
     assert np.allclose(both[4:], tagger.log_probs(b), atol=1e-5)
+    # the same numbers as the members' mean over the wide input the heads were trained on
+    wide = tagger.inputs(np.concatenate([a, b]), [0, 4, 6])
+    reference = sum(m.log_probs(wide) for m in members) / len(members)
+    assert np.allclose(both, reference, atol=1e-5)
     # the edge rows see the pad (the mean) where a neighbour would be
     x = tagger.inputs(a)
     assert np.allclose(x[0, d : 2 * d], members[0].mean[:d])

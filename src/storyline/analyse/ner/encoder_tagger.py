@@ -125,13 +125,10 @@ def viterbi(logp: F32, trans: F32 = _TRANS, start: F32 = _START) -> list[int]:
     return path[::-1]
 
 
-def viterbi_many(
-    logps: Sequence[F32], trans: F32 = _TRANS, start: F32 | Sequence[F32] = _START
-) -> list[list[int]]:
+def viterbi_many(logps: Sequence[F32], trans: F32 = _TRANS, start: F32 = _START) -> list[list[int]]:
     """:func:`viterbi` for many sentences at once, the same paths: one step of numpy per
     position of the longest sentence, for all sentences side by side, instead of one per
-    token of each (a Python loop per token was a tenth of an article's analysis).
-    `start` is one vector for all sentences, or one per sentence."""
+    token of each (a Python loop per token was a tenth of an article's analysis)."""
     if not logps:
         return []
     lengths = np.array([len(lp) for lp in logps], dtype=np.int64)
@@ -142,8 +139,7 @@ def viterbi_many(
     x = np.zeros((n, longest, width), dtype=np.float32)
     for i, lp in enumerate(logps):
         x[i, : len(lp)] = lp
-    starts = np.broadcast_to(np.asarray(start, dtype=np.float32), (n, width))
-    score = starts + x[:, 0]
+    score = start[None, :] + x[:, 0]
     back = np.zeros((n, longest, width), dtype=np.int64)
     rows = np.arange(n)
     for t in range(1, longest):
@@ -229,7 +225,9 @@ class Tagger:
 
     def inputs(self, x: F32, bounds: Bounds | None = None) -> F32:
         """The heads' input for rows x [n, d] of sentences cut by `bounds` (row starts and
-        the end; default one sentence): x itself, or x beside its neighbours' rows."""
+        the end; default one sentence): x itself, or x beside its neighbours' rows. The
+        definition the heads were trained on; :meth:`log_probs` computes the same without
+        making this wide copy (tests hold the two equal)."""
         if not self.window or len(x) == 0:
             return x
         cuts = np.asarray(bounds if bounds is not None else (0, len(x)), dtype=np.int64)
