@@ -86,9 +86,10 @@ def pytest_configure(config: pytest.Config) -> None:
     Store.__init__ = _pg_init(Store.__init__)  # type: ignore[method-assign]
 
 
-#: Folders of analysers that never open a store: in the PostgreSQL half their files run
-#: only when they name a store (the rest cannot differ by engine and ran in the first half)
-_STORE_FREE = ("analyse", "clean", "encoder", "train")
+#: Folders of analysers and their quality gates that never open a store: in the PostgreSQL
+#: half their files run only when they name a store (the rest cannot differ by engine and
+#: ran in the first half)
+_STORE_FREE = ("analyse", "clean", "encoder", "quality", "train")
 _NAMES_A_STORE = re.compile(
     r"\b(Store|store|db_path|examples_db|seeds_db|examples_copy|web_db|pg_url|ingest|"
     r"create_app|TestClient|cli|client)\b"
