@@ -76,6 +76,13 @@ class MlpHead:
             return cls(layers=tuple(int(n) for n in z["layers"]), **arr)
 
 
+def log_softmax(z: F32) -> F32:
+    """Log-softmax over the last axis (a head's labels, or each group's tags)."""
+    z = z - z.max(axis=-1, keepdims=True)
+    out: F32 = z - np.log(np.exp(z).sum(axis=-1, keepdims=True))
+    return out
+
+
 _lock = threading.Lock()
 _loaded: dict[tuple[type[MlpHead], Path], MlpHead] = {}
 

@@ -305,6 +305,9 @@ def _continuations(doc: _Doc, direct: dict[int, _Speaker | None]) -> None:
             prev = (p, spk)
 
 
+_SENTENCE_FINAL = frozenset(".!?…")
+
+
 def _ends_sentence(text: str) -> bool:
     r"""Whether `text` ends in sentence-final punctuation, closing marks allowed after it
     ("…Lösung.“"). A loop over the trailing run, not ``re.search(r"[.!?…]\W*$")``, whose
@@ -316,9 +319,6 @@ def _ends_sentence(text: str) -> bool:
         if ch.isalnum() or ch == "_":  # a word character: the run ends without a stop
             return False
     return False
-
-
-_SENTENCE_FINAL = frozenset(".!?…")
 
 
 def _emit(

@@ -27,7 +27,7 @@ from pathlib import Path
 import numpy as np
 import numpy.typing as npt
 
-from storyline.analyse.heads import MlpHead, shipped
+from storyline.analyse.heads import MlpHead, log_softmax, shipped
 from storyline.analyse.model import Quote, Sentence
 from storyline.analyse.ner.encoder_tagger import viterbi_many
 from storyline.analyse.quotes_lex import KONJUNKTIV, cues
@@ -78,10 +78,7 @@ class Head(MlpHead):
 
     def log_probs(self, x: F32) -> F32:
         """Per-token log-probabilities [n, 3 groups, 3 tags]."""
-        z = self.logits(x).reshape(len(x), len(GROUPS), len(TAGS))
-        z = z - z.max(axis=2, keepdims=True)
-        out: F32 = z - np.log(np.exp(z).sum(axis=2, keepdims=True))
-        return out
+        return log_softmax(self.logits(x).reshape(len(x), len(GROUPS), len(TAGS)))
 
 
 def head(path: Path = MODEL) -> Head:

@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import numpy.typing as npt
 
-from storyline.analyse.heads import WEIGHTS, MlpHead
+from storyline.analyse.heads import WEIGHTS, MlpHead, log_softmax
 from storyline.analyse.model import EntityType, Mention, Sentence, Token
 from storyline.analyse.ner.document import Tokens, article_passes, taggable
 
@@ -198,13 +198,6 @@ class Head(MlpHead):
     def log_probs(self, x: F32) -> F32:
         """Per-token log-probabilities [n, len(LABELS)] for features [n, d]."""
         return log_softmax(self.logits(x))
-
-
-def log_softmax(z: F32) -> F32:
-    """Row-wise log-softmax."""
-    z = z - z.max(axis=1, keepdims=True)
-    out: F32 = z - np.log(np.exp(z).sum(axis=1, keepdims=True))
-    return out
 
 
 @dataclass(frozen=True)
