@@ -228,3 +228,20 @@ def test_viterbi_many_finds_each_sentences_own_path(
     if ties:
         logps = [np.round(lp).astype(np.float32) for lp in logps]
     assert viterbi_many(logps) == [viterbi(lp) for lp in logps]
+
+
+def test_tagger_int8_first_layer_gives_the_float_paths() -> None:
+    """The int8 first layer (the CPU default) decodes as the float32 one the heads were
+    trained in, window edges included."""
+    from storyline.analyse.ner.encoder_tagger import Tagger
+
+    rng = np.random.default_rng(8)
+    d = 16
+    members = (_member(rng, 3 * d), _member(rng, 3 * d))
+    tagger = Tagger(members, window=1)  # type: ignore[arg-type]
+    x = rng.standard_normal((40, d)).astype(np.float32)
+    bounds = [0, 7, 7, 25, 40]  # an empty sentence among them
+    exact = tagger.log_probs(x, bounds)
+    quick = tagger.log_probs(x, bounds, int8_threads=2)
+    assert np.abs(np.exp(quick) - np.exp(exact)).max() < 0.05
+    assert tagger.decode(quick) == tagger.decode(exact)

@@ -16,6 +16,8 @@ from typing import ClassVar, TypeVar
 import numpy as np
 import numpy.typing as npt
 
+from storyline.encoder.linear import Int8Linear
+
 F32 = npt.NDArray[np.float32]
 #: the arrays of a head, in file order
 WEIGHTS = ("mean", "scale", "w1", "b1", "w2", "b2")
@@ -47,10 +49,21 @@ class MlpHead:
         b = (self.b1 - (self.mean / self.scale) @ self.w1).astype(np.float32)
         return w, b
 
-    def logits(self, x: F32) -> F32:
+    @cached_property
+    def quantised(self) -> Int8Linear:
+        """The first layer on int8 kernels (encoder/linear.py), standardised as trained."""
         w, b = self.folded
-        h: F32 = x @ w
-        h += b
+        return Int8Linear(w, b, self.mean, self.scale)
+
+    def logits(self, x: F32, int8_threads: int | None = None) -> F32:
+        """Output scores for features x [n, d]; the first layer in float32, or on int8
+        kernels with `int8_threads` (what the encoder's `int8_threads()` says)."""
+        if int8_threads is None:
+            w, b = self.folded
+            h: F32 = x @ w
+            h += b
+        else:
+            h = self.quantised(x, int8_threads)
         np.maximum(h, 0.0, out=h)
         out: F32 = h @ self.w2 + self.b2
         return out

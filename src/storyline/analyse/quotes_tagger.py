@@ -76,9 +76,11 @@ class Span:
 class Head(MlpHead):
     """Standardise, one ReLU layer, three softmaxes of (O, B, I): cue, source, message."""
 
-    def log_probs(self, x: F32) -> F32:
-        """Per-token log-probabilities [n, 3 groups, 3 tags]."""
-        return log_softmax(self.logits(x).reshape(len(x), len(GROUPS), len(TAGS)))
+    def log_probs(self, x: F32, int8_threads: int | None = None) -> F32:
+        """Per-token log-probabilities [n, 3 groups, 3 tags] (first layer on int8
+        kernels with `int8_threads`: :meth:`MlpHead.logits`)."""
+        logits = self.logits(x, int8_threads)
+        return log_softmax(logits.reshape(len(x), len(GROUPS), len(TAGS)))
 
 
 def head(path: Path = MODEL) -> Head:
@@ -257,7 +259,9 @@ def tag(
     sizes = [len(r) for r in rows]
     if not sum(sizes):
         return [[] for _ in sentences]
-    logp = model.log_probs(np.concatenate([r for r in rows if len(r)]))
+    logp = model.log_probs(
+        np.concatenate([r for r in rows if len(r)]), get_encoder(encoder).int8_threads()
+    )
     cuts = np.cumsum([0, *sizes])
     parts = [i for i, n in enumerate(sizes) if n]
     found = decode_many(

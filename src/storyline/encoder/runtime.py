@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import numpy.typing as npt
 
+from storyline.encoder import linear
 from storyline.encoder.graph import PRECISIONS, SMOOTH_INPUTS, build_graph
 from storyline.encoder.reference import embed
 from storyline.encoder.tokenizer import I32, Tokenizer, Tokens
@@ -218,6 +219,13 @@ class Encoder:
         return f"{self.device}, {self.precision}"
 
     # -- public calls -------------------------------------------------------------------
+    def int8_threads(self) -> int | None:
+        """CPU threads for the heads' int8 layers (encoder/linear.py) when this encoder
+        runs int8 on a CPU, so the heads read its states at its precision; None (float32,
+        the reference the heads were trained in) otherwise."""
+        self._load()
+        return self.workers if self.device == "cpu" and self.precision == "int8" else None
+
     def count_tokens(self, text: str) -> int:
         """Subword tokens the model makes of `text` (without <s> and </s>): what an
         encoder pass over it costs, which characters do not tell (German prose makes about
@@ -460,6 +468,7 @@ def forget_after_fork() -> None:
     thread pools did not survive the fork; the next `get_encoder()` loads a fresh one. The
     old ones stay referenced so that their destructors never run here."""
     global _shared_lock
+    linear.forget_after_fork()
     _orphaned.extend(_shared.values())
     _shared.clear()
     _shared_lock = threading.Lock()

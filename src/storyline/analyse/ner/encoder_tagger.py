@@ -32,6 +32,7 @@ import numpy.typing as npt
 from storyline.analyse.heads import WEIGHTS, MlpHead, log_softmax
 from storyline.analyse.model import EntityType, Mention, Sentence, Token
 from storyline.analyse.ner.document import Tokens, article_passes, taggable
+from storyline.encoder.linear import Int8Linear
 
 if TYPE_CHECKING:
     from storyline.encoder.runtime import EncoderOptions
@@ -243,21 +244,50 @@ class Tagger:
         b = np.concatenate([m.folded[1] for m in self.members])
         return w.astype(np.float32), b.astype(np.float32)
 
-    def _hidden(self, x: F32, bounds: Bounds | None) -> F32:
+    @cached_property
+    def _quantised(self) -> Int8Linear:
+        """:attr:`_first` on int8 kernels: the window's three row blocks side by side as
+        columns ([d, 3 x hidden]: one product gives a row's own, before and after shares),
+        inputs standardised by the first member's statistics of a row's own states."""
+        w, b = self._first
+        blocks = 3 if self.window else 1
+        d = w.shape[0] // blocks
+        wide = np.concatenate([w[k * d : (k + 1) * d] for k in range(blocks)], axis=1)
+        bias = np.concatenate([b, np.zeros((blocks - 1) * len(b), np.float32)])
+        m = self.members[0]
+        return Int8Linear(wide, bias, m.mean[:d], m.scale[:d])
+
+    def _products(self, x: F32, int8_threads: int | None) -> list[F32]:
+        """x's product with each row block of the first layer (own, then before and after
+        with a window); the bias is in the first."""
+        if int8_threads is not None:
+            out = self._quantised(x, int8_threads)
+            width = len(self._first[1])
+            return [out[:, k * width : (k + 1) * width] for k in range(out.shape[1] // width)]
+        w, b = self._first
+        if not self.window:
+            return [x @ w + b]
+        d = x.shape[1]
+        own, before, after = (x @ w[k * d : (k + 1) * d] for k in range(3))
+        own += b
+        return [own, before, after]
+
+    def _hidden(self, x: F32, bounds: Bounds | None, int8_threads: int | None = None) -> F32:
         """The members' hidden layers side by side for rows x [n, d]: with a window, the
         neighbours' share is x's product with their rows of the weights, shifted by one
         row (the same numbers as :meth:`inputs`' wide copy, at a third of its memory)."""
-        w, b = self._first
         if not self.window or len(x) == 0:
-            pre: F32 = x @ w + b
-            return np.maximum(pre, 0.0)
+            if len(x) == 0:
+                return np.zeros((0, len(self._first[1])), dtype=np.float32)
+            return np.maximum(self._products(x, int8_threads)[0], 0.0)
+        w, _ = self._first
         d = x.shape[1]
         cuts = np.asarray(bounds if bounds is not None else (0, len(x)), dtype=np.int64)
         starts, ends = cuts[:-1], cuts[1:]
         full = starts < ends
         pad = self.members[0].mean[:d]
-        own, before, after = (x @ w[k * d : (k + 1) * d] for k in range(3))
-        pre = own + b
+        own, before, after = self._products(x, int8_threads)
+        pre = own  # a fresh array (or a fresh array's columns): added to in place
         pre[1:] += before[:-1]
         pre[:-1] += after[1:]
         # a sentence's first row has no row before it (nor its last one after): the pad's
@@ -268,9 +298,12 @@ class Tagger:
         pre[last] += pad @ w[2 * d :] - np.where((last + 1 < len(x))[:, None], after[nxt], 0.0)
         return np.maximum(pre, 0.0)
 
-    def log_probs(self, x: F32, bounds: Bounds | None = None) -> F32:
-        """Per-token log-probabilities [n, len(LABELS)], the members' mean."""
-        h = self._hidden(x, bounds)
+    def log_probs(
+        self, x: F32, bounds: Bounds | None = None, int8_threads: int | None = None
+    ) -> F32:
+        """Per-token log-probabilities [n, len(LABELS)], the members' mean (the first layer
+        on int8 kernels with `int8_threads`: :meth:`_products`)."""
+        h = self._hidden(x, bounds, int8_threads)
         out: F32 | None = None
         at = 0
         for m in self.members:
@@ -365,7 +398,8 @@ def _predict_spans(
     model = model or head()
     last = 12
     wanted = tuple(n for n in model.layers if n != last)
-    outs = get_encoder(encoder).encode(list(texts), layers=wanted)
+    enc = get_encoder(encoder)
+    outs = enc.encode(list(texts), layers=wanted)
     keeps = [out.offsets[:, 1] > out.offsets[:, 0] for out in outs]
     rows = [features(model.layers, o.states, o.layers)[k] for o, k in zip(outs, keeps, strict=True)]
     if not any(len(r) for r in rows):
@@ -373,7 +407,7 @@ def _predict_spans(
     # one matrix product for all sentences: per-sentence products of a few dozen rows
     # cost more in BLAS call overhead than in arithmetic
     bounds = np.cumsum([0, *(len(r) for r in rows)])
-    logp = model.log_probs(np.concatenate(rows), bounds)
+    logp = model.log_probs(np.concatenate(rows), bounds, enc.int8_threads())
     paths = model.decode_many([logp[a:b] for a, b in itertools.pairwise(bounds)])
     return [
         path_spans(path, out.offsets[keep]) if len(r) else []
