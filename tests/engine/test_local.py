@@ -198,3 +198,32 @@ def test_the_budget_holds_in_a_thread_that_is_not_the_main_one(
     thread.start()  # the analysis ends at once; the timer would fire during the spin
     thread.join(20)
     assert results == ["done", "after"]
+
+
+@pytest.mark.parametrize(("profile", "threads"), [("accurate", workers.ACCURATE_THREADS), ("fast", 1)])
+def test_in_process_analysis_runs_side_by_side_only_under_the_accurate_profile(
+    monkeypatch: pytest.MonkeyPatch, profile: str, threads: int
+) -> None:
+    """Under accurate, with no worker processes to come, articles are analysed in
+    ACCURATE_THREADS threads (one's encoder pass beside the other's Python); results come
+    back in input order and a failing article stays its own."""
+    seen: dict[str, str] = {}
+    gate = threading.Barrier(threads, timeout=10)
+
+    def fake(text: str, **kw: Any) -> Any:
+        seen[text] = threading.current_thread().name
+        if threads > 1 and text in ("a", "b"):
+            gate.wait()  # the first two are in flight together, or this times out
+        if text == "c":
+            raise RuntimeError("broken analyser")
+        return text.upper()
+
+    monkeypatch.setattr(analyse_run, "analyze", fake)
+    config = defaults().replace(profile=profile, analyse_workers=1)
+    jobs = [workers.Job(t, "de", None) for t in "abcd"]
+    with workers.Analysers(config) as here:
+        results = here.run(jobs)
+    assert [results[i] for i in (0, 1, 3)] == ["A", "B", "D"]  # type: ignore[comparison-overlap]
+    assert isinstance(results[2], workers.Failed) and "broken analyser" in results[2].reason
+    in_threads = {name.startswith("analyse") for name in seen.values()}
+    assert in_threads == {threads > 1}

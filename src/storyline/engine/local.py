@@ -34,7 +34,7 @@ import threading
 import time
 import traceback
 from collections.abc import Iterator, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -53,6 +53,12 @@ log = logging.getLogger(__name__)
 #: the pool is started once this many articles have been analysed in the job's own process
 #: (one default batch): a small pile is done before a worker would have loaded its models
 POOL_AFTER_ARTICLES = 8
+#: articles analysed side by side in the job's own process under the accurate profile, when
+#: no worker process will take over: while one is in an encoder pass (native code, the
+#: interpreter lock released) the other's Python analysis runs on the core the pass leaves
+#: idle between its batches. Measured on two cores, 120 seed-length articles: 42.0 -> 40.1 s.
+#: The fast profile's analysis is Python throughout, so threads would only take turns.
+ACCURATE_THREADS = 2
 #: Linux prctl option: the signal a process gets when its parent dies
 _PR_SET_PDEATHSIG = 1
 #: how often a worker without that option checks that the job's process still lives
@@ -247,7 +253,7 @@ class Analysers:
         pool = self._pool_for_now()
         if pool is None:
             self._done_here += len(jobs)
-            return [analyse_job(job, self.config, self.budget) for job in jobs]
+            return self._here(jobs)
         remote = worker_config(self.config, self.workers)
         futures = [pool.submit(analyse_job, job, remote, self.budget) for job in jobs]
         results = [_outcome(f) for f in futures]
@@ -261,6 +267,16 @@ class Analysers:
             for i in lost:
                 results[i] = self._alone(jobs[i])
         return results
+
+    def _here(self, jobs: Sequence[Job]) -> list[Analysis | Failed]:
+        """Analyse in this process: side by side in ACCURATE_THREADS threads under the
+        accurate profile when no worker process will start (forking needs this process to
+        run one thread), else one after the other."""
+        threads = ACCURATE_THREADS if self.config[PROFILE] == "accurate" else 1
+        if self.workers > 1 or threads <= 1 or len(jobs) <= 1:
+            return [analyse_job(job, self.config, self.budget) for job in jobs]
+        with ThreadPoolExecutor(threads, thread_name_prefix="analyse") as here:
+            return list(here.map(lambda job: analyse_job(job, self.config, self.budget), jobs))
 
     def _alone(self, job: Job) -> Analysis | Failed:
         pool = self._pool_for_now()
