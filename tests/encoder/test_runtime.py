@@ -181,3 +181,29 @@ def test_a_small_call_is_cut_into_batches_the_same_on_every_machine() -> None:
         per_batch = enc.options.batch_tokens // 62
         assert len(list(enc._batches(big))) == -(-200 // per_batch)
         assert len(list(enc._batches(small))) == 1
+
+
+def test_pass_threads_are_kept_between_calls_and_released_when_idle() -> None:
+    """Calls share the pass threads (no thread start per call); an idle encoder lets them
+    go, so that a process can fork analysis workers running one thread."""
+    import threading
+
+    from storyline.encoder import runtime
+
+    enc = runtime.get_encoder(EncoderOptions(device="cpu", threads=2))
+    texts = ["Der Rat tagte am Montag in Bonn.", "Kim Jong Un reiste nach Moskau."] * 40
+
+    def pass_threads() -> set[int]:
+        return {t.ident or 0 for t in threading.enumerate() if t.name.startswith("encoder")}
+
+    first = enc.vectors(texts, prefix=QUERY)  # queries: not served from memory below
+    started = pass_threads()
+    assert len(started) >= 1 and enc._callers == 0
+    enc._recent.clear()
+    again = enc.vectors(texts, prefix=QUERY)
+    assert pass_threads() == started  # the same threads served the second call
+    assert np.allclose(first, again, atol=1e-6)
+    runtime.release_idle_threads()
+    assert not pass_threads()
+    enc._recent.clear()
+    assert np.allclose(enc.vectors(texts, prefix=QUERY), first, atol=1e-6)  # new ones

@@ -300,6 +300,10 @@ class Analysers:
             log.info("no analysis workers: this system cannot fork processes")
             self.workers = 1
             return None
+        if threading.active_count() > 1:  # the encoder's idle pass threads may be all
+            from storyline.encoder.runtime import release_idle_threads
+
+            release_idle_threads()
         if threading.active_count() > 1:
             log.info("no analysis workers: this process runs other threads (safe only alone)")
             self.workers = 1
