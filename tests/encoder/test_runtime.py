@@ -207,3 +207,22 @@ def test_pass_threads_are_kept_between_calls_and_released_when_idle() -> None:
     assert not pass_threads()
     enc._recent.clear()
     assert np.allclose(enc.vectors(texts, prefix=QUERY), first, atol=1e-6)  # new ones
+
+
+def test_a_text_in_two_calls_keeps_one_vector_whatever_their_order() -> None:
+    """Batch-mates move a text's int8 vector slightly; when calls run side by side the
+    remembered vector must not depend on which ended last."""
+    from storyline.encoder import runtime
+
+    shared = "Der Hafen von Bremen meldete am Montag einen neuen Rekord."
+    calls = [
+        [shared, "Kurz.", "Ein zweiter, deutlich längerer Satz über die Lage im Hafen."] * 30,
+        [shared, "Ganz andere Nachbarn in diesem Aufruf, mit Zahlen wie 7.000 und 9.000."] * 30,
+    ]
+    seen = []
+    for order in (calls, calls[::-1]):
+        enc = runtime.Encoder(EncoderOptions(device="cpu", threads=2))
+        for texts in order:
+            enc.encode(texts)
+        seen.append(enc.vectors([shared]))
+    assert np.array_equal(seen[0], seen[1])

@@ -275,9 +275,15 @@ class Encoder:
         return np.vstack([found[k] for k in keys]).astype(np.float32)
 
     def _remember(self, keys: Sequence[str], vectors: F32) -> None:
+        """Keep each text's vector. A text met in several calls has slightly different
+        vectors (int8 activations are quantised per batch); the smallest by its bytes is
+        kept, so what later reads get does not depend on which call ended last (two
+        articles are analysed side by side; engine/local.py)."""
         with self._lock:
             for key, row in zip(keys, vectors, strict=True):
-                self._recent[key] = row
+                old = self._recent.get(key)
+                if old is None or row.tobytes() < old.tobytes():
+                    self._recent[key] = row
                 self._recent.move_to_end(key)
             while len(self._recent) > RECENT_VECTORS:
                 self._recent.popitem(last=False)
