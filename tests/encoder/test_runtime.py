@@ -219,9 +219,11 @@ def test_a_text_in_two_calls_keeps_one_vector_whatever_their_order() -> None:
         [shared, "Kurz.", "Ein zweiter, deutlich längerer Satz über die Lage im Hafen."] * 30,
         [shared, "Ganz andere Nachbarn in diesem Aufruf, mit Zahlen wie 7.000 und 9.000."] * 30,
     ]
+    enc = runtime.Encoder(EncoderOptions(device="cpu", threads=2))
     seen = []
     for order in (calls, calls[::-1]):
-        enc = runtime.Encoder(EncoderOptions(device="cpu", threads=2))
+        enc._recent.clear()
+        enc._calls.clear()
         for texts in order:
             enc.encode(texts)
         seen.append(enc.vectors([shared]))
