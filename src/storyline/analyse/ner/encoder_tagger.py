@@ -276,9 +276,7 @@ class Tagger:
         """The members' hidden layers side by side for rows x [n, d]: with a window, the
         neighbours' share is x's product with their rows of the weights, shifted by one
         row (the same numbers as :meth:`inputs`' wide copy, at a third of its memory)."""
-        if not self.window or len(x) == 0:
-            if len(x) == 0:
-                return np.zeros((0, len(self._first[1])), dtype=np.float32)
+        if not self.window or len(x) == 0:  # no rows: every product is empty
             return np.maximum(self._products(x, int8_threads)[0], 0.0)
         w, _ = self._first
         d = x.shape[1]
