@@ -27,6 +27,7 @@ Peak memory (RSS) is reported per step. Results go to bench/results/scale_store.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import resource
@@ -46,6 +47,10 @@ from storyline.store import Store, grouping, vector_index
 #: spread of the noise added to a copied article's vector (unit vectors of dimension a few
 #: hundred: copies stay nearer their original than to other stories)
 NOISE = 0.02
+#: where `--workdir` keeps the grown store for later runs
+#: base articles analysed (not stored) to warm a reused store's process up
+WARM_TEXTS = 20
+PRISTINE = "pristine"
 #: articles copied per transaction while growing the store
 COPY_CHUNK = 50_000
 #: requests timed per page
@@ -209,14 +214,14 @@ def _add_one(store: Store, article: Path) -> dict[str, Any]:
     job.embed_missing(store)
     embed_s = time.perf_counter() - started
     loaded: list[int] = []
-    real = grouping.story_member_rows
+    real = grouping.event_member_rows
 
     def spy(s: Store, ids: Any) -> Any:
         rows = real(s, ids)
         loaded.append(len(rows))
         return rows
 
-    grouping.story_member_rows = spy  # type: ignore[assignment]
+    grouping.event_member_rows = spy  # type: ignore[assignment]
     try:
         started = time.perf_counter()
         if os.environ.get("SCALE_PROFILE"):  # where the add's time goes
@@ -230,7 +235,7 @@ def _add_one(store: Store, article: Path) -> dict[str, Any]:
             placed = job.update_stories(store)
         group_s = time.perf_counter() - started
     finally:
-        grouping.story_member_rows = real  # type: ignore[assignment]
+        grouping.event_member_rows = real  # type: ignore[assignment]
     assert placed.placed == 1
     return {
         "id": added.stored[0],
@@ -241,12 +246,85 @@ def _add_one(store: Store, article: Path) -> dict[str, Any]:
     }
 
 
-def run(sizes: list[int], base: int, adds: int = ADDS, seed: int = 7) -> dict[str, Any]:
+def _snapshot(root: Path, *, restore: bool) -> None:
+    """Keep the grown store (and its index files) in `root/pristine`, or put it back: a
+    million-article store takes a quarter of an hour to grow, its copy seconds."""
+    keep = root / PRISTINE
+    source, target = (keep, root) if restore else (root, keep)
+    target.mkdir(exist_ok=True)
+    for stale in ("scale.db-wal", "scale.db-shm"):
+        (target / stale).unlink(missing_ok=True)
+    for f in sorted(source.glob("scale.db*")):
+        if not f.name.endswith(("-wal", "-shm")):
+            shutil.copyfile(f, target / f.name)
+
+
+def _held(root: Path, k: int) -> tuple[list[Path], Path]:
+    return sorted((root / f"one{k}").iterdir()), root / f"batch{k}"
+
+
+def _warm(store: Store, db: Path, corpus: Path) -> None:
+    """What a writer that grew the store has at hand: the file's pages in memory (read
+    once after the copy), the models and their lazily read tables loaded (`WARM_TEXTS`
+    articles of the base corpus analysed and embedded, not stored; none of the held-out
+    ones) and the nearest-neighbour index open."""
+    from storyline.analyse.run import analyze
+    from storyline.stories.embed import backend_for
+
+    with db.open("rb") as f:
+        while f.read(1 << 24):
+            pass
+    texts = [p.read_text(encoding="utf-8") for p in sorted(corpus.iterdir())[:WARM_TEXTS]]
+    for text in texts:
+        analyze(text, config=store.config)
+    backend_for(store.config).encode([t[:500] for t in texts])
+    backend = store.config.embed_backend
+    if vector_index.wanted(store, backend):
+        vector_index.sync(store, backend)
+
+
+def _measure(
+    db: Path, held: list[tuple[list[Path], Path]], adds: int, grow: Store | None
+) -> dict[str, Any]:
+    """The adds, the pages and the writer at one size (`grow`: the open store, else `db`)."""
+    singles, batch = held[0]
+    with contextlib.ExitStack() as stack:
+        store = grow if grow is not None else stack.enter_context(Store(db))
+        if grow is None:
+            _warm(store, db, db.parent / "corpus" / "articles")
+        row: dict[str, Any] = {"articles": store.count()}
+        done = [_add_one(store, a) for a in singles[:adds]]
+        without_embedding = [d["ingest_s"] + d["group_s"] for d in done]
+        row["add_one_ms"] = _percentiles(without_embedding)
+        row["add_one_ingest_ms"] = _percentiles([d["ingest_s"] for d in done])
+        row["add_one_group_ms"] = _percentiles([d["group_s"] for d in done])
+        row["add_one_embed_ms"] = _percentiles([d["embed_s"] for d in done])
+        row["articles_loaded_for_grouping_median"] = int(np.median([d["loaded"] for d in done]))
+        row["rss_mb"] = round(_rss_mb())
+        row.update(_pages(db, done[0]["id"], _query(singles[0])))
+        row.update(_writer(store, batch))
+        row["db_mb"] = round(db.stat().st_size / 2**20)
+    return row
+
+
+def run(
+    sizes: list[int], base: int, adds: int = ADDS, seed: int = 7, workdir: Path | None = None
+) -> dict[str, Any]:
     os.environ["STORYLINE_PROFILE"] = "fast"
     rng = np.random.default_rng(seed)
     result: dict[str, Any] = {"base": base, "noise": NOISE, "adds": adds, "sizes": {}}
+    if workdir is not None and len(sizes) != 1:
+        raise SystemExit("--workdir keeps one grown store: give one size")
     with tempfile.TemporaryDirectory() as tmp:
-        root = Path(tmp)
+        root = Path(tmp) if workdir is None else workdir
+        root.mkdir(parents=True, exist_ok=True)
+        if (root / PRISTINE).is_dir():
+            _snapshot(root, restore=True)
+            result["sizes"][str(sizes[0])] = _measure(
+                root / "scale.db", [_held(root, 0)], adds, grow=None
+            )
+            save("scale_store", result)
+            return result
         per_size = adds + WRITER_BATCH
         generate(base + len(sizes) * per_size, root / "corpus", seed)
         files = sorted((root / "corpus" / "articles").iterdir())
@@ -260,7 +338,7 @@ def run(sizes: list[int], base: int, adds: int = ADDS, seed: int = 7) -> dict[st
                 shutil.move(str(f), one / f.name)
             for f in mine[adds:]:
                 shutil.move(str(f), batch / f.name)
-            held.append((sorted(one.iterdir()), batch))
+            held.append(_held(root, k))
         db = root / "scale.db"
         with Store(db) as store:
             started = time.perf_counter()
@@ -282,19 +360,10 @@ def run(sizes: list[int], base: int, adds: int = ADDS, seed: int = 7) -> dict[st
                 if vector_index.wanted(store, "static"):
                     vector_index.sync(store, "static")
                 row["index_build_s"] = round(time.perf_counter() - started, 1)
-                done = [_add_one(store, a) for a in singles]
-                without_embedding = [d["ingest_s"] + d["group_s"] for d in done]
-                row["add_one_ms"] = _percentiles(without_embedding)
-                row["add_one_ingest_ms"] = _percentiles([d["ingest_s"] for d in done])
-                row["add_one_group_ms"] = _percentiles([d["group_s"] for d in done])
-                row["add_one_embed_ms"] = _percentiles([d["embed_s"] for d in done])
-                row["articles_loaded_for_grouping_median"] = int(
-                    np.median([d["loaded"] for d in done])
-                )
-                row["rss_mb"] = round(_rss_mb())
-                row.update(_pages(db, done[0]["id"], _query(singles[0])))
-                row.update(_writer(store, batch))
-                row["db_mb"] = round(db.stat().st_size / 2**20)
+                if workdir is not None:
+                    store.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+                    _snapshot(root, restore=False)
+                row.update(_measure(db, [(singles, batch)], adds, grow=store))
                 result["sizes"][str(size)] = row
                 print(json.dumps({size: row}), flush=True)
     sizes_done = sorted(int(k) for k in result["sizes"])
@@ -315,9 +384,14 @@ def main() -> None:
     parser.add_argument("--sizes", default="10000,100000,1000000")
     parser.add_argument("--base", type=int, default=2000)
     parser.add_argument("--adds", type=int, default=ADDS)
+    parser.add_argument(
+        "--workdir",
+        type=Path,
+        help="keep the grown store here and reuse it on the next run (one size only)",
+    )
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
-    print(json.dumps(run(sizes, args.base, args.adds), indent=2))
+    print(json.dumps(run(sizes, args.base, args.adds, workdir=args.workdir), indent=2))
 
 
 if __name__ == "__main__":

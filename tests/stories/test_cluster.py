@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import date, timedelta
 
 import numpy as np
 
-from storyline.stories.cluster import Clusters, Item, Thresholds
+from storyline.stories.cluster import Clusters, Item, StoryFacts, Thresholds
 from storyline.stories.similarity import CALIBRATIONS
 
 DIM = 384
@@ -197,3 +198,41 @@ def test_cluster_gap_is_ignored_when_a_date_is_a_guess() -> None:
     guessed.confidence = 0.3
     assert c.gap_days(guessed, ["a1"]) is None
     assert c.story_of[_place(c, guessed)] == c.story_of[first]
+
+
+def test_cluster_counted_story_facts_decide_as_its_articles_do() -> None:
+    """With only part of the store loaded (stories/load.py), a story's entities, stated
+    days and size come from counts: the same evidence as its loaded articles."""
+    loaded = Clusters()
+    ents = {"hkb": 3.0, "ghl": 2.0}
+    first = _place(loaded, _item("a1", _BASE, date(2025, 1, 10), entities=ents))
+    story = loaded.story_of[first]
+    counted = Clusters()
+    counted.facts = {story: StoryFacts()}
+    counted.facts[story].count(loaded.items["a1"])
+    # the counted store holds a1 only as a neighbour vector, its story only as counts
+    counted.load(_item("a1", _BASE), first, story)
+    again = _item("a2", _at(0.7), date(2025, 5, 20), entities=ents)
+    assert counted.story_gap_days(again, story) == loaded.story_gap_days(again, story) == 130
+    assert counted.story_shared_entities(again, story) == loaded.story_shared_entities(again, story)
+    assert counted.common_entities(story, ents, 0.8) == loaded.common_entities(story, ents, 0.8)
+    joined = _place(counted, again)
+    assert counted.story_of[joined] == story and counted.facts[story].size == 2
+    counted.remove("a2")
+    assert counted.facts[story].size == 1 and counted.facts[story].names["hkb"] == 1
+
+
+def test_cluster_merge_loads_the_whole_story_and_adds_its_counts() -> None:
+    c = Clusters()
+    far = _RNG.standard_normal(DIM).astype(np.float32)
+    _place(c, _item("a1", _BASE, date(2025, 3, 4), entities={"x": 1.0}))
+    _place(c, _item("b1", far / np.linalg.norm(far), date(2025, 3, 4), entities={"y": 1.0}))
+    a, b = c.story_of[c.event_of["a1"]], c.story_of[c.event_of["b1"]]
+    c.facts = {a: StoryFacts(size=5), b: StoryFacts(size=2)}
+    c.facts[b].names["y"] = 2
+    whole: list[str] = []
+    c.whole = whole.append
+    keep = c.merge_stories(b, a, {})
+    assert keep == a and whole == [b]  # the larger story keeps its id, the other is read
+    assert c.facts == {a: StoryFacts(size=7, names=Counter({"y": 2}))}
+    assert c.story_of[c.event_of["b1"]] == a

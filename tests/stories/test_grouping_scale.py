@@ -59,7 +59,7 @@ def test_nearby_stories_decide_as_the_whole_store_does(
         assert vector_index.paths(store, "static")[0].exists()
 
 
-def test_adding_one_article_loads_only_nearby_stories(
+def test_adding_one_article_loads_only_nearby_events(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     files = sorted(EXAMPLES.iterdir())
@@ -67,15 +67,18 @@ def test_adding_one_article_loads_only_nearby_stories(
     with Store(tmp_path / "s.db", config=FAST) as store:
         for path in files[:-1]:
             ingest([str(path)], store)
-        total = len(_partition(store))
+        events = store.conn.execute("SELECT count(*) FROM events").fetchone()[0]
         loaded: list[set[str]] = []
-        real = tables.story_member_rows
+        real = tables.event_member_rows
 
-        def spy(s: Store, story_ids: set[str]) -> list[dict[str, object]]:
-            loaded.append(set(story_ids))
-            return real(s, story_ids)
+        def spy(s: Store, event_ids: set[str]) -> list[dict[str, object]]:
+            loaded.append(set(event_ids))
+            return real(s, event_ids)
 
-        monkeypatch.setattr(tables, "story_member_rows", spy)
+        monkeypatch.setattr(tables, "event_member_rows", spy)
+        whole = tables.story_member_rows
+        monkeypatch.setattr(tables, "story_member_rows", lambda *a: pytest.fail("read a story"))
         ingest([str(files[-1])], store)
-    assert loaded and total >= 3
-    assert all(len(s) < total for s in loaded)
+        monkeypatch.setattr(tables, "story_member_rows", whole)
+    assert loaded and events >= 3
+    assert all(0 < len(s) < events for s in loaded)

@@ -170,6 +170,8 @@ class Store:
             self.conn.execute("PRAGMA journal_mode=WAL")
             self.conn.execute("PRAGMA foreign_keys=ON")
             self.conn.execute("PRAGMA synchronous=NORMAL")
+            # a row that INSERT OR REPLACE replaces fires its delete triggers too (row_counts)
+            self.conn.execute("PRAGMA recursive_triggers=ON")
             self.migrate()
         except sqlite3.DatabaseError as exc:
             raise StoreError(

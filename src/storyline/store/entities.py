@@ -84,12 +84,19 @@ def _link_keys(names: list[str], etype: str) -> dict[str, tuple[str, str]]:
     return keys
 
 
+#: mentions counted at most per candidate entity when linking: past it an entity is
+#: "most mentioned" either way (ties go to the older), and counting a head of state's
+#: million mentions for every linked name would make adding cost as much as the store
+MENTIONS_CAP = 10_000
+
+
 def _candidates(conn: sqlite3.Connection, keys: Iterable[str], etype: str) -> list[sqlite3.Row]:
     keys = sorted(set(keys))
     marks = ",".join("?" * len(keys))
     return conn.execute(
         f"SELECT e.id, e.name, e.type, a.alias, a.alias_key, "
-        f"(SELECT count(*) FROM mentions m WHERE m.entity_id = e.id) AS n "
+        f"(SELECT count(*) FROM (SELECT 1 FROM mentions m WHERE m.entity_id = e.id "
+        f"LIMIT {MENTIONS_CAP})) AS n "
         f"FROM entity_aliases a JOIN entities e ON e.id = a.entity_id "
         f"WHERE a.alias_key IN ({marks}) AND (e.type = ? OR e.type = 'MISC' OR ? = 'MISC') "
         f"ORDER BY n DESC, e.created_at",

@@ -8,7 +8,9 @@ the stories around new articles otherwise (stories/load.py), each through an ind
 from __future__ import annotations
 
 import sqlite3
+import weakref
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -102,6 +104,9 @@ def article_details(store: Store, ids: Sequence[str] | None) -> dict[str, dict[s
 #: in more is "very common" either way, and counting the million mentions of a head of
 #: state for every added article would make adding cost as much as the store
 DF_CAP = 10_000
+#: per open store, the entities counted at `DF_CAP`: named in ten thousand articles, they
+#: stay "very common" (a writer adding articles for hours asks for the same ones again)
+_COMMON: weakref.WeakKeyDictionary[Store, set[str]] = weakref.WeakKeyDictionary()
 
 
 def entity_article_counts(store: Store, entity_ids: Iterable[str] | None = None) -> dict[str, int]:
@@ -116,7 +121,11 @@ def entity_article_counts(store: Store, entity_ids: Iterable[str] | None = None)
             ).fetchall()
         )
     out: dict[str, int] = {}
+    common = _COMMON.setdefault(store, set())
     for entity in sorted(set(entity_ids)):
+        if entity in common:
+            out[entity] = DF_CAP
+            continue
         row = store.conn.execute(
             "SELECT count(*) FROM (SELECT DISTINCT article_id FROM mentions "
             "WHERE entity_id = ? LIMIT ?)",
@@ -124,6 +133,8 @@ def entity_article_counts(store: Store, entity_ids: Iterable[str] | None = None)
         ).fetchone()
         if row[0]:
             out[entity] = int(row[0])
+        if row[0] >= DF_CAP:
+            common.add(entity)
     return out
 
 
@@ -143,21 +154,17 @@ def _rows(cursor: Iterable[sqlite3.Row]) -> list[dict[str, Any]]:
 
 def unplaced_rows(store: Store, backend: str) -> list[dict[str, Any]]:
     """Articles with a `backend` vector that belong to no event (yet), oldest first (the
-    foreign key keeps `event_id` to existing events; an index holds the unplaced)."""
+    foreign key keeps `event_id` to existing events; an index holds the unplaced). CROSS
+    JOIN keeps SQLite's order: from the few unplaced articles to their vectors, never from
+    a million vectors of the backend to their articles."""
     return _rows(
         store.conn.execute(
-            f"SELECT {_ROW_COLUMNS} FROM articles a JOIN article_vectors v "
-            "ON v.article_id = a.id AND v.backend = ? WHERE a.event_id IS NULL "
+            f"SELECT {_ROW_COLUMNS} FROM articles a CROSS JOIN article_vectors v "
+            "WHERE v.article_id = a.id AND v.backend = ? AND a.event_id IS NULL "
             "AND a.quality IS NULL ORDER BY a.rowid",
             (backend,),
         )
     )
-
-
-def placed_count(store: Store) -> int:
-    """Articles that belong to an event (an index count: no pass over the articles)."""
-    row = store.conn.execute("SELECT count(*) FROM articles WHERE event_id IS NOT NULL").fetchone()
-    return int(row[0])
 
 
 def placed_vectors(store: Store, backend: str) -> tuple[list[str], Matrix]:
@@ -194,14 +201,28 @@ def stories_of(store: Store, article_ids: Iterable[str]) -> set[str]:
 
 def story_member_rows(store: Store, story_ids: Iterable[str]) -> list[dict[str, Any]]:
     """Grouping's rows of every article of the stories, oldest first."""
+    return _member_rows(store, "e.story_id", story_ids)
+
+
+def article_member_rows(store: Store, article_ids: Iterable[str]) -> list[dict[str, Any]]:
+    """Grouping's rows of the (placed) articles, with their story, oldest first."""
+    return _member_rows(store, "a.id", article_ids)
+
+
+def event_member_rows(store: Store, event_ids: Iterable[str]) -> list[dict[str, Any]]:
+    """Grouping's rows of every article of the events (with their story), oldest first."""
+    return _member_rows(store, "e.id", event_ids)
+
+
+def _member_rows(store: Store, column: str, ids: Iterable[str]) -> list[dict[str, Any]]:
     rows: list[dict[str, Any]] = []
-    for chunk in id_chunks(sorted(set(story_ids))):
+    for chunk in id_chunks(sorted(set(ids))):
         rows.extend(
             _rows(
                 store.conn.execute(
                     f"SELECT {_ROW_COLUMNS}, e.story_id, a.rowid AS _rowid FROM articles a "
                     "JOIN events e ON e.id = a.event_id "
-                    f"WHERE e.story_id IN ({marks(chunk)})",
+                    f"WHERE {column} IN ({marks(chunk)})",
                     chunk,
                 )
             )
@@ -210,16 +231,77 @@ def story_member_rows(store: Store, story_ids: Iterable[str]) -> list[dict[str, 
     return rows
 
 
+@dataclass
+class StoryCounts:
+    """What grouping counts over all articles of some stories without reading them: their
+    sizes, how many articles name each of some entities, and the publication dates they
+    state (metadata or text; inferred dates are not evidence of time)."""
+
+    sizes: dict[str, int] = field(default_factory=dict)
+    names: list[tuple[str, str, int]] = field(default_factory=list)  # story, entity, articles
+    stated: list[tuple[str, str, int]] = field(default_factory=list)  # story, published, articles
+
+
+def story_counts(store: Store, story_ids: Iterable[str], entity_ids: Iterable[str]) -> StoryCounts:
+    """:class:`StoryCounts` of the stories, for the entities `entity_ids`: two passes over
+    the stories' index entries in the database, rows only per story and entity."""
+    out = StoryCounts()
+    wanted = set(entity_ids)
+    # CROSS JOIN keeps SQLite's order: from the stories to their articles and on to their
+    # mentions by primary key, never from a popular entity's million mentions to stories
+    members = "FROM events e CROSS JOIN articles a "
+    for chunk in id_chunks(sorted(set(story_ids))):
+        where = f"WHERE a.event_id = e.id AND e.story_id IN ({marks(chunk)}) "
+        for story, published, stated, n in store.conn.execute(
+            f"SELECT e.story_id, a.published, a.published_source IN ('metadata', 'text'), "
+            f"count(*) {members}{where}GROUP BY 1, 2, 3",
+            chunk,
+        ):
+            out.sizes[str(story)] = out.sizes.get(str(story), 0) + int(n)
+            if stated and published is not None:
+                out.stated.append((str(story), str(published), int(n)))
+        out.names.extend(
+            (str(story), str(entity), int(n))
+            for story, entity, n in store.conn.execute(
+                f"SELECT e.story_id, m.entity_id, count(DISTINCT m.article_id) {members}"
+                f"CROSS JOIN mentions m {where}AND m.article_id = a.id "
+                "AND m.entity_id IS NOT NULL GROUP BY e.story_id, m.entity_id",
+                chunk,
+            )
+            if entity in wanted
+        )
+    return out
+
+
+def story_entity_counts(store: Store, story_id: str) -> list[tuple[str, int, int]]:
+    """(entity, articles naming it, mentions) over every stored article of the story."""
+    return [
+        (str(entity), int(articles), int(n))
+        for entity, articles, n in store.conn.execute(
+            "SELECT m.entity_id, count(DISTINCT m.article_id), count(*) FROM events e "
+            "CROSS JOIN articles a CROSS JOIN mentions m WHERE a.event_id = e.id "
+            "AND m.article_id = a.id AND e.story_id = ? AND m.entity_id IS NOT NULL "
+            "GROUP BY m.entity_id",
+            (story_id,),
+        )
+    ]
+
+
 def vectors_for(store: Store, backend: str, article_ids: Iterable[str]) -> dict[str, Matrix]:
-    """The `backend` vectors of the articles."""
+    """The `backend` vectors of the articles.
+
+    Looked up by article alone (an article has one vector) and the backend checked here:
+    with ``backend = ?`` beside a long ``IN`` list, SQLite may walk the backend index, i.e.
+    every vector of a million-article store, instead of a few hundred key lookups."""
     out: dict[str, Matrix] = {}
     for chunk in id_chunks(sorted(set(article_ids))):
-        for article, blob in store.conn.execute(
-            "SELECT article_id, vector FROM article_vectors "
-            f"WHERE backend = ? AND article_id IN ({marks(chunk)})",
-            [backend, *chunk],
+        for article, kind, blob in store.conn.execute(
+            "SELECT article_id, backend, vector FROM article_vectors "
+            f"WHERE article_id IN ({marks(chunk)})",
+            chunk,
         ):
-            out[str(article)] = np.frombuffer(blob, dtype=np.float32)
+            if kind == backend:
+                out[str(article)] = np.frombuffer(blob, dtype=np.float32)
     return out
 
 

@@ -521,4 +521,49 @@ MIGRATIONS += (
     ),
 )
 
+MIGRATIONS += (
+    Migration(
+        14,
+        "row_counts: how many events, stories and vectors of each backend the store holds, "
+        "kept by triggers, and an index of vectors by backend: adding one article to a "
+        "store of a million reads these counts (is the nearest-neighbour index current? "
+        "how many events now?) and must not count a million rows to do so",
+        """
+        CREATE INDEX article_vectors_backend ON article_vectors(backend);
+        CREATE TABLE row_counts (
+            name TEXT PRIMARY KEY,
+            n    INTEGER NOT NULL
+        );
+        INSERT INTO row_counts(name, n) SELECT 'events', count(*) FROM events;
+        INSERT INTO row_counts(name, n) SELECT 'stories', count(*) FROM stories;
+        INSERT INTO row_counts(name, n)
+            SELECT 'vectors:' || backend, count(*) FROM article_vectors GROUP BY backend;
+        CREATE TRIGGER events_counted_ai AFTER INSERT ON events BEGIN
+            UPDATE row_counts SET n = n + 1 WHERE name = 'events';
+        END;
+        CREATE TRIGGER events_counted_ad AFTER DELETE ON events BEGIN
+            UPDATE row_counts SET n = n - 1 WHERE name = 'events';
+        END;
+        CREATE TRIGGER stories_counted_ai AFTER INSERT ON stories BEGIN
+            UPDATE row_counts SET n = n + 1 WHERE name = 'stories';
+        END;
+        CREATE TRIGGER stories_counted_ad AFTER DELETE ON stories BEGIN
+            UPDATE row_counts SET n = n - 1 WHERE name = 'stories';
+        END;
+        CREATE TRIGGER vectors_counted_ai AFTER INSERT ON article_vectors BEGIN
+            INSERT INTO row_counts(name, n) VALUES ('vectors:' || new.backend, 1)
+                ON CONFLICT(name) DO UPDATE SET n = n + 1;
+        END;
+        CREATE TRIGGER vectors_counted_ad AFTER DELETE ON article_vectors BEGIN
+            UPDATE row_counts SET n = n - 1 WHERE name = 'vectors:' || old.backend;
+        END;
+        CREATE TRIGGER vectors_counted_au AFTER UPDATE OF backend ON article_vectors BEGIN
+            UPDATE row_counts SET n = n - 1 WHERE name = 'vectors:' || old.backend;
+            INSERT INTO row_counts(name, n) VALUES ('vectors:' || new.backend, 1)
+                ON CONFLICT(name) DO UPDATE SET n = n + 1;
+        END;
+        """,
+    ),
+)
+
 SCHEMA_VERSION = MIGRATIONS[-1].version

@@ -108,7 +108,44 @@ CREATE TRIGGER articles_search_au AFTER UPDATE OF title, text, lang ON articles
     FOR EACH ROW EXECUTE FUNCTION articles_search_forget();
 """
 
-_WRITTEN: dict[int, str] = {1: _V1, 5: _V5}
+_V14 = """
+CREATE INDEX article_vectors_backend ON article_vectors(backend);
+CREATE TABLE row_counts (
+    name TEXT PRIMARY KEY,
+    n    BIGINT NOT NULL
+);
+INSERT INTO row_counts(name, n) SELECT 'events', count(*) FROM events;
+INSERT INTO row_counts(name, n) SELECT 'stories', count(*) FROM stories;
+INSERT INTO row_counts(name, n)
+    SELECT 'vectors:' || backend, count(*) FROM article_vectors GROUP BY backend;
+CREATE FUNCTION row_counts_add(key TEXT, delta BIGINT) RETURNS void LANGUAGE sql AS $$
+    INSERT INTO row_counts(name, n) VALUES (key, delta)
+        ON CONFLICT (name) DO UPDATE SET n = row_counts.n + delta;
+$$;
+CREATE FUNCTION row_counts_table() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    PERFORM row_counts_add(TG_TABLE_NAME, CASE TG_OP WHEN 'INSERT' THEN 1 ELSE -1 END);
+    RETURN NULL;
+END $$;
+CREATE FUNCTION row_counts_vectors() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF TG_OP IN ('DELETE', 'UPDATE') THEN
+        PERFORM row_counts_add('vectors:' || OLD.backend, -1);
+    END IF;
+    IF TG_OP IN ('INSERT', 'UPDATE') THEN
+        PERFORM row_counts_add('vectors:' || NEW.backend, 1);
+    END IF;
+    RETURN NULL;
+END $$;
+CREATE TRIGGER events_counted AFTER INSERT OR DELETE ON events
+    FOR EACH ROW EXECUTE FUNCTION row_counts_table();
+CREATE TRIGGER stories_counted AFTER INSERT OR DELETE ON stories
+    FOR EACH ROW EXECUTE FUNCTION row_counts_table();
+CREATE TRIGGER vectors_counted AFTER INSERT OR DELETE OR UPDATE OF backend ON article_vectors
+    FOR EACH ROW EXECUTE FUNCTION row_counts_vectors();
+"""
+
+_WRITTEN: dict[int, str] = {1: _V1, 5: _V5, 14: _V14}
 _AFTER: dict[int, str] = {
     4: f"ALTER TABLE article_vectors ADD COLUMN {_ROWID};",
 }

@@ -373,12 +373,23 @@ class VectorState:
 
 
 def vector_state(store: Store, backend: str) -> VectorState:
-    row = store.conn.execute(
-        "SELECT count(*), coalesce(max(rowid), 0), coalesce(max(dim), 0) FROM article_vectors "
-        "WHERE backend = ?",
+    """The count kept by triggers (row_counts) and one row, the newest (whose dimension
+    is the backend's: a backend's model has one): no pass over the vectors."""
+    count = store.conn.execute(
+        "SELECT coalesce(max(n), 0) FROM row_counts WHERE name = ?", (f"vectors:{backend}",)
+    ).fetchone()
+    newest = store.conn.execute(
+        "SELECT rowid, dim FROM article_vectors WHERE backend = ? ORDER BY rowid DESC LIMIT 1",
         (backend,),
     ).fetchone()
-    return VectorState(int(row[0]), int(row[1]), int(row[2]))
+    if newest is None:
+        return VectorState(0, 0, 0)
+    return VectorState(int(count[0]), int(newest[0]), int(newest[1]))
+
+
+def has_vectors(store: Store, backend: str, at_least: int) -> bool:
+    """Whether the backend has `at_least` vectors (the count the triggers keep)."""
+    return vector_state(store, backend).count >= at_least
 
 
 def vectors_stamp(store: Store) -> tuple[int, int]:

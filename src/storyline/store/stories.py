@@ -116,10 +116,14 @@ class StoryText(TypedDict):
 
 
 def cluster_counts(store: Store) -> tuple[int, int]:
-    """How many events and stories the store holds."""
-    events = store.conn.execute("SELECT count(*) FROM events").fetchone()[0]
-    stories = store.conn.execute("SELECT count(*) FROM stories").fetchone()[0]
-    return int(events), int(stories)
+    """How many events and stories the store holds (kept by triggers: no count of a
+    million rows after every added article)."""
+    counts = dict(
+        store.conn.execute(
+            "SELECT name, n FROM row_counts WHERE name IN ('events', 'stories')"
+        ).fetchall()
+    )
+    return int(counts.get("events", 0)), int(counts.get("stories", 0))
 
 
 def article_text(store: Store, article_id: str) -> ArticleText:
@@ -242,6 +246,20 @@ def save_clusters(
             "AND NOT EXISTS (SELECT 1 FROM events e WHERE e.story_id = stories.id)",
             chunk,
         )
+
+
+def set_story_titles(store: Store, titles: dict[str, str]) -> None:
+    store.conn.executemany(
+        "UPDATE stories SET title=? WHERE id=?", [(t, s) for s, t in sorted(titles.items())]
+    )
+
+
+def first_event_title(store: Store, story_id: str) -> str | None:
+    """The title of the story's first event by id (a story without names is titled so)."""
+    row = store.conn.execute(
+        "SELECT title FROM events WHERE story_id=? ORDER BY id LIMIT 1", (story_id,)
+    ).fetchone()
+    return None if row is None else str(row[0])
 
 
 def _events_of(store: Store, assignments: dict[str, str | None]) -> set[str]:

@@ -57,7 +57,7 @@ def wanted(store: Store, backend: str = BACKEND) -> bool:
     """True when the store is big enough for the index (and has a file to keep it by)."""
     if str(store.path) in ("", ":memory:"):
         return False
-    return tables.vector_state(store, backend).count >= store.config[VECTOR_INDEX_MIN]
+    return tables.has_vectors(store, backend, store.config[VECTOR_INDEX_MIN])
 
 
 def _state(store: Store, backend: str) -> dict[str, int]:
@@ -139,11 +139,12 @@ def nearest(store: Store, query: Matrix, k: int, backend: str = BACKEND) -> list
 
 
 def nearest_scored(
-    store: Store, queries: Matrix, k: int, backend: str = BACKEND
+    store: Store, queries: Matrix, k: int, backend: str = BACKEND, index: Any = None
 ) -> list[list[tuple[str, float]]]:
     """For each row of `queries`, up to `k` (article id, cosine) nearest, best first (one
-    batched search of the index)."""
-    index = sync(store, backend)
+    batched search of `index`, by default the store's, synced)."""
+    if index is None:
+        index = sync(store, backend)
     if len(index) == 0 or not len(queries):
         return [[] for _ in range(len(queries))]
     found = index.search(np.atleast_2d(queries).astype(np.float32), min(k, len(index)))

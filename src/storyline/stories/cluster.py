@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
@@ -60,6 +60,8 @@ FAR_YEAR_DAYS = 365
 #: key entities an article must share with a story months away: one shared name is what
 #: pages of one kind have in common (a product, a city), a story going on names several
 FAR_MIN_SHARED = 2
+#: stories whose facts are counted in one read when only part of the store is loaded
+_COUNT_AHEAD = 8
 
 
 @dataclass
@@ -93,6 +95,34 @@ class Item:
         if self.published is None or self.confidence < CONFIDENT:
             return []
         return [(self.published, self.published), *self.announced]
+
+
+@dataclass
+class StoryFacts:
+    """What a story's decisions read of all its articles, kept as counts: adding one article
+    to a story of thousands must not read the thousands (stories/load.py).
+
+    Counted by the store over the story's articles when the story is loaded, then kept up
+    to date as this run adds, moves and merges; the decisions then read the same evidence a
+    load of every article would give: which entities the story names, in how many of its
+    articles, and the days its articles state as publication dates.
+    """
+
+    size: int = 0
+    names: Counter[str] = field(default_factory=Counter)  # entity -> articles naming it
+    days: Counter[date] = field(default_factory=Counter)  # stated publication day -> articles
+
+    def count(self, item: Item, sign: int = 1) -> None:
+        """Count `item` in (`sign` 1) or out (-1) of the story."""
+        self.size += sign
+        self.names.update({e: sign for e in item.entities})
+        if item.published is not None and item.confidence >= STATED:
+            self.days.update({item.published: sign})
+
+    def absorb(self, other: StoryFacts) -> None:
+        self.size += other.size
+        self.names.update(other.names)
+        self.days.update(other.days)
 
 
 @dataclass(frozen=True)
@@ -159,6 +189,7 @@ class Clusters:
 
     def __init__(self, backend: str = "e5", thresholds: Thresholds | None = None) -> None:
         self.limits = thresholds or Thresholds()
+        self.backend = backend
         self.calibration = CALIBRATIONS[backend]
         self.items: dict[str, Item] = {}
         self.event_of: dict[str, str] = {}
@@ -174,9 +205,18 @@ class Clusters:
         self._lang_codes: np.ndarray = np.zeros(0, dtype=np.int32)
         self._codes: dict[str | None, int] = {None: 0}
         self._df: Counter[str] = Counter()
-        #: placed articles of the store not loaded here (grouping loads only the stories
+        #: placed articles of the store not loaded here (grouping loads only the events
         #: near the new articles): they still count in the rarity of entities
         self.unloaded = 0
+        #: story -> its counted facts when only part of the store is loaded (None: every
+        #: article is, and the decisions read the members themselves)
+        self.facts: dict[str, StoryFacts] | None = None
+        #: loads every event of a story not loaded yet (set when only part of the store
+        #: is): a merge moves all of a story's events, not only those near the article
+        self.whole: Callable[[str], None] | None = None
+        #: counts the facts of stored stories into `facts` (set with it): called for the
+        #: stories a decision weighs, so only those are counted
+        self.count_stories: Callable[[set[str]], None] | None = None
 
     # -- state ------------------------------------------------------------------
 
@@ -230,7 +270,33 @@ class Clusters:
         return sorted(self._events_in.get(story, ()))
 
     def story_articles(self, story: str) -> list[str]:
+        """The story's loaded articles (all of them unless only part of the store is)."""
         return [a for e in self.story_events(story) for a in self.events[e]]
+
+    def _facts_of(self, story: str) -> StoryFacts | None:
+        """The story's counted facts (counted now if stored and not yet), or None when
+        every article is loaded."""
+        if self.facts is None:
+            return None
+        if story not in self.facts and self.count_stories is not None:
+            self.count_stories({story})
+        return self.facts.setdefault(story, StoryFacts())  # a story opened in this run
+
+    def story_size(self, story: str) -> int:
+        """Articles in the story, loaded or not."""
+        facts = self._facts_of(story)
+        return len(self.story_articles(story)) if facts is None else facts.size
+
+    def common_entities(self, story: str, among: Iterable[str], share: float) -> frozenset[str]:
+        """Those of the entities `among` that at least `share` of the story's articles name."""
+        facts = self._facts_of(story)
+        if facts is None:
+            articles = self.story_articles(story)
+            size = len(articles)
+            names: Counter[str] = Counter(e for a in articles for e in self.items[a].entities)
+        else:
+            size, names = facts.size, facts.names
+        return frozenset(e for e in among if size and names[e] >= share * size)
 
     # -- similarity ---------------------------------------------------------------
 
@@ -275,6 +341,24 @@ class Clusters:
         ]
         return min(gaps) if gaps else None
 
+    def story_gap_days(self, item: Item, story: str) -> int | None:
+        """`gap_days` against every article of the story, loaded or counted."""
+        facts = self._facts_of(story)
+        if facts is None:
+            return self.gap_days(item, self.story_articles(story))
+        if item.published is None or item.confidence < STATED:
+            return None
+        p = item.published
+        gaps = [abs((day - p).days) for day, n in facts.days.items() if n > 0]
+        return min(gaps) if gaps else None
+
+    def story_shared_entities(self, item: Item, story: str) -> tuple[float, int]:
+        """`shared_entities` against every article of the story, loaded or counted."""
+        facts = self._facts_of(story)
+        if facts is None:
+            return self.shared_entities(item, self.story_articles(story))
+        return self._shared(item, {e for e, n in facts.names.items() if n > 0})
+
     def story_fits(self, score: float, overlap: float, gap: int | None, shared: int = 0) -> bool:
         """Whether similarity `score`, entity `overlap` (with `shared` key entities) and
         time `gap` (days, None when unknown) are evidence enough to join a story (see the
@@ -298,12 +382,15 @@ class Clusters:
 
     def shared_entities(self, item: Item, articles: Iterable[str]) -> tuple[float, int]:
         """`entity_overlap`, and how many of the item's top entities the articles name."""
-        top = sorted(item.entities, key=lambda e: (-item.entities[e], e))[:10]
-        if not top:
-            return 0.0, 0
         named: set[str] = set()
         for a in articles:
             named.update(self.items[a].entities)
+        return self._shared(item, named)
+
+    def _shared(self, item: Item, named: set[str]) -> tuple[float, int]:
+        top = sorted(item.entities, key=lambda e: (-item.entities[e], e))[:10]
+        if not top:
+            return 0.0, 0
         shared = [e for e in top if e in named]
         total = sum(self._idf(e) for e in top)
         return (sum(self._idf(e) for e in shared) / total if total else 0.0), len(shared)
@@ -321,11 +408,24 @@ class Clusters:
             if s >= self.limits.story_floor:
                 by_story.setdefault(self.story_of[self.event_of[article]], []).append(s)
         fits: list[tuple[float, str, dict[str, Any]]] = []
-        for story, values in sorted(by_story.items()):
-            score = _mean_top(values)
-            members = self.story_articles(story)
-            overlap, shared = self.shared_entities(item, members)
-            gap = self.gap_days(item, members)
+        # Stories are weighed best first: the first that fits is the one chosen, and after
+        # it only a story scoring story_similarity_alone can still matter (a merge, below).
+        # A story scoring under both similarity thresholds fits on no evidence (story_fits).
+        # So only the stories that can matter are read, a few at a time.
+        least = min(self.limits.story_similarity, self.limits.story_similarity_alone)
+        ordered = sorted(
+            ((_mean_top(v), s) for s, v in by_story.items() if _mean_top(v) >= least),
+            key=lambda sc: (-sc[0], sc[1]),
+        )
+        for i, (score, story) in enumerate(ordered):
+            if fits and score < self.limits.story_similarity_alone:
+                break
+            counted = self.facts is None or story in self.facts
+            if not counted and self.count_stories is not None:
+                ahead = {s for _, s in ordered[i : i + _COUNT_AHEAD]}
+                self.count_stories(ahead - set(self.facts or ()))
+            overlap, shared = self.story_shared_entities(item, story)
+            gap = self.story_gap_days(item, story)
             if self.story_fits(score, overlap, gap, shared):
                 evidence: dict[str, Any] = {
                     "similarity": round(score, 3),
@@ -351,11 +451,15 @@ class Clusters:
 
     def merge_stories(self, keep: str, gone: str, evidence: dict[str, Any]) -> str:
         """Fold story `gone` into `keep` (the larger one keeps its id); logged."""
-        if len(self.story_articles(gone)) > len(self.story_articles(keep)):
+        if self.story_size(gone) > self.story_size(keep):
             keep, gone = gone, keep
+        if self.whole is not None:
+            self.whole(gone)  # every event of it moves, not only those near the article
         for event in self.story_events(gone):
             self._set_story(event, keep)
             self.touched.add(event)
+        if self.facts is not None:
+            self.facts.setdefault(keep, StoryFacts()).absorb(self.facts.pop(gone, StoryFacts()))
         self.log.append(LogEntry("story", "merge", keep, gone, evidence))
         return keep
 
@@ -400,6 +504,9 @@ class Clusters:
             self.log.append(LogEntry("story", "open", story, item.id, why))
         else:
             self.log.append(LogEntry("story", "join", story, item.id, why))
+        facts = self._facts_of(story)
+        if facts is not None:
+            facts.count(item)
         event, ev_why = self.choose_event(item, story, sims)
         if event is None:
             event = "e-" + item.id[:12]
@@ -426,6 +533,9 @@ class Clusters:
         """Take an article out of its event (to place it again); returns the old event."""
         event = self.event_of.pop(article)
         self.events[event].remove(article)
+        facts = self._facts_of(self.story_of[event])
+        if facts is not None:
+            facts.count(self.items[article], -1)
         if not self.events[event]:
             del self.events[event]
             story = self.story_of.pop(event)

@@ -44,6 +44,9 @@ _FACT_SOURCES = 15  # most similar dated articles whose dates are tried as facts
 #: by length), few enough that progress moves every few seconds
 _EMBED_BATCH = 64
 PRIMARY = 0.7  # an article dated this surely lends its relative dates to others
+#: entities named by this share of a story's articles relate no two sentences (dating)
+COMMON_SHARE = 0.8
+COMMON_MIN_ARTICLES = 3
 
 
 @dataclass
@@ -117,12 +120,20 @@ def _date_from_story(
     story: str,
     sims: dict[str, float],
     cache: FactCache,
+    news: set[str] | None = None,
 ) -> bool:
-    """Infer `item`'s publication date from its story; True when the store took it."""
+    """Infer `item`'s publication date from its story; True when the store took it.
+
+    With `news` (the articles dated surely in this run), only when one of them is among
+    the articles it would be dated against: else they are those of its last try, which
+    the run that placed them made (a retry that would read the same facts again is
+    skipped: in a story of thousands it would be thousands of inferences per article)."""
     if item.confidence >= CONFIDENT:
         return False
     original = clusters.items.get(item.duplicate_of or "")
     if original is not None and original.published and original.confidence >= CONFIDENT:
+        if news is not None and original.id not in news:
+            return False
         # a syndicated copy appears the day its original does
         copy = ContextDate(
             original.published.isoformat(),
@@ -135,7 +146,7 @@ def _date_from_story(
         for a in sorted(clusters.story_articles(story), key=lambda a: -sims.get(a, 0.0))
         if a != item.id and clusters.items[a].confidence >= CONFIDENT
     ][:_FACT_SOURCES]
-    if not dated:
+    if not dated or (news is not None and news.isdisjoint(dated)):
         return False
     facts = [f for a in dated for f in _facts(store, clusters, a, cache)]
     art = db.article_text(store, item.id)
@@ -148,7 +159,7 @@ def _date_from_story(
         art["mentions"],
         facts,
         [d for d in near if d],
-        _common_entities(clusters, story),
+        _common_entities(clusters, story, item),
     )
     if found is None or found.confidence < store.config[INFER_MIN_CONFIDENCE]:
         return False
@@ -180,13 +191,12 @@ def _take(
     return True
 
 
-def _common_entities(clusters: Clusters, story: str) -> frozenset[str]:
-    """Entities that at least 80 % of a story's articles name (none for tiny stories)."""
-    articles = clusters.story_articles(story)
-    if len(articles) < 3:
+def _common_entities(clusters: Clusters, story: str, item: Item) -> frozenset[str]:
+    """Those of `item`'s entities that at least `COMMON_SHARE` of a story's articles name
+    (none for tiny stories): only the article's own entities matter to its dating."""
+    if clusters.story_size(story) < COMMON_MIN_ARTICLES:
         return frozenset()
-    counts = Counter(e for a in articles for e in clusters.items[a].entities)
-    return frozenset(e for e, n in counts.items() if n >= 0.8 * len(articles))
+    return clusters.common_entities(story, item.entities, COMMON_SHARE)
 
 
 def _facts(store: Store, clusters: Clusters, article: str, cache: FactCache) -> list[Fact]:
@@ -217,15 +227,18 @@ def _place_all(
 ) -> None:
     cache: FactCache = {}
     informed: set[str] = set()  # stories that gained a surely dated article
+    news: set[str] = set()  # the articles dated surely that this run placed
     for item in _order(items):
         sims = clusters.similarities(item)
-        details.around(sims)
         story, why = clusters.choose_story(item, sims)
+        if story is not None and details.joinable(story, sims):
+            sims = clusters.similarities(item)  # the events it may join are loaded whole now
         if story is not None and _date_from_story(store, clusters, item, story, sims, cache):
             report.redated.append(item.id)
         event = clusters.add(item, sims, story, why)
         if item.confidence >= CONFIDENT:
             informed.add(clusters.story_of[event])
+            news.add(item.id)
         report.placed += 1
     # Articles placed undated earlier may be datable now that their story knows more dates.
     if not retry:
@@ -236,7 +249,9 @@ def _place_all(
             if item.confidence >= CONFIDENT or a in report.redated:
                 continue
             sims = clusters.similarities(item)
-            if _date_from_story(store, clusters, item, story, sims, cache):
+            if details.joinable(story, sims):
+                sims = clusters.similarities(item)
+            if _date_from_story(store, clusters, item, story, sims, cache, news):
                 report.redated.append(a)
                 old = clusters.remove(a)
                 new = clusters.add(
@@ -264,7 +279,7 @@ def update_stories(
         embed_missing(store)  # what another writer stored meanwhile (usually nothing)
         clusters, new, details = load(store, everything=False)
         _place_all(store, clusters, new, report, details)
-        _save(store, clusters, report)
+        _save(store, clusters, report, details)
     return report
 
 
@@ -281,7 +296,7 @@ def recluster(store: Store, on_item: Callable[[str], None] | None = None) -> Sto
         _place_all(store, clusters, items, report, details, retry=False)
         _keep_ids(clusters, before, old_story)
         clusters.touched = set(clusters.events)
-        _save(store, clusters, report, sweep=True)
+        _save(store, clusters, report, details, sweep=True)
     return report
 
 
@@ -340,9 +355,18 @@ def _fresh(name: str, taken: set[str]) -> str:
     return candidate
 
 
-def _save(store: Store, clusters: Clusters, report: StoriesReport, *, sweep: bool = False) -> None:
+def _save(
+    store: Store,
+    clusters: Clusters,
+    report: StoriesReport,
+    details: Details,
+    *,
+    sweep: bool = False,
+) -> None:
     from storyline.stories.titles import event_title, story_title
 
+    # titles, days and echoes of a changed event read all its articles
+    details.complete({e for e in clusters.touched if e in clusters.events})
     touched_events = {e for e in clusters.touched if e in clusters.events}
     touched_stories = {clusters.story_of[e] for e in touched_events}
     events = {}
@@ -355,9 +379,13 @@ def _save(store: Store, clusters: Clusters, report: StoriesReport, *, sweep: boo
             "date_start": start,
             "date_end": end,
         }
-    stories = {s: {"title": story_title(store, clusters, s)} for s in sorted(touched_stories)}
     assignments: dict[str, str | None] = {a: e for e in touched_events for a in clusters.events[e]}
-    db.save_clusters(store, events, stories, assignments, sweep=sweep)
+    # Story titles count entities over every article of the story, loaded or not: from
+    # the store, once the assignments are written.
+    db.save_clusters(
+        store, events, {s: {"title": ""} for s in touched_stories}, assignments, sweep=sweep
+    )
+    db.set_story_titles(store, {s: story_title(store, s) for s in sorted(touched_stories)})
     echoes = {}
     for e in sorted(touched_events):
         echoes.update(find_echoes(store, [clusters.items[a] for a in clusters.events[e]]))

@@ -1,4 +1,4 @@
-"""What grouping reads of the store: the placed articles near the new ones, whole stories.
+"""What grouping reads of the store: the events near the new articles, counts of their stories.
 
 Separate from stories/job.py (which decides and writes) because what is read decides
 what grouping costs as a store grows: a full regrouping reads everything, adding articles
@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 
 from storyline.store import Store, grouping
-from storyline.stories.cluster import NEIGHBOURS, Clusters, Item, Thresholds
+from storyline.stories.cluster import NEIGHBOURS, Clusters, Item, StoryFacts, Thresholds
 from storyline.stories.dating import day_of, interval
 from storyline.stories.similarity import CALIBRATIONS
 
@@ -63,31 +63,75 @@ def set_dates(item: Item, dates: list[tuple[str, str]]) -> None:
 
 
 class Details:
-    """Entities and dates of placed articles, loaded story by story when a decision needs
-    them: adding one article to a store of 10,000 should not read all 10,000."""
+    """What grouping reads beyond the new articles' nearest neighbours, when a decision
+    needs it: whole events (with entities and dates) of the story an article joins, whole
+    stories when a merge moves them. Adding one article to a store of a million reads its
+    neighbours, the events it may join and counts of their stories, nothing more."""
 
     def __init__(self, store: Store, clusters: Clusters, loaded: bool) -> None:
         self.store, self.clusters = store, clusters
-        self.done: set[str] = set(clusters.stories_ids()) if loaded else set()
+        #: every article is loaded with its details (a full regrouping): nothing to read
+        self.everything = loaded
+        #: events whose every article is loaded with its details
+        self.done: set[str] = set()
+        self.whole_stories: set[str] = set()
 
-    def stories(self, stories: set[str]) -> None:
-        todo = sorted(stories - self.done)
-        if not todo:
-            return
+    def complete(self, events: set[str]) -> bool:
+        """Load every stored article of the events, with details; True when any was new."""
+        todo = sorted(events - self.done)
+        if self.everything or not todo:
+            return False
         self.done.update(todo)
-        ids = [a for s in todo for a in self.clusters.story_articles(s)]
+        c = self.clusters
+        rows = [r for r in grouping.event_member_rows(self.store, todo) if r["id"] not in c.items]
+        _load_rows(self.store, c, rows)
+        c.unloaded = max(0, c.unloaded - len(rows))
+        ids = [a for e in todo for a in c.events.get(e, ())]
         # No rarity counts for these articles' entities: rarity weighs only the entities of
         # the article being placed (cluster.py `shared_entities`), counted when loaded.
         for article, extra in grouping.article_details(self.store, ids).items():
-            old = self.clusters.items[article]
-            item = replace(old, entities=extra["entities"])
+            item = replace(c.items[article], entities=extra["entities"])
             set_dates(item, extra["dates"])
-            self.clusters.fill(item)
+            c.fill(item)
+        return bool(rows)
 
-    def around(self, sims: dict[str, float]) -> None:
-        """Load the stories of an article's neighbours."""
+    def joinable(self, story: str, sims: dict[str, float]) -> bool:
+        """Load whole the events of `story` that an article's neighbours belong to (the
+        only ones it may join: cluster.py `choose_event`); True when articles were added,
+        so its similarities are to be read again."""
         c = self.clusters
-        self.stories({c.story_of[c.event_of[a]] for a in sims if a in c.event_of})
+        events = {c.event_of[a] for a in sims if a in c.event_of}
+        return self.complete({e for e in events if c.story_of.get(e) == story})
+
+    def whole(self, story: str) -> None:
+        """Load every stored article of `story` not loaded yet, with its details (a merge
+        moves all of a story's events)."""
+        if self.everything or story in self.whole_stories:
+            return
+        self.whole_stories.add(story)
+        c = self.clusters
+        events = {r["event_id"] for r in grouping.story_member_rows(self.store, {story})}
+        self.complete(events | set(c.story_events(story)))
+
+
+def _load_rows(store: Store, clusters: Clusters, rows: list[dict[str, Any]]) -> None:
+    """Put stored articles (rows with their event and story) into `clusters`."""
+    vectors = grouping.vectors_for(store, clusters.backend, [r["id"] for r in rows])
+    for row in rows:
+        vector = vectors.get(row["id"])
+        if vector is not None:
+            clusters.load(item_from_row(row, vector), row["event_id"], row["story_id"])
+
+
+def _facts(counts: grouping.StoryCounts) -> dict[str, StoryFacts]:
+    facts = {story: StoryFacts(size=n) for story, n in counts.sizes.items()}
+    for story, entity, n in counts.names:
+        facts[story].names[entity] = n
+    for story, published, n in counts.stated:
+        day = day_of(published)
+        if day is not None:
+            facts[story].days[day] += n
+    return facts
 
 
 def load(store: Store, *, everything: bool) -> tuple[Clusters, list[Item], Details]:
@@ -116,18 +160,23 @@ def load(store: Store, *, everything: bool) -> tuple[Clusters, list[Item], Detai
 
 
 def _load_around(store: Store) -> tuple[Clusters, list[Item], Details]:
-    """The new articles, and the stories of their nearest placed articles, whole.
+    """The new articles, the events of their nearest placed articles, and the counted
+    facts of those events' stories.
 
     Why this is enough: a new article's decisions only read its `NEIGHBOURS` most similar
-    placed articles and the stories those belong to (cluster.py), so the stories of its
-    `CANDIDATES` nearest (a margin for the calibration's reordering of cross-language
-    pairs) give the decisions a store-wide load would give, up to the approximate index's
-    recall in stores past ``vector_index_min``. Adding one article to a store of a million
-    reads a few stories, not a million rows; entity rarities still count the whole store.
+    placed articles (cluster.py), the events those belong to, and, of their stories, only
+    what :class:`~storyline.stories.cluster.StoryFacts` counts (entities named, stated
+    days, size). The events of its `CANDIDATES` nearest (a margin for the calibration's
+    reordering of cross-language pairs) give the decisions a store-wide load would give,
+    up to the approximate index's recall in stores past ``vector_index_min``. Adding one
+    article to a store of a million reads a few events and a few counts per story, not
+    the stories; entity rarities still count the whole store. A story is read whole only
+    when a merge moves it (:meth:`Details.whole`).
     """
     backend = store.config.embed_backend
     fresh = grouping.unplaced_rows(store, backend)
     clusters = Clusters(backend, Thresholds.from_config(store.config))
+    clusters.facts = {}
     if not fresh:
         return clusters, [], Details(store, clusters, False)
     fresh_ids = [r["id"] for r in fresh]
@@ -135,26 +184,30 @@ def _load_around(store: Store) -> tuple[Clusters, list[Item], Details]:
     for r in fresh:
         r.update(extra.get(r["id"], {}))
     fresh_vectors = grouping.vectors_for(store, backend, fresh_ids)
-    near = _neighbours(store, backend, [fresh_vectors[a] for a in fresh_ids])
+    near, placed = _neighbours(store, backend, [fresh_vectors[a] for a in fresh_ids])
     near.update(r["duplicate_of"] for r in fresh if r["duplicate_of"])
-    members = grouping.story_member_rows(store, grouping.stories_of(store, near))
-    member_vectors = grouping.vectors_for(store, backend, [r["id"] for r in members])
-    for row in members:
-        vector = member_vectors.get(row["id"])
-        if vector is not None:
-            clusters.load(item_from_row(row, vector), row["event_id"], row["story_id"])
-    clusters.unloaded = max(0, grouping.placed_count(store) - len(clusters.items))
+    members = grouping.article_member_rows(store, near)
+    _load_rows(store, clusters, members)
+    clusters.unloaded = max(0, placed - len(clusters.items))
     new = [item_from_row(r, fresh_vectors[r["id"]]) for r in fresh]
-    clusters.set_entity_counts(
-        grouping.entity_article_counts(store, {e for item in new for e in item.entities})
-    )
-    return clusters, new, Details(store, clusters, False)
+    named = {e for item in new for e in item.entities}
+    clusters.set_entity_counts(grouping.entity_article_counts(store, named))
+    details = Details(store, clusters, False)
+    clusters.whole = details.whole
+
+    def count(stories: set[str]) -> None:
+        assert clusters.facts is not None
+        clusters.facts.update(_facts(grouping.story_counts(store, stories, named)))
+
+    clusters.count_stories = count
+    return clusters, new, details
 
 
-def _neighbours(store: Store, backend: str, vectors: list[np.ndarray]) -> set[str]:
+def _neighbours(store: Store, backend: str, vectors: list[np.ndarray]) -> tuple[set[str], int]:
     """Placed articles among the `CANDIDATES` nearest of each vector that could count for
     its story: from the approximate index in large stores, else by one exact product with
-    every placed vector.
+    every placed vector; and how many placed articles have a vector (the `vectors` given
+    are not placed yet), read off the index or the scan rather than counted again.
 
     A neighbour counts for a story only at a calibrated similarity of at least
     :attr:`~storyline.stories.cluster.Thresholds.story_floor` (cluster.py); a neighbour
@@ -173,16 +226,17 @@ def _neighbours(store: Store, backend: str, vectors: list[np.ndarray]) -> set[st
         return np.asarray(generous >= floor)
 
     if vector_index.wanted(store, backend):
-        found = vector_index.nearest_scored(store, query, 2 * CANDIDATES, backend)
+        index = vector_index.sync(store, backend)
+        found = vector_index.nearest_scored(store, query, 2 * CANDIDATES, backend, index)
         out: set[str] = set()
         for row in found:
             if row:
                 cos = np.array([c for _, c in row], dtype=np.float32)
                 out.update(a for (a, _), ok in zip(row, counts(cos), strict=True) if ok)
-        return out
+        return out, max(0, len(index) - len(vectors))
     ids, matrix = grouping.placed_vectors(store, backend)
     if not ids:
-        return set()
+        return set(), 0
     sims = matrix @ query.T  # placed x new
     k = min(CANDIDATES, len(ids))
     top = np.argpartition(-sims, k - 1, axis=0)[:k] if len(ids) > k else np.arange(len(ids))
@@ -191,4 +245,4 @@ def _neighbours(store: Store, backend: str, vectors: list[np.ndarray]) -> set[st
     for column in range(sims.shape[1]):
         rows = top[:, column]
         keep.update(ids[i] for i, ok in zip(rows, counts(sims[rows, column]), strict=True) if ok)
-    return keep
+    return keep, len(ids)

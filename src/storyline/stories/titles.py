@@ -7,12 +7,11 @@ by the entities most of its articles name: a thread of events has no one headlin
 
 from __future__ import annotations
 
-from collections import Counter
-
 import numpy as np
 
 from storyline.store import Store
-from storyline.store.stories import entity_names
+from storyline.store.grouping import story_entity_counts
+from storyline.store.stories import entity_names, first_event_title
 from storyline.stories.cluster import Clusters
 
 _STORY_ENTITIES = 3
@@ -33,20 +32,14 @@ def event_title(clusters: Clusters, event: str) -> str:
     return str(titled[best].title)
 
 
-def story_title(store: Store, clusters: Clusters, story: str) -> str:
-    counts: Counter[str] = Counter()  # articles naming the entity
-    mentions: Counter[str] = Counter()
-    for a in clusters.story_articles(story):
-        counts.update(clusters.items[a].entities.keys())
-        mentions.update(clusters.items[a].entities)
-    if not counts:
-        events = clusters.story_events(story)
-        return event_title(clusters, events[0]) if events else f"story {story}"
+def story_title(store: Store, story: str) -> str:
+    """The names most of the story's stored articles name (after its assignments are
+    written: a story's title counts every article, loaded by grouping or not)."""
+    counted = story_entity_counts(store, story)
+    if not counted:
+        return first_event_title(store, story) or f"story {story}"
     top = [
-        e
-        for e, _ in sorted(counts.items(), key=lambda kv: (-kv[1], -mentions[kv[0]], kv[0]))[
-            : _STORY_ENTITIES * 3
-        ]
+        e for e, _, _ in sorted(counted, key=lambda c: (-c[1], -c[2], c[0]))[: _STORY_ENTITIES * 3]
     ]
     names = entity_names(store, top)
     picked: list[str] = []
