@@ -47,6 +47,8 @@ from storyline.store import Store, grouping, vector_index
 #: spread of the noise added to a copied article's vector (unit vectors of dimension a few
 #: hundred: copies stay nearer their original than to other stories)
 NOISE = 0.02
+#: what grouping reads of placed articles (counted as "articles read by grouping")
+_MEMBER_READERS = ("article_member_rows", "event_member_rows", "story_member_rows")
 #: where `--workdir` keeps the grown store for later runs
 #: base articles analysed (not stored) to warm a reused store's process up
 WARM_TEXTS = 20
@@ -214,14 +216,18 @@ def _add_one(store: Store, article: Path) -> dict[str, Any]:
     job.embed_missing(store)
     embed_s = time.perf_counter() - started
     loaded: list[int] = []
-    real = grouping.event_member_rows
+    readers = {name: getattr(grouping, name) for name in _MEMBER_READERS}
 
-    def spy(s: Store, ids: Any) -> Any:
-        rows = real(s, ids)
-        loaded.append(len(rows))
-        return rows
+    def spy(real: Any) -> Any:
+        def counted(s: Store, ids: Any) -> Any:
+            rows = real(s, ids)
+            loaded.append(len(rows))
+            return rows
 
-    grouping.event_member_rows = spy  # type: ignore[assignment]
+        return counted
+
+    for name, real in readers.items():
+        setattr(grouping, name, spy(real))
     try:
         started = time.perf_counter()
         if os.environ.get("SCALE_PROFILE"):  # where the add's time goes
@@ -235,7 +241,8 @@ def _add_one(store: Store, article: Path) -> dict[str, Any]:
             placed = job.update_stories(store)
         group_s = time.perf_counter() - started
     finally:
-        grouping.event_member_rows = real  # type: ignore[assignment]
+        for name, real in readers.items():
+            setattr(grouping, name, real)
     assert placed.placed == 1
     return {
         "id": added.stored[0],

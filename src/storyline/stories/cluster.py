@@ -60,6 +60,8 @@ FAR_YEAR_DAYS = 365
 #: key entities an article must share with a story months away: one shared name is what
 #: pages of one kind have in common (a product, a city), a story going on names several
 FAR_MIN_SHARED = 2
+#: an article's most mentioned entities that story decisions weigh
+TOP_ENTITIES = 10
 #: stories whose facts are counted in one read when only part of the store is loaded
 _COUNT_AHEAD = 8
 
@@ -80,6 +82,11 @@ class Item:
     announced: list[Interval] = field(default_factory=list)  # days it says lie ahead
     months: list[Interval] = field(default_factory=list)  # months it names around p
     days: list[date] = field(default_factory=list)  # every single day it names
+
+    def top_entities(self) -> list[str]:
+        """The entities whose sharing joins stories (most mentioned first, at most
+        `TOP_ENTITIES`): only their rarity is ever weighed."""
+        return sorted(self.entities, key=lambda e: (-self.entities[e], e))[:TOP_ENTITIES]
 
     def intervals(self) -> list[Interval]:
         """The days this article's happening may fall on (empty when undated)."""
@@ -388,7 +395,7 @@ class Clusters:
         return self._shared(item, named)
 
     def _shared(self, item: Item, named: set[str]) -> tuple[float, int]:
-        top = sorted(item.entities, key=lambda e: (-item.entities[e], e))[:10]
+        top = item.top_entities()
         if not top:
             return 0.0, 0
         shared = [e for e in top if e in named]

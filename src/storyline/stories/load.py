@@ -191,7 +191,9 @@ def _load_around(store: Store) -> tuple[Clusters, list[Item], Details]:
     clusters.unloaded = max(0, placed - len(clusters.items))
     new = [item_from_row(r, fresh_vectors[r["id"]]) for r in fresh]
     named = {e for item in new for e in item.entities}
-    clusters.set_entity_counts(grouping.entity_article_counts(store, named))
+    # rarity is weighed only for an article's top entities (cluster.py `_shared`)
+    weighed = {e for item in new for e in item.top_entities()}
+    clusters.set_entity_counts(grouping.entity_article_counts(store, weighed))
     details = Details(store, clusters, False)
     clusters.whole = details.whole
 
