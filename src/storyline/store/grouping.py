@@ -184,21 +184,6 @@ def placed_vectors(store: Store, backend: str) -> tuple[list[str], Matrix]:
     return ids, np.frombuffer(b"".join(blobs), dtype=np.float32).reshape(len(ids), -1)
 
 
-def stories_of(store: Store, article_ids: Iterable[str]) -> set[str]:
-    """The stories the articles belong to."""
-    out: set[str] = set()
-    for chunk in id_chunks(sorted(set(article_ids))):
-        out.update(
-            str(r[0])
-            for r in store.conn.execute(
-                "SELECT DISTINCT e.story_id FROM articles a JOIN events e ON e.id = a.event_id "
-                f"WHERE a.id IN ({marks(chunk)})",
-                chunk,
-            )
-        )
-    return out
-
-
 def story_member_rows(store: Store, story_ids: Iterable[str]) -> list[dict[str, Any]]:
     """Grouping's rows of every article of the stories, oldest first."""
     return _member_rows(store, "e.story_id", story_ids)

@@ -1,4 +1,4 @@
-"""What grouping reads of the store: the events near the new articles, counts of their stories.
+"""What grouping reads of the store: the new articles' neighbours, the events they may join.
 
 Separate from stories/job.py (which decides and writes) because what is read decides
 what grouping costs as a store grows: a full regrouping reads everything, adding articles
@@ -160,18 +160,18 @@ def load(store: Store, *, everything: bool) -> tuple[Clusters, list[Item], Detai
 
 
 def _load_around(store: Store) -> tuple[Clusters, list[Item], Details]:
-    """The new articles, the events of their nearest placed articles, and the counted
-    facts of those events' stories.
+    """The new articles and their nearest placed articles (bare rows and vectors); the
+    rest is read when a decision needs it (:class:`Details`, counts of stories).
 
     Why this is enough: a new article's decisions only read its `NEIGHBOURS` most similar
-    placed articles (cluster.py), the events those belong to, and, of their stories, only
-    what :class:`~storyline.stories.cluster.StoryFacts` counts (entities named, stated
-    days, size). The events of its `CANDIDATES` nearest (a margin for the calibration's
-    reordering of cross-language pairs) give the decisions a store-wide load would give,
-    up to the approximate index's recall in stores past ``vector_index_min``. Adding one
-    article to a store of a million reads a few events and a few counts per story, not
-    the stories; entity rarities still count the whole store. A story is read whole only
-    when a merge moves it (:meth:`Details.whole`).
+    placed articles (cluster.py), the events of the story it joins that hold them, and, of
+    the stories it weighs, only what :class:`~storyline.stories.cluster.StoryFacts` counts
+    (entities named, stated days, size). Its `CANDIDATES` nearest (a margin for the
+    calibration's reordering of cross-language pairs) give the decisions a store-wide load
+    would give, up to the approximate index's recall in stores past
+    ``vector_index_min``. Adding one article to a store of a million reads a few hundred
+    rows and a few counts, not the stories; entity rarities still count the whole store.
+    A story is read whole only when a merge moves it (:meth:`Details.whole`).
     """
     backend = store.config.embed_backend
     fresh = grouping.unplaced_rows(store, backend)
