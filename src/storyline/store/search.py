@@ -375,21 +375,27 @@ class VectorState:
 def vector_state(store: Store, backend: str) -> VectorState:
     """The count kept by triggers (row_counts) and one row, the newest (whose dimension
     is the backend's: a backend's model has one): no pass over the vectors."""
-    count = store.conn.execute(
-        "SELECT coalesce(max(n), 0) FROM row_counts WHERE name = ?", (f"vectors:{backend}",)
-    ).fetchone()
+    count = vector_count(store, backend)
     newest = store.conn.execute(
         "SELECT rowid, dim FROM article_vectors WHERE backend = ? ORDER BY rowid DESC LIMIT 1",
         (backend,),
     ).fetchone()
     if newest is None:
         return VectorState(0, 0, 0)
-    return VectorState(int(count[0]), int(newest[0]), int(newest[1]))
+    return VectorState(count, int(newest[0]), int(newest[1]))
+
+
+def vector_count(store: Store, backend: str) -> int:
+    """How many vectors the backend has (the count the triggers keep in row_counts)."""
+    row = store.conn.execute(
+        "SELECT coalesce(max(n), 0) FROM row_counts WHERE name = ?", (f"vectors:{backend}",)
+    ).fetchone()
+    return int(row[0])
 
 
 def has_vectors(store: Store, backend: str, at_least: int) -> bool:
-    """Whether the backend has `at_least` vectors (the count the triggers keep)."""
-    return vector_state(store, backend).count >= at_least
+    """Whether the backend has `at_least` vectors."""
+    return vector_count(store, backend) >= at_least
 
 
 def vectors_stamp(store: Store) -> tuple[int, int]:
