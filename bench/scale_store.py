@@ -48,7 +48,7 @@ from storyline.store import Store, grouping, vector_index
 #: hundred: copies stay nearer their original than to other stories)
 NOISE = 0.02
 #: what grouping reads of placed articles (counted as "articles read by grouping")
-_MEMBER_READERS = ("article_member_rows", "event_member_rows", "story_member_rows")
+_MEMBER_READERS = ("article_member_rows", "event_member_rows")
 #: where `--workdir` keeps the grown store for later runs
 #: base articles analysed (not stored) to warm a reused store's process up
 WARM_TEXTS = 20

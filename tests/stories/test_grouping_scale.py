@@ -15,7 +15,7 @@ import pytest
 
 from storyline.config import Config, defaults
 from storyline.jobs.ingest import ingest
-from storyline.store import Store, vector_index
+from storyline.store import Store, stories, vector_index
 from storyline.store import grouping as tables
 from storyline.stories import load
 
@@ -76,9 +76,9 @@ def test_adding_one_article_loads_only_nearby_events(
             return real(s, event_ids)
 
         monkeypatch.setattr(tables, "event_member_rows", spy)
-        whole = tables.story_member_rows
-        monkeypatch.setattr(tables, "story_member_rows", lambda *a: pytest.fail("read a story"))
+        whole = stories.story_event_ids
+        monkeypatch.setattr(stories, "story_event_ids", lambda *a: pytest.fail("read a story"))
         ingest([str(files[-1])], store)
-        monkeypatch.setattr(tables, "story_member_rows", whole)
+        monkeypatch.setattr(stories, "story_event_ids", whole)
     assert loaded and events >= 3
     assert all(0 < len(s) < events for s in loaded)

@@ -184,11 +184,6 @@ def placed_vectors(store: Store, backend: str) -> tuple[list[str], Matrix]:
     return ids, np.frombuffer(b"".join(blobs), dtype=np.float32).reshape(len(ids), -1)
 
 
-def story_member_rows(store: Store, story_ids: Iterable[str]) -> list[dict[str, Any]]:
-    """Grouping's rows of every article of the stories, oldest first."""
-    return _member_rows(store, "e.story_id", story_ids)
-
-
 def article_member_rows(store: Store, article_ids: Iterable[str]) -> list[dict[str, Any]]:
     """Grouping's rows of the (placed) articles, with their story, oldest first."""
     return _member_rows(store, "a.id", article_ids)

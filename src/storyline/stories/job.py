@@ -365,9 +365,8 @@ def _save(
 ) -> None:
     from storyline.stories.titles import event_title, story_title
 
-    # titles, days and echoes of a changed event read all its articles
-    details.complete({e for e in clusters.touched if e in clusters.events})
     touched_events = {e for e in clusters.touched if e in clusters.events}
+    details.complete(touched_events)  # titles, days and echoes read all of an event
     touched_stories = {clusters.story_of[e] for e in touched_events}
     events = {}
     for e in sorted(touched_events):

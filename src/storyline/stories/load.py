@@ -2,7 +2,7 @@
 
 Separate from stories/job.py (which decides and writes) because what is read decides
 what grouping costs as a store grows: a full regrouping reads everything, adding articles
-reads only the stories around them (:func:`load`).
+reads only what is around them (:func:`load`).
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 
 from storyline.store import Store, grouping
+from storyline.store import stories as db
 from storyline.stories.cluster import NEIGHBOURS, Clusters, Item, StoryFacts, Thresholds
 from storyline.stories.dating import day_of, interval
 from storyline.stories.similarity import CALIBRATIONS
@@ -110,8 +111,7 @@ class Details:
             return
         self.whole_stories.add(story)
         c = self.clusters
-        events = {r["event_id"] for r in grouping.story_member_rows(self.store, {story})}
-        self.complete(events | set(c.story_events(story)))
+        self.complete(set(db.story_event_ids(self.store, story)) | set(c.story_events(story)))
 
 
 def _load_rows(store: Store, clusters: Clusters, rows: list[dict[str, Any]]) -> None:
